@@ -1,0 +1,30 @@
+package dev.shears.pruning.data;
+
+import java.io.Serializable;
+
+/**
+ * Where a search's data lives and how to cut it. This, not the data, is what executors receive:
+ * each executor JVM loads it once through the Hadoop FileSystem API and caches it.
+ *
+ * @param format             {@code idx} (MNIST-style, four files) or {@code csv} (two files)
+ * @param trainFile          IDX: training images; CSV: training table
+ * @param trainLabels        IDX: training labels; CSV: unused (null)
+ * @param testFile           IDX: test images; CSV: test table
+ * @param testLabels         IDX: test labels; CSV: unused (null)
+ * @param labelColumn        CSV: label column name or index
+ * @param header             CSV: first line is a header
+ * @param trainLimit         rows of the training file to use (0 = all)
+ * @param testLimit          rows of the test file to use (0 = all)
+ * @param validationFraction share of the training rows held out as validation, chosen by {@code seed}
+ */
+public record DataLocation(String format, String trainFile, String trainLabels, String testFile, String testLabels,
+                           String labelColumn, boolean header, int numClasses, int trainLimit, int testLimit,
+                           double validationFraction, long seed) implements Serializable {
+
+    public static DataLocation idx(String dir, int trainLimit, int testLimit, double validationFraction, long seed) {
+        return new DataLocation("idx",
+                HadoopFiles.join(dir, "train-images-idx3-ubyte.gz"), HadoopFiles.join(dir, "train-labels-idx1-ubyte.gz"),
+                HadoopFiles.join(dir, "t10k-images-idx3-ubyte.gz"), HadoopFiles.join(dir, "t10k-labels-idx1-ubyte.gz"),
+                null, false, 10, trainLimit, testLimit, validationFraction, seed);
+    }
+}

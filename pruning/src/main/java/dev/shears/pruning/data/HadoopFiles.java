@@ -1,0 +1,82 @@
+package dev.shears.pruning.data;
+
+import dev.shears.pruning.BadInputException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Every file Shears reads or writes goes through here, so local paths, file:// and hdfs:// all work. */
+public final class HadoopFiles {
+
+    private HadoopFiles() {
+    }
+
+    public static Path path(String location) {
+        return new Path(URI.create(location.replace(" ", "%20")));
+    }
+
+    public static FileSystem fs(String location) throws IOException {
+        return path(location).getFileSystem(new Configuration());
+    }
+
+    public static boolean exists(String location) {
+        try {
+            return fs(location).exists(path(location));
+        } catch (IOException e) {
+            throw new BadInputException(location + ": cannot be reached: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens a file for reading; a missing file is bad input. */
+    public static InputStream open(String location) {
+        try {
+            FileSystem fs = fs(location);
+            Path p = path(location);
+            if (!fs.exists(p)) {
+                throw new BadInputException(location + ": no such file");
+            }
+            if (fs.getFileStatus(p).isDirectory()) {
+                throw new BadInputException(location + ": is a directory, a file is needed");
+            }
+            return new BufferedInputStream(fs.open(p), 1 << 16);
+        } catch (IOException e) {
+            throw new BadInputException(location + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens a file, transparently un-gzipping it when it starts with the gzip magic bytes. */
+    public static InputStream openMaybeGzip(String location) throws IOException {
+        InputStream in = open(location);
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        if (b1 == 0x1f && b2 == 0x8b) {
+            return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+        }
+        return in;
+    }
+
+    public static byte[] readAll(String location) {
+        try (InputStream in = open(location)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new BadInputException(location + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public static OutputStream create(String location) throws IOException {
+        return fs(location).create(path(location), true);
+    }
+
+    /** Joins a directory location and a relative name. */
+    public static String join(String dir, String name) {
+        return dir.endsWith("/") ? dir + name : dir + "/" + name;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.shears.pruning.metrics;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Forward-pass latency: the median of repeated timed passes after a warm-up. */
+public final class Latency {
+
+    private Latency() {
+    }
+
+    /** Median milliseconds of one forward pass of {@code batch} examples of {@code width} features. */
+    public static double medianMillis(MultiLayerNetwork net, int width, int batch, int warmup, int repeats) {
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, width);
+        for (int i = 0; i < warmup; i++) {
+            net.output(x, false);
+        }
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long start = System.nanoTime();
+            net.output(x, false);
+            t[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(t);
+        return repeats % 2 == 1 ? t[repeats / 2] : (t[repeats / 2 - 1] + t[repeats / 2]) / 2;
+    }
+}

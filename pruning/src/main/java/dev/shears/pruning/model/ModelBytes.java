@@ -1,0 +1,55 @@
+package dev.shears.pruning.model;
+
+import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.data.HadoopFiles;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Networks travel as DL4J model-file bytes: ND4J arrays cannot be captured in Spark closures,
+ * and the same bytes are what users load with {@code ModelSerializer} outside Shears.
+ */
+public final class ModelBytes {
+
+    private ModelBytes() {
+    }
+
+    public static byte[] of(MultiLayerNetwork net) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(net, out, false);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize the network", e);
+        }
+    }
+
+    public static MultiLayerNetwork restore(byte[] bytes) {
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException("not a DL4J MultiLayerNetwork model file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a user's model file (any Hadoop location); an unreadable file is bad input naming it. */
+    public static byte[] read(String location) {
+        byte[] bytes = HadoopFiles.readAll(location);
+        try {
+            restore(bytes);
+        } catch (BadInputException e) {
+            throw new BadInputException(location + ": " + e.getMessage(), e);
+        }
+        return bytes;
+    }
+
+    public static void write(byte[] bytes, String location) throws IOException {
+        try (OutputStream out = HadoopFiles.create(location)) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.shears.pruning.prune;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Binary masks by parameter key ({@code 0_W}, {@code 0_b}, ...): 1 keeps a value, 0 prunes it. */
+public final class MaskSet {
+
+    private final Map<String, INDArray> masks = new LinkedHashMap<>();
+
+    /** Sets a key's mask, intersecting with any mask already held so pruned values never return. */
+    public void put(String key, INDArray mask) {
+        INDArray old = masks.get(key);
+        masks.put(key, old == null ? mask : old.mul(mask));
+    }
+
+    public INDArray get(String key) {
+        return masks.get(key);
+    }
+
+    public Map<String, INDArray> all() {
+        return Collections.unmodifiableMap(masks);
+    }
+
+    public boolean isEmpty() {
+        return masks.isEmpty();
+    }
+
+    /** An independent copy, to return to later. */
+    public MaskSet copy() {
+        MaskSet m = new MaskSet();
+        masks.forEach((key, mask) -> m.masks.put(key, mask.dup()));
+        return m;
+    }
+
+    /** Zeroes the pruned values of the network in place. */
+    public void apply(MultiLayerNetwork net) {
+        for (Map.Entry<String, INDArray> e : masks.entrySet()) {
+            net.getParam(e.getKey()).muli(e.getValue());
+        }
+    }
+
+    /** The mask implied by the zeros a network already has (to continue fine-tuning a pruned model). */
+    public static MaskSet fromZeros(MultiLayerNetwork net, Iterable<PrunableLayer> layers) {
+        MaskSet m = new MaskSet();
+        for (PrunableLayer l : layers) {
+            INDArray w = l.weights(net);
+            m.put(l.weightKey(), w.neq(0).castTo(w.dataType()));
+        }
+        return m;
+    }
+}

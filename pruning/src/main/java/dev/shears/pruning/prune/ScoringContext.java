@@ -1,0 +1,131 @@
+package dev.shears.pruning.prune;
+
+import dev.shears.pruning.data.LabeledData;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * What scorers may look at: the network, calibration batches from the training split, and a
+ * seed. Gradient statistics and activations are computed once per network state and shared by
+ * the scorers that need them.
+ */
+public final class ScoringContext {
+
+    private final MultiLayerNetwork net;
+    private final LabeledData calibration;
+    private final int batches;
+    private final int batchSize;
+    private final long seed;
+    private Map<String, INDArray> meanAbsGradient;
+    private Map<String, INDArray> meanSquaredGradient;
+    private Map<Integer, INDArray> activations;
+
+    /**
+     * @param calibration data the data-driven scorers draw batches from (the training split)
+     * @param batches     how many calibration batches to use
+     */
+    public ScoringContext(MultiLayerNetwork net, LabeledData calibration, int batches, int batchSize, long seed) {
+        this.net = net;
+        this.calibration = calibration;
+        this.batches = batches;
+        this.batchSize = batchSize;
+        this.seed = seed;
+    }
+
+    public MultiLayerNetwork net() {
+        return net;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The calibration batches, drawn with the context's seed. */
+    public Iterable<DataSet> calibrationBatches() {
+        LabeledData sample = calibration.rows(java.util.Arrays.copyOf(calibration.permutation(seed),
+                Math.min(calibration.size(), batches * batchSize)));
+        return sample.batches(batchSize);
+    }
+
+    /** Mean over calibration batches of |dL/dw| for a parameter key, L being the batch's mean loss. */
+    public INDArray meanAbsGradient(String key) {
+        computeGradients();
+        return meanAbsGradient.get(key);
+    }
+
+    /** Mean over calibration batches of (dL/dw)^2 for a parameter key: the diagonal empirical Fisher. */
+    public INDArray meanSquaredGradient(String key) {
+        computeGradients();
+        return meanSquaredGradient.get(key);
+    }
+
+    /**
+     * The outputs of layer {@code index} after its activation function, for every calibration
+     * example (inference mode): {@code [examples, units]} for dense layers, {@code [examples,
+     * channels, h, w]} for convolutions. The same as {@code net.feedForward(x, false).get(index + 1)}.
+     */
+    public INDArray activations(int layerIndex) {
+        computeActivations();
+        return activations.get(layerIndex);
+    }
+
+    /** Forgets gradient statistics and activations, after the network's weights changed. */
+    public void invalidate() {
+        meanAbsGradient = null;
+        meanSquaredGradient = null;
+        activations = null;
+    }
+
+    private void computeActivations() {
+        if (activations != null) {
+            return;
+        }
+        Map<Integer, List<INDArray>> parts = new HashMap<>();
+        for (DataSet batch : calibrationBatches()) {
+            List<INDArray> acts = net.feedForward(batch.getFeatures(), false);
+            for (int i = 1; i < acts.size(); i++) {
+                parts.computeIfAbsent(i - 1, k -> new ArrayList<>()).add(acts.get(i).dup());
+            }
+        }
+        Map<Integer, INDArray> joined = new HashMap<>();
+        parts.forEach((layer, list) -> joined.put(layer, Nd4j.concat(0, list.toArray(new INDArray[0]))));
+        net.clear();
+        activations = joined;
+    }
+
+    private void computeGradients() {
+        if (meanAbsGradient != null) {
+            return;
+        }
+        Map<String, INDArray> abs = new HashMap<>();
+        Map<String, INDArray> sq = new HashMap<>();
+        int count = 0;
+        for (DataSet batch : calibrationBatches()) {
+            net.setInput(batch.getFeatures());
+            net.setLabels(batch.getLabels());
+            net.computeGradientAndScore();
+            Gradient g = net.gradient();
+            for (Map.Entry<String, INDArray> e : g.gradientForVariable().entrySet()) {
+                // DL4J's raw gradient sums over the batch (its updater divides later): make it the mean loss's
+                INDArray grad = e.getValue().div(batch.numExamples());
+                abs.merge(e.getKey(), Transforms.abs(grad, true), INDArray::addi);
+                sq.merge(e.getKey(), grad.mul(grad), INDArray::addi);
+            }
+            count++;
+        }
+        int n = Math.max(count, 1);
+        abs.values().forEach(a -> a.divi(n));
+        sq.values().forEach(a -> a.divi(n));
+        net.clear();
+        meanAbsGradient = abs;
+        meanSquaredGradient = sq;
+    }
+}

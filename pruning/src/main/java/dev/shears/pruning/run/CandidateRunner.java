@@ -1,0 +1,92 @@
+package dev.shears.pruning.run;
+
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.metrics.ModelMetrics;
+import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.schedule.PruningSchedule;
+import dev.shears.pruning.schedule.PruningSession;
+import dev.shears.pruning.schedule.Schedules;
+import dev.shears.pruning.shrink.Shrinker;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Evaluates one candidate from a copy of a model: prune on the schedule, fine-tune with the mask
+ * held, shrink structurally pruned models, measure. Plain Java: Spark tasks call this, and so do
+ * tests and the sequential baseline. Whatever goes wrong becomes a FAILED outcome rather than an
+ * exception, so a search goes on.
+ */
+public final class CandidateRunner {
+
+    private CandidateRunner() {
+    }
+
+    /**
+     * {@link #run(byte[], byte[], boolean, DataSplits, PruningPlan, BaseReference, boolean, boolean)}
+     * with the starting model as distillation teacher.
+     */
+    public static CandidateOutcome run(byte[] modelBytes, boolean continuing, DataSplits data, PruningPlan plan,
+                                       BaseReference base, boolean keepModel, boolean timeLatency) {
+        return run(modelBytes, null, continuing, data, plan, base, keepModel, timeLatency);
+    }
+
+    /**
+     * @param modelBytes   the model to start from: the base model, or a parent candidate's pruned model
+     * @param teacherBytes the dense base model that fine-tuning distils from when the plan's
+     *                     {@code distillAlpha} is set; null uses the starting model, which is only
+     *                     the base model when not {@code continuing}
+     * @param continuing   true when {@code modelBytes} is an already pruned parent whose zeros must stay
+     * @param keepModel    return the pruned model's bytes (the shrunk model when it was shrunk)
+     * @param timeLatency  time forward passes (skipped in tight loops that do not report latency)
+     */
+    public static CandidateOutcome run(byte[] modelBytes, byte[] teacherBytes, boolean continuing, DataSplits data,
+                                       PruningPlan plan, BaseReference base, boolean keepModel, boolean timeLatency) {
+        int epochs = 0;
+        try {
+            long start = System.nanoTime();
+            MultiLayerNetwork net = ModelBytes.restore(modelBytes);
+            PruningSchedule schedule = Schedules.create(plan.schedule());
+            PlanOptions options = PlanOptions.of(plan);
+            // every layer, not just the selection: structural pruning also zeroes the next layer's inputs
+            MaskSet masks = continuing ? MaskSet.fromZeros(net, Layers.prunable(net)) : new MaskSet();
+            MultiLayerNetwork teacher = options.distill() && teacherBytes != null ? ModelBytes.restore(teacherBytes) : null;
+            PruningSession session = new PruningSession(net, plan, data, masks, teacher);
+            schedule.run(session);
+            epochs = session.epochsSpent();
+            double pruneSeconds = (System.nanoTime() - start) / 1e9;
+            if (!finite(net)) {
+                return new CandidateOutcome("DIVERGED", "parameters became NaN or infinite during fine-tuning",
+                        Map.of(), Map.of(), epochs, null);
+            }
+            MultiLayerNetwork result = options.shrink() ? Shrinker.shrink(net) : net;
+            boolean shrunk = result.numParams() < net.numParams();
+            Map<String, Object> metrics = new LinkedHashMap<>(Measurement.of(result, data, session.layers(), base,
+                    timeLatency, options.quantize()));
+            @SuppressWarnings("unchecked")
+            Map<String, Double> perLayer = (Map<String, Double>) metrics.remove("layer_sparsity");
+            if (shrunk) {
+                // sparsity says how much pruning removed, which the shrunk model no longer shows as zeros
+                ModelMetrics masked = ModelMetrics.measure(net, Layers.prunable(net), session.layers(),
+                        data.train().shape());
+                metrics.put("sparsity", masked.weightSparsity());
+                perLayer = masked.layerSparsity();
+            }
+            metrics.put("shrunk", shrunk);
+            metrics.put("final_ratio", session.currentRatio());
+            metrics.put("finetune_seconds", pruneSeconds);
+            String status = Double.isFinite((Double) metrics.get("loss")) ? "OK" : "DIVERGED";
+            return new CandidateOutcome(status, status.equals("OK") ? null : "test loss is not finite", metrics,
+                    perLayer, epochs, keepModel ? ModelBytes.of(result) : null);
+        } catch (Exception | LinkageError e) {
+            return CandidateOutcome.failed(e, epochs);
+        }
+    }
+
+    private static boolean finite(MultiLayerNetwork net) {
+        double sum = net.params().sumNumber().doubleValue();
+        return Double.isFinite(sum);
+    }
+}

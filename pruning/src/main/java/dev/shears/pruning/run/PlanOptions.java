@@ -1,0 +1,169 @@
+package dev.shears.pruning.run;
+
+import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.prune.Granularities;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The method settings a {@link PruningPlan} carries in {@code options}, read and checked once.
+ * Values may be numbers, booleans or their string forms, as specs come from YAML or the command
+ * line; an unknown key or a value out of range is bad input naming the key.
+ *
+ * <ul>
+ *   <li>{@code minUnits} (integer, default 1): neurons, filters or channels that structural
+ *       granularities leave in every layer, whatever the ratio.</li>
+ *   <li>{@code initialSparsity} (default 0): gradual schedule's starting sparsity s_i, at most the plan's ratio.</li>
+ *   <li>{@code rampFraction} (default 0.75): share of the fine-tuning steps by whose end the gradual
+ *       schedule reaches the plan's ratio.</li>
+ *   <li>{@code pruneEvery} (integer, default 0 = automatic): fine-tuning steps between gradual
+ *       pruning events; 0 gives about ten events over the ramp.</li>
+ *   <li>{@code adaptiveStep} (default 0.1): share of the remaining density the adaptive schedule
+ *       prunes each round (ratio r becomes r + step * (1 - r)).</li>
+ *   <li>{@code distillAlpha} (default 0 = off): weight of the teacher's soft targets in the
+ *       fine-tuning targets, in [0, 1].</li>
+ *   <li>{@code distillTemperature} (default 4): temperature applied to the teacher's logits.</li>
+ *   <li>{@code quantize} (default false): also evaluate a simulated int8 copy of the fine-tuned model.</li>
+ *   <li>{@code shrink} (default true for neuron, filter and channel granularities, else false):
+ *       rebuild a structurally pruned model with the removed units physically gone.</li>
+ * </ul>
+ */
+public final class PlanOptions {
+
+    public static final String MIN_UNITS = "minUnits";
+    public static final String INITIAL_SPARSITY = "initialSparsity";
+    public static final String RAMP_FRACTION = "rampFraction";
+    public static final String PRUNE_EVERY = "pruneEvery";
+    public static final String ADAPTIVE_STEP = "adaptiveStep";
+    public static final String DISTILL_ALPHA = "distillAlpha";
+    public static final String DISTILL_TEMPERATURE = "distillTemperature";
+    public static final String QUANTIZE = "quantize";
+    public static final String SHRINK = "shrink";
+
+    /** Every key {@code options} may hold. */
+    public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(MIN_UNITS,
+            INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA, DISTILL_TEMPERATURE,
+            QUANTIZE, SHRINK)));
+
+    private final Map<String, Object> values;
+    private final int minUnits;
+    private final double initialSparsity;
+    private final double rampFraction;
+    private final int pruneEvery;
+    private final double adaptiveStep;
+    private final double distillAlpha;
+    private final double distillTemperature;
+    private final boolean quantize;
+    private final boolean shrink;
+
+    private PlanOptions(PruningPlan plan) {
+        this.values = plan.options();
+        for (String key : values.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new BadInputException("options: '" + key + "' is not known (allowed: " + String.join(", ", KEYS) + ")");
+            }
+        }
+        minUnits = (int) integer(MIN_UNITS, 1, 1);
+        initialSparsity = number(INITIAL_SPARSITY, 0, 0, false, 1, false);
+        rampFraction = number(RAMP_FRACTION, 0.75, 0, false, 1, true);
+        pruneEvery = (int) integer(PRUNE_EVERY, 0, 0);
+        adaptiveStep = number(ADAPTIVE_STEP, 0.1, 0, false, 1, false);
+        distillAlpha = number(DISTILL_ALPHA, 0, 0, true, 1, true);
+        distillTemperature = number(DISTILL_TEMPERATURE, 4, 0, false, Double.POSITIVE_INFINITY, false);
+        quantize = flag(QUANTIZE, false);
+        shrink = flag(SHRINK, Granularities.create(plan.granularity()).structural());
+    }
+
+    /** The plan's options with defaults filled in; throws {@link BadInputException} on a bad key or value. */
+    public static PlanOptions of(PruningPlan plan) {
+        return new PlanOptions(plan);
+    }
+
+    public int minUnits() {
+        return minUnits;
+    }
+
+    public double initialSparsity() {
+        return initialSparsity;
+    }
+
+    public double rampFraction() {
+        return rampFraction;
+    }
+
+    /** Steps between gradual pruning events, or 0 for the automatic choice. */
+    public int pruneEvery() {
+        return pruneEvery;
+    }
+
+    public double adaptiveStep() {
+        return adaptiveStep;
+    }
+
+    public double distillAlpha() {
+        return distillAlpha;
+    }
+
+    public boolean distill() {
+        return distillAlpha > 0;
+    }
+
+    public double distillTemperature() {
+        return distillTemperature;
+    }
+
+    public boolean quantize() {
+        return quantize;
+    }
+
+    public boolean shrink() {
+        return shrink;
+    }
+
+    private double number(String key, double fallback, double min, boolean minIncluded, double max,
+                          boolean maxIncluded) {
+        Object v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        double d;
+        try {
+            d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new BadInputException("options." + key + ": '" + v + "' is not a number");
+        }
+        boolean aboveMin = minIncluded ? d >= min : d > min;
+        boolean belowMax = maxIncluded ? d <= max : d < max;
+        if (!aboveMin || !belowMax) {
+            throw new BadInputException("options." + key + ": " + v + " is outside " + (minIncluded ? "[" : "(")
+                    + min + ", " + max + (maxIncluded ? "]" : ")"));
+        }
+        return d;
+    }
+
+    private long integer(String key, long fallback, long min) {
+        double d = number(key, fallback, min, true, Integer.MAX_VALUE, true);
+        if (d != Math.rint(d)) {
+            throw new BadInputException("options." + key + ": " + values.get(key) + " is not a whole number");
+        }
+        return (long) d;
+    }
+
+    private boolean flag(String key, boolean fallback) {
+        Object v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        String s = v.toString().trim();
+        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new BadInputException("options." + key + ": '" + v + "' is not a boolean (allowed: true, false)");
+    }
+}

@@ -1,0 +1,147 @@
+package dev.shears.pruning.schedule;
+
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.prune.PrunableLayer;
+import dev.shears.pruning.prune.Pruner;
+import dev.shears.pruning.prune.Scope;
+import dev.shears.pruning.prune.Scorers;
+import dev.shears.pruning.prune.ScoringContext;
+import dev.shears.pruning.run.PlanOptions;
+import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.train.Distillation;
+import dev.shears.pruning.train.Evaluator;
+import dev.shears.pruning.train.Trainer;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The network being pruned for one candidate, and the operations schedules combine. */
+public final class PruningSession {
+
+    /** The network's parameters, masks and ratio at one moment, to return to. */
+    public record Checkpoint(INDArray params, MaskSet masks, double ratio) {
+    }
+
+    private final MultiLayerNetwork net;
+    private final PruningPlan plan;
+    private final PlanOptions options;
+    private final DataSplits data;
+    private final List<PrunableLayer> layers;
+    private final Pruner pruner;
+    private final ScoringContext context;
+    private final MultiLayerNetwork teacher;
+    private MaskSet masks;
+    private float[] distillTargets;
+    private int epochsSpent;
+    private double currentRatio;
+
+    /** @param masks masks already in force (a continued candidate's), or an empty set */
+    public PruningSession(MultiLayerNetwork net, PruningPlan plan, DataSplits data, MaskSet masks) {
+        this(net, plan, data, masks, null);
+    }
+
+    /**
+     * @param teacher the model fine-tuning distils from when {@code options.distillAlpha} is set
+     *                (ignored otherwise); null means the network as it is now, before this session prunes it
+     */
+    public PruningSession(MultiLayerNetwork net, PruningPlan plan, DataSplits data, MaskSet masks,
+                          MultiLayerNetwork teacher) {
+        this.net = net;
+        this.plan = plan;
+        this.options = PlanOptions.of(plan);
+        this.data = data;
+        this.layers = Layers.select(net, plan.layers());
+        this.pruner = new Pruner(Scorers.create(plan.scorer()), Granularities.create(plan.granularity()),
+                Scope.of(plan.scope()), plan.layerRatios(), options.minUnits());
+        this.context = new ScoringContext(net, data.train(), plan.calibrationBatches(), plan.batchSize(), plan.seed());
+        this.masks = masks;
+        this.teacher = !options.distill() ? null : teacher == null ? net.clone() : teacher;
+    }
+
+    public MultiLayerNetwork net() {
+        return net;
+    }
+
+    public PruningPlan plan() {
+        return plan;
+    }
+
+    public PlanOptions options() {
+        return options;
+    }
+
+    public DataSplits data() {
+        return data;
+    }
+
+    public List<PrunableLayer> layers() {
+        return layers;
+    }
+
+    public MaskSet masks() {
+        return masks;
+    }
+
+    public int epochsSpent() {
+        return epochsSpent;
+    }
+
+    /** The ratio of the last pruning step (for N:M, its fixed sparsity). */
+    public double currentRatio() {
+        return currentRatio;
+    }
+
+    /** Prunes the selected layers up to {@code ratio} (weights pruned earlier stay pruned). */
+    public void pruneTo(double ratio) {
+        pruner.prune(layers, ratio, context, masks);
+        currentRatio = pruner.granularity().effectiveRatio(ratio);
+    }
+
+    /** Mini-batch updates that {@code epochs} of fine-tuning make. */
+    public long finetuneSteps(int epochs) {
+        return epochs * Trainer.stepsPerEpoch(data.train(), plan.batchSize());
+    }
+
+    /**
+     * Fine-tunes on the training split with the masks re-applied after every update, on the
+     * teacher's mixed targets when distillation is on.
+     */
+    public void finetune(int epochs, Trainer.StepHook hook) {
+        if (epochs <= 0) {
+            return;
+        }
+        Trainer.fit(net, data.train(), distillTargets(), epochs, plan.batchSize(), plan.learningRate(),
+                plan.seed() + epochsSpent, masks, hook);
+        epochsSpent += epochs;
+        context.invalidate();
+    }
+
+    /** The fine-tuning targets distillation uses, or null when it is off. */
+    public float[] distillTargets() {
+        if (teacher != null && distillTargets == null) {
+            distillTargets = Distillation.targets(teacher, data.train(), options.distillAlpha(),
+                    options.distillTemperature());
+        }
+        return distillTargets;
+    }
+
+    /** Accuracy on the validation split (the test split is kept for the final table). */
+    public double validationAccuracy() {
+        return Evaluator.evaluate(net, data.validation().size() > 0 ? data.validation() : data.train()).accuracy();
+    }
+
+    public Checkpoint checkpoint() {
+        return new Checkpoint(net.params().dup(), masks.copy(), currentRatio);
+    }
+
+    /** Returns the network, masks and ratio to a checkpoint (the updater's state is not restored). */
+    public void restore(Checkpoint checkpoint) {
+        net.setParams(checkpoint.params().dup());
+        masks = checkpoint.masks().copy();
+        currentRatio = checkpoint.ratio();
+        context.invalidate();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.shears.pruning.train;
+
+import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.data.LabeledData;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Knowledge distillation as training targets. The student keeps its own softmax output and
+ * MCXENT loss and is trained on mixed targets {@code y = (1 - alpha) * onehot + alpha *
+ * softmax(z / T)}, where z are the teacher's logits: cross-entropy against soft labels. This
+ * approximates Hinton et al. (2015): the temperature is applied to the teacher only (the student's
+ * logits are not divided by T) and there is no T^2 factor, since DL4J's fit takes targets, not a
+ * loss of two networks.
+ */
+public final class Distillation {
+
+    private static final int BATCH = 1000;
+
+    private Distillation() {
+    }
+
+    /** Mixed targets for every row of {@code data}, {@code size x numClasses} row-major. */
+    public static float[] targets(MultiLayerNetwork teacher, LabeledData data, double alpha, double temperature) {
+        int classes = data.numClasses();
+        float[] out = new float[data.size() * classes];
+        for (int from = 0; from < data.size(); from += BATCH) {
+            int to = Math.min(data.size(), from + BATCH);
+            float[] z = logits(teacher, data.batch(from, to).getFeatures()).castTo(DataType.FLOAT).dup('c')
+                    .data().asFloat();
+            if (z.length != (to - from) * classes) {
+                throw new BadInputException("distillation: the teacher has " + z.length / (to - from)
+                        + " outputs, the data " + classes + " classes");
+            }
+            for (int i = 0; i < to - from; i++) {
+                int row = (from + i) * classes;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, z[i * classes + c] / temperature);
+                }
+                double sum = 0;
+                double[] e = new double[classes];
+                for (int c = 0; c < classes; c++) {
+                    e[c] = Math.exp(z[i * classes + c] / temperature - max);
+                    sum += e[c];
+                }
+                for (int c = 0; c < classes; c++) {
+                    out[row + c] = (float) (alpha * e[c] / sum);
+                }
+                out[row + data.labels()[from + i]] += (float) (1 - alpha);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The teacher's pre-softmax outputs: the output layer's input (the previous layer's activations
+     * from {@code feedForward}, through the output layer's preprocessor if it has one) times its
+     * weights plus bias. Needs a dense output layer.
+     */
+    public static INDArray logits(MultiLayerNetwork teacher, INDArray features) {
+        int last = teacher.getnLayers() - 1;
+        INDArray w = teacher.getLayer(last).getParam("W");
+        if (w == null || w.rank() != 2) {
+            throw new BadInputException("distillation needs a teacher whose output layer is dense");
+        }
+        INDArray in = teacher.feedForward(features, false).get(last);
+        InputPreProcessor pre = teacher.getLayerWiseConfigurations().getInputPreProcess(last);
+        if (pre != null) {
+            in = pre.preProcess(in, (int) in.size(0), LayerWorkspaceMgr.noWorkspaces());
+        }
+        INDArray z = in.castTo(w.dataType()).mmul(w);
+        INDArray b = teacher.getLayer(last).getParam("b");
+        return b == null ? z : z.addiRowVector(b);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.shears.pruning.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.Fixtures;
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.schedule.AdaptiveSchedule.Decision;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class SchedulesTest {
+
+    private static final DataSplits DATA = Fixtures.splits(128, new int[] {16}, 3);
+
+    private static PruningSession session(String schedule, double ratio, int epochs, double maxDrop,
+                                          Map<String, Object> options) {
+        PruningPlan p = Fixtures.plan("magnitude", "weight", "all", ratio, schedule, epochs, options);
+        PruningPlan plan = new PruningPlan(p.scorer(), p.granularity(), p.scope(), p.layers(), p.ratio(),
+                p.layerRatios(), p.schedule(), p.steps(), p.epochs(), p.learningRate(), p.batchSize(),
+                p.calibrationBatches(), maxDrop, p.seed(), p.options());
+        MultiLayerNetwork net = MlpFactory.build(16, List.of(12), 3, 1e-3, 1);
+        return new PruningSession(net, plan, DATA, new MaskSet());
+    }
+
+    private static double sparsity(MultiLayerNetwork net, String key) {
+        INDArray w = net.getParam(key);
+        return 1.0 - w.neq(0).castTo(w.dataType()).sumNumber().doubleValue() / w.length();
+    }
+
+    @Test
+    void registryHasEverySchedule() {
+        assertEquals(List.of("oneshot", "iterative", "gradual", "adaptive"), List.copyOf(Schedules.names()));
+        BadInputException e = assertThrows(BadInputException.class, () -> Schedules.create("cyclic"));
+        assertTrue(e.getMessage().contains("adaptive"), e.getMessage());
+    }
+
+    @Test
+    void cubicRampValues() {
+        assertEquals(0.0, GradualSchedule.sparsityAt(0, 100, 0, 0.8), 1e-12);
+        assertEquals(0.7, GradualSchedule.sparsityAt(50, 100, 0, 0.8), 1e-12);
+        assertEquals(0.8, GradualSchedule.sparsityAt(100, 100, 0, 0.8), 1e-12);
+        assertEquals(0.8, GradualSchedule.sparsityAt(150, 100, 0, 0.8), 1e-12);
+        assertEquals(0.8 - 0.6 / 8, GradualSchedule.sparsityAt(50, 100, 0.2, 0.8), 1e-12);
+    }
+
+    @Test
+    void iterativeRatiosKeepAGeometricShare() {
+        double[] r = IterativeSchedule.ratios(0.9, 3);
+        assertArrayEquals(new double[] {1 - Math.pow(0.1, 1.0 / 3), 1 - Math.pow(0.1, 2.0 / 3), 0.9}, r, 1e-12);
+        assertEquals(0.53584, r[0], 1e-5);
+        assertEquals(0.78456, r[1], 1e-5);
+        assertArrayEquals(new double[] {0.5}, IterativeSchedule.ratios(0.5, 1), 0);
+    }
+
+    @Test
+    void iterativeEpochsAreSharedOutWithTheRestLast() {
+        assertArrayEquals(new int[] {1, 1, 1}, IterativeSchedule.epochsPerStep(3, 3));
+        assertArrayEquals(new int[] {1, 2, 2}, IterativeSchedule.epochsPerStep(5, 3));
+        assertArrayEquals(new int[] {0, 1, 1}, IterativeSchedule.epochsPerStep(2, 3));
+        assertArrayEquals(new int[] {0, 0, 0}, IterativeSchedule.epochsPerStep(0, 3));
+    }
+
+    @Test
+    void adaptiveStoppingRule() {
+        assertEquals(Decision.CONTINUE, AdaptiveSchedule.decide(0.90, 0.91, 0.02, 0.5, 0.9));
+        assertEquals(Decision.CONTINUE, AdaptiveSchedule.decide(0.89, 0.91, 0.02, 0.5, 0.9));
+        assertEquals(Decision.ROLL_BACK, AdaptiveSchedule.decide(0.88, 0.91, 0.02, 0.5, 0.9));
+        assertEquals(Decision.ROLL_BACK, AdaptiveSchedule.decide(0.88, 0.91, 0.02, 0.9, 0.9));
+        assertEquals(Decision.STOP, AdaptiveSchedule.decide(0.95, 0.91, 0.02, 0.9, 0.9));
+        assertEquals(Decision.ROLL_BACK, AdaptiveSchedule.decide(Double.NaN, 0.91, 0.02, 0.5, 0.9));
+        assertEquals(0.1, AdaptiveSchedule.nextRatio(0, 0.9, 0.1), 1e-12);
+        assertEquals(0.55, AdaptiveSchedule.nextRatio(0.5, 0.9, 0.1), 1e-12);
+        assertEquals(0.9, AdaptiveSchedule.nextRatio(0.88, 0.9, 0.5), 1e-12);
+    }
+
+    @Test
+    void adaptiveRollsBackToTheLastNetworkThatMetTheTolerance() {
+        PruningSession s = session("adaptive", 0.9, 3, -1.0, Map.of());
+        INDArray before = s.net().params().dup();
+        Schedules.create("adaptive").run(s);
+        assertEquals(0.0, s.currentRatio());
+        assertEquals(before, s.net().params(), "no round met an impossible tolerance: back to the start");
+        assertTrue(s.masks().isEmpty());
+        assertEquals(1, s.epochsSpent());
+    }
+
+    @Test
+    void adaptiveStopsAtTheCeilingWhenTheToleranceHolds() {
+        PruningSession s = session("adaptive", 0.5, 3, 1.0, Map.of("adaptiveStep", 0.3));
+        Schedules.create("adaptive").run(s);
+        assertEquals(0.5, s.currentRatio(), 1e-12);
+        assertEquals(0.5, sparsity(s.net(), "0_W"), 0.01);
+        assertEquals(2, s.epochsSpent(), "rounds at 0.3 and 0.5, one epoch each");
+    }
+
+    @Test
+    void iterativeAndGradualReachTheRatio() {
+        PruningSession iterative = session("iterative", 0.75, 3, 0.02, Map.of());
+        Schedules.create("iterative").run(iterative);
+        assertEquals(0.75, sparsity(iterative.net(), "0_W"), 0.01);
+        assertEquals(3, iterative.epochsSpent());
+
+        PruningSession gradual = session("gradual", 0.75, 2, 0.02, Map.of("rampFraction", 0.5, "pruneEvery", 1));
+        Schedules.create("gradual").run(gradual);
+        assertEquals(0.75, sparsity(gradual.net(), "0_W"), 0.01);
+        assertEquals(0.75, gradual.currentRatio(), 1e-12);
+        assertTrue(Fixtures.maskedAreZero(gradual.net(), gradual.masks()));
+    }
+
+    @Test
+    void gradualRejectsAStartAboveTheTarget() {
+        PruningSession s = session("gradual", 0.5, 1, 0.02, Map.of("initialSparsity", 0.6));
+        BadInputException e = assertThrows(BadInputException.class, () -> Schedules.create("gradual").run(s));
+        assertTrue(e.getMessage().contains("initialSparsity"), e.getMessage());
+    }
+}

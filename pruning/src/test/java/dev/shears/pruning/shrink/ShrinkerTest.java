@@ -1,0 +1,122 @@
+package dev.shears.pruning.shrink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.pruning.Fixtures;
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.CnnFactory;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.prune.Pruner;
+import dev.shears.pruning.prune.Scope;
+import dev.shears.pruning.prune.Scorers;
+import dev.shears.pruning.prune.ScoringContext;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+class ShrinkerTest {
+
+    private static void prune(MultiLayerNetwork net, String granularity, String layers, double ratio, LabeledData data) {
+        new Pruner(Scorers.create("l2"), Granularities.create(granularity), Scope.LAYERWISE, Map.of())
+                .prune(Layers.select(net, layers), ratio, new ScoringContext(net, data, 1, 8, 1), new MaskSet());
+    }
+
+    private static void assertSameOutputs(MultiLayerNetwork masked, MultiLayerNetwork shrunk, int width) {
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.rand(16, width);
+        INDArray expected = masked.output(x, false);
+        INDArray actual = shrunk.output(x, false);
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4, "largest output difference " + diff);
+    }
+
+    @Test
+    void shrunkMlpComputesWhatTheMaskedOneDoes() {
+        MultiLayerNetwork net = MlpFactory.build(20, List.of(16, 12), 3, 1e-3, 1);
+        prune(net, "neuron", "hidden", 0.5, Fixtures.data(8, new int[] {20}, 3, 1));
+        MultiLayerNetwork small = Shrinker.shrink(net);
+        assertArrayEquals(new long[] {20, 8}, small.getParam("0_W").shape());
+        assertArrayEquals(new long[] {1, 8}, small.getParam("0_b").shape());
+        assertArrayEquals(new long[] {8, 6}, small.getParam("1_W").shape());
+        assertArrayEquals(new long[] {6, 3}, small.getParam("2_W").shape());
+        assertSameOutputs(net, small, 20);
+        assertEquals(net.getLayer(1).conf().getLayer().getLayerName(), small.getLayer(1).conf().getLayer().getLayerName());
+        assertEquals(net.getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"),
+                small.getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"));
+        assertSameOutputs(small, ModelBytes.restore(ModelBytes.of(small)), 20);
+    }
+
+    @Test
+    void shrunkLeNetComputesWhatTheMaskedOneDoes() {
+        MultiLayerNetwork net = CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1);
+        LabeledData data = Fixtures.data(8, new int[] {28, 28, 1}, 10, 1);
+        prune(net, "filter", "conv0,conv1", 0.5, data);
+        prune(net, "neuron", "hidden", 0.5, data);
+        MultiLayerNetwork small = Shrinker.shrink(net);
+        assertArrayEquals(new long[] {3, 1, 5, 5}, small.getParam("0_W").shape());
+        assertArrayEquals(new long[] {8, 3, 5, 5}, small.getParam("2_W").shape());
+        assertArrayEquals(new long[] {8 * 4 * 4, 60}, small.getParam("4_W").shape());
+        assertArrayEquals(new long[] {60, 42}, small.getParam("5_W").shape());
+        assertArrayEquals(new long[] {42, 10}, small.getParam("6_W").shape());
+        CnnToFeedForwardPreProcessor flat =
+                (CnnToFeedForwardPreProcessor) small.getLayerWiseConfigurations().getInputPreProcess(4);
+        assertEquals(8, flat.getNumChannels());
+        assertSameOutputs(net, small, 784);
+        assertTrue(small.numParams() < net.numParams() / 2);
+    }
+
+    @Test
+    void batchNormalizationBetweenFollowsTheFilters() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(6).activation(Activation.RELU).build())
+                .layer(new BatchNormalization.Builder().name("bn").build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder().name("dense").nOut(10).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(10, 10, 1))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        Nd4j.getRandom().setSeed(4);
+        for (Map.Entry<String, INDArray> p : net.getLayer(1).paramTable().entrySet()) {
+            p.getValue().assign(Nd4j.rand(p.getValue().shape()).subi(p.getKey().equals("var") ? -0.5 : 0.5));
+        }
+        prune(net, "filter", "conv", 0.5, Fixtures.data(8, new int[] {10, 10, 1}, 3, 1));
+        MultiLayerNetwork small = Shrinker.shrink(net);
+        for (INDArray p : small.getLayer(1).paramTable().values()) {
+            assertEquals(3, p.length());
+        }
+        assertArrayEquals(new long[] {3 * 4 * 4, 10}, small.getParam("3_W").shape());
+        assertSameOutputs(net, small, 100);
+    }
+
+    @Test
+    void nothingToRemoveGivesTheSameNetwork() {
+        MultiLayerNetwork net = MlpFactory.build(5, List.of(4), 2, 1e-3, 1);
+        assertSame(net, Shrinker.shrink(net));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.shears.search;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed reads of {@link StrategyConfig#options()}. Specs come from YAML or the command line, so numbers may
+ * arrive as strings and lists as comma-separated text; a bad value fails naming the option and what it allows.
+ * A {@code null} fallback makes the option required.
+ */
+final class Options {
+
+    private final Map<String, Object> values;
+
+    Options(StrategyConfig config) {
+        this.values = config.options();
+    }
+
+    int integer(String name, int fallback, int min) {
+        String expected = "an integer >= " + min;
+        double v = parse(name, values.get(name), (double) fallback, expected);
+        if (v != Math.rint(v) || v < min || v > Integer.MAX_VALUE) {
+            throw invalid(name, expected, shown(name, fallback));
+        }
+        return (int) v;
+    }
+
+    double number(String name, Double fallback, double min, double max) {
+        String expected = "a number " + bounds(min, max);
+        double v = parse(name, values.get(name), fallback, expected);
+        if (!(v >= min && v <= max)) {
+            throw invalid(name, expected, shown(name, fallback));
+        }
+        return v;
+    }
+
+    String text(String name, String fallback) {
+        Object raw = values.getOrDefault(name, fallback);
+        if (!(raw instanceof String s) || s.isBlank()) {
+            throw invalid(name, "a non-blank name", raw);
+        }
+        return s.trim();
+    }
+
+    List<String> names(String name, List<String> fallback) {
+        String expected = "a non-empty list of distinct names";
+        List<?> raw = list(name, fallback, expected);
+        List<String> names = new ArrayList<>();
+        for (Object item : raw) {
+            if (!(item instanceof String s) || s.isBlank()) {
+                throw invalid(name, expected, raw);
+            }
+            names.add(s.trim());
+        }
+        if (names.isEmpty() || new HashSet<>(names).size() != names.size()) {
+            throw invalid(name, expected, raw);
+        }
+        return names;
+    }
+
+    List<Double> numbers(String name, List<Double> fallback, double min, double max) {
+        String expected = "a non-empty list of numbers " + bounds(min, max);
+        List<?> raw = list(name, fallback, expected);
+        List<Double> numbers = new ArrayList<>();
+        for (Object item : raw) {
+            double v = parse(name, item, null, expected);
+            if (!(v >= min && v <= max)) {
+                throw invalid(name, expected, raw);
+            }
+            numbers.add(v);
+        }
+        if (numbers.isEmpty()) {
+            throw invalid(name, expected, raw);
+        }
+        return numbers;
+    }
+
+    /** The metric trials are ranked by. */
+    SelectionMetric selectionMetric() {
+        return new SelectionMetric(text("metric", SelectionMetric.DEFAULT));
+    }
+
+    private List<?> list(String name, List<?> fallback, String expected) {
+        Object raw = values.containsKey(name) ? values.get(name) : fallback;
+        if (raw instanceof String s) {
+            return Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        }
+        if (raw instanceof List<?> l) {
+            return l;
+        }
+        throw invalid(name, expected, raw);
+    }
+
+    private static double parse(String name, Object raw, Double fallback, String expected) {
+        if (raw == null && fallback != null) {
+            return fallback;
+        }
+        if (raw instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (raw instanceof String s) {
+            try {
+                return Double.parseDouble(s.trim());
+            } catch (NumberFormatException notANumber) {
+                // reported below with the expected form
+            }
+        }
+        throw invalid(name, expected, raw);
+    }
+
+    private Object shown(String name, Object fallback) {
+        return values.containsKey(name) ? values.get(name) : fallback + " (the default)";
+    }
+
+    private static String bounds(double min, double max) {
+        return max == Double.POSITIVE_INFINITY ? ">= " + min : "in [" + min + ", " + max + "]";
+    }
+
+    static IllegalArgumentException invalid(String name, String expected, Object got) {
+        String shown = got == null ? "nothing" : got instanceof String ? "'" + got + "'" : String.valueOf(got);
+        return new IllegalArgumentException("option '" + name + "' must be " + expected + ", got " + shown);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.shears.jobs.cli;
+
+import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.engine.SparkEngine;
+import dev.shears.jobs.spark.ParquetTables;
+import dev.shears.jobs.spark.SparkSessions;
+import dev.shears.jobs.spec.LoadedSpec;
+import dev.shears.jobs.spec.SpecLoader;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code shears search}: one search, from spec to the ranked table. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Run a pruning search and write the ranked table, Pareto front, models and report.")
+final class SearchCommand implements Callable<Integer> {
+
+    @Mixin
+    SpecOptions specOptions;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (local or Hadoop URI); must be new or empty")
+    String out;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master (default: what spark-submit set, else embedded local[*])")
+    String master;
+
+    @Option(names = "--ui", description = "start Spark's web UI")
+    boolean ui;
+
+    @Override
+    public Integer call() {
+        LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
+        SearchJob.Prepared prepared = SearchJob.prepare(spec, out);
+        SparkSession spark = SparkSessions.create("shears: " + spec.spec().name, master,
+                spec.spec().search.threadsPerTask, ui);
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int slots = spec.spec().search.parallelism > 0 ? spec.spec().search.parallelism : jsc.defaultParallelism();
+            SearchJob.run(prepared, ctx -> new SparkEngine(jsc, prepared.baseModel(), ctx, slots), spark.version(),
+                    (rows, columns, path) -> ParquetTables.write(spark, rows, columns, path), System.out);
+            return ShearsMain.OK;
+        } finally {
+            spark.stop();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.shears.jobs.cli;
+
+import dev.shears.pruning.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code shears} command: the entry point of the launcher scripts and of spark-submit. */
+@Command(name = "shears", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Finds the best way to prune a neural network by searching pruning configurations on Spark.",
+        subcommands = {SearchCommand.class, ValidateCommand.class})
+public final class ShearsMain {
+
+    /** Exit codes users' scripts rely on. */
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command and returns its exit code, without exiting (for tests and embedding). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new ShearsMain());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            Throwable bad = e;
+            while (bad != null && !(bad instanceof BadInputException)) {
+                bad = bad.getCause();
+            }
+            if (bad != null) {
+                commandLine.getErr().println("shears: error: " + bad.getMessage());
+                return BAD_INPUT;
+            }
+            commandLine.getErr().println("shears: failed: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return FAILED;
+        });
+        return cli.execute(args);
+    }
+}

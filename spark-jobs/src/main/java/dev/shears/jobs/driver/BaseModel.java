@@ -1,0 +1,36 @@
+package dev.shears.jobs.driver;
+
+import dev.shears.jobs.spec.SearchSpec;
+import dev.shears.jobs.spec.SpecException;
+import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.train.Trainer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/** The dense model every candidate starts from: the user's model file, or one trained as the spec describes. */
+final class BaseModel {
+
+    private BaseModel() {
+    }
+
+    static MultiLayerNetwork obtain(SearchSpec spec, DataSplits data) {
+        SearchSpec.ModelSpec m = spec.model;
+        if (m.file != null) {
+            MultiLayerNetwork net = ModelBytes.restore(ModelBytes.read(SpecLoader.toUri(m.file)));
+            long inputs = net.layerInputSize(0);
+            if (inputs != data.train().width()) {
+                throw new SpecException("model.file " + m.file + ": the model takes " + inputs
+                        + " inputs but the data has " + data.train().width() + " features");
+            }
+            return net;
+        }
+        MultiLayerNetwork net = switch (m.architecture) {
+            case "mlp" -> MlpFactory.build(data.train().width(), m.hidden, data.train().numClasses(), m.learningRate, spec.seed);
+            default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: mlp)");
+        };
+        Trainer.fit(net, data.train(), m.epochs, m.batchSize, m.learningRate, spec.seed, null);
+        return net;
+    }
+}

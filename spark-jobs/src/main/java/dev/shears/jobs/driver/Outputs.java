@@ -1,0 +1,111 @@
+package dev.shears.jobs.driver;
+
+import dev.shears.jobs.output.Columns;
+import dev.shears.jobs.output.Ranking;
+import dev.shears.jobs.output.Report;
+import dev.shears.jobs.output.TableFormats;
+import dev.shears.jobs.spec.SearchSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes a finished search: tables, Pareto front, provenance, the best models and the report. */
+final class Outputs {
+
+    private static final List<String> CONSOLE = List.of("rank", "candidate", "scorer", "granularity", "scope",
+            "layers", "schedule", "target_sparsity", "compression", "accuracy", "accuracy_drop", "pareto", "status");
+
+    private Outputs() {
+    }
+
+    static List<Map<String, Object>> write(SearchJob.Prepared p, List<Map<String, Object>> rows, ModelStore models,
+                                           Map<String, Object> provenance, int trials,
+                                           SearchJob.ParquetWriter parquet, PrintStream console) {
+        SearchSpec s = p.spec().spec();
+        long start = System.nanoTime();
+        List<Map<String, Object>> ranked = Ranking.rank(rows, s.objective.maxAccuracyDrop);
+        List<String> columns = Columns.of(ranked);
+        try {
+            var out = p.out();
+            out.write("results.csv", TableFormats.csv(ranked, columns));
+            out.write("results.json", SearchJob.json(ranked));
+            out.write("pareto.csv", TableFormats.csv(
+                    ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).toList(), columns));
+            parquet.write(ranked, columns, out.staged("results.parquet"));
+            List<String> saved = new ArrayList<>();
+            out.write("models/base.zip", p.baseModel());
+            saved.add("models/base.zip");
+            for (Map<String, Object> r : ranked) {
+                if (saved.size() > s.output.keepModels) {
+                    break;
+                }
+                String id = String.valueOf(r.get("candidate"));
+                byte[] model = Ranking.BASE.equals(id) || !"OK".equals(r.get("status")) ? null : models.get(id);
+                if (model != null) {
+                    out.write("models/" + id + ".zip", model);
+                    saved.add("models/" + id + ".zip");
+                }
+            }
+            p.timings().put("write_seconds", SearchJob.seconds(start));
+            Map<String, Object> run = runJson(p, ranked, provenance, trials, saved);
+            String runJson = SearchJob.json(run);
+            out.write("run.json", runJson);
+            out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop));
+            out.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the results to " + p.out().target() + ": " + e.getMessage(), e);
+        }
+        if (console != null) {
+            console.println();
+            console.print(TableFormats.console(ranked, CONSOLE, s.output.consoleRows + 1));
+            console.println();
+            console.println("wrote " + p.out().target() + "/{results.csv, results.json, results.parquet/, pareto.csv, "
+                    + "run.json, models/, report.html}");
+        }
+        return ranked;
+    }
+
+    private static Map<String, Object> runJson(SearchJob.Prepared p, List<Map<String, Object>> ranked,
+                                               Map<String, Object> provenance, int trials, List<String> saved) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("name", p.spec().spec().name);
+        run.put("spec_source", p.spec().source());
+        run.put("spec_hash", p.spec().sha256());
+        run.put("spec", p.spec().resolved());
+        run.put("seed", p.spec().spec().seed);
+        run.put("versions", Versions.all(String.valueOf(provenance.get("spark_version"))));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("location", p.dataLocation());
+        data.put("hash", p.data().sha256());
+        data.put("train_rows", p.data().train().size());
+        data.put("validation_rows", p.data().validation().size());
+        data.put("test_rows", p.data().test().size());
+        run.put("data", data);
+        Map<String, Object> base = new LinkedHashMap<>();
+        base.put("source", p.spec().spec().model.file != null ? p.spec().spec().model.file : "trained: " + p.spec().spec().model.architecture);
+        base.put("hash", provenance.get("base_model_hash"));
+        base.put("params_total", p.base().paramsTotal());
+        base.put("accuracy", p.base().accuracy());
+        run.put("base_model", base);
+        run.put("timings", p.timings());
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("candidates", trials);
+        for (String status : List.of("OK", "FAILED", "DIVERGED")) {
+            counts.put(status.toLowerCase(java.util.Locale.ROOT),
+                    ranked.stream().filter(r -> !Ranking.BASE.equals(r.get("candidate")) && status.equals(r.get("status"))).count());
+        }
+        counts.put("pareto", ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).count());
+        counts.put("meets_tolerance", ranked.stream()
+                .filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance"))).count());
+        run.put("counts", counts);
+        ranked.stream().filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance")))
+                .findFirst().ifPresent(best -> run.put("best", best.get("candidate")));
+        run.put("models", saved);
+        run.put("out", p.out().target());
+        return run;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.shears.jobs.driver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.shears.jobs.engine.CandidateEngine;
+import dev.shears.jobs.engine.SearchLoop;
+import dev.shears.jobs.engine.TrialContext;
+import dev.shears.jobs.engine.TrialRequest;
+import dev.shears.jobs.output.OutputLocation;
+import dev.shears.jobs.spec.Dimensions;
+import dev.shears.jobs.spec.LoadedSpec;
+import dev.shears.jobs.spec.PlanFactory;
+import dev.shears.jobs.spec.SearchSpec;
+import dev.shears.jobs.spec.SpecException;
+import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.data.DataLoader;
+import dev.shears.pruning.data.DataLocation;
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.data.Hashes;
+import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.run.BaseReference;
+import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.pruning.run.Measurement;
+import dev.shears.pruning.run.PruningPlan;
+import dev.shears.search.Candidate;
+import dev.shears.search.Dimension;
+import dev.shears.search.SearchStrategy;
+import dev.shears.search.Strategies;
+import dev.shears.search.StrategyConfig;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One search from spec to table. {@link #prepare} does everything that can reveal bad input
+ * (spec, output location, data, base model, layer names) before any Spark job starts;
+ * {@link #run} then evaluates candidates on an engine and writes the outputs.
+ */
+public final class SearchJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SearchJob.class);
+
+    private SearchJob() {
+    }
+
+    /** Everything checked and ready: the base model trained or loaded and measured. */
+    public record Prepared(LoadedSpec spec, OutputLocation out, DataLocation dataLocation, DataSplits data,
+                           byte[] baseModel, Map<String, Object> baseRow, BaseReference base,
+                           Map<String, Object> timings) {
+    }
+
+    public static Prepared prepare(LoadedSpec spec, String out) {
+        OutputLocation location = new OutputLocation(SpecLoader.toUri(out));
+        try {
+            Map<String, Object> timings = new LinkedHashMap<>();
+            long t0 = System.nanoTime();
+            DataLocation dataLocation = spec.dataLocation();
+            DataSplits data = DataLoader.cached(dataLocation);
+            timings.put("data_seconds", seconds(t0));
+            LOG.info("data: {} training, {} validation, {} test rows", data.train().size(),
+                    data.validation().size(), data.test().size());
+            long t1 = System.nanoTime();
+            MultiLayerNetwork net = BaseModel.obtain(spec.spec(), data);
+            timings.put("base_model_seconds", seconds(t1));
+            checkLayers(spec, net);
+            byte[] bytes = ModelBytes.of(net);
+            Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null,
+                    spec.spec().search.measureLatency);
+            BaseReference base = new BaseReference(((Number) measured.get("params_total")).longValue(),
+                    ((Number) measured.get("accuracy")).doubleValue(), ((Number) measured.get("flops")).longValue());
+            LOG.info("base model: {} parameters, test accuracy {}", base.paramsTotal(), base.accuracy());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("candidate", "base");
+            row.put("target_sparsity", 0.0);
+            row.putAll(measured);
+            row.put("status", "OK");
+            row.put("epochs", 0);
+            return new Prepared(spec, location, dataLocation, data, bytes, row, base, timings);
+        } catch (RuntimeException e) {
+            location.abort();
+            throw e;
+        }
+    }
+
+    /** Every layer selection the space names must exist in the base model. */
+    private static void checkLayers(LoadedSpec spec, MultiLayerNetwork net) {
+        Dimension d = spec.space().dimension("layers");
+        List<Object> values = d instanceof Dimension.Choice c ? c.values() : List.of(Dimensions.fallback("layers"));
+        for (Object v : values) {
+            try {
+                Layers.select(net, (String) v);
+            } catch (BadInputException e) {
+                throw new SpecException(spec.source() + ": field 'space.layers': " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Runs the search on an engine and writes the outputs.
+     *
+     * @param engineFor     makes the engine from the base model's bytes and the trial context
+     * @param sparkVersion  recorded in provenance
+     * @param writeParquet  writes results.parquet/ (needs Spark); called with the staged path
+     */
+    public static List<Map<String, Object>> run(Prepared p, Function<TrialContext, CandidateEngine> engineFor,
+                                                String sparkVersion, ParquetWriter writeParquet, PrintStream console) {
+        SearchSpec s = p.spec().spec();
+        TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask, s.search.measureLatency);
+        SearchStrategy strategy = Strategies.create(s.search.strategy, p.spec().space(),
+                new StrategyConfig(s.search.budget, s.search.epochBudget, s.seed, 0, strategyOptions(p)));
+        Map<String, Object> provenance = provenance(p, sparkVersion);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, Object> baseRow = new LinkedHashMap<>(p.baseRow());
+        baseRow.putAll(provenance);
+        rows.add(baseRow);
+        Map<String, Integer> epochsReached = new HashMap<>();
+        long start = System.nanoTime();
+        int trials;
+        try (ModelStore models = new ModelStore();
+             CandidateEngine engine = engineFor.apply(context);
+             SearchProgress progress = new SearchProgress(expectedTrials(p), s.objective.maxAccuracyDrop, console)) {
+            Function<Candidate, TrialRequest> requestFor = c -> request(c, s, epochsReached, models);
+            trials = SearchLoop.run(strategy, engine, requestFor, s.search.budget, s.search.epochBudget,
+                    (request, outcome) -> {
+                        Candidate c = request.candidate();
+                        int parentEpochs = c.parentId() == null ? 0 : epochsReached.getOrDefault(c.parentId(), 0);
+                        epochsReached.put(c.id(), parentEpochs + outcome.epochsSpent());
+                        if (outcome.model() != null) {
+                            models.put(c.id(), outcome.model());
+                        }
+                        Map<String, Object> row = row(strategy.name(), request, outcome, parentEpochs + outcome.epochsSpent());
+                        row.putAll(provenance);
+                        rows.add(row);
+                        progress.record(row);
+                    });
+            p.timings().put("search_seconds", seconds(start));
+            return Outputs.write(p, rows, models, provenance, trials, writeParquet, console);
+        } catch (RuntimeException e) {
+            p.out().abort();
+            throw e;
+        }
+    }
+
+    /** Trials the search will run, for the progress bar: the grid's size when smaller than the budget. */
+    private static long expectedTrials(Prepared p) {
+        SearchSpec s = p.spec().spec();
+        long grid = p.spec().space().gridSize();
+        return "grid".equals(s.search.strategy) && grid > 0 ? Math.min(grid, s.search.budget) : s.search.budget;
+    }
+
+    /** Writes results.parquet/ at a staged path. */
+    @FunctionalInterface
+    public interface ParquetWriter {
+        void write(List<Map<String, Object>> rows, List<String> columns, String path);
+    }
+
+    private static TrialRequest request(Candidate c, SearchSpec s, Map<String, Integer> epochsReached, ModelStore models) {
+        int wanted = PlanFactory.requestedEpochs(c);
+        byte[] parent = null;
+        int epochs = wanted;
+        if (c.parentId() != null) {
+            parent = models.get(c.parentId());
+            if (parent != null) {
+                epochs = Math.max(0, wanted - epochsReached.getOrDefault(c.parentId(), 0));
+            }
+        }
+        PruningPlan plan = PlanFactory.plan(c, s, epochs);
+        return new TrialRequest(c, plan, parent);
+    }
+
+    private static Map<String, Object> strategyOptions(Prepared p) {
+        Map<String, Object> o = new LinkedHashMap<>(p.spec().spec().search.options);
+        o.putIfAbsent("baseAccuracy", p.base().accuracy());
+        return o;
+    }
+
+    private static Map<String, Object> row(String strategy, TrialRequest request, CandidateOutcome outcome, int epochs) {
+        Candidate c = request.candidate();
+        PruningPlan plan = request.plan();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("candidate", c.id());
+        row.put("strategy", strategy);
+        row.put("scorer", plan.scorer());
+        row.put("granularity", plan.granularity());
+        row.put("scope", plan.scope());
+        row.put("layers", plan.layers());
+        row.put("schedule", plan.schedule());
+        row.put("target_sparsity", plan.ratio());
+        row.put("status", outcome.status());
+        row.put("error", outcome.error());
+        row.putAll(outcome.metrics());
+        row.put("epochs", epochs);
+        row.put("learning_rate", plan.learningRate());
+        if (plan.schedule().equals("iterative") || plan.schedule().equals("adaptive")) {
+            row.put("steps", plan.steps());
+        }
+        plan.options().forEach((k, v) -> row.put(snake(k), v));
+        if (!plan.layerRatios().isEmpty()) {
+            row.put("layer_ratios", plan.layerRatios().toString());
+        }
+        row.put("fidelity", c.fidelity());
+        row.put("parent", c.parentId());
+        row.put("layer_sparsity", outcome.layerSparsity());
+        return row;
+    }
+
+    private static Map<String, Object> provenance(Prepared p, String sparkVersion) {
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("seed", p.spec().spec().seed);
+        prov.put("spec_hash", p.spec().sha256());
+        prov.put("data_hash", p.data().sha256());
+        prov.put("base_model_hash", Hashes.sha256(p.baseModel()));
+        prov.put("shears_version", Versions.shears());
+        prov.put("dl4j_version", Versions.dl4j());
+        prov.put("spark_version", sparkVersion);
+        return prov;
+    }
+
+    static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static double seconds(long since) {
+        return Math.round((System.nanoTime() - since) / 1e7) / 100.0;
+    }
+
+    static String json(Object value) {
+        try {
+            return SpecLoader.JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.shears.jobs.driver;
+
+import java.io.PrintStream;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+
+/** Candidates done of total, the best within tolerance so far, and the time left. */
+final class SearchProgress implements AutoCloseable {
+
+    private final ProgressBar bar;
+    private final double maxAccuracyDrop;
+    private double bestCompression = Double.NaN;
+    private double bestAccuracy = Double.NaN;
+    private int failed;
+
+    SearchProgress(long total, double maxAccuracyDrop, PrintStream console) {
+        this.maxAccuracyDrop = maxAccuracyDrop;
+        this.bar = console == null ? null : new ProgressBarBuilder()
+                .setTaskName("candidates")
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(1000)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .showSpeed()
+                .build();
+    }
+
+    void record(Map<String, Object> row) {
+        if ("OK".equals(row.get("status"))) {
+            double drop = ((Number) row.get("accuracy_drop")).doubleValue();
+            double compression = ((Number) row.get("compression")).doubleValue();
+            if (drop <= maxAccuracyDrop && !(compression <= bestCompression)) {
+                bestCompression = compression;
+                bestAccuracy = ((Number) row.get("accuracy")).doubleValue();
+            }
+        } else {
+            failed++;
+        }
+        if (bar != null) {
+            bar.step();
+            bar.setExtraMessage(Double.isNaN(bestCompression) ? "no candidate within tolerance yet"
+                    : String.format("best %.1fx at acc %.4f%s", bestCompression, bestAccuracy,
+                    failed > 0 ? ", " + failed + " failed" : ""));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}

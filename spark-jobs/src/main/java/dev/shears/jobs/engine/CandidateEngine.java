@@ -1,0 +1,17 @@
+package dev.shears.jobs.engine;
+
+import dev.shears.pruning.run.CandidateOutcome;
+import java.util.concurrent.CompletableFuture;
+
+/** Where trials run: Spark tasks, or a plain loop in this JVM. Strategies do not know which. */
+public interface CandidateEngine extends AutoCloseable {
+
+    /** How many trials may run at once. */
+    int slots();
+
+    /** Starts a trial; the future completes with its outcome (failures are FAILED outcomes, not exceptions). */
+    CompletableFuture<CandidateOutcome> submit(TrialRequest request);
+
+    @Override
+    void close();
+}

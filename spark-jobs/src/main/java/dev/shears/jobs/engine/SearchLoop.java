@@ -1,0 +1,82 @@
+package dev.shears.jobs.engine;
+
+import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.search.Candidate;
+import dev.shears.search.SearchStrategy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives any strategy on any engine: keeps every slot busy with the strategy's proposals and
+ * tells it each result as it arrives, until the strategy is finished or the budget is spent.
+ */
+public final class SearchLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SearchLoop.class);
+
+    /** Receives every finished trial, in completion order, on the driver thread. */
+    @FunctionalInterface
+    public interface Listener {
+        void onResult(TrialRequest request, CandidateOutcome outcome);
+    }
+
+    private SearchLoop() {
+    }
+
+    /**
+     * @param requestFor  builds the trial for a proposed candidate (plan, parent model)
+     * @param maxTrials   stop proposing after this many trials
+     * @param maxEpochs   stop proposing once this many fine-tuning epochs were started (0 = no limit)
+     * @return trials run
+     */
+    public static int run(SearchStrategy strategy, CandidateEngine engine, Function<Candidate, TrialRequest> requestFor,
+                          int maxTrials, long maxEpochs, Listener listener) {
+        Map<CompletableFuture<CandidateOutcome>, TrialRequest> running = new LinkedHashMap<>();
+        int started = 0;
+        long epochs = 0;
+        while (true) {
+            while (running.size() < engine.slots() && started < maxTrials && (maxEpochs <= 0 || epochs < maxEpochs)) {
+                Optional<Candidate> next = strategy.ask();
+                if (next.isEmpty()) {
+                    break;
+                }
+                TrialRequest request = requestFor.apply(next.get());
+                running.put(engine.submit(request), request);
+                started++;
+                epochs += request.plan().epochs();
+            }
+            if (running.isEmpty()) {
+                if (!strategy.isFinished() && started < maxTrials && (maxEpochs <= 0 || epochs < maxEpochs)) {
+                    LOG.warn("strategy {} proposes nothing more but is not finished; stopping", strategy.name());
+                }
+                return started;
+            }
+            CompletableFuture<?> any = CompletableFuture.anyOf(running.keySet().toArray(CompletableFuture[]::new));
+            try {
+                any.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("search interrupted", e);
+            } catch (ExecutionException e) {
+                // an engine future does not fail; a failed one is reported below as a FAILED trial
+            }
+            for (var it = running.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                if (!entry.getKey().isDone()) {
+                    continue;
+                }
+                it.remove();
+                CandidateOutcome outcome = entry.getKey().exceptionally(e -> CandidateOutcome.failed(e, 0)).join();
+                TrialRequest request = entry.getValue();
+                strategy.tell(request.candidate(), Outcomes.toTrialResult(outcome));
+                listener.onResult(request, outcome);
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.shears.jobs.engine;
+
+import dev.shears.pruning.run.CandidateOutcome;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Each trial is one single-task Spark job, submitted from a driver thread per slot, so results
+ * reach the strategy as each trial finishes rather than at the end of a batch. The base model is
+ * broadcast once; executors cache the data per JVM. Spark retries a task whose executor is lost.
+ */
+public final class SparkEngine implements CandidateEngine {
+
+    private final JavaSparkContext jsc;
+    private final Broadcast<byte[]> baseModel;
+    private final TrialContext context;
+    private final int slots;
+    private final ExecutorService drivers;
+
+    public SparkEngine(JavaSparkContext jsc, byte[] baseModel, TrialContext context, int slots) {
+        this.jsc = jsc;
+        this.baseModel = jsc.broadcast(baseModel);
+        this.context = context;
+        this.slots = slots;
+        this.drivers = Executors.newFixedThreadPool(slots, r -> {
+            Thread t = new Thread(r, "shears-trial-submitter");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public int slots() {
+        return slots;
+    }
+
+    @Override
+    public CompletableFuture<CandidateOutcome> submit(TrialRequest request) {
+        return CompletableFuture.supplyAsync(() -> {
+            String id = request.candidate().id();
+            jsc.setJobGroup("shears-" + id, "candidate " + id + " " + request.candidate().params(), true);
+            try {
+                return jsc.parallelize(List.of(request), 1).map(new Task(baseModel, context)).collect().get(0);
+            } catch (RuntimeException e) {
+                return CandidateOutcome.failed(e, 0);
+            }
+        }, drivers);
+    }
+
+    @Override
+    public void close() {
+        drivers.shutdownNow();
+        baseModel.destroy();
+    }
+
+    /** The function Spark ships: only serializable values, never ND4J arrays or networks. */
+    private record Task(Broadcast<byte[]> baseModel, TrialContext context)
+            implements Function<TrialRequest, CandidateOutcome> {
+        @Override
+        public CandidateOutcome call(TrialRequest request) {
+            return TrialExecution.run(baseModel.value(), request, context);
+        }
+    }
+}

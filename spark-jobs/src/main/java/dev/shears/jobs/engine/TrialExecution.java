@@ -1,0 +1,24 @@
+package dev.shears.jobs.engine;
+
+import dev.shears.pruning.data.DataLoader;
+import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.pruning.run.CandidateRunner;
+import dev.shears.pruning.run.Threads;
+
+/** Runs a trial where it lands: loads (or reuses) the data of this JVM, then prunes, fine-tunes and measures. */
+public final class TrialExecution {
+
+    private TrialExecution() {
+    }
+
+    public static CandidateOutcome run(byte[] baseModel, TrialRequest request, TrialContext context) {
+        try {
+            Threads.limit(context.threadsPerTask());
+            boolean continuing = request.parentModel() != null;
+            return CandidateRunner.run(continuing ? request.parentModel() : baseModel, continuing,
+                    DataLoader.cached(context.data()), request.plan(), context.base(), true, context.measureLatency());
+        } catch (RuntimeException e) {
+            return CandidateOutcome.failed(e, 0);
+        }
+    }
+}

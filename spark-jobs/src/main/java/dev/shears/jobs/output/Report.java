@@ -1,0 +1,127 @@
+package dev.shears.jobs.output;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** A self-contained HTML report: the accuracy-versus-compression chart, the Pareto front, the table and provenance. */
+public final class Report {
+
+    private static final List<String> SHOWN = List.of("rank", "candidate", "strategy", "scorer", "granularity", "scope",
+            "layers", "schedule", "target_sparsity", "sparsity", "compression", "accuracy", "accuracy_drop",
+            "flops_reduction", "latency_b64_ms", "pareto", "status", "error");
+
+    private Report() {
+    }
+
+    public static String html(String title, List<Map<String, Object>> ranked, String runJson,
+                              double maxAccuracyDrop) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>")
+                .append("<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;font-size:13px}"
+                        + "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#eee}"
+                        + "tr.pareto td{background:#eef7ee}tr.bad td{color:#a00}td.l,th.l{text-align:left}</style></head><body>");
+        h.append("<h1>").append(esc(title)).append("</h1>");
+        Map<String, Object> best = ranked.stream()
+                .filter(r -> Boolean.TRUE.equals(r.get("meets_tolerance")) && !Ranking.BASE.equals(r.get("candidate")))
+                .findFirst().orElse(null);
+        h.append("<p>").append(ranked.size() - 1).append(" candidates. ");
+        if (best != null) {
+            h.append("Best within an accuracy drop of ").append(TableFormats.cell(maxAccuracyDrop)).append(": <b>")
+                    .append(esc(String.valueOf(best.get("candidate")))).append("</b>, compression ")
+                    .append(TableFormats.cell(best.get("compression"))).append("x at accuracy ")
+                    .append(TableFormats.cell(best.get("accuracy"))).append(".");
+        } else {
+            h.append("No candidate kept accuracy within ").append(TableFormats.cell(maxAccuracyDrop)).append(".");
+        }
+        h.append("</p>");
+        h.append("<img alt=\"accuracy versus compression\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(chart(ranked))).append("\">");
+        h.append("<h2>Pareto front</h2>");
+        table(h, ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).toList());
+        h.append("<h2>All candidates</h2>");
+        table(h, ranked);
+        h.append("<h2>Provenance</h2><pre>").append(esc(runJson)).append("</pre></body></html>");
+        return h.toString();
+    }
+
+    private static void table(StringBuilder h, List<Map<String, Object>> rows) {
+        h.append("<table><tr>");
+        for (String c : SHOWN) {
+            h.append("<th>").append(esc(c)).append("</th>");
+        }
+        h.append("</tr>");
+        for (Map<String, Object> r : rows) {
+            String cls = Boolean.TRUE.equals(r.get("pareto")) ? "pareto" : "OK".equals(r.get("status")) ? "" : "bad";
+            h.append("<tr class=\"").append(cls).append("\">");
+            for (String c : SHOWN) {
+                h.append("<td>").append(esc(TableFormats.cell(r.get(c)))).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        h.append("</table>");
+    }
+
+    /** Scatter of accuracy over compression (log axis), one series per scorer, the front as a line. */
+    static byte[] chart(List<Map<String, Object>> ranked) {
+        System.setProperty("java.awt.headless", "true");
+        XYSeriesCollection data = new XYSeriesCollection();
+        Map<String, XYSeries> byScorer = new LinkedHashMap<>();
+        XYSeries front = new XYSeries("Pareto front", true);
+        for (Map<String, Object> r : ranked) {
+            if (!"OK".equals(r.get("status"))) {
+                continue;
+            }
+            double x = Ranking.num(r, "compression");
+            double y = Ranking.num(r, "accuracy");
+            String series = Ranking.BASE.equals(r.get("candidate")) ? "base" : String.valueOf(r.get("scorer"));
+            byScorer.computeIfAbsent(series, s -> new XYSeries(s, false)).add(x, y);
+            if (Boolean.TRUE.equals(r.get("pareto"))) {
+                front.add(x, y);
+            }
+        }
+        data.addSeries(front);
+        byScorer.values().stream().sorted(Comparator.comparing(s -> String.valueOf(s.getKey())))
+                .forEach(data::addSeries);
+        LogAxis x = new LogAxis("compression (base parameters / non-zero parameters)");
+        x.setSmallestValue(0.5);
+        NumberAxis y = new NumberAxis("test accuracy");
+        y.setAutoRangeIncludesZero(false);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+        renderer.setSeriesLinesVisible(0, true);
+        renderer.setSeriesShapesVisible(0, false);
+        renderer.setSeriesPaint(0, Color.GRAY);
+        renderer.setSeriesStroke(0, new BasicStroke(1.5f));
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart("Accuracy versus compression", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ChartUtils.writeChartAsPNG(out, chart, 900, 520);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot render the chart", e);
+        }
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

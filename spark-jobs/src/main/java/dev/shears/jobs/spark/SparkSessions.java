@@ -1,0 +1,45 @@
+package dev.shears.jobs.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Creates the search's Spark session: embedded local Spark unless a master is given or spark-submit set one. */
+public final class SparkSessions {
+
+    /** The JVM flags Spark and ND4J need on Java 17; executors started by Spark get them too. */
+    public static final String JAVA17_OPENS = String.join(" ",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
+
+    private SparkSessions() {
+    }
+
+    /**
+     * @param master         e.g. {@code local[*]}, {@code spark://host:7077}; null keeps what spark-submit set, else local[*]
+     * @param threadsPerTask exported to executors as OMP_NUM_THREADS
+     */
+    public static SparkSession create(String appName, String master, int threadsPerTask, boolean ui) {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder b = SparkSession.builder().appName(appName);
+        if (master != null) {
+            b.master(master);
+        } else if (!conf.contains("spark.master")) {
+            b.master("local[*]");
+        }
+        if (!conf.contains("spark.executor.extraJavaOptions")) {
+            b.config("spark.executor.extraJavaOptions", JAVA17_OPENS);
+        }
+        if (threadsPerTask > 0) {
+            b.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(threadsPerTask));
+        }
+        return b.config("spark.ui.showConsoleProgress", "false")
+                .config("spark.ui.enabled", String.valueOf(ui))
+                .config("spark.sql.shuffle.partitions", "4")
+                .getOrCreate();
+    }
+}

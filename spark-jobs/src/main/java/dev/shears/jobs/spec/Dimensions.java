@@ -1,0 +1,102 @@
+package dev.shears.jobs.spec;
+
+import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.Scorers;
+import dev.shears.pruning.schedule.Schedules;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The search dimensions a spec's {@code space} may name, with their defaults (used when a
+ * dimension is not searched) and their allowed values.
+ */
+public final class Dimensions {
+
+    /** How a dimension's values are checked. */
+    enum Kind { RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, TEXT }
+
+    record Def(String name, Kind kind, Object fallback, boolean planOption, String help) {
+    }
+
+    private static final Map<String, Def> DEFS = new LinkedHashMap<>();
+
+    static {
+        def("ratio", Kind.RATIO, 0.5, false, "target sparsity of the selected layers' weights, in [0, 1)");
+        def("scorer", Kind.SCORER, "magnitude", false, "importance scorer");
+        def("granularity", Kind.GRANULARITY, "weight", false, "what is removed together");
+        def("scope", Kind.SCOPE, "layerwise", false, "layerwise or global");
+        def("layers", Kind.TEXT, "all", false, "all, hidden, or layer names/indices joined by '+'");
+        def("schedule", Kind.SCHEDULE, "oneshot", false, "when pruning happens");
+        def("steps", Kind.POSITIVE_COUNT, 3, false, "pruning steps of iterative and adaptive schedules");
+        def("epochs", Kind.COUNT, 1, false, "fine-tuning epochs");
+        def("learningRate", Kind.POSITIVE, 1e-3, false, "fine-tuning learning rate");
+        def("distillAlpha", Kind.FRACTION, 0.0, true, "weight of the dense model's soft targets while fine-tuning (0 = off)");
+        def("distillTemperature", Kind.POSITIVE, 4.0, true, "softmax temperature of the soft targets");
+        def("quantize", Kind.BOOLEAN, false, true, "also evaluate an int8 copy of the pruned model");
+    }
+
+    private Dimensions() {
+    }
+
+    private static void def(String name, Kind kind, Object fallback, boolean planOption, String help) {
+        DEFS.put(name, new Def(name, kind, fallback, planOption, help));
+    }
+
+    public static Set<String> names() {
+        return DEFS.keySet();
+    }
+
+    static Def def(String name) {
+        return DEFS.get(name);
+    }
+
+    public static Object fallback(String name) {
+        return DEFS.get(name).fallback();
+    }
+
+    /** Dimensions that travel in the plan's options map rather than as plan fields. */
+    public static List<String> planOptions() {
+        return DEFS.values().stream().filter(Def::planOption).map(Def::name).toList();
+    }
+
+    /** Null when the value is allowed, else what is allowed. */
+    static String check(Def def, Object value) {
+        return switch (def.kind()) {
+            case RATIO -> value instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() < 1 ? null
+                    : "a number in [0, 1)";
+            case FRACTION -> value instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1 ? null
+                    : "a number in [0, 1]";
+            case POSITIVE -> value instanceof Number n && n.doubleValue() > 0 ? null : "a number > 0";
+            case COUNT -> isWhole(value) && ((Number) value).intValue() >= 0 ? null : "a whole number >= 0";
+            case POSITIVE_COUNT -> isWhole(value) && ((Number) value).intValue() >= 1 ? null : "a whole number >= 1";
+            case BOOLEAN -> value instanceof Boolean ? null : "true or false";
+            case SCORER -> allowed(value, Scorers.names());
+            case SCHEDULE -> allowed(value, Schedules.names());
+            case SCOPE -> allowed(value, Set.of("layerwise", "global"));
+            case GRANULARITY -> granularity(value);
+            case TEXT -> value instanceof String s && !s.isBlank() ? null : "a non-empty text";
+        };
+    }
+
+    private static boolean isWhole(Object value) {
+        return value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue());
+    }
+
+    private static String allowed(Object value, Set<String> names) {
+        return value instanceof String s && names.contains(s) ? null : "one of " + String.join(", ", names);
+    }
+
+    private static String granularity(Object value) {
+        if (value instanceof String s) {
+            try {
+                Granularities.create(s);
+                return null;
+            } catch (RuntimeException e) {
+                // reported with the allowed names below
+            }
+        }
+        return "one of " + String.join(", ", Granularities.names());
+    }
+}

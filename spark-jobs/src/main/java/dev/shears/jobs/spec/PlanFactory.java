@@ -1,0 +1,63 @@
+package dev.shears.jobs.spec;
+
+import dev.shears.pruning.run.PruningPlan;
+import dev.shears.search.Candidate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Turns a candidate's parameters, with the spec's defaults for the rest, into a pruning plan. */
+public final class PlanFactory {
+
+    private PlanFactory() {
+    }
+
+    /**
+     * @param epochs fine-tuning epochs this trial runs (a continued trial runs only its extra epochs)
+     */
+    public static PruningPlan plan(Candidate c, SearchSpec spec, int epochs) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (String name : Dimensions.planOptions()) {
+            options.put(name, value(c, name));
+        }
+        return new PruningPlan(
+                (String) value(c, "scorer"),
+                (String) value(c, "granularity"),
+                (String) value(c, "scope"),
+                (String) value(c, "layers"),
+                number(c, "ratio"),
+                layerRatios(c),
+                (String) value(c, "schedule"),
+                (int) number(c, "steps"),
+                epochs,
+                number(c, "learningRate"),
+                spec.finetune.batchSize,
+                spec.finetune.calibrationBatches,
+                spec.objective.maxAccuracyDrop,
+                spec.seed,
+                options);
+    }
+
+    /** The epochs a candidate asks for: its fidelity when a strategy set one, else its {@code epochs} value. */
+    public static int requestedEpochs(Candidate c) {
+        return c.fidelity() > 0 ? c.fidelity() : (int) number(c, "epochs");
+    }
+
+    public static Object value(Candidate c, String name) {
+        Object v = c.get(name);
+        return v != null ? v : Dimensions.fallback(name);
+    }
+
+    private static double number(Candidate c, String name) {
+        return ((Number) value(c, name)).doubleValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> layerRatios(Candidate c) {
+        Object v = c.get("layerRatios");
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (v instanceof Map<?, ?> m) {
+            ((Map<String, Number>) m).forEach((k, r) -> out.put(k, r.doubleValue()));
+        }
+        return out;
+    }
+}

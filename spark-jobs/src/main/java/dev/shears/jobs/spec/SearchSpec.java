@@ -1,0 +1,101 @@
+package dev.shears.jobs.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A search spec as written in YAML: data, base model, search space, strategy and budget,
+ * fine-tuning, objective and output. Field defaults live here so that a spec says only what
+ * differs. Unknown fields are rejected when the spec is read.
+ */
+public final class SearchSpec {
+
+    /** Used in logs, the report title and Spark's application name. */
+    public String name = "search";
+    /** Seeds the base model, data splits, shuffles, scorers and strategies. */
+    public long seed = 42;
+    public DataSpec data = new DataSpec();
+    public ModelSpec model = new ModelSpec();
+    /** Dimension name to a value, a list of values, or a range {min, max, log}. */
+    public Map<String, JsonNode> space = new LinkedHashMap<>();
+    public SearchSettings search = new SearchSettings();
+    public FinetuneSpec finetune = new FinetuneSpec();
+    public ObjectiveSpec objective = new ObjectiveSpec();
+    public OutputSpec output = new OutputSpec();
+
+    /** Where the data is and how it is cut. */
+    public static final class DataSpec {
+        /** {@code idx} (MNIST-style files) or {@code csv}. */
+        public String format = "idx";
+        /** IDX: folder holding the four standard Fashion-MNIST/MNIST file names. */
+        public String dir = "file:///usr/share/datasets/fashion-mnist";
+        public String trainImages;
+        public String trainLabels;
+        public String testImages;
+        public String testLabels;
+        /** CSV: the training and test tables. */
+        public String train;
+        public String test;
+        public String labelColumn = "label";
+        public boolean header = true;
+        public int numClasses = 10;
+        /** Rows of the training / test files to use; 0 = all. */
+        public int trainLimit = 0;
+        public int testLimit = 0;
+        /** Share of training rows held out for validation (strategies and adaptive schedules look at it). */
+        public double validationFraction = 0.1;
+    }
+
+    /** The base model: a model file to load, or a network to train. */
+    public static final class ModelSpec {
+        /** A DL4J MultiLayerNetwork model file (any Hadoop location). When set, nothing is trained. */
+        public String file;
+        /** {@code mlp}, or a convolutional shape such as {@code lenet}. */
+        public String architecture = "mlp";
+        public List<Integer> hidden = new ArrayList<>(List.of(300, 100));
+        public int epochs = 3;
+        public double learningRate = 1e-3;
+        public int batchSize = 128;
+    }
+
+    /** How the strategy explores the space. */
+    public static final class SearchSettings {
+        public String strategy = "grid";
+        /** The most candidates (trials) to evaluate. */
+        public int budget = 16;
+        /** The most fine-tuning epochs to spend over all trials; 0 = no limit. */
+        public int epochBudget = 0;
+        /** Candidates evaluated at once; 0 = every core Spark offers. */
+        public int parallelism = 0;
+        /** ND4J threads per Spark task, so that tasks side by side do not oversubscribe cores. */
+        public int threadsPerTask = 1;
+        /** Time forward passes of every candidate (latency columns). */
+        public boolean measureLatency = true;
+        /** Strategy-specific settings (eta, population, objectives, ...). */
+        public Map<String, Object> options = new LinkedHashMap<>();
+    }
+
+    /** Fine-tuning and scoring settings that are not search dimensions. */
+    public static final class FinetuneSpec {
+        public int batchSize = 128;
+        /** Training batches that data-driven scorers (gradient, activation, Fisher) look at. */
+        public int calibrationBatches = 4;
+    }
+
+    /** What a good candidate is. */
+    public static final class ObjectiveSpec {
+        /** Candidates losing at most this much test accuracy against the base rank first. */
+        public double maxAccuracyDrop = 0.02;
+    }
+
+    /** What is written besides the tables. */
+    public static final class OutputSpec {
+        /** How many of the best pruned models to save under models/. */
+        public int keepModels = 3;
+        /** Rows shown on the console. */
+        public int consoleRows = 10;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.shears.jobs.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.shears.pruning.data.HadoopFiles;
+import dev.shears.pruning.data.Hashes;
+import dev.shears.search.Dimension;
+import dev.shears.search.SearchSpace;
+import dev.shears.search.Strategies;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a spec, applies {@code --set} overrides, and rejects anything that cannot run, with the
+ * file, the field's path and the allowed values in the message, before any work starts.
+ */
+public final class SpecLoader {
+
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private static final Set<String> ARCHITECTURES = Set.of("mlp", "lenet");
+
+    private SpecLoader() {
+    }
+
+    /**
+     * @param location the spec file (local path or Hadoop URI)
+     * @param sets     overrides such as {@code search.budget=40}
+     */
+    public static LoadedSpec load(String location, List<String> sets) {
+        String text = new String(HadoopFiles.readAll(toUri(location)), StandardCharsets.UTF_8);
+        return parse(location, text, sets);
+    }
+
+    /** A local path becomes a file: URI; a URI stays as it is. */
+    public static String toUri(String location) {
+        return location.contains("://") || location.startsWith("file:") ? location
+                : java.nio.file.Path.of(location).toAbsolutePath().toUri().toString();
+    }
+
+    public static LoadedSpec parse(String source, String text, List<String> sets) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new SpecException(source + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new SpecException(source + ": the spec is empty");
+        }
+        if (!tree.isObject()) {
+            throw new SpecException(source + ": the spec must be a mapping of fields, not " + tree.getNodeType());
+        }
+        for (String set : sets) {
+            applySet(source, (ObjectNode) tree, set);
+        }
+        SearchSpec spec;
+        try {
+            spec = YAML.treeToValue(tree, SearchSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            String allowed = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw new SpecException(source + ": unknown field '" + path(e) + "' (allowed here: " + allowed + ")");
+        } catch (JsonMappingException e) {
+            throw new SpecException(source + ": field '" + path(e) + "': " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new SpecException(source + ": " + e.getOriginalMessage());
+        }
+        SearchSpace space = validate(source, spec);
+        String canonical;
+        try {
+            canonical = JSON.writeValueAsString(JSON.treeToValue(tree, Object.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot re-serialize the spec", e);
+        }
+        return new LoadedSpec(source, spec, tree, space, Hashes.sha256(canonical));
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static void applySet(String source, ObjectNode root, String set) {
+        int eq = set.indexOf('=');
+        if (eq <= 0) {
+            throw new SpecException("--set '" + set + "': expected field.path=value, e.g. search.budget=40");
+        }
+        String[] keys = set.substring(0, eq).trim().split("\\.");
+        JsonNode value;
+        try {
+            value = YAML.readTree(set.substring(eq + 1));
+        } catch (JsonProcessingException e) {
+            throw new SpecException("--set '" + set + "': the value is not valid YAML: " + e.getOriginalMessage());
+        }
+        ObjectNode node = root;
+        for (int i = 0; i < keys.length - 1; i++) {
+            JsonNode child = node.get(keys[i]);
+            if (child == null || child.isNull()) {
+                child = node.putObject(keys[i]);
+            } else if (!child.isObject()) {
+                throw new SpecException("--set '" + set + "': '" + keys[i] + "' in " + source + " is not a mapping");
+            }
+            node = (ObjectNode) child;
+        }
+        node.set(keys[keys.length - 1], value == null || value.isMissingNode() ? YAML.nullNode() : value);
+    }
+
+    private static SearchSpace validate(String src, SearchSpec s) {
+        Checks c = new Checks(src);
+        c.require(s.name != null && !s.name.isBlank(), "name", "a non-empty text");
+        SearchSpec.DataSpec d = s.data;
+        c.require(d != null, "data", "a mapping");
+        c.require(Set.of("idx", "csv").contains(d.format), "data.format", "idx or csv", d.format);
+        if ("csv".equals(d.format)) {
+            c.require(d.train != null, "data.train", "the training CSV's location");
+            c.require(d.test != null, "data.test", "the test CSV's location");
+        } else {
+            c.require(d.dir != null || (d.trainImages != null && d.trainLabels != null
+                    && d.testImages != null && d.testLabels != null), "data.dir", "a folder of IDX files");
+        }
+        c.require(d.numClasses >= 2, "data.numClasses", "a whole number >= 2", d.numClasses);
+        c.require(d.trainLimit >= 0, "data.trainLimit", "a whole number >= 0 (0 = all rows)", d.trainLimit);
+        c.require(d.testLimit >= 0, "data.testLimit", "a whole number >= 0 (0 = all rows)", d.testLimit);
+        c.require(d.validationFraction >= 0 && d.validationFraction < 1, "data.validationFraction",
+                "a number in [0, 1)", d.validationFraction);
+        SearchSpec.ModelSpec m = s.model;
+        c.require(m != null, "model", "a mapping");
+        c.require(ARCHITECTURES.contains(m.architecture), "model.architecture", String.join(", ", ARCHITECTURES.stream().sorted().toList()), m.architecture);
+        c.require(m.hidden != null && !m.hidden.isEmpty() && m.hidden.stream().allMatch(h -> h != null && h > 0),
+                "model.hidden", "a list of layer sizes > 0", m.hidden);
+        c.require(m.epochs >= 0, "model.epochs", "a whole number >= 0", m.epochs);
+        c.require(m.learningRate > 0, "model.learningRate", "a number > 0", m.learningRate);
+        c.require(m.batchSize >= 1, "model.batchSize", "a whole number >= 1", m.batchSize);
+        SearchSpec.SearchSettings se = s.search;
+        c.require(se != null, "search", "a mapping");
+        c.require(Strategies.names().contains(se.strategy), "search.strategy", String.join(", ", Strategies.names()), se.strategy);
+        c.require(se.budget >= 1, "search.budget", "a whole number >= 1", se.budget);
+        c.require(se.epochBudget >= 0, "search.epochBudget", "a whole number >= 0 (0 = no limit)", se.epochBudget);
+        c.require(se.parallelism >= 0, "search.parallelism", "a whole number >= 0 (0 = all cores)", se.parallelism);
+        c.require(se.threadsPerTask >= 0, "search.threadsPerTask", "a whole number >= 0 (0 = ND4J's default)", se.threadsPerTask);
+        c.require(s.finetune.batchSize >= 1, "finetune.batchSize", "a whole number >= 1", s.finetune.batchSize);
+        c.require(s.finetune.calibrationBatches >= 1, "finetune.calibrationBatches", "a whole number >= 1",
+                s.finetune.calibrationBatches);
+        c.require(s.objective.maxAccuracyDrop >= 0 && s.objective.maxAccuracyDrop <= 1, "objective.maxAccuracyDrop",
+                "a number in [0, 1]", s.objective.maxAccuracyDrop);
+        c.require(s.output.keepModels >= 0, "output.keepModels", "a whole number >= 0", s.output.keepModels);
+        c.require(s.output.consoleRows >= 0, "output.consoleRows", "a whole number >= 0", s.output.consoleRows);
+        SearchSpace space = space(c, s.space == null ? Map.of() : s.space);
+        if ("grid".equals(se.strategy) && !space.isDiscrete()) {
+            c.fail("space", "lists of values for the grid strategy (ranges need search.strategy: random, halving or nsga2)", "a range");
+        }
+        return space;
+    }
+
+    private static SearchSpace space(Checks c, Map<String, JsonNode> raw) {
+        List<Dimension> dims = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : raw.entrySet()) {
+            String name = e.getKey();
+            String field = "space." + name;
+            Dimensions.Def def = Dimensions.def(name);
+            if (def == null) {
+                throw new SpecException(c.source + ": unknown field '" + field + "' (allowed dimensions: "
+                        + String.join(", ", Dimensions.names()) + ")");
+            }
+            JsonNode node = e.getValue();
+            if (node != null && node.isObject()) {
+                dims.add(range(c, field, def, node));
+                continue;
+            }
+            List<Object> values = new ArrayList<>();
+            if (node != null && node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    values.add(checked(c, field + "[" + i + "]", def, node.get(i)));
+                }
+            } else {
+                values.add(checked(c, field, def, node));
+            }
+            if (values.isEmpty()) {
+                c.fail(field, "at least one value", "an empty list");
+            }
+            dims.add(new Dimension.Choice(name, values));
+        }
+        return new SearchSpace(dims);
+    }
+
+    private static Object checked(Checks c, String field, Dimensions.Def def, JsonNode node) {
+        Object value = node == null || node.isNull() ? null
+                : node.isNumber() ? node.numberValue()
+                : node.isBoolean() ? node.booleanValue()
+                : node.isTextual() ? node.textValue() : node.toString();
+        String allowed = Dimensions.check(def, value);
+        if (allowed != null) {
+            c.fail(field, allowed, value);
+        }
+        return value;
+    }
+
+    private static Dimension range(Checks c, String field, Dimensions.Def def, JsonNode node) {
+        for (var it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!Set.of("min", "max", "log").contains(k)) {
+                throw new SpecException(c.source + ": unknown field '" + field + "." + k + "' (allowed here: log, max, min)");
+            }
+        }
+        if (!node.path("min").isNumber() || !node.path("max").isNumber()) {
+            c.fail(field, "a list of values or a range {min: number, max: number, log: true|false}", node.toString());
+        }
+        Object lo = checked(c, field + ".min", def, node.get("min"));
+        Object hi = checked(c, field + ".max", def, node.get("max"));
+        if (lo instanceof Integer || def.fallback() instanceof Integer) {
+            c.fail(field, "a list of whole numbers (ranges are for continuous dimensions)", node.toString());
+        }
+        double min = ((Number) lo).doubleValue();
+        double max = ((Number) hi).doubleValue();
+        c.require(min <= max, field + ".max", "a number >= min (" + min + ")", max);
+        boolean log = node.path("log").asBoolean(false);
+        c.require(!log || min > 0, field + ".min", "a number > 0 for a log range", min);
+        return new Dimension.Range(def.name(), min, max, log);
+    }
+
+    /** Collects nothing: the first failed check throws, naming the file and field. */
+    private record Checks(String source) {
+        void require(boolean ok, String field, String allowed) {
+            if (!ok) {
+                throw new SpecException(source + ": field '" + field + "' is missing or wrong (allowed: " + allowed + ")");
+            }
+        }
+
+        void require(boolean ok, String field, String allowed, Object value) {
+            if (!ok) {
+                fail(field, allowed, value);
+            }
+        }
+
+        void fail(String field, String allowed, Object value) {
+            throw new SpecException(source + ": field '" + field + "': " + value + " is not allowed (allowed: " + allowed + ")");
+        }
+    }
+}
