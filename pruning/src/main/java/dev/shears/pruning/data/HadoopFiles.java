@@ -22,7 +22,10 @@ public final class HadoopFiles {
     }
 
     public static FileSystem fs(String location) throws IOException {
-        return path(location).getFileSystem(new Configuration());
+        FileSystem fs = path(location).getFileSystem(new Configuration());
+        // no .crc companion files beside the user's outputs on local disk
+        fs.setWriteChecksum(false);
+        return fs;
     }
 
     public static boolean exists(String location) {

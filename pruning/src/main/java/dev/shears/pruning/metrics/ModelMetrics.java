@@ -56,7 +56,7 @@ public record ModelMetrics(long paramsTotal, long paramsNonzero, double weightSp
             flopsDense += w.length() * positions[i];
         }
         return new ModelMetrics(total, nonzero, weights == 0 ? 0 : (double) zeros / weights, flops, flopsDense,
-                total * 4, Math.min(sparseBytes, total * 4 + (total + 7) / 8), perLayer);
+                total * 4, sparseBytes, perLayer);
     }
 
     private static long countNonzero(INDArray a) {

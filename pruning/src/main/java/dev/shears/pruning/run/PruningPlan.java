@@ -22,7 +22,7 @@ import java.util.Map;
  * @param calibrationBatches batches of training data that data-driven scorers look at
  * @param maxAccuracyDrop    accuracy drop the adaptive schedule may not exceed
  * @param seed               seeds scoring, shuffling and initialisation for this candidate
- * @param options            further method settings by name (distillation, quantisation, ...)
+ * @param options            further method settings by name (distillation, quantisation, ...): see {@link PlanOptions}
  */
 public record PruningPlan(String scorer, String granularity, String scope, String layers, double ratio,
                           Map<String, Double> layerRatios, String schedule, int steps, int epochs,
@@ -48,6 +48,12 @@ public record PruningPlan(String scorer, String granularity, String scope, Strin
     public PruningPlan withEpochs(int newEpochs) {
         return new PruningPlan(scorer, granularity, scope, layers, ratio, layerRatios, schedule, steps, newEpochs,
                 learningRate, batchSize, calibrationBatches, maxAccuracyDrop, seed, options);
+    }
+
+    /** The same plan with other method settings (see {@link PlanOptions} for the keys). */
+    public PruningPlan withOptions(Map<String, Object> newOptions) {
+        return new PruningPlan(scorer, granularity, scope, layers, ratio, layerRatios, schedule, steps, epochs,
+                learningRate, batchSize, calibrationBatches, maxAccuracyDrop, seed, newOptions);
     }
 
     public PruningPlan with(String newScorer, String newGranularity, String newScope, String newSchedule) {

@@ -35,6 +35,8 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() {
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
         SearchJob.Prepared prepared = SearchJob.prepare(spec, out);
+        // a session that already exists (a notebook's, a test's) is used and left running
+        boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create("shears: " + spec.spec().name, master,
                 spec.spec().search.threadsPerTask, ui);
         try {
@@ -44,7 +46,9 @@ final class SearchCommand implements Callable<Integer> {
                     (rows, columns, path) -> ParquetTables.write(spark, rows, columns, path), System.out);
             return ShearsMain.OK;
         } finally {
-            spark.stop();
+            if (own) {
+                spark.stop();
+            }
         }
     }
 }

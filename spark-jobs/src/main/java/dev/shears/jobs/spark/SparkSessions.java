@@ -40,6 +40,7 @@ public final class SparkSessions {
         return b.config("spark.ui.showConsoleProgress", "false")
                 .config("spark.ui.enabled", String.valueOf(ui))
                 .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.debug.maxToStringFields", "500")
                 .getOrCreate();
     }
 }

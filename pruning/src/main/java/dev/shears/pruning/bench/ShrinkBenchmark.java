@@ -1,0 +1,97 @@
+package dev.shears.pruning.bench;
+
+import dev.shears.pruning.data.DataLoader;
+import dev.shears.pruning.data.DataLocation;
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.metrics.Latency;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.run.BaseReference;
+import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.pruning.run.CandidateRunner;
+import dev.shears.pruning.run.Measurement;
+import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Trainer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * What physically removing pruned neurons buys on Fashion-MNIST. An MLP 784-300-100-10 is trained
+ * for 3 epochs; half the units of each hidden layer are pruned (neuron granularity, magnitude),
+ * fine-tuned for one epoch, and kept either masked at full size or shrunk. Prints test accuracy,
+ * parameters, multiply-adds and median forward latency (batch 1 and 64) of the dense, masked and
+ * shrunk networks. Latency is taken in alternating rounds so that load from other processes hits
+ * all three alike; each figure is the median over rounds of each round's median.
+ *
+ * <p>Arguments, all optional: the IDX data directory (default
+ * {@code /usr/share/datasets/fashion-mnist}), training rows read (20000, a tenth held out for
+ * validation), seed (1). Run with {@code OMP_NUM_THREADS=1}; ND4J is limited to one thread too.
+ */
+public final class ShrinkBenchmark {
+
+    private static final int ROUNDS = 7;
+
+    private ShrinkBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        String dir = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
+        int trainRows = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
+        Threads.limit(1);
+        DataSplits data = DataLoader.load(DataLocation.idx(dir, trainRows, 0, 0.1, seed));
+        System.out.printf("data: %d train, %d validation, %d test rows; seed %d%n", data.train().size(),
+                data.validation().size(), data.test().size(), seed);
+
+        MultiLayerNetwork dense = MlpFactory.build(784, List.of(300, 100), 10, 1e-3, seed);
+        Trainer.fit(dense, data.train(), 3, 128, 1e-3, seed, null);
+        Map<String, Object> denseRow = Measurement.of(dense, data, Layers.prunable(dense), null, false);
+        BaseReference base = new BaseReference((Long) denseRow.get("params_total"), (Double) denseRow.get("accuracy"),
+                (Long) denseRow.get("flops"));
+
+        PruningPlan plan = new PruningPlan("magnitude", "neuron", "layerwise", "hidden", 0.5, Map.of(), "oneshot", 3,
+                1, 1e-3, 128, 4, 0.02, seed, Map.of());
+        byte[] denseBytes = ModelBytes.of(dense);
+        CandidateOutcome shrunk = CandidateRunner.run(denseBytes, false, data, plan, base, true, false);
+        CandidateOutcome masked = CandidateRunner.run(denseBytes, false, data, plan.withOptions(Map.of("shrink", false)),
+                base, true, false);
+        for (CandidateOutcome o : List.of(shrunk, masked)) {
+            if (!o.status().equals("OK")) {
+                throw new IllegalStateException("candidate " + o.status() + ": " + o.error());
+            }
+        }
+        List<MultiLayerNetwork> nets = List.of(dense, ModelBytes.restore(masked.model()),
+                ModelBytes.restore(shrunk.model()));
+        double[][] b1 = new double[nets.size()][ROUNDS];
+        double[][] b64 = new double[nets.size()][ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int n = 0; n < nets.size(); n++) {
+                b1[n][round] = Latency.medianMillis(nets.get(n), 784, 1, 100, 301);
+                b64[n][round] = Latency.medianMillis(nets.get(n), 784, 64, 20, 101);
+            }
+        }
+        System.out.printf("%-8s %9s %9s %11s %11s %10s %10s%n", "network", "accuracy", "params", "nonzero", "flops",
+                "b1_ms", "b64_ms");
+        List<String> names = List.of("dense", "masked", "shrunk");
+        List<Map<String, Object>> rows = List.of(denseRow, masked.metrics(), shrunk.metrics());
+        for (int n = 0; n < nets.size(); n++) {
+            Map<String, Object> row = rows.get(n);
+            System.out.printf("%-8s %9.4f %9d %11d %11d %10.4f %10.4f%n", names.get(n), (Double) row.get("accuracy"),
+                    (Long) row.get("params_total"), (Long) row.get("params_nonzero"), (Long) row.get("flops"),
+                    median(b1[n]), median(b64[n]));
+        }
+        System.out.printf("shrunk layer shapes: %s, %s, %s; fine-tune (prune + 1 epoch + shrink) %.1f s%n",
+                Arrays.toString(nets.get(2).getParam("0_W").shape()), Arrays.toString(nets.get(2).getParam("1_W").shape()),
+                Arrays.toString(nets.get(2).getParam("2_W").shape()), shrunk.metric("finetune_seconds"));
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}

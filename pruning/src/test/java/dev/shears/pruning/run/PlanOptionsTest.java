@@ -1,0 +1,57 @@
+package dev.shears.pruning.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.pruning.BadInputException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlanOptionsTest {
+
+    private static PlanOptions of(String granularity, Map<String, Object> options) {
+        PruningPlan p = PruningPlan.magnitude(0.5, 1);
+        return PlanOptions.of(new PruningPlan(p.scorer(), granularity, p.scope(), p.layers(), p.ratio(),
+                p.layerRatios(), p.schedule(), p.steps(), p.epochs(), p.learningRate(), p.batchSize(),
+                p.calibrationBatches(), p.maxAccuracyDrop(), p.seed(), options));
+    }
+
+    @Test
+    void defaults() {
+        PlanOptions o = of("weight", Map.of());
+        assertEquals(1, o.minUnits());
+        assertEquals(0.0, o.initialSparsity());
+        assertEquals(0.75, o.rampFraction());
+        assertEquals(0, o.pruneEvery());
+        assertEquals(0.1, o.adaptiveStep());
+        assertFalse(o.distill());
+        assertEquals(4.0, o.distillTemperature());
+        assertFalse(o.quantize());
+        assertFalse(o.shrink());
+        assertTrue(of("neuron", Map.of()).shrink());
+        assertTrue(of("channel", Map.of()).shrink());
+        assertFalse(of("2:4", Map.of()).shrink());
+    }
+
+    @Test
+    void stringsFromTheCommandLineAreRead() {
+        PlanOptions o = of("filter", Map.of("minUnits", "2", "distillAlpha", "0.3", "quantize", "TRUE", "shrink", "false"));
+        assertEquals(2, o.minUnits());
+        assertEquals(0.3, o.distillAlpha());
+        assertTrue(o.quantize());
+        assertFalse(o.shrink());
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        for (Map<String, Object> bad : java.util.List.<Map<String, Object>>of(Map.of("minUnits", 0),
+                Map.of("minUnits", 1.5), Map.of("distillAlpha", "lots"), Map.of("quantize", "yes"),
+                Map.of("adaptiveStep", 1.0), Map.of("distillTemperature", 0))) {
+            String key = bad.keySet().iterator().next();
+            BadInputException e = assertThrows(BadInputException.class, () -> of("weight", bad));
+            assertTrue(e.getMessage().startsWith("options." + key), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.shears.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.jobs.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input exits with code 2 and a message naming what is wrong, before any Spark job, writing nothing. */
+class BadInputTest {
+
+    @TempDir
+    Path dir;
+
+    private String run(int expectedCode, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        try {
+            System.setErr(new PrintStream(err, true));
+            assertEquals(expectedCode, ShearsMain.execute(args), err.toString());
+        } finally {
+            System.setErr(old);
+        }
+        return err.toString();
+    }
+
+    private Path spec(String space, String extra) throws Exception {
+        TestData.writeBlobs(dir);
+        return Files.writeString(dir.resolve("spec.yaml"), TestData.spec(dir, space, extra));
+    }
+
+    private void assertNothingWritten() throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith("out")), "an output was written");
+        }
+    }
+
+    @Test
+    void missingSpecFile() {
+        String err = run(2, "search", "--spec", dir.resolve("nope.yaml").toString(), "--out", dir.resolve("out").toString());
+        assertTrue(err.contains("nope.yaml") && err.contains("no such file"), err);
+    }
+
+    @Test
+    void ratioOutOfRange() throws Exception {
+        Path s = spec("  ratio: [0.5, 1.2]", "");
+        String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString());
+        assertTrue(err.contains("space.ratio[1]") && err.contains("1.2"), err);
+        assertNothingWritten();
+    }
+
+    @Test
+    void missingDataFile() throws Exception {
+        Path s = spec("  ratio: [0.5]", "");
+        Files.delete(dir.resolve("test.csv"));
+        String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString());
+        assertTrue(err.contains("test.csv") && err.contains("no such file"), err);
+        assertNothingWritten();
+    }
+
+    @Test
+    void malformedDataFile() throws Exception {
+        Path s = spec("  ratio: [0.5]", "");
+        Files.writeString(dir.resolve("train.csv"), "label,a,b\n1,0.5,0.2\n7,x,0.1\n");
+        String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString());
+        assertTrue(err.contains("train.csv") && err.contains("line 3"), err);
+        assertNothingWritten();
+    }
+
+    @Test
+    void unknownLayerName() throws Exception {
+        Path s = spec("  layers: [all, dense7]", "");
+        String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString());
+        assertTrue(err.contains("space.layers") && err.contains("dense7") && err.contains("dense0"), err);
+        assertNothingWritten();
+    }
+
+    @Test
+    void unreadableModelFile() throws Exception {
+        Files.writeString(dir.resolve("model.zip"), "not a model");
+        Path s = spec("  ratio: [0.5]", "");
+        String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString(),
+                "--set", "model.file=" + dir.resolve("model.zip").toUri());
+        assertTrue(err.contains("model.zip") && err.contains("not a DL4J"), err);
+        assertNothingWritten();
+    }
+
+    @Test
+    void outputThatIsAFile() throws Exception {
+        Path s = spec("  ratio: [0.5]", "");
+        Files.writeString(dir.resolve("out"), "x");
+        String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString());
+        assertTrue(err.contains("is a file"), err);
+    }
+
+    @Test
+    void validateAcceptsAGoodSpec() throws Exception {
+        Path s = spec("  ratio: [0.5, 0.9]\n  scorer: [magnitude, random]", "");
+        run(0, "validate", "--spec", s.toString());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        String err = run(2, "search", "--spek", "x", "--spec", "y", "--out", "z");
+        assertTrue(err.contains("--spek"), err);
+    }
+}

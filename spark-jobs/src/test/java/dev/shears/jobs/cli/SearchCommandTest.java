@@ -1,0 +1,157 @@
+package dev.shears.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shears.jobs.SharedSpark;
+import dev.shears.jobs.TestData;
+import dev.shears.jobs.output.Columns;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pipeline on local[2]: spec in, ranked table and every output file out. */
+class SearchCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path out;
+    static List<String[]> csv;
+    static List<String> header;
+
+    @BeforeAll
+    static void runSearch() throws Exception {
+        TestData.writeBlobs(dir);
+        Path spec = dir.resolve("spec.yaml");
+        Files.writeString(spec, TestData.spec(dir, String.join("\n",
+                "  ratio: [0.5, 0.9]",
+                "  scorer: [magnitude, random]",
+                "  scope: [layerwise, global]",
+                "  epochs: [1]"), "  budget: 6"));
+        SharedSpark.get();
+        out = dir.resolve("out");
+        int code = ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(),
+                "--set", "output.keepModels=2");
+        assertEquals(0, code);
+        List<String> lines = Files.readAllLines(out.resolve("results.csv"));
+        header = Arrays.asList(lines.get(0).split(","));
+        csv = lines.stream().skip(1).map(l -> l.split(",", -1)).toList();
+    }
+
+    private static String cell(String[] row, String column) {
+        return row[header.indexOf(column)];
+    }
+
+    @Test
+    void tableHasBaseRowAndOneRowPerCandidateWithRequiredColumns() {
+        assertTrue(header.containsAll(Columns.REQUIRED), "missing required columns in " + header);
+        assertEquals(7, csv.size(), "base + budget 6 candidates");
+        assertEquals("base", cell(csv.get(0), "candidate"));
+        assertEquals("0", cell(csv.get(0), "rank"));
+        for (int i = 1; i < csv.size(); i++) {
+            assertEquals(String.valueOf(i), cell(csv.get(i), "rank"));
+            assertEquals("OK", cell(csv.get(i), "status"));
+        }
+    }
+
+    @Test
+    void candidatesReachTheirTargetSparsityAndCompressionIsComputedFromTheBase() {
+        long baseParams = Long.parseLong(cell(csv.get(0), "params_total"));
+        double baseAccuracy = Double.parseDouble(cell(csv.get(0), "accuracy"));
+        for (String[] row : csv.subList(1, csv.size())) {
+            double target = Double.parseDouble(cell(row, "target_sparsity"));
+            double sparsity = Double.parseDouble(cell(row, "sparsity"));
+            assertEquals(target, sparsity, 0.002, "sparsity of " + cell(row, "candidate"));
+            long nonzero = Long.parseLong(cell(row, "params_nonzero"));
+            assertEquals((double) baseParams / nonzero, Double.parseDouble(cell(row, "compression")), 1e-3);
+            assertEquals(baseAccuracy - Double.parseDouble(cell(row, "accuracy")),
+                    Double.parseDouble(cell(row, "accuracy_drop")), 1e-4);
+            assertFalse(cell(row, "spec_hash").isEmpty());
+            assertEquals("7", cell(row, "seed"));
+        }
+    }
+
+    @Test
+    void rowsWithinToleranceComeFirstByCompression() {
+        boolean seenOutside = false;
+        double lastCompression = Double.POSITIVE_INFINITY;
+        for (String[] row : csv.subList(1, csv.size())) {
+            boolean meets = Boolean.parseBoolean(cell(row, "meets_tolerance"));
+            if (!meets) {
+                seenOutside = true;
+                continue;
+            }
+            assertFalse(seenOutside, "a row within tolerance ranks after one outside it");
+            double c = Double.parseDouble(cell(row, "compression"));
+            assertTrue(c <= lastCompression + 1e-9);
+            lastCompression = c;
+        }
+    }
+
+    @Test
+    void writesParetoProvenanceModelsParquetAndReport() throws Exception {
+        List<String> pareto = Files.readAllLines(out.resolve("pareto.csv"));
+        long marked = csv.stream().filter(r -> Boolean.parseBoolean(cell(r, "pareto"))).count();
+        assertEquals(marked + 1, pareto.size());
+        assertTrue(marked >= 1);
+
+        JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        assertEquals(64, run.path("spec_hash").asText().length());
+        assertEquals(64, run.path("data").path("hash").asText().length());
+        assertEquals(6, run.path("counts").path("candidates").asInt());
+        assertEquals(2, run.path("spec").path("output").path("keepModels").asInt(), "--set is recorded");
+
+        try (Stream<Path> models = Files.list(out.resolve("models"))) {
+            List<Path> files = models.toList();
+            assertEquals(3, files.size(), "base + keepModels 2");
+            for (Path f : files) {
+                MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(f.toFile());
+                assertEquals(Long.parseLong(cell(csv.get(0), "params_total")), net.numParams());
+            }
+        }
+
+        Dataset<Row> parquet = SharedSpark.get().read().parquet(out.resolve("results.parquet").toString());
+        assertEquals(7, parquet.count());
+        assertTrue(Arrays.asList(parquet.columns()).contains("compression"));
+
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64,"));
+        assertTrue(html.contains("Pareto front"));
+    }
+
+    @Test
+    void aSecondRunIntoTheSameDirectoryIsRefusedWithExitCode2AndWritesNothing() throws Exception {
+        Path spec = dir.resolve("spec.yaml");
+        long before = Files.walk(dir).count();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true));
+            code = ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("already holds a run"), err.toString());
+        assertEquals(before, Files.walk(dir).count());
+        File[] partial = dir.toFile().listFiles((d, name) -> name.contains(".partial-"));
+        assertEquals(0, partial == null ? 0 : partial.length);
+    }
+}

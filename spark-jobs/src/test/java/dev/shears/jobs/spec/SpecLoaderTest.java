@@ -1,0 +1,95 @@
+package dev.shears.jobs.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.search.Dimension;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+
+    private static final String OK = String.join("\n",
+            "name: t",
+            "space:",
+            "  ratio: [0.5, 0.9]",
+            "  scorer: [magnitude, random]",
+            "search:",
+            "  budget: 3");
+
+    private static String error(String yaml, String... sets) {
+        return assertThrows(SpecException.class, () -> SpecLoader.parse("x.yaml", yaml, List.of(sets))).getMessage();
+    }
+
+    @Test
+    void readsDefaultsAndTheSpaceInOrder() {
+        LoadedSpec s = SpecLoader.parse("x.yaml", OK, List.of());
+        assertEquals(3, s.spec().search.budget);
+        assertEquals("grid", s.spec().search.strategy);
+        assertEquals(4, s.space().gridSize());
+        assertEquals(List.of("ratio", "scorer"), s.space().dimensions().stream().map(Dimension::name).toList());
+        assertEquals(0.02, s.spec().objective.maxAccuracyDrop);
+    }
+
+    @Test
+    void setOverridesFieldsAndChangesTheHash() {
+        LoadedSpec plain = SpecLoader.parse("x.yaml", OK, List.of());
+        LoadedSpec set = SpecLoader.parse("x.yaml", OK, List.of("search.budget=40", "space.ratio=[0.1, 0.2, 0.3]"));
+        assertEquals(40, set.spec().search.budget);
+        assertEquals(6, set.space().gridSize());
+        assertNotEquals(plain.sha256(), set.sha256());
+        assertEquals(plain.sha256(), SpecLoader.parse("y.yaml", OK, List.of()).sha256(), "hash depends on content only");
+    }
+
+    @Test
+    void unknownFieldsAreNamedWithTheirPathAndTheAllowedFields() {
+        String m = error(OK + "\n  budgt: 4");
+        assertTrue(m.contains("x.yaml") && m.contains("search.budgt") && m.contains("budget"), m);
+        m = error(OK + "\nspaces: {}");
+        assertTrue(m.contains("'spaces'") && m.contains("space"), m);
+    }
+
+    @Test
+    void unknownDimensionsAndValuesListWhatIsAllowed() {
+        String m = error(OK.replace("scorer:", "scorers:"));
+        assertTrue(m.contains("space.scorers") && m.contains("granularity"), m);
+        m = error(OK.replace("random]", "bogus]"));
+        assertTrue(m.contains("space.scorer[1]") && m.contains("bogus") && m.contains("magnitude"), m);
+    }
+
+    @Test
+    void ratiosOutsideZeroToOneAreRejected() {
+        String m = error(OK.replace("0.9]", "1.0]"));
+        assertTrue(m.contains("space.ratio[1]") && m.contains("[0, 1)"), m);
+        assertTrue(error(OK.replace("[0.5, 0.9]", "-0.1")).contains("space.ratio"));
+    }
+
+    @Test
+    void wrongTypesAndImpossibleValuesAreRejected() {
+        assertTrue(error(OK.replace("budget: 3", "budget: many")).contains("search.budget"));
+        assertTrue(error(OK.replace("budget: 3", "budget: 0")).contains("search.budget"));
+        assertTrue(error(OK + "\ndata:\n  validationFraction: 1.5").contains("data.validationFraction"));
+        assertTrue(error(OK + "\ndata:\n  format: parquet").contains("idx or csv"));
+        assertTrue(error(OK + "\nmodel:\n  hidden: []").contains("model.hidden"));
+        assertTrue(error(OK.replace("grid", "x") + "\n  strategy: nope").contains("search.strategy"));
+    }
+
+    @Test
+    void rangesNeedAStrategyThatSamplesThem() {
+        String ranged = OK.replace("[0.5, 0.9]", "{min: 0.5, max: 0.95}");
+        assertTrue(error(ranged).contains("grid"));
+        LoadedSpec s = SpecLoader.parse("x.yaml", ranged, List.of("search.strategy=random"));
+        assertTrue(s.space().dimension("ratio") instanceof Dimension.Range);
+        assertTrue(error(ranged.replace("max: 0.95", "max: 1.5"), "search.strategy=random").contains("space.ratio.max"));
+    }
+
+    @Test
+    void emptyOrMalformedFilesAreBadInput() {
+        assertTrue(error("").contains("empty"));
+        assertTrue(error("name: [unclosed").contains("not valid YAML"));
+        assertTrue(error("- a\n- b").contains("mapping"));
+        assertTrue(error(OK, "nonsense").contains("--set"));
+    }
+}
