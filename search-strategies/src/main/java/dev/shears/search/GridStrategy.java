@@ -1,11 +1,16 @@
 package dev.shears.search;
 
+import java.util.List;
 import java.util.Optional;
 
-/** Every combination of the space's choices in a fixed order, up to the budget. */
+/**
+ * Every combination of the space's choices in a fixed order, up to the budget. Given several
+ * spaces, it walks their grids one after another: a union of grids, so one search can sweep
+ * scorers with one setting and schedules with another without their full cross product.
+ */
 public final class GridStrategy implements SearchStrategy {
 
-    private final SearchSpace space;
+    private final List<SearchSpace> parts;
     private final long limit;
     private final int fidelity;
     private long next;
@@ -15,13 +20,25 @@ public final class GridStrategy implements SearchStrategy {
      * @param fidelity fine-tuning epochs per trial, or 0 to let the candidate's {@code epochs} decide
      */
     public GridStrategy(SearchSpace space, long budget, int fidelity) {
-        long size = space.gridSize();
-        if (size < 0) {
-            throw new IllegalArgumentException("the grid strategy needs lists of values, not ranges");
+        this(List.of(space), budget, fidelity);
+    }
+
+    public GridStrategy(List<SearchSpace> parts, long budget, int fidelity) {
+        long size = 0;
+        for (SearchSpace part : parts) {
+            if (part.gridSize() < 0) {
+                throw new IllegalArgumentException("the grid strategy needs lists of values, not ranges");
+            }
+            size = saturatingAdd(size, part.gridSize());
         }
-        this.space = space;
+        this.parts = List.copyOf(parts);
         this.limit = Math.min(size, budget);
         this.fidelity = fidelity;
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     @Override
@@ -35,7 +52,14 @@ public final class GridStrategy implements SearchStrategy {
             return Optional.empty();
         }
         long i = next++;
-        return Optional.of(new Candidate(CandidateIds.of(i), space.gridPoint(i), fidelity));
+        long local = i;
+        for (SearchSpace part : parts) {
+            if (local < part.gridSize()) {
+                return Optional.of(new Candidate(CandidateIds.of(i), part.gridPoint(local), fidelity));
+            }
+            local -= part.gridSize();
+        }
+        throw new IllegalStateException("grid index " + i + " is past the last space");
     }
 
     @Override

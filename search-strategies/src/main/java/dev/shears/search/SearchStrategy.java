@@ -1,5 +1,7 @@
 package dev.shears.search;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,4 +26,12 @@ public interface SearchStrategy {
 
     /** True once the strategy will propose nothing more (its space or budget is exhausted). */
     boolean isFinished();
+
+    /**
+     * Tables the strategy produced besides the trials themselves (a sensitivity scan, say), by
+     * name; each is written beside the results as {@code <name>.csv}.
+     */
+    default Map<String, List<Map<String, Object>>> extraTables() {
+        return Map.of();
+    }
 }

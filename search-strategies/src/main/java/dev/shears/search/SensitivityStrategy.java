@@ -108,6 +108,34 @@ public final class SensitivityStrategy implements SearchStrategy {
         return scanTable;
     }
 
+    /** The scan as {@code sensitivity.csv}, and the allocation as {@code allocation.csv}. */
+    @Override
+    public Map<String, List<Map<String, Object>>> extraTables() {
+        List<Map<String, Object>> scanRows = new ArrayList<>();
+        for (ScanRow r : scanTable) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("layer", r.layer());
+            row.put("ratio", r.ratio());
+            row.put(metric.name(), r.accuracy());
+            row.put("drop", r.drop());
+            scanRows.add(row);
+        }
+        List<Map<String, Object>> allocationRows = new ArrayList<>();
+        for (int l = 0; l < layers.size(); l++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("layer", layers.get(l));
+            row.put("weights", (long) layerSizes[l]);
+            row.put("ratio", allocation.get(layers.get(l)));
+            allocationRows.add(row);
+        }
+        Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
+        tables.put("sensitivity", scanRows);
+        if (!allocation.isEmpty()) {
+            tables.put("allocation", allocationRows);
+        }
+        return tables;
+    }
+
     /** Each layer's pruning ratio in the final candidate (empty until the scan is complete). */
     public Map<String, Double> allocation() {
         return allocation;

@@ -37,6 +37,18 @@ class GridStrategyTest {
     }
 
     @Test
+    void walksSeveralSpacesOneAfterAnother() {
+        SearchSpace schedules = new SearchSpace(List.of(new Dimension.Choice("schedule", List.of("iterative", "gradual"))));
+        List<StrategyDriver.Trial> trials = StrategyDriver.run(new GridStrategy(List.of(SPACE, schedules), 100, 0),
+                c -> TrialResult.failed(0));
+
+        assertEquals(8, trials.size());
+        assertEquals(Map.of("method", "random", "ratio", 0.9), trials.get(5).candidate().params());
+        assertEquals(Map.of("schedule", "iterative"), trials.get(6).candidate().params());
+        assertEquals("c0007", trials.get(7).candidate().id());
+    }
+
+    @Test
     void refusesRanges() {
         SearchSpace space = new SearchSpace(List.of(new Dimension.Range("lr", 1e-4, 1e-2, true)));
         assertThrows(IllegalArgumentException.class, () -> new GridStrategy(space, 10, 0));

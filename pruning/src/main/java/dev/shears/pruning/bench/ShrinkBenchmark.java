@@ -82,16 +82,10 @@ public final class ShrinkBenchmark {
             Map<String, Object> row = rows.get(n);
             System.out.printf("%-8s %9.4f %9d %11d %11d %10.4f %10.4f%n", names.get(n), (Double) row.get("accuracy"),
                     (Long) row.get("params_total"), (Long) row.get("params_nonzero"), (Long) row.get("flops"),
-                    median(b1[n]), median(b64[n]));
+                    Latency.median(b1[n]), Latency.median(b64[n]));
         }
-        System.out.printf("shrunk layer shapes: %s, %s, %s; fine-tune (prune + 1 epoch + shrink) %.1f s%n",
+        System.out.printf("shrunk layer shapes: %s, %s, %s; prune + 1 epoch fine-tune %.1f s%n",
                 Arrays.toString(nets.get(2).getParam("0_W").shape()), Arrays.toString(nets.get(2).getParam("1_W").shape()),
                 Arrays.toString(nets.get(2).getParam("2_W").shape()), shrunk.metric("finetune_seconds"));
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

@@ -23,7 +23,12 @@ public final class Latency {
             net.output(x, false);
             t[i] = (System.nanoTime() - start) / 1e6;
         }
-        Arrays.sort(t);
-        return repeats % 2 == 1 ? t[repeats / 2] : (t[repeats / 2 - 1] + t[repeats / 2]) / 2;
+        return median(t);
+    }
+
+    public static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

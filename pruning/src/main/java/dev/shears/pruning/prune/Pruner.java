@@ -20,6 +20,7 @@ public final class Pruner {
     private final Scope scope;
     private final Map<String, Double> layerRatios;
     private final int floor;
+    private final double referenceRatio;
 
     /** @param layerRatios per-layer ratio overrides by layer name (layerwise scope only); may be empty */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios) {
@@ -32,6 +33,17 @@ public final class Pruner {
      */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
                   int minUnits) {
+        this(scorer, granularity, scope, layerRatios, minUnits, Double.NaN);
+    }
+
+    /**
+     * @param referenceRatio the ratio at which {@code layerRatios} hold in full; a schedule's earlier,
+     *                       lower steps scale every override by step ratio / reference ratio, so
+     *                       per-layer allocations ramp up with iterative, gradual and adaptive schedules
+     *                       (NaN: overrides always hold in full)
+     */
+    public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
+                  int minUnits, double referenceRatio) {
         if (scope == Scope.GLOBAL && !granularity.supportsGlobalScope()) {
             throw new BadInputException("granularity '" + granularity.name() + "' cannot be used with scope global (use layerwise)");
         }
@@ -40,6 +52,7 @@ public final class Pruner {
         this.scope = scope;
         this.layerRatios = Map.copyOf(layerRatios);
         this.floor = granularity.structural() ? minUnits : 0;
+        this.referenceRatio = referenceRatio;
     }
 
     public ImportanceScorer scorer() {
@@ -93,7 +106,9 @@ public final class Pruner {
                                             MultiLayerNetwork net) {
         List<boolean[]> keep = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-            double r = layerRatios.getOrDefault(layers.get(i).name(), ratio);
+            Double override = layerRatios.get(layers.get(i).name());
+            double r = override == null ? ratio
+                    : referenceRatio > 0 ? override * Math.min(1, ratio / referenceRatio) : override;
             boolean[] k = granularity.selectLayerwise(layers.get(i), net, scores.get(i), r);
             Selection.keepAtLeast(k, scores.get(i), floor);
             keep.add(k);

@@ -12,10 +12,12 @@ import java.util.Map;
  * @param granularity        granularity name
  * @param scope              {@code layerwise} or {@code global}
  * @param layers             layer selection: {@code all}, {@code hidden}, or names/indices
- * @param ratio              target sparsity of the selected layers' weights, in [0, 1)
+ * @param ratio              target sparsity of the selected layers, in [0, 1): the share of weights, or of
+ *                           units (neurons, filters, channels) for structural granularities; N:M fixes its own
  * @param layerRatios        per-layer ratio overrides by layer name
  * @param schedule           schedule name
- * @param steps              pruning steps of iterative and adaptive schedules
+ * @param steps              rounds of the iterative schedule; the adaptive schedule fine-tunes
+ *                           {@code max(1, epochs / steps)} epochs a round
  * @param epochs             fine-tuning epochs
  * @param learningRate       fine-tuning learning rate
  * @param batchSize          fine-tuning batch size

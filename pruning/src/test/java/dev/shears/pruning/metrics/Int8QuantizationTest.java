@@ -8,6 +8,7 @@ import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.prune.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class Int8QuantizationTest {
     @Test
     void roundTripUsesAt255LevelsAndErrsByHalfAStepAtMost() {
         float[] w = new float[1000];
-        java.util.Random r = new java.util.Random(1);
+        Random r = new Random(1);
         for (int i = 0; i < w.length; i++) {
             w[i] = i % 7 == 0 ? 0 : (float) r.nextGaussian();
         }

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.BadInputException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PlanOptionsTest {
 
     private static PlanOptions of(String granularity, Map<String, Object> options) {
-        PruningPlan p = PruningPlan.magnitude(0.5, 1);
-        return PlanOptions.of(new PruningPlan(p.scorer(), granularity, p.scope(), p.layers(), p.ratio(),
-                p.layerRatios(), p.schedule(), p.steps(), p.epochs(), p.learningRate(), p.batchSize(),
-                p.calibrationBatches(), p.maxAccuracyDrop(), p.seed(), options));
+        return PlanOptions.of(PruningPlan.magnitude(0.5, 1).with("magnitude", granularity, "layerwise", "oneshot")
+                .withOptions(options));
     }
 
     @Test
@@ -46,7 +45,7 @@ class PlanOptionsTest {
 
     @Test
     void badValuesNameTheKey() {
-        for (Map<String, Object> bad : java.util.List.<Map<String, Object>>of(Map.of("minUnits", 0),
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("minUnits", 0),
                 Map.of("minUnits", 1.5), Map.of("distillAlpha", "lots"), Map.of("quantize", "yes"),
                 Map.of("adaptiveStep", 1.0), Map.of("distillTemperature", 0))) {
             String key = bad.keySet().iterator().next();

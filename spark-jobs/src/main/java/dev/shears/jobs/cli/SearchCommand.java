@@ -2,6 +2,7 @@ package dev.shears.jobs.cli;
 
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.SparkEngine;
+import dev.shears.jobs.spark.MasterCheck;
 import dev.shears.jobs.spark.ParquetTables;
 import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spec.LoadedSpec;
@@ -34,6 +35,7 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
+        MasterCheck.requireReachable(master);
         SearchJob.Prepared prepared = SearchJob.prepare(spec, out);
         // a session that already exists (a notebook's, a test's) is used and left running
         boolean own = SparkSession.getDefaultSession().isEmpty();

@@ -16,10 +16,10 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
-        long grid = spec.space().gridSize();
+        long grid = spec.gridSize();
         System.out.println(specOptions.spec + ": valid; strategy " + spec.spec().search.strategy + ", budget "
                 + spec.spec().search.budget + (grid > 0 ? ", grid of " + grid + " candidates" : ", continuous space"));
-        spec.space().dimensions().forEach(d -> System.out.println("  " + d));
+        spec.spaces().forEach(space -> space.dimensions().forEach(d -> System.out.println("  " + d)));
         return ShearsMain.OK;
     }
 }

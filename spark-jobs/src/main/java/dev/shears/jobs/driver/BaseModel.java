@@ -4,6 +4,7 @@ import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.jobs.spec.SpecException;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.train.Trainer;
@@ -26,9 +27,18 @@ final class BaseModel {
             }
             return net;
         }
+        int[] shape = data.train().shape();
+        int classes = data.train().numClasses();
+        if (!m.architecture.equals("mlp") && shape.length != 3) {
+            throw new SpecException("model.architecture '" + m.architecture + "' needs image data (data.format: idx), "
+                    + "but the data has flat rows of " + data.train().width() + " features");
+        }
         MultiLayerNetwork net = switch (m.architecture) {
-            case "mlp" -> MlpFactory.build(data.train().width(), m.hidden, data.train().numClasses(), m.learningRate, spec.seed);
-            default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: mlp)");
+            case "mlp" -> MlpFactory.build(data.train().width(), m.hidden, classes, m.learningRate, spec.seed);
+            case "lenet5" -> CnnFactory.lenet5(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed);
+            case "cnn-small" -> CnnFactory.small(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed);
+            default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: "
+                    + String.join(", ", SpecLoader.ARCHITECTURES) + ")");
         };
         Trainer.fit(net, data.train(), m.epochs, m.batchSize, m.learningRate, spec.seed, null);
         return net;

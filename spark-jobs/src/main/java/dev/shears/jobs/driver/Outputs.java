@@ -22,7 +22,8 @@ final class Outputs {
     private Outputs() {
     }
 
-    static List<Map<String, Object>> write(SearchJob.Prepared p, List<Map<String, Object>> rows, ModelStore models,
+    static List<Map<String, Object>> write(SearchJob.Prepared p, List<Map<String, Object>> rows,
+                                           Map<String, List<Map<String, Object>>> extraTables, ModelStore models,
                                            Map<String, Object> provenance, int trials,
                                            SearchJob.ParquetWriter parquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
@@ -36,6 +37,10 @@ final class Outputs {
             out.write("pareto.csv", TableFormats.csv(
                     ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).toList(), columns));
             parquet.write(ranked, columns, out.staged("results.parquet"));
+            for (Map.Entry<String, List<Map<String, Object>>> t : extraTables.entrySet()) {
+                List<String> cols = t.getValue().isEmpty() ? List.of() : new ArrayList<>(t.getValue().get(0).keySet());
+                out.write(t.getKey() + ".csv", TableFormats.csv(t.getValue(), cols));
+            }
             List<String> saved = new ArrayList<>();
             out.write("models/base.zip", p.baseModel());
             saved.add("models/base.zip");

@@ -19,12 +19,15 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Measurement;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.search.Candidate;
 import dev.shears.search.Dimension;
+import dev.shears.search.GridStrategy;
+import dev.shears.search.SearchSpace;
 import dev.shears.search.SearchStrategy;
 import dev.shears.search.Strategies;
 import dev.shears.search.StrategyConfig;
@@ -92,8 +95,11 @@ public final class SearchJob {
 
     /** Every layer selection the space names must exist in the base model. */
     private static void checkLayers(LoadedSpec spec, MultiLayerNetwork net) {
-        Dimension d = spec.space().dimension("layers");
-        List<Object> values = d instanceof Dimension.Choice c ? c.values() : List.of(Dimensions.fallback("layers"));
+        List<Object> values = new ArrayList<>();
+        for (SearchSpace space : spec.spaces()) {
+            Dimension d = space.dimension("layers");
+            values.addAll(d instanceof Dimension.Choice c ? c.values() : List.of(Dimensions.fallback("layers")));
+        }
         for (Object v : values) {
             try {
                 Layers.select(net, (String) v);
@@ -114,8 +120,10 @@ public final class SearchJob {
                                                 String sparkVersion, ParquetWriter writeParquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
         TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask, s.search.measureLatency);
-        SearchStrategy strategy = Strategies.create(s.search.strategy, p.spec().space(),
-                new StrategyConfig(s.search.budget, s.search.epochBudget, s.seed, 0, strategyOptions(p)));
+        SearchStrategy strategy = p.spec().spaces().size() > 1
+                ? new GridStrategy(p.spec().spaces(), s.search.budget, 0)
+                : Strategies.create(s.search.strategy, p.spec().space(),
+                        new StrategyConfig(s.search.budget, s.search.epochBudget, s.seed, 0, strategyOptions(p)));
         Map<String, Object> provenance = provenance(p, sparkVersion);
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> baseRow = new LinkedHashMap<>(p.baseRow());
@@ -128,7 +136,8 @@ public final class SearchJob {
              CandidateEngine engine = engineFor.apply(context);
              SearchProgress progress = new SearchProgress(expectedTrials(p), s.objective.maxAccuracyDrop, console)) {
             Function<Candidate, TrialRequest> requestFor = c -> request(c, s, epochsReached, models);
-            trials = SearchLoop.run(strategy, engine, requestFor, s.search.budget, s.search.epochBudget,
+            // strategies count their own trials against the budget (halving's promotions come on top of it)
+            trials = SearchLoop.run(strategy, engine, requestFor, Integer.MAX_VALUE, s.search.epochBudget,
                     (request, outcome) -> {
                         Candidate c = request.candidate();
                         int parentEpochs = c.parentId() == null ? 0 : epochsReached.getOrDefault(c.parentId(), 0);
@@ -142,7 +151,7 @@ public final class SearchJob {
                         progress.record(row);
                     });
             p.timings().put("search_seconds", seconds(start));
-            return Outputs.write(p, rows, models, provenance, trials, writeParquet, console);
+            return Outputs.write(p, rows, strategy.extraTables(), models, provenance, trials, writeParquet, console);
         } catch (RuntimeException e) {
             p.out().abort();
             throw e;
@@ -152,7 +161,7 @@ public final class SearchJob {
     /** Trials the search will run, for the progress bar: the grid's size when smaller than the budget. */
     private static long expectedTrials(Prepared p) {
         SearchSpec s = p.spec().spec();
-        long grid = p.spec().space().gridSize();
+        long grid = p.spec().gridSize();
         return "grid".equals(s.search.strategy) && grid > 0 ? Math.min(grid, s.search.budget) : s.search.budget;
     }
 
@@ -176,9 +185,18 @@ public final class SearchJob {
         return new TrialRequest(c, plan, parent);
     }
 
+    /**
+     * The spec's strategy options, completed from the base model where a strategy needs to know it
+     * (sensitivity: which layers, how large, and the base validation accuracy its scan is compared with).
+     */
     private static Map<String, Object> strategyOptions(Prepared p) {
         Map<String, Object> o = new LinkedHashMap<>(p.spec().spec().search.options);
-        o.putIfAbsent("baseAccuracy", p.base().accuracy());
+        MultiLayerNetwork net = ModelBytes.restore(p.baseModel());
+        List<PrunableLayer> layers = Layers.prunable(net);
+        o.putIfAbsent("layers", layers.stream().map(PrunableLayer::name).toList());
+        o.putIfAbsent("layerSizes", layers.stream().map(l -> l.weights(net).length()).toList());
+        Object val = p.baseRow().get("val_accuracy");
+        o.putIfAbsent("baseAccuracy", val instanceof Number n && !Double.isNaN(n.doubleValue()) ? n : p.base().accuracy());
         return o;
     }
 

@@ -40,6 +40,10 @@ final class SearchProgress implements AutoCloseable {
             failed++;
         }
         if (bar != null) {
+            if (bar.getCurrent() >= bar.getMax()) {
+                // strategies such as halving run more trials than their initial budget
+                bar.maxHint(bar.getCurrent() + 1);
+            }
             bar.step();
             bar.setExtraMessage(Double.isNaN(bestCompression) ? "no candidate within tolerance yet"
                     : String.format("best %.1fx at acc %.4f%s", bestCompression, bestAccuracy,

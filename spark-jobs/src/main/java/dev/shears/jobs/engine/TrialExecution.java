@@ -15,7 +15,8 @@ public final class TrialExecution {
         try {
             Threads.limit(context.threadsPerTask());
             boolean continuing = request.parentModel() != null;
-            return CandidateRunner.run(continuing ? request.parentModel() : baseModel, continuing,
+            // the dense base model is the distillation teacher, also for trials continuing a pruned parent
+            return CandidateRunner.run(continuing ? request.parentModel() : baseModel, baseModel, continuing,
                     DataLoader.cached(context.data()), request.plan(), context.base(), true, context.measureLatency());
         } catch (RuntimeException e) {
             return CandidateOutcome.failed(e, 0);

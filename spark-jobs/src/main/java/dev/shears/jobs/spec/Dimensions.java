@@ -23,7 +23,8 @@ public final class Dimensions {
     private static final Map<String, Def> DEFS = new LinkedHashMap<>();
 
     static {
-        def("ratio", Kind.RATIO, 0.5, false, "target sparsity of the selected layers' weights, in [0, 1)");
+        def("ratio", Kind.RATIO, 0.5, false,
+                "share of the selected layers' weights (weight granularity) or units (neuron, filter, channel) to remove, in [0, 1)");
         def("scorer", Kind.SCORER, "magnitude", false, "importance scorer");
         def("granularity", Kind.GRANULARITY, "weight", false, "what is removed together");
         def("scope", Kind.SCOPE, "layerwise", false, "layerwise or global");
@@ -35,6 +36,12 @@ public final class Dimensions {
         def("distillAlpha", Kind.FRACTION, 0.0, true, "weight of the dense model's soft targets while fine-tuning (0 = off)");
         def("distillTemperature", Kind.POSITIVE, 4.0, true, "softmax temperature of the soft targets");
         def("quantize", Kind.BOOLEAN, false, true, "also evaluate an int8 copy of the pruned model");
+        def("minUnits", Kind.COUNT, 1, true, "units or filters structural pruning leaves in every layer");
+        def("initialSparsity", Kind.RATIO, 0.0, true, "gradual schedule: sparsity at the start of the ramp");
+        def("rampFraction", Kind.FRACTION, 0.75, true, "gradual schedule: share of fine-tuning steps the ramp takes");
+        def("pruneEvery", Kind.COUNT, 0, true, "gradual schedule: steps between pruning events (0 = about 10 events)");
+        def("adaptiveStep", Kind.FRACTION, 0.1, true, "adaptive schedule: share of the remaining density removed per round");
+        def("shrink", Kind.BOOLEAN, false, true, "rebuild structurally pruned models physically smaller (default: yes for neuron, filter, channel)");
     }
 
     private Dimensions() {

@@ -4,15 +4,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.search.SearchSpace;
+import java.util.List;
 
 /**
  * A spec that passed validation.
  *
  * @param source   where it was read from
  * @param resolved the spec tree with overrides applied, as recorded in run.json
+ * @param spaces   the search space, or several whose grids are walked one after another
  * @param sha256   hash of the resolved spec, on every result row
  */
-public record LoadedSpec(String source, SearchSpec spec, JsonNode resolved, SearchSpace space, String sha256) {
+public record LoadedSpec(String source, SearchSpec spec, JsonNode resolved, List<SearchSpace> spaces, String sha256) {
+
+    /** The (first) search space: the one strategies other than the grid search. */
+    public SearchSpace space() {
+        return spaces.get(0);
+    }
+
+    /** Grid points over all spaces, saturating; -1 when a space has ranges. */
+    public long gridSize() {
+        long n = 0;
+        for (SearchSpace s : spaces) {
+            if (s.gridSize() < 0) {
+                return -1;
+            }
+            n += s.gridSize();
+            if (n < 0) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return n;
+    }
 
     /** Where executors find the data. */
     public DataLocation dataLocation() {

@@ -16,8 +16,11 @@ public final class PlanFactory {
      */
     public static PruningPlan plan(Candidate c, SearchSpec spec, int epochs) {
         Map<String, Object> options = new LinkedHashMap<>();
+        // only what the candidate sets: the pruning module's own defaults depend on the method (shrink, say)
         for (String name : Dimensions.planOptions()) {
-            options.put(name, value(c, name));
+            if (c.get(name) != null) {
+                options.put(name, c.get(name));
+            }
         }
         return new PruningPlan(
                 (String) value(c, "scorer"),

@@ -19,8 +19,11 @@ public final class SearchSpec {
     public long seed = 42;
     public DataSpec data = new DataSpec();
     public ModelSpec model = new ModelSpec();
-    /** Dimension name to a value, a list of values, or a range {min, max, log}. */
-    public Map<String, JsonNode> space = new LinkedHashMap<>();
+    /**
+     * Dimension name to a value, a list of values, or a range {min, max, log}; or a list of such
+     * mappings, whose grids the grid strategy walks one after another.
+     */
+    public JsonNode space;
     public SearchSettings search = new SearchSettings();
     public FinetuneSpec finetune = new FinetuneSpec();
     public ObjectiveSpec objective = new ObjectiveSpec();
@@ -53,7 +56,7 @@ public final class SearchSpec {
     public static final class ModelSpec {
         /** A DL4J MultiLayerNetwork model file (any Hadoop location). When set, nothing is trained. */
         public String file;
-        /** {@code mlp}, or a convolutional shape such as {@code lenet}. */
+        /** {@code mlp} (uses {@code hidden}), {@code lenet5} or {@code cnn-small} (image data only). */
         public String architecture = "mlp";
         public List<Integer> hidden = new ArrayList<>(List.of(300, 100));
         public int epochs = 3;

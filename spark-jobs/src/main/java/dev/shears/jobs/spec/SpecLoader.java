@@ -34,7 +34,8 @@ public final class SpecLoader {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private static final Set<String> ARCHITECTURES = Set.of("mlp", "lenet");
+    /** Base models a spec can ask to be trained. */
+    public static final List<String> ARCHITECTURES = List.of("mlp", "lenet5", "cnn-small");
 
     private SpecLoader() {
     }
@@ -83,14 +84,14 @@ public final class SpecLoader {
         } catch (JsonProcessingException e) {
             throw new SpecException(source + ": " + e.getOriginalMessage());
         }
-        SearchSpace space = validate(source, spec);
+        List<SearchSpace> spaces = validate(source, spec);
         String canonical;
         try {
             canonical = JSON.writeValueAsString(JSON.treeToValue(tree, Object.class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot re-serialize the spec", e);
         }
-        return new LoadedSpec(source, spec, tree, space, Hashes.sha256(canonical));
+        return new LoadedSpec(source, spec, tree, spaces, Hashes.sha256(canonical));
     }
 
     private static String path(JsonMappingException e) {
@@ -124,7 +125,7 @@ public final class SpecLoader {
         node.set(keys[keys.length - 1], value == null || value.isMissingNode() ? YAML.nullNode() : value);
     }
 
-    private static SearchSpace validate(String src, SearchSpec s) {
+    private static List<SearchSpace> validate(String src, SearchSpec s) {
         Checks c = new Checks(src);
         c.require(s.name != null && !s.name.isBlank(), "name", "a non-empty text");
         SearchSpec.DataSpec d = s.data;
@@ -144,7 +145,7 @@ public final class SpecLoader {
                 "a number in [0, 1)", d.validationFraction);
         SearchSpec.ModelSpec m = s.model;
         c.require(m != null, "model", "a mapping");
-        c.require(ARCHITECTURES.contains(m.architecture), "model.architecture", String.join(", ", ARCHITECTURES.stream().sorted().toList()), m.architecture);
+        c.require(ARCHITECTURES.contains(m.architecture), "model.architecture", String.join(", ", ARCHITECTURES), m.architecture);
         c.require(m.hidden != null && !m.hidden.isEmpty() && m.hidden.stream().allMatch(h -> h != null && h > 0),
                 "model.hidden", "a list of layer sizes > 0", m.hidden);
         c.require(m.epochs >= 0, "model.epochs", "a whole number >= 0", m.epochs);
@@ -164,18 +165,37 @@ public final class SpecLoader {
                 "a number in [0, 1]", s.objective.maxAccuracyDrop);
         c.require(s.output.keepModels >= 0, "output.keepModels", "a whole number >= 0", s.output.keepModels);
         c.require(s.output.consoleRows >= 0, "output.consoleRows", "a whole number >= 0", s.output.consoleRows);
-        SearchSpace space = space(c, s.space == null ? Map.of() : s.space);
-        if ("grid".equals(se.strategy) && !space.isDiscrete()) {
+        List<SearchSpace> spaces = new ArrayList<>();
+        if (s.space == null || s.space.isNull()) {
+            spaces.add(new SearchSpace(List.of()));
+        } else if (s.space.isObject()) {
+            spaces.add(space(c, "space", s.space));
+        } else if (s.space.isArray() && !s.space.isEmpty()) {
+            for (int i = 0; i < s.space.size(); i++) {
+                if (!s.space.get(i).isObject()) {
+                    c.fail("space[" + i + "]", "a mapping of dimensions", s.space.get(i));
+                }
+                spaces.add(space(c, "space[" + i + "]", s.space.get(i)));
+            }
+            if (!"grid".equals(se.strategy)) {
+                c.fail("space", "one mapping of dimensions for strategy " + se.strategy
+                        + " (a list of mappings is a union of grids, for the grid strategy)", "a list");
+            }
+        } else {
+            c.fail("space", "a mapping of dimensions, or a list of mappings", s.space);
+        }
+        if ("grid".equals(se.strategy) && !spaces.stream().allMatch(SearchSpace::isDiscrete)) {
             c.fail("space", "lists of values for the grid strategy (ranges need search.strategy: random, halving or nsga2)", "a range");
         }
-        return space;
+        return spaces;
     }
 
-    private static SearchSpace space(Checks c, Map<String, JsonNode> raw) {
+    private static SearchSpace space(Checks c, String path, JsonNode raw) {
         List<Dimension> dims = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : raw.entrySet()) {
+        for (var it = raw.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
-            String field = "space." + name;
+            String field = path + "." + name;
             Dimensions.Def def = Dimensions.def(name);
             if (def == null) {
                 throw new SpecException(c.source + ": unknown field '" + field + "' (allowed dimensions: "

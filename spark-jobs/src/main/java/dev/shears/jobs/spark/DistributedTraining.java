@@ -1,0 +1,91 @@
+package dev.shears.jobs.spark;
+
+import dev.shears.pruning.data.LabeledData;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Data-parallel training and evaluation of one network with dl4j-spark. Each worker fits its own
+ * mini-batches and the parameters, with Adam's state, are averaged every few batches. The rows
+ * leave the driver as plain float and int slices and become ND4J DataSets on the executors.
+ */
+public final class DistributedTraining {
+
+    /** Rows per evaluation forward pass, as the single-JVM evaluator uses. */
+    private static final int EVAL_BATCH = 1000;
+
+    /**
+     * @param batchSizePerWorker rows of one mini-batch on a worker
+     * @param averagingFrequency mini-batches each worker fits between two averagings
+     * @param workers            Spark tasks that train at once; 0 = the context's default parallelism
+     * @param seed               seeds the shuffle of the rows and how batches are dealt to averaging rounds
+     */
+    public record Settings(int batchSizePerWorker, int averagingFrequency, int workers, long seed) {
+        public Settings {
+            if (batchSizePerWorker < 1 || averagingFrequency < 1 || workers < 0) {
+                throw new IllegalArgumentException("batchSizePerWorker and averagingFrequency must be >= 1 and workers >= 0, got "
+                        + batchSizePerWorker + ", " + averagingFrequency + ", " + workers);
+            }
+        }
+    }
+
+    private DistributedTraining() {
+    }
+
+    /**
+     * Trains {@code net} in place for {@code epochs} passes over {@code data} with parameter
+     * averaging, and returns it.
+     */
+    public static MultiLayerNetwork fit(JavaSparkContext jsc, MultiLayerNetwork net, LabeledData data, int epochs,
+                                        Settings settings) {
+        int workers = settings.workers() > 0 ? settings.workers() : jsc.defaultParallelism();
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers,
+                settings.batchSizePerWorker())
+                .batchSizePerWorker(settings.batchSizePerWorker())
+                .averagingFrequency(settings.averagingFrequency())
+                .saveUpdater(true)
+                .workerPrefetchNumBatches(0)
+                // straight from the RDD: exporting batches to files needs a file system every executor shares
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .rngSeed(settings.seed())
+                .build();
+        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master);
+        LabeledData shuffled = data.rows(data.permutation(settings.seed()));
+        JavaRDD<DataSet> batches = dataSets(jsc, shuffled, settings.batchSizePerWorker(), workers);
+        try {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                spark.fit(batches);
+            }
+        } finally {
+            batches.unpersist(false);
+        }
+        return spark.getNetwork();
+    }
+
+    /** Share of {@code data}'s rows that {@code net} classifies correctly, evaluated by Spark tasks. */
+    public static double accuracy(JavaSparkContext jsc, MultiLayerNetwork net, LabeledData data) {
+        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, null);
+        JavaRDD<DataSet> batches = dataSets(jsc, data, EVAL_BATCH, jsc.defaultParallelism());
+        Evaluation evaluation = spark.doEvaluation(batches, spark.getDefaultEvaluationWorkers(), EVAL_BATCH,
+                new Evaluation(data.numClasses()))[0];
+        return evaluation.accuracy();
+    }
+
+    /** Slices of {@code rows} rows, turned into DataSets where they are used. */
+    private static JavaRDD<DataSet> dataSets(JavaSparkContext jsc, LabeledData data, int rows, int partitions) {
+        List<LabeledData> slices = new ArrayList<>();
+        for (int from = 0; from < data.size(); from += rows) {
+            slices.add(data.slice(from, Math.min(data.size(), from + rows)));
+        }
+        return jsc.parallelize(slices, Math.max(1, Math.min(partitions, slices.size())))
+                .map(slice -> slice.batch(0, slice.size()));
+    }
+}

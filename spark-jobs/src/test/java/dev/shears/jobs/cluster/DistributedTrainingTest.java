@@ -1,0 +1,47 @@
+package dev.shears.jobs.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.jobs.SharedSpark;
+import dev.shears.jobs.TestData;
+import dev.shears.jobs.spark.DistributedTraining;
+import dev.shears.pruning.data.DataLoader;
+import dev.shears.pruning.data.DataLocation;
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.train.Evaluator;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** dl4j-spark parameter averaging on local[2]: the network learns, and Spark's evaluation agrees with one JVM's. */
+class DistributedTrainingTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsWellAboveChanceAndEvaluatesLikeTheSingleJvmEvaluator() throws Exception {
+        TestData.writeBlobs(dir);
+        DataSplits data = DataLoader.load(new DataLocation("csv", dir.resolve("train.csv").toUri().toString(), null,
+                dir.resolve("test.csv").toUri().toString(), null, "label", true, 4, 0, 0, 0.0, 7));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
+        MultiLayerNetwork net = MlpFactory.build(16, List.of(32, 16), 4, 0.01, 7);
+        double before = Evaluator.evaluate(net, data.test()).accuracy();
+
+        MultiLayerNetwork trained = DistributedTraining.fit(jsc, net, data.train(), 4,
+                new DistributedTraining.Settings(32, 2, 0, 7));
+
+        assertSame(net, trained, "trained in place");
+        double local = Evaluator.evaluate(trained, data.test()).accuracy();
+        double distributed = DistributedTraining.accuracy(jsc, trained, data.test());
+        assertEquals(local, distributed, 1e-9, "Spark's evaluation and the single-JVM evaluator disagree");
+        assertTrue(distributed > 0.85 && distributed > before + 0.2,
+                "accuracy " + before + " -> " + distributed + " (chance is 0.25)");
+    }
+}
