@@ -216,6 +216,7 @@ public final class SearchJob {
         row.put("error", outcome.error());
         row.putAll(outcome.metrics());
         row.put("epochs", epochs);
+        row.put("trial_epochs", outcome.epochsSpent());
         row.put("learning_rate", plan.learningRate());
         if (plan.schedule().equals("iterative") || plan.schedule().equals("adaptive")) {
             row.put("steps", plan.steps());

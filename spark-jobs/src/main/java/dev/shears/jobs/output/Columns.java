@@ -14,7 +14,7 @@ public final class Columns {
             "accuracy_drop", "status");
 
     /** After the required columns, in this order where present; provenance last. */
-    private static final List<String> FOLLOWING = List.of("error", "strategy", "epochs", "learning_rate", "steps",
+    private static final List<String> FOLLOWING = List.of("error", "strategy", "epochs", "trial_epochs", "learning_rate", "steps",
             "val_accuracy", "loss", "model_sparsity", "flops", "flops_reduction", "size_dense_bytes",
             "size_sparse_bytes", "latency_b1_ms", "latency_b64_ms", "finetune_seconds", "meets_tolerance", "pareto");
     private static final List<String> PROVENANCE = List.of("fidelity", "parent", "seed", "spec_hash", "data_hash",
