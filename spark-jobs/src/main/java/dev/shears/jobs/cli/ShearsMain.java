@@ -1,5 +1,6 @@
 package dev.shears.jobs.cli;
 
+import dev.shears.jobs.bench.BenchCommand;
 import dev.shears.pruning.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code shears} command: the entry point of the launcher scripts and of spark-submit. */
 @Command(name = "shears", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds the best way to prune a neural network by searching pruning configurations on Spark.",
-        subcommands = {SearchCommand.class, ValidateCommand.class})
+        subcommands = {SearchCommand.class, ValidateCommand.class, BenchCommand.class})
 public final class ShearsMain {
 
     /** Exit codes users' scripts rely on. */

@@ -223,7 +223,8 @@ public final class SearchJob {
         }
         plan.options().forEach((k, v) -> row.put(snake(k), v));
         if (!plan.layerRatios().isEmpty()) {
-            row.put("layer_ratios", plan.layerRatios().toString());
+            row.put("layer_ratios", plan.layerRatios().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(";")));
         }
         row.put("fidelity", c.fidelity());
         row.put("parent", c.parentId());

@@ -79,7 +79,7 @@ class StandaloneClusterIT {
         command.add(ROOT.resolve("submit-scripts").resolve(name).toString());
         command.addAll(Arrays.asList(args));
         try {
-            Path log = Files.createTempFile(BUILD, name + "-", ".log");
+            Path log = Files.createTempFile(Files.createDirectories(BUILD.resolve("it-logs")), name + "-", ".log");
             ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().remove("SPARK_HOME");

@@ -1,0 +1,9 @@
+package dev.shears.jobs.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code shears bench}: measurements of Shears on this machine. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Shears on this machine.",
+        subcommands = ThroughputBench.class)
+public final class BenchCommand {
+}

@@ -1,0 +1,208 @@
+package dev.shears.jobs.bench;
+
+import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.engine.CandidateEngine;
+import dev.shears.jobs.engine.LocalEngine;
+import dev.shears.jobs.engine.SparkEngine;
+import dev.shears.jobs.engine.TrialContext;
+import dev.shears.jobs.output.OutputLocation;
+import dev.shears.jobs.spark.DistributedTraining;
+import dev.shears.jobs.spark.ParquetTables;
+import dev.shears.jobs.spark.SparkSessions;
+import dev.shears.jobs.spec.LoadedSpec;
+import dev.shears.jobs.spec.SearchSpec;
+import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Evaluator;
+import dev.shears.pruning.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shears bench throughput}: the same candidates of one spec, pruned, fine-tuned and
+ * evaluated by Shears on local Spark (one task per core) and by a plain sequential loop in this
+ * JVM, with the same ND4J threads per trial; then base-model training with dl4j-spark against
+ * training in one JVM. Prints the figures, and last {@code throughput ratio R}.
+ */
+@Command(name = "throughput", mixinStandardHelpOptions = true,
+        description = {"Time the same candidates on local Spark and in a sequential loop in one JVM, and base-model "
+                + "training with dl4j-spark against one JVM.",
+                "The last line is 'throughput ratio R': Shears' candidates per minute over the loop's."})
+public final class ThroughputBench implements Callable<Integer> {
+
+    @Option(names = "--spec", defaultValue = "conf/quickstart.yaml", paramLabel = "FILE",
+            description = "the search spec (default: ${DEFAULT-VALUE})")
+    String spec;
+
+    @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "override a spec field, e.g. --set search.budget=8")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--cores", paramLabel = "N", description = "Spark runs on local[N] (default: this machine's cores)")
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--averaging-frequency", paramLabel = "BATCHES", defaultValue = "5",
+            description = "dl4j-spark training: mini-batches between parameter averagings (default: ${DEFAULT-VALUE})")
+    int averagingFrequency;
+
+    @Option(names = "--skip-training", description = "leave out the base-model training comparison")
+    boolean skipTraining;
+
+    /** One timed run of the search. */
+    private record Timing(List<Map<String, Object>> candidates, double searchSeconds, double totalSeconds) {
+        double perMinute() {
+            return candidates.size() * 60.0 / searchSeconds;
+        }
+
+        long ok() {
+            return candidates.stream().filter(r -> "OK".equals(r.get("status"))).count();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        LoadedSpec loaded = SpecLoader.load(spec, sets);
+        SearchSpec s = loaded.spec();
+        PrintStream out = System.out;
+        Path tmp = Files.createTempDirectory("shears-bench-");
+        SparkSession spark = SparkSessions.create("shears bench", "local[" + cores + "]", s.search.threadsPerTask, false);
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            SearchJob.Prepared forSpark = SearchJob.prepare(loaded, tmp.resolve("shears").toString());
+            SearchJob.Prepared forLoop = new SearchJob.Prepared(forSpark.spec(),
+                    new OutputLocation(SpecLoader.toUri(tmp.resolve("loop").toString())), forSpark.dataLocation(),
+                    forSpark.data(), forSpark.baseModel(), forSpark.baseRow(), forSpark.base(),
+                    new LinkedHashMap<>(forSpark.timings()));
+            int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
+            out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d%n",
+                    spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask);
+
+            Timing shears = time(forSpark, spark, ctx -> new SparkEngine(jsc, forSpark.baseModel(), ctx, slots));
+            report(out, "shears: local[" + cores + "], SparkEngine, " + slots + " slots", shears);
+            Timing loop = time(forLoop, spark, ctx -> new LocalEngine(forLoop.baseModel(), ctx));
+            report(out, "loop:   one JVM, LocalEngine, 1 slot", loop);
+            compare(out, shears, loop);
+            double ratio = shears.perMinute() / loop.perMinute();
+            out.printf(Locale.ROOT, "parallel efficiency %.2f (ratio %.2f over %d cores)%n", ratio / cores, ratio, cores);
+
+            if (!skipTraining) {
+                trainingComparison(out, jsc, s, forSpark.data().train(), forSpark.data().test());
+            }
+            out.printf(Locale.ROOT, "throughput ratio %.2f%n", ratio);
+            return 0;
+        } finally {
+            spark.stop();
+            delete(tmp);
+        }
+    }
+
+    private static Timing time(SearchJob.Prepared prepared, SparkSession spark,
+                               Function<TrialContext, CandidateEngine> engine) {
+        long start = System.nanoTime();
+        List<Map<String, Object>> rows = SearchJob.run(prepared, engine, spark.version(),
+                (r, columns, path) -> ParquetTables.write(spark, r, columns, path), null);
+        double total = (System.nanoTime() - start) / 1e9;
+        List<Map<String, Object>> candidates = rows.stream().filter(r -> !"base".equals(r.get("candidate"))).toList();
+        return new Timing(candidates, ((Number) prepared.timings().get("search_seconds")).doubleValue(), total);
+    }
+
+    private static void report(PrintStream out, String what, Timing t) {
+        out.printf(Locale.ROOT, "%-42s %3d candidates (%d OK) in %6.1f s = %6.2f candidates/min (%.1f s with outputs)%n",
+                what, t.candidates().size(), t.ok(), t.searchSeconds(), t.perMinute(), t.totalSeconds());
+    }
+
+    /** Both runs must have evaluated the same candidates; the accuracy difference shows whether they computed the same. */
+    private static void compare(PrintStream out, Timing shears, Timing loop) {
+        Map<Object, Object> loopAccuracy = new HashMap<>();
+        loop.candidates().forEach(r -> loopAccuracy.put(r.get("candidate"), r.get("accuracy")));
+        long same = 0;
+        double largest = 0;
+        for (Map<String, Object> r : shears.candidates()) {
+            Object other = loopAccuracy.get(r.get("candidate"));
+            if (other instanceof Number o && r.get("accuracy") instanceof Number a) {
+                same++;
+                largest = Math.max(largest, Math.abs(a.doubleValue() - o.doubleValue()));
+            }
+        }
+        out.printf(Locale.ROOT, "same candidates in both runs: %d of %d; largest test-accuracy difference %.4f%n",
+                same, shears.candidates().size(), largest);
+        if (same != shears.candidates().size() || same != loop.candidates().size()) {
+            out.println("  shears: " + ids(shears) + "\n  loop:   " + ids(loop));
+        }
+    }
+
+    private static String ids(Timing t) {
+        return t.candidates().stream().map(r -> String.valueOf(r.get("candidate"))).sorted().collect(Collectors.joining(" "));
+    }
+
+    /** The spec's MLP trained from the same initial weights in one JVM (all cores) and with dl4j-spark (one thread a task). */
+    private void trainingComparison(PrintStream out, JavaSparkContext jsc, SearchSpec s, LabeledData train, LabeledData test) {
+        SearchSpec.ModelSpec m = s.model;
+        if (m.file != null || !"mlp".equals(m.architecture)) {
+            out.println("base-model training: skipped (the spec does not train an MLP)");
+            return;
+        }
+        out.printf(Locale.ROOT, "base-model training: MLP %d-%s-%d, %d epochs on %d rows, batch %d, learning rate %s%n",
+                train.width(), m.hidden.stream().map(String::valueOf).collect(Collectors.joining("-")),
+                train.numClasses(), m.epochs, train.size(), m.batchSize, m.learningRate);
+
+        Threads.limit(cores);
+        MultiLayerNetwork single = MlpFactory.build(train.width(), m.hidden, train.numClasses(), m.learningRate, s.seed);
+        long t0 = System.nanoTime();
+        Trainer.fit(single, train, m.epochs, m.batchSize, m.learningRate, s.seed, null);
+        double singleSeconds = seconds(t0);
+        long t1 = System.nanoTime();
+        double singleAccuracy = Evaluator.evaluate(single, test).accuracy();
+        double singleEval = seconds(t1);
+        trained(out, "one JVM, Trainer.fit, " + cores + " ND4J threads", singleSeconds, singleAccuracy);
+
+        Threads.limit(s.search.threadsPerTask);
+        MultiLayerNetwork spread = MlpFactory.build(train.width(), m.hidden, train.numClasses(), m.learningRate, s.seed);
+        long t2 = System.nanoTime();
+        DistributedTraining.fit(jsc, spread, train, m.epochs,
+                new DistributedTraining.Settings(m.batchSize, averagingFrequency, 0, s.seed));
+        double spreadSeconds = seconds(t2);
+        long t3 = System.nanoTime();
+        double spreadAccuracy = DistributedTraining.accuracy(jsc, spread, test);
+        double spreadEval = seconds(t3);
+        trained(out, "dl4j-spark local[" + cores + "], " + s.search.threadsPerTask + " ND4J thread(s) per task, averaging every "
+                + averagingFrequency + " batches of " + m.batchSize + " per worker", spreadSeconds, spreadAccuracy);
+        out.printf(Locale.ROOT, "  evaluation of %d test rows: one JVM %.2f s, dl4j-spark %.2f s%n", test.size(), singleEval, spreadEval);
+    }
+
+    private static void trained(PrintStream out, String how, double seconds, double accuracy) {
+        out.printf(Locale.ROOT, "  %-92s %6.1f s, test accuracy %.4f%n", how + ":", seconds, accuracy);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the benchmark's temporary outputs in " + dir, e);
+        }
+    }
+}
