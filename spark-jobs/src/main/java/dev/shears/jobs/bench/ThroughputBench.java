@@ -89,10 +89,7 @@ public final class ThroughputBench implements Callable<Integer> {
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             SearchJob.Prepared forSpark = SearchJob.prepare(loaded, tmp.resolve("shears").toString());
-            SearchJob.Prepared forLoop = new SearchJob.Prepared(forSpark.spec(),
-                    new OutputLocation(SpecLoader.toUri(tmp.resolve("loop").toString())), forSpark.dataLocation(),
-                    forSpark.data(), forSpark.baseModel(), forSpark.baseRow(), forSpark.base(),
-                    new LinkedHashMap<>(forSpark.timings()));
+            SearchJob.Prepared forLoop = forSpark.elsewhere(tmp.resolve("loop").toString());
             int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
             out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d%n",
                     spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask);

@@ -1,14 +1,12 @@
 package dev.shears.jobs.cli;
 
 import dev.shears.jobs.driver.SearchJob;
-import dev.shears.jobs.engine.SparkEngine;
 import dev.shears.jobs.spark.MasterCheck;
-import dev.shears.jobs.spark.ParquetTables;
+import dev.shears.jobs.spark.SparkSearch;
 import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,20 +30,25 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--ui", description = "start Spark's web UI")
     boolean ui;
 
+    @Option(names = "--resume", description = "carry on from the checkpoints of a run of the same spec "
+            + "that stopped part-way into the same --out (starts afresh when there is none)")
+    boolean resume;
+
+    @Option(names = "--compare-to", paramLabel = "DIR",
+            description = "an earlier run's output (last night's, say): writes changes.csv and says what changed")
+    String compareTo;
+
     @Override
     public Integer call() {
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
         MasterCheck.requireReachable(master);
-        SearchJob.Prepared prepared = SearchJob.prepare(spec, out);
+        SearchJob.Prepared prepared = SearchJob.prepare(spec, out, resume, compareTo);
         // a session that already exists (a notebook's, a test's) is used and left running
         boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create("shears: " + spec.spec().name, master,
                 spec.spec().search.threadsPerTask, ui);
         try {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            int slots = spec.spec().search.parallelism > 0 ? spec.spec().search.parallelism : jsc.defaultParallelism();
-            SearchJob.run(prepared, ctx -> new SparkEngine(jsc, prepared.baseModel(), ctx, slots), spark.version(),
-                    (rows, columns, path) -> ParquetTables.write(spark, rows, columns, path), System.out);
+            SparkSearch.run(prepared, spark, System.out);
             return ShearsMain.OK;
         } finally {
             if (own) {

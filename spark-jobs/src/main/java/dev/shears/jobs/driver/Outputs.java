@@ -1,5 +1,6 @@
 package dev.shears.jobs.driver;
 
+import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.output.Columns;
 import dev.shears.jobs.output.Ranking;
 import dev.shears.jobs.output.Report;
@@ -23,7 +24,7 @@ final class Outputs {
     }
 
     static List<Map<String, Object>> write(SearchJob.Prepared p, List<Map<String, Object>> rows,
-                                           Map<String, List<Map<String, Object>>> extraTables, ModelStore models,
+                                           Map<String, List<Map<String, Object>>> extraTables, Checkpoints models,
                                            Map<String, Object> provenance, int trials,
                                            SearchJob.ParquetWriter parquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
@@ -49,17 +50,27 @@ final class Outputs {
                     break;
                 }
                 String id = String.valueOf(r.get("candidate"));
-                byte[] model = Ranking.BASE.equals(id) || !"OK".equals(r.get("status")) ? null : models.get(id);
+                byte[] model = Ranking.BASE.equals(id) || !"OK".equals(r.get("status")) ? null : models.model(id);
                 if (model != null) {
                     out.write("models/" + id + ".zip", model);
                     saved.add("models/" + id + ".zip");
                 }
             }
+            Map<String, Object> changes = null;
+            if (p.previous() != null) {
+                List<Map<String, Object>> diff = Changes.rows(p.previous().rows(), ranked);
+                out.write("changes.csv", TableFormats.csv(diff, diff.isEmpty() ? List.of() : new ArrayList<>(diff.get(0).keySet())));
+                changes = Changes.summary(p.previous().out(), p.previous().rows(), ranked);
+            }
             p.timings().put("write_seconds", SearchJob.seconds(start));
             Map<String, Object> run = runJson(p, ranked, provenance, trials, saved);
+            if (changes != null) {
+                run.put("changes", changes);
+            }
             String runJson = SearchJob.json(run);
             out.write("run.json", runJson);
             out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop));
+            models.discard();
             out.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + p.out().target() + ": " + e.getMessage(), e);
@@ -67,6 +78,10 @@ final class Outputs {
         if (console != null) {
             console.println();
             console.print(TableFormats.console(ranked, CONSOLE, s.output.consoleRows + 1));
+            if (p.previous() != null) {
+                console.println();
+                console.println(Changes.headline(Changes.summary(p.previous().out(), p.previous().rows(), ranked)));
+            }
             console.println();
             console.println("wrote " + p.out().target() + "/{results.csv, results.json, results.parquet/, pareto.csv, "
                     + "run.json, models/, report.html}");

@@ -2,9 +2,11 @@ package dev.shears.jobs.driver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.shears.jobs.engine.CandidateEngine;
+import dev.shears.jobs.engine.ResumingEngine;
 import dev.shears.jobs.engine.SearchLoop;
 import dev.shears.jobs.engine.TrialContext;
 import dev.shears.jobs.engine.TrialRequest;
+import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.output.OutputLocation;
 import dev.shears.jobs.spec.Dimensions;
 import dev.shears.jobs.spec.LoadedSpec;
@@ -57,11 +59,36 @@ public final class SearchJob {
     /** Everything checked and ready: the base model trained or loaded and measured. */
     public record Prepared(LoadedSpec spec, OutputLocation out, DataLocation dataLocation, DataSplits data,
                            byte[] baseModel, Map<String, Object> baseRow, BaseReference base,
-                           Map<String, Object> timings) {
+                           Map<String, Object> timings, Checkpoints checkpoints, Previous previous) {
+
+        /** The same prepared search writing to another output (to run it again on another engine). */
+        public Prepared elsewhere(String otherOut) {
+            OutputLocation location = new OutputLocation(SpecLoader.toUri(otherOut));
+            Checkpoints other = new Checkpoints(location);
+            other.saveBase(baseModel, spec.sha256());
+            return new Prepared(spec, location, dataLocation, data, baseModel, baseRow, base,
+                    new LinkedHashMap<>(timings), other, previous);
+        }
+    }
+
+    /** An earlier run to report changes against: its output location and ranked rows. */
+    public record Previous(String out, List<Map<String, Object>> rows) {
     }
 
     public static Prepared prepare(LoadedSpec spec, String out) {
-        OutputLocation location = new OutputLocation(SpecLoader.toUri(out));
+        return prepare(spec, out, false, null);
+    }
+
+    /**
+     * @param resume    carry on from the checkpoints of a run with the same spec that stopped part-way
+     *                  into the same {@code out}; without such a run this starts afresh
+     * @param compareTo an earlier run's output to report what changed since, or null
+     */
+    public static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo) {
+        Previous previous = compareTo == null ? null
+                : new Previous(SpecLoader.toUri(compareTo), Changes.readPrevious(SpecLoader.toUri(compareTo)));
+        OutputLocation location = new OutputLocation(SpecLoader.toUri(out), resume);
+        Checkpoints checkpoints = new Checkpoints(location);
         try {
             Map<String, Object> timings = new LinkedHashMap<>();
             long t0 = System.nanoTime();
@@ -71,10 +98,14 @@ public final class SearchJob {
             LOG.info("data: {} training, {} validation, {} test rows", data.train().size(),
                     data.validation().size(), data.test().size());
             long t1 = System.nanoTime();
-            MultiLayerNetwork net = BaseModel.obtain(spec.spec(), data);
+            MultiLayerNetwork net = resumedBase(spec, location, checkpoints);
+            if (net == null) {
+                net = BaseModel.obtain(spec.spec(), data);
+            }
             timings.put("base_model_seconds", seconds(t1));
             checkLayers(spec, net);
             byte[] bytes = ModelBytes.of(net);
+            checkpoints.saveBase(bytes, spec.sha256());
             Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null,
                     spec.spec().search.measureLatency);
             BaseReference base = new BaseReference(((Number) measured.get("params_total")).longValue(),
@@ -86,11 +117,27 @@ public final class SearchJob {
             row.putAll(measured);
             row.put("status", "OK");
             row.put("epochs", 0);
-            return new Prepared(spec, location, dataLocation, data, bytes, row, base, timings);
+            return new Prepared(spec, location, dataLocation, data, bytes, row, base, timings, checkpoints, previous);
         } catch (RuntimeException e) {
-            location.abort();
+            if (!location.resumed()) {
+                location.abort();
+            }
             throw e;
         }
+    }
+
+    /** The base model of the stopped run being resumed (so every row compares with the same model), or null. */
+    private static MultiLayerNetwork resumedBase(LoadedSpec spec, OutputLocation location, Checkpoints checkpoints) {
+        if (!location.resumed() || checkpoints.base() == null) {
+            return null;
+        }
+        if (!spec.sha256().equals(checkpoints.specHash())) {
+            throw new BadInputException("--resume: the stopped run in " + location.staging()
+                    + " was made with a different spec (hash " + checkpoints.specHash() + ", now " + spec.sha256()
+                    + "); use a new --out, or remove that directory");
+        }
+        LOG.info("resuming the stopped run in {}", location.staging());
+        return ModelBytes.restore(checkpoints.base());
     }
 
     /** Every layer selection the space names must exist in the base model. */
@@ -132,18 +179,18 @@ public final class SearchJob {
         Map<String, Integer> epochsReached = new HashMap<>();
         long start = System.nanoTime();
         int trials;
-        try (ModelStore models = new ModelStore();
-             CandidateEngine engine = engineFor.apply(context);
+        Checkpoints checkpoints = p.checkpoints();
+        try (ResumingEngine engine = new ResumingEngine(engineFor.apply(context), checkpoints.load());
              SearchProgress progress = new SearchProgress(expectedTrials(p), s.objective.maxAccuracyDrop, console)) {
-            Function<Candidate, TrialRequest> requestFor = c -> request(c, s, epochsReached, models);
+            Function<Candidate, TrialRequest> requestFor = c -> request(c, s, epochsReached, checkpoints);
             // strategies count their own trials against the budget (halving's promotions come on top of it)
             trials = SearchLoop.run(strategy, engine, requestFor, Integer.MAX_VALUE, s.search.epochBudget,
                     (request, outcome) -> {
                         Candidate c = request.candidate();
                         int parentEpochs = c.parentId() == null ? 0 : epochsReached.getOrDefault(c.parentId(), 0);
                         epochsReached.put(c.id(), parentEpochs + outcome.epochsSpent());
-                        if (outcome.model() != null) {
-                            models.put(c.id(), outcome.model());
+                        if (!engine.isReplayed(c)) {
+                            checkpoints.put(c, outcome);
                         }
                         Map<String, Object> row = row(strategy.name(), request, outcome, parentEpochs + outcome.epochsSpent());
                         row.putAll(provenance);
@@ -151,10 +198,11 @@ public final class SearchJob {
                         progress.record(row);
                     });
             p.timings().put("search_seconds", seconds(start));
-            return Outputs.write(p, rows, strategy.extraTables(), models, provenance, trials, writeParquet, console);
+            p.timings().put("trials_resumed", engine.replayed());
+            return Outputs.write(p, rows, strategy.extraTables(), checkpoints, provenance, trials, writeParquet, console);
         } catch (RuntimeException e) {
-            p.out().abort();
-            throw e;
+            throw new IllegalStateException(e.getMessage() + " (the finished trials are kept in " + p.out().staging()
+                    + ": run the same command with --resume to carry on)", e);
         }
     }
 
@@ -171,12 +219,13 @@ public final class SearchJob {
         void write(List<Map<String, Object>> rows, List<String> columns, String path);
     }
 
-    private static TrialRequest request(Candidate c, SearchSpec s, Map<String, Integer> epochsReached, ModelStore models) {
+    private static TrialRequest request(Candidate c, SearchSpec s, Map<String, Integer> epochsReached,
+                                        Checkpoints models) {
         int wanted = PlanFactory.requestedEpochs(c);
         byte[] parent = null;
         int epochs = wanted;
         if (c.parentId() != null) {
-            parent = models.get(c.parentId());
+            parent = models.model(c.parentId());
             if (parent != null) {
                 epochs = Math.max(0, wanted - epochsReached.getOrDefault(c.parentId(), 0));
             }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
 import dev.shears.jobs.spark.DistributedTraining;
+import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLoader;
-import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.train.Evaluator;
@@ -28,8 +28,7 @@ class DistributedTrainingTest {
     @Test
     void trainsWellAboveChanceAndEvaluatesLikeTheSingleJvmEvaluator() throws Exception {
         TestData.writeBlobs(dir);
-        DataSplits data = DataLoader.load(new DataLocation("csv", dir.resolve("train.csv").toUri().toString(), null,
-                dir.resolve("test.csv").toUri().toString(), null, "label", true, 4, 0, 0, 0.0, 7));
+        DataSplits data = DataLoader.load(SpecLoader.parse("test", TestData.spec(dir, "  ratio: [0.5]", ""), List.of()).dataLocation());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
         MultiLayerNetwork net = MlpFactory.build(16, List.of(32, 16), 4, 0.01, 7);
         double before = Evaluator.evaluate(net, data.test()).accuracy();

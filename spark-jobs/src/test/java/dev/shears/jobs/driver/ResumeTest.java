@@ -1,0 +1,134 @@
+package dev.shears.jobs.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.jobs.TestData;
+import dev.shears.jobs.engine.CandidateEngine;
+import dev.shears.jobs.engine.LocalEngine;
+import dev.shears.jobs.engine.TrialRequest;
+import dev.shears.jobs.spec.LoadedSpec;
+import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.run.CandidateOutcome;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A search that stops part-way resumes from its checkpoints: finished trials are not run again. */
+class ResumeTest {
+
+    @TempDir
+    Path dir;
+
+    /** Runs trials in this JVM and dies (as a lost driver would) on the trial numbered {@code dieAt}. */
+    private static final class Engine implements CandidateEngine {
+        final LocalEngine local;
+        final int dieAt;
+        final List<String> ran = new ArrayList<>();
+
+        Engine(byte[] base, dev.shears.jobs.engine.TrialContext ctx, int dieAt) {
+            this.local = new LocalEngine(base, ctx);
+            this.dieAt = dieAt;
+        }
+
+        @Override
+        public int slots() {
+            return 1;
+        }
+
+        @Override
+        public CompletableFuture<CandidateOutcome> submit(TrialRequest request) {
+            if (ran.size() == dieAt) {
+                throw new IllegalStateException("driver lost");
+            }
+            ran.add(request.candidate().id());
+            return local.submit(request);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aStoppedSearchResumesWithoutRepeatingFinishedTrials() throws Exception {
+        TestData.writeBlobs(dir);
+        String yaml = TestData.spec(dir, "  ratio: [0.3, 0.6, 0.9]\n  scorer: [magnitude]", "  budget: 3");
+        LoadedSpec spec = SpecLoader.parse("spec.yaml", yaml, List.of());
+        String out = dir.resolve("out").toString();
+        List<Engine> engines = new ArrayList<>();
+
+        SearchJob.Prepared first = SearchJob.prepare(spec, out, false, null);
+        IllegalStateException stop = assertThrows(IllegalStateException.class, () -> SearchJob.run(first, ctx -> {
+            Engine e = new Engine(first.baseModel(), ctx, 2);
+            engines.add(e);
+            return e;
+        }, "test", (rows, cols, path) -> { }, null));
+        assertTrue(stop.getMessage().contains("--resume"), stop.getMessage());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing at --out until a run finishes");
+        File[] partial = dir.toFile().listFiles((d, n) -> n.startsWith("out.partial-"));
+        assertEquals(1, partial.length, "the stopped run's staging directory is kept");
+
+        SearchJob.Prepared second = SearchJob.prepare(spec, out, true, null);
+        assertTrue(second.out().resumed());
+        assertEquals(first.baseRow().get("accuracy"), second.baseRow().get("accuracy"), "the same base model");
+        List<Map<String, Object>> rows = SearchJob.run(second, ctx -> {
+            Engine e = new Engine(second.baseModel(), ctx, -1);
+            engines.add(e);
+            return e;
+        }, "test", (r, cols, path) -> { }, null);
+
+        assertEquals(List.of("c0000", "c0001"), engines.get(0).ran);
+        assertEquals(List.of("c0002"), engines.get(1).ran, "only the unfinished trial runs again");
+        assertEquals(4, rows.size());
+        assertTrue(rows.stream().allMatch(r -> "OK".equals(r.get("status"))));
+        assertTrue(Files.exists(dir.resolve("out").resolve("results.csv")));
+        assertFalse(Files.exists(dir.resolve("out").resolve("checkpoint")), "checkpoints are removed at the end");
+        assertEquals(0, dir.toFile().listFiles((d, n) -> n.startsWith("out.partial-")).length);
+        assertTrue(Files.readString(dir.resolve("out").resolve("run.json")).contains("\"trials_resumed\" : 2"));
+    }
+
+    @Test
+    void aLaterRunSaysWhatChangedSinceAnEarlierOne() throws Exception {
+        TestData.writeBlobs(dir);
+        LoadedSpec spec = SpecLoader.parse("s.yaml", TestData.spec(dir, "  ratio: [0.3, 0.9]", "  budget: 2"), List.of());
+        SearchJob.Prepared monday = SearchJob.prepare(spec, dir.resolve("monday").toString(), false, null);
+        SearchJob.run(monday, ctx -> new LocalEngine(monday.baseModel(), ctx), "test", (r, c, p) -> { }, null);
+        LoadedSpec wider = SpecLoader.parse("s.yaml", TestData.spec(dir, "  ratio: [0.3, 0.6, 0.9]", "  budget: 3"), List.of());
+        SearchJob.Prepared tuesday = SearchJob.prepare(wider, dir.resolve("tuesday").toString(), false,
+                dir.resolve("monday").toString());
+        SearchJob.run(tuesday, ctx -> new LocalEngine(tuesday.baseModel(), ctx), "test", (r, c, p) -> { }, null);
+
+        List<String> changes = Files.readAllLines(dir.resolve("tuesday").resolve("changes.csv"));
+        assertTrue(changes.get(0).startsWith("candidate,scorer,"), changes.get(0));
+        assertTrue(changes.get(0).contains("accuracy_before,accuracy_now"));
+        assertEquals(1 + 4, changes.size(), "base and three candidates, matched by method");
+        assertTrue(changes.stream().anyMatch(l -> l.contains(",c0001,c0002,")), "0.9 was c0001 and is now c0002: " + changes);
+        String run = Files.readString(dir.resolve("tuesday").resolve("run.json"));
+        assertTrue(run.contains("\"changes\"") && run.contains("\"best_before\""), run);
+        assertThrows(BadInputException.class, () -> SearchJob.prepare(spec, dir.resolve("x").toString(), false,
+                dir.resolve("nowhere").toString()));
+    }
+
+    @Test
+    void resumingWithAnotherSpecIsRefused() throws Exception {
+        TestData.writeBlobs(dir);
+        String yaml = TestData.spec(dir, "  ratio: [0.3, 0.6]", "  budget: 2");
+        String out = dir.resolve("out").toString();
+        SearchJob.Prepared first = SearchJob.prepare(SpecLoader.parse("s.yaml", yaml, List.of()), out, false, null);
+        assertThrows(IllegalStateException.class, () -> SearchJob.run(first,
+                ctx -> new Engine(first.baseModel(), ctx, 1), "test", (r, c, p) -> { }, null));
+        LoadedSpec changed = SpecLoader.parse("s.yaml", yaml, List.of("search.budget=1"));
+        BadInputException e = assertThrows(BadInputException.class, () -> SearchJob.prepare(changed, out, true, null));
+        assertTrue(e.getMessage().contains("different spec"), e.getMessage());
+    }
+}
