@@ -81,8 +81,8 @@ public final class StrategiesBench implements Callable<Integer> {
         if (means.containsKey("random") && means.containsKey("halving")) {
             double[] r = means.get("random");
             double[] h = means.get("halving");
-            System.out.printf("halving vs random: %.2f points of accuracy behind, %.2f of the epochs%n",
-                    (r[0] - h[0]) * 100, h[1] / r[1]);
+            System.out.printf("halving vs random: %+.2f points of best accuracy, %.2f of the epochs%n",
+                    (h[0] - r[0]) * 100, h[1] / r[1]);
         }
         System.out.println("outputs: " + work);
         return 0;

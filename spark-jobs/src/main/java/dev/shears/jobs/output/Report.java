@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -42,9 +43,12 @@ public final class Report {
         h.append("<p>").append(ranked.size() - 1).append(" candidates. ");
         if (best != null) {
             h.append("Best within an accuracy drop of ").append(TableFormats.cell(maxAccuracyDrop)).append(": <b>")
-                    .append(esc(String.valueOf(best.get("candidate")))).append("</b>, compression ")
-                    .append(TableFormats.cell(best.get("compression"))).append("x at accuracy ")
-                    .append(TableFormats.cell(best.get("accuracy"))).append(".");
+                    .append(esc(String.valueOf(best.get("candidate")))).append("</b> (")
+                    .append(esc(best.get("scorer") + ", " + best.get("granularity") + ", " + best.get("scope") + ", "
+                            + best.get("schedule"))).append("): compression ")
+                    .append(String.format("%.1f", Ranking.num(best, "compression"))).append("x at test accuracy ")
+                    .append(String.format("%.4f", Ranking.num(best, "accuracy"))).append(" (base ")
+                    .append(String.format("%.4f", Ranking.num(ranked.get(0), "accuracy"))).append(").");
         } else {
             h.append("No candidate kept accuracy within ").append(TableFormats.cell(maxAccuracyDrop)).append(".");
         }
@@ -60,7 +64,7 @@ public final class Report {
     }
 
     private static void table(StringBuilder h, List<Map<String, Object>> rows) {
-        h.append("<table><tr>");
+        h.append("<div style=\"overflow-x:auto\"><table><tr>");
         for (String c : SHOWN) {
             h.append("<th>").append(esc(c)).append("</th>");
         }
@@ -73,7 +77,7 @@ public final class Report {
             }
             h.append("</tr>");
         }
-        h.append("</table>");
+        h.append("</table></div>");
     }
 
     /** Scatter of accuracy over compression (log axis), one series per scorer, the front as a line. */
@@ -99,6 +103,9 @@ public final class Report {
                 .forEach(data::addSeries);
         LogAxis x = new LogAxis("compression (base parameters / non-zero parameters)");
         x.setSmallestValue(0.5);
+        // plain numbers (1, 2, 5, 10, ...) rather than powers of ten
+        x.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+        x.setNumberFormatOverride(new DecimalFormat("0.#"));
         NumberAxis y = new NumberAxis("test accuracy");
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
