@@ -8,6 +8,7 @@ import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.schedule.PruningSchedule;
 import dev.shears.pruning.schedule.PruningSession;
 import dev.shears.pruning.schedule.Schedules;
+import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.shrink.Shrinker;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +45,13 @@ public final class CandidateRunner {
      */
     public static CandidateOutcome run(byte[] modelBytes, byte[] teacherBytes, boolean continuing, DataSplits data,
                                        PruningPlan plan, BaseReference base, boolean keepModel, boolean timeLatency) {
+        return run(modelBytes, teacherBytes, continuing, data, plan, base, keepModel, timeLatency, FineTuner.LOCAL);
+    }
+
+    /** As above, fine-tuning with {@code tuner} (data-parallel, say) rather than in this JVM. */
+    public static CandidateOutcome run(byte[] modelBytes, byte[] teacherBytes, boolean continuing, DataSplits data,
+                                       PruningPlan plan, BaseReference base, boolean keepModel, boolean timeLatency,
+                                       FineTuner tuner) {
         int epochs = 0;
         try {
             long start = System.nanoTime();
@@ -53,7 +61,7 @@ public final class CandidateRunner {
             // every layer, not just the selection: structural pruning also zeroes the next layer's inputs
             MaskSet masks = continuing ? MaskSet.fromZeros(net, Layers.prunable(net)) : new MaskSet();
             MultiLayerNetwork teacher = options.distill() && teacherBytes != null ? ModelBytes.restore(teacherBytes) : null;
-            PruningSession session = new PruningSession(net, plan, data, masks, teacher);
+            PruningSession session = new PruningSession(net, plan, data, masks, teacher, tuner);
             schedule.run(session);
             epochs = session.epochsSpent();
             double pruneSeconds = (System.nanoTime() - start) / 1e9;

@@ -13,6 +13,7 @@ import dev.shears.pruning.run.PlanOptions;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.pruning.train.Distillation;
 import dev.shears.pruning.train.Evaluator;
+import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Trainer;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -33,6 +34,7 @@ public final class PruningSession {
     private final Pruner pruner;
     private final ScoringContext context;
     private final MultiLayerNetwork teacher;
+    private final FineTuner tuner;
     private MaskSet masks;
     private float[] distillTargets;
     private int epochsSpent;
@@ -49,6 +51,13 @@ public final class PruningSession {
      */
     public PruningSession(MultiLayerNetwork net, PruningPlan plan, DataSplits data, MaskSet masks,
                           MultiLayerNetwork teacher) {
+        this(net, plan, data, masks, teacher, FineTuner.LOCAL);
+    }
+
+    /** @param tuner how fine-tuning runs: in this JVM, or data-parallel */
+    public PruningSession(MultiLayerNetwork net, PruningPlan plan, DataSplits data, MaskSet masks,
+                          MultiLayerNetwork teacher, FineTuner tuner) {
+        this.tuner = tuner;
         this.net = net;
         this.plan = plan;
         this.options = PlanOptions.of(plan);
@@ -113,7 +122,7 @@ public final class PruningSession {
         if (epochs <= 0) {
             return;
         }
-        Trainer.fit(net, data.train(), distillTargets(), epochs, plan.batchSize(), plan.learningRate(),
+        tuner.fit(net, data.train(), distillTargets(), epochs, plan.batchSize(), plan.learningRate(),
                 plan.seed() + epochsSpent, masks, hook);
         epochsSpent += epochs;
         context.invalidate();

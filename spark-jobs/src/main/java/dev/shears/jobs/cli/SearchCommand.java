@@ -7,6 +7,7 @@ import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,12 +43,19 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() {
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
         MasterCheck.requireReachable(master);
-        SearchJob.Prepared prepared = SearchJob.prepare(spec, out, resume, compareTo);
+        boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
+        // per-candidate: everything that can be bad input is checked before Spark starts;
+        // data-parallel: the base model trains on Spark, so Spark starts first
+        SearchJob.Prepared prepared = dataParallel ? null : SearchJob.prepare(spec, out, resume, compareTo);
         // a session that already exists (a notebook's, a test's) is used and left running
         boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create("shears: " + spec.spec().name, master,
                 spec.spec().search.threadsPerTask, ui);
         try {
+            if (dataParallel) {
+                JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+                prepared = SearchJob.prepare(spec, out, resume, compareTo, SparkSearch.tuner(jsc, spec.spec().search));
+            }
             SparkSearch.run(prepared, spark, System.out);
             return ShearsMain.OK;
         } finally {

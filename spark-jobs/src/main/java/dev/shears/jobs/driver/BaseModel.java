@@ -7,7 +7,7 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
-import dev.shears.pruning.train.Trainer;
+import dev.shears.pruning.train.FineTuner;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** The dense model every candidate starts from: the user's model file, or one trained as the spec describes. */
@@ -16,7 +16,7 @@ final class BaseModel {
     private BaseModel() {
     }
 
-    static MultiLayerNetwork obtain(SearchSpec spec, DataSplits data) {
+    static MultiLayerNetwork obtain(SearchSpec spec, DataSplits data, FineTuner tuner) {
         SearchSpec.ModelSpec m = spec.model;
         if (m.file != null) {
             MultiLayerNetwork net = ModelBytes.restore(ModelBytes.read(SpecLoader.toUri(m.file)));
@@ -40,7 +40,7 @@ final class BaseModel {
             default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: "
                     + String.join(", ", SpecLoader.ARCHITECTURES) + ")");
         };
-        Trainer.fit(net, data.train(), m.epochs, m.batchSize, m.learningRate, spec.seed, null);
+        tuner.fit(net, data.train(), null, m.epochs, m.batchSize, m.learningRate, spec.seed, null, null);
         return net;
     }
 }

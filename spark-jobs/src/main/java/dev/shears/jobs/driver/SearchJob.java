@@ -26,6 +26,7 @@ import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Measurement;
 import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.train.FineTuner;
 import dev.shears.search.Candidate;
 import dev.shears.search.Dimension;
 import dev.shears.search.GridStrategy;
@@ -85,6 +86,12 @@ public final class SearchJob {
      * @param compareTo an earlier run's output to report what changed since, or null
      */
     public static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo) {
+        return prepare(spec, out, resume, compareTo, FineTuner.LOCAL);
+    }
+
+    /** @param baseTrainer how a base model the spec describes is trained (in this JVM, or data-parallel) */
+    public static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo,
+                                   FineTuner baseTrainer) {
         Previous previous = compareTo == null ? null
                 : new Previous(SpecLoader.toUri(compareTo), Changes.readPrevious(SpecLoader.toUri(compareTo)));
         OutputLocation location = new OutputLocation(SpecLoader.toUri(out), resume);
@@ -100,7 +107,7 @@ public final class SearchJob {
             long t1 = System.nanoTime();
             MultiLayerNetwork net = resumedBase(spec, location, checkpoints);
             if (net == null) {
-                net = BaseModel.obtain(spec.spec(), data);
+                net = BaseModel.obtain(spec.spec(), data, baseTrainer);
             }
             timings.put("base_model_seconds", seconds(t1));
             checkLayers(spec, net);

@@ -4,6 +4,7 @@ import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.FineTuner;
 
 /** Runs a trial where it lands: loads (or reuses) the data of this JVM, then prunes, fine-tunes and measures. */
 public final class TrialExecution {
@@ -12,12 +13,16 @@ public final class TrialExecution {
     }
 
     public static CandidateOutcome run(byte[] baseModel, TrialRequest request, TrialContext context) {
+        return run(baseModel, request, context, FineTuner.LOCAL);
+    }
+
+    public static CandidateOutcome run(byte[] baseModel, TrialRequest request, TrialContext context, FineTuner tuner) {
         try {
             Threads.limit(context.threadsPerTask());
             boolean continuing = request.parentModel() != null;
             // the dense base model is the distillation teacher, also for trials continuing a pruned parent
             return CandidateRunner.run(continuing ? request.parentModel() : baseModel, baseModel, continuing,
-                    DataLoader.cached(context.data()), request.plan(), context.base(), true, context.measureLatency());
+                    DataLoader.cached(context.data()), request.plan(), context.base(), true, context.measureLatency(), tuner);
         } catch (RuntimeException e) {
             return CandidateOutcome.failed(e, 0);
         }

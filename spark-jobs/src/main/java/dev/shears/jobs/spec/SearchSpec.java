@@ -75,6 +75,14 @@ public final class SearchSpec {
         public int parallelism = 0;
         /** ND4J threads per Spark task, so that tasks side by side do not oversubscribe cores. */
         public int threadsPerTask = 1;
+        /**
+         * {@code per-candidate}: each candidate is one Spark task, many at once. {@code data-parallel}:
+         * the base model and each candidate, one after another, train across all executors with
+         * dl4j-spark parameter averaging (for models or data too large for one task).
+         */
+        public String execution = "per-candidate";
+        /** data-parallel: mini-batches each worker fits between parameter averagings. */
+        public int averagingFrequency = 5;
         /** Time forward passes of every candidate (latency columns). */
         public boolean measureLatency = true;
         /** Strategy-specific settings (eta, population, objectives, ...). */

@@ -35,6 +35,9 @@ public final class SpecLoader {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /** Base models a spec can ask to be trained. */
+    /** How candidates use the cluster. */
+    public static final List<String> EXECUTIONS = List.of("per-candidate", "data-parallel");
+
     public static final List<String> ARCHITECTURES = List.of("mlp", "lenet5", "cnn-small");
 
     private SpecLoader() {
@@ -157,6 +160,8 @@ public final class SpecLoader {
         c.require(se.budget >= 1, "search.budget", "a whole number >= 1", se.budget);
         c.require(se.epochBudget >= 0, "search.epochBudget", "a whole number >= 0 (0 = no limit)", se.epochBudget);
         c.require(se.parallelism >= 0, "search.parallelism", "a whole number >= 0 (0 = all cores)", se.parallelism);
+        c.require(EXECUTIONS.contains(se.execution), "search.execution", String.join(", ", EXECUTIONS), se.execution);
+        c.require(se.averagingFrequency >= 1, "search.averagingFrequency", "a whole number >= 1", se.averagingFrequency);
         c.require(se.threadsPerTask >= 0, "search.threadsPerTask", "a whole number >= 0 (0 = ND4J's default)", se.threadsPerTask);
         c.require(s.finetune.batchSize >= 1, "finetune.batchSize", "a whole number >= 1", s.finetune.batchSize);
         c.require(s.finetune.calibrationBatches >= 1, "finetune.calibrationBatches", "a whole number >= 1",

@@ -67,6 +67,19 @@ class StrategySearchTest {
     }
 
     @Test
+    void dataParallelExecutionTrainsBaseAndCandidatesAcrossExecutorsWithMasksHeld() throws Exception {
+        List<Map<String, String>> rows = search("data-parallel", "  ratio: [0.5, 0.8]\n  epochs: [2]",
+                "  execution: data-parallel\n  averagingFrequency: 3\n  budget: 2");
+        assertEquals(3, rows.size());
+        assertTrue(Double.parseDouble(rows.get(0).get("accuracy")) > 0.5, "the data-parallel base model learned: " + rows.get(0));
+        for (Map<String, String> r : rows.subList(1, 3)) {
+            assertEquals("OK", r.get("status"), r.toString());
+            assertEquals(Double.parseDouble(r.get("target_sparsity")), Double.parseDouble(r.get("sparsity")), 0.002);
+            assertEquals("2", r.get("trial_epochs"));
+        }
+    }
+
+    @Test
     void sensitivityWritesItsScanAndAllocatesPerLayerRatios() throws Exception {
         List<Map<String, String>> rows = search("sensitivity", "  scorer: [magnitude]\n  epochs: [1]\n  adaptiveStep: [0.5]",
                 "  strategy: sensitivity\n  budget: 7\n  options:\n    scanRatios: [0.5, 0.9]\n    targetSparsity: 0.8");

@@ -1,0 +1,26 @@
+package dev.shears.pruning.train;
+
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.prune.MaskSet;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * How a network is trained: in this JVM ({@link #LOCAL}), or data-parallel across a cluster
+ * for models and data too large for one task. Schedules and base-model training use it alike.
+ */
+@FunctionalInterface
+public interface FineTuner {
+
+    /** Mini-batch training in this JVM, the mask re-applied after every update. */
+    FineTuner LOCAL = Trainer::fit;
+
+    /**
+     * Trains {@code net} in place.
+     *
+     * @param targets soft targets in place of the labels (distillation), or null
+     * @param mask    values to keep at zero, or null
+     * @param hook    called after updates (a data-parallel trainer calls it once per epoch), or null
+     */
+    void fit(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs, int batchSize, double learningRate,
+             long seed, MaskSet mask, Trainer.StepHook hook);
+}
