@@ -5,7 +5,6 @@ import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LocalEngine;
 import dev.shears.jobs.engine.SparkEngine;
 import dev.shears.jobs.engine.TrialContext;
-import dev.shears.jobs.output.OutputLocation;
 import dev.shears.jobs.spark.DistributedTraining;
 import dev.shears.jobs.spark.ParquetTables;
 import dev.shears.jobs.spark.SparkSessions;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -94,6 +92,12 @@ public final class ThroughputBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d%n",
                     spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask);
 
+            // the JIT and ND4J warm up on a few candidates first, so that neither timed run pays for it alone
+            List<String> warmUp = new ArrayList<>(sets);
+            warmUp.add("search.budget=" + cores);
+            SearchJob.Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), tmp.resolve("warm-up").toString());
+            time(warm, spark, ctx -> new LocalEngine(warm.baseModel(), ctx));
+
             Timing shears = time(forSpark, spark, ctx -> new SparkEngine(jsc, forSpark.baseModel(), ctx, slots));
             report(out, "shears: local[" + cores + "], SparkEngine, " + slots + " slots", shears);
             Timing loop = time(forLoop, spark, ctx -> new LocalEngine(forLoop.baseModel(), ctx));
@@ -126,6 +130,10 @@ public final class ThroughputBench implements Callable<Integer> {
     private static void report(PrintStream out, String what, Timing t) {
         out.printf(Locale.ROOT, "%-42s %3d candidates (%d OK) in %6.1f s = %6.2f candidates/min (%.1f s with outputs)%n",
                 what, t.candidates().size(), t.ok(), t.searchSeconds(), t.perMinute(), t.totalSeconds());
+        // pruning and fine-tuning alone, as each trial timed it: shows whether trials side by side slow each other down
+        double finetune = t.candidates().stream().map(r -> r.get("finetune_seconds")).filter(v -> v instanceof Number)
+                .mapToDouble(v -> ((Number) v).doubleValue()).average().orElse(Double.NaN);
+        out.printf(Locale.ROOT, "%-42s mean prune + fine-tune time of a candidate %.2f s%n", "", finetune);
     }
 
     /** Both runs must have evaluated the same candidates; the accuracy difference shows whether they computed the same. */

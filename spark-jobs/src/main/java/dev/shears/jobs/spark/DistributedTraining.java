@@ -1,10 +1,11 @@
 package dev.shears.jobs.spark;
 
 import dev.shears.pruning.data.LabeledData;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -15,7 +16,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Data-parallel training and evaluation of one network with dl4j-spark. Each worker fits its own
  * mini-batches and the parameters, with Adam's state, are averaged every few batches. The rows
- * leave the driver as plain float and int slices and become ND4J DataSets on the executors.
+ * leave the driver once per executor, broadcast as plain float and int arrays, and become ND4J
+ * DataSets on the executors.
  */
 public final class DistributedTraining {
 
@@ -58,14 +60,15 @@ public final class DistributedTraining {
                 .rngSeed(settings.seed())
                 .build();
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master);
-        LabeledData shuffled = data.rows(data.permutation(settings.seed()));
-        JavaRDD<DataSet> batches = dataSets(jsc, shuffled, settings.batchSizePerWorker(), workers);
+        Broadcast<LabeledData> rows = jsc.broadcast(data.rows(data.permutation(settings.seed())));
+        JavaRDD<DataSet> batches = dataSets(jsc, rows, settings.batchSizePerWorker(), workers);
         try {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 spark.fit(batches);
             }
         } finally {
             batches.unpersist(false);
+            rows.destroy();
         }
         return spark.getNetwork();
     }
@@ -73,19 +76,25 @@ public final class DistributedTraining {
     /** Share of {@code data}'s rows that {@code net} classifies correctly, evaluated by Spark tasks. */
     public static double accuracy(JavaSparkContext jsc, MultiLayerNetwork net, LabeledData data) {
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, null);
-        JavaRDD<DataSet> batches = dataSets(jsc, data, EVAL_BATCH, jsc.defaultParallelism());
-        Evaluation evaluation = spark.doEvaluation(batches, spark.getDefaultEvaluationWorkers(), EVAL_BATCH,
-                new Evaluation(data.numClasses()))[0];
-        return evaluation.accuracy();
+        Broadcast<LabeledData> rows = jsc.broadcast(data);
+        try {
+            JavaRDD<DataSet> batches = dataSets(jsc, rows, EVAL_BATCH, jsc.defaultParallelism());
+            Evaluation evaluation = spark.doEvaluation(batches, spark.getDefaultEvaluationWorkers(), EVAL_BATCH,
+                    new Evaluation(data.numClasses()))[0];
+            return evaluation.accuracy();
+        } finally {
+            rows.destroy();
+        }
     }
 
-    /** Slices of {@code rows} rows, turned into DataSets where they are used. */
-    private static JavaRDD<DataSet> dataSets(JavaSparkContext jsc, LabeledData data, int rows, int partitions) {
-        List<LabeledData> slices = new ArrayList<>();
-        for (int from = 0; from < data.size(); from += rows) {
-            slices.add(data.slice(from, Math.min(data.size(), from + rows)));
-        }
-        return jsc.parallelize(slices, Math.max(1, Math.min(partitions, slices.size())))
-                .map(slice -> slice.batch(0, slice.size()));
+    /**
+     * Batches of {@code size} rows, cut from the broadcast rows on the executors: every averaging
+     * round is a Spark job, whose tasks then stay small, and a lost executor's batches can be cut again.
+     */
+    private static JavaRDD<DataSet> dataSets(JavaSparkContext jsc, Broadcast<LabeledData> rows, int size, int partitions) {
+        int total = rows.value().size();
+        List<Integer> starts = IntStream.iterate(0, from -> from < total, from -> from + size).boxed().toList();
+        return jsc.parallelize(starts, Math.max(1, Math.min(partitions, starts.size())))
+                .map(from -> rows.value().batch(from, Math.min(total, from + size)));
     }
 }
