@@ -63,6 +63,10 @@ public final class ThroughputBench implements Callable<Integer> {
             description = "dl4j-spark training: mini-batches between parameter averagings (default: ${DEFAULT-VALUE})")
     int averagingFrequency;
 
+    @Option(names = "--warm-up", paramLabel = "N", description = "candidates run untimed first, so that both timed "
+            + "runs find the JIT's code compiled (default: 4 per core)")
+    Integer warmUpCandidates;
+
     @Option(names = "--skip-training", description = "leave out the base-model training comparison")
     boolean skipTraining;
 
@@ -92,9 +96,10 @@ public final class ThroughputBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d%n",
                     spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask);
 
-            // the JIT and ND4J warm up on a few candidates first, so that neither timed run pays for it alone
+            // the JIT compiles the trial's code during the first candidates, on whichever core is idle: the
+            // loop always has one, Shears has none, so both timed runs come after an untimed warm-up
             List<String> warmUp = new ArrayList<>(sets);
-            warmUp.add("search.budget=" + cores);
+            warmUp.add("search.budget=" + (warmUpCandidates != null ? warmUpCandidates : 4 * cores));
             SearchJob.Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), tmp.resolve("warm-up").toString());
             time(warm, spark, ctx -> new LocalEngine(warm.baseModel(), ctx));
 
