@@ -79,13 +79,26 @@ public record LabeledData(float[] features, int[] labels, int numClasses, int[] 
 
     /** Rows [from, to) of this data as an ND4J batch with one-hot labels. */
     public DataSet batch(int from, int to) {
+        int[] index = new int[to - from];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = from + i;
+        }
+        return batch(index, 0, index.length);
+    }
+
+    /**
+     * Rows {@code index[from..to)} as an ND4J batch with one-hot labels, gathered straight from
+     * this data: a shuffled epoch costs one batch of memory at a time, not a copy of the data set.
+     */
+    public DataSet batch(int[] index, int from, int to) {
         int w = width();
         int n = to - from;
         float[] f = new float[n * w];
-        System.arraycopy(features, from * w, f, 0, f.length);
         float[] y = new float[n * numClasses];
         for (int i = 0; i < n; i++) {
-            y[i * numClasses + labels[from + i]] = 1f;
+            int row = index[from + i];
+            System.arraycopy(features, row * w, f, i * w, w);
+            y[i * numClasses + labels[row]] = 1f;
         }
         return new DataSet(Nd4j.create(f, new long[] {n, w}), Nd4j.create(y, new long[] {n, numClasses}));
     }

@@ -41,10 +41,9 @@ public final class Trainer {
         int classes = data.numClasses();
         for (int epoch = 0; epoch < epochs; epoch++) {
             int[] order = data.permutation(seed * 31 + epoch);
-            LabeledData shuffled = data.rows(order);
-            for (int from = 0; from < shuffled.size(); from += batchSize) {
-                int to = Math.min(shuffled.size(), from + batchSize);
-                DataSet batch = shuffled.batch(from, to);
+            for (int from = 0; from < order.length; from += batchSize) {
+                int to = Math.min(order.length, from + batchSize);
+                DataSet batch = data.batch(order, from, to);
                 if (targets != null) {
                     float[] y = new float[(to - from) * classes];
                     for (int i = from; i < to; i++) {
