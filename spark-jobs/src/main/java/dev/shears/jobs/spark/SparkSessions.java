@@ -1,5 +1,8 @@
 package dev.shears.jobs.spark;
 
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -16,7 +19,21 @@ public final class SparkSessions {
             "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
 
+    /** As submit-scripts/java-opts.sh: C1 and the serial collector, so a one-core trial keeps to one core. */
+    public static final String TRIAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
     private SparkSessions() {
+    }
+
+    /**
+     * Under spark-submit Spark's own logging defaults apply (INFO for everything), not the ones in
+     * the application jar: keep Spark to warnings and Shears at INFO, as the local launcher does.
+     */
+    private static void quietSparkLogs() {
+        if (LogManager.getRootLogger().getLevel().isLessSpecificThan(Level.WARN)) {
+            Configurator.setRootLevel(Level.WARN);
+            Configurator.setLevel("dev.shears", Level.INFO);
+        }
     }
 
     /**
@@ -32,11 +49,12 @@ public final class SparkSessions {
             b.master("local[*]");
         }
         if (!conf.contains("spark.executor.extraJavaOptions")) {
-            b.config("spark.executor.extraJavaOptions", JAVA17_OPENS);
+            b.config("spark.executor.extraJavaOptions", JAVA17_OPENS + " " + TRIAL_JVM_OPTIONS);
         }
         if (threadsPerTask > 0) {
             b.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(threadsPerTask));
         }
+        quietSparkLogs();
         return b.config("spark.ui.showConsoleProgress", "false")
                 .config("spark.ui.enabled", String.valueOf(ui))
                 .config("spark.sql.shuffle.partitions", "4")
