@@ -24,21 +24,13 @@ public final class GridStrategy implements SearchStrategy {
     }
 
     public GridStrategy(List<SearchSpace> parts, long budget, int fidelity) {
-        long size = 0;
-        for (SearchSpace part : parts) {
-            if (part.gridSize() < 0) {
-                throw new IllegalArgumentException("the grid strategy needs lists of values, not ranges");
-            }
-            size = saturatingAdd(size, part.gridSize());
+        long size = SearchSpace.gridSize(parts);
+        if (size < 0) {
+            throw new IllegalArgumentException("the grid strategy needs lists of values, not ranges");
         }
         this.parts = List.copyOf(parts);
         this.limit = Math.min(size, budget);
         this.fidelity = fidelity;
-    }
-
-    private static long saturatingAdd(long a, long b) {
-        long sum = a + b;
-        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     @Override

@@ -56,6 +56,22 @@ public final class SearchSpace implements Serializable {
         return n;
     }
 
+    /** Grid points over several spaces walked one after another, saturating at Long.MAX_VALUE; -1 if any has a range. */
+    public static long gridSize(List<SearchSpace> spaces) {
+        long n = 0;
+        for (SearchSpace s : spaces) {
+            long size = s.gridSize();
+            if (size < 0) {
+                return -1;
+            }
+            n += size;
+            if (n < 0) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return n;
+    }
+
     /** A point drawn independently along every dimension. */
     public Map<String, Object> sample(Random random) {
         Map<String, Object> p = new LinkedHashMap<>();

@@ -21,10 +21,16 @@ public record DataLocation(String format, String trainFile, String trainLabels, 
                            String labelColumn, boolean header, int numClasses, int trainLimit, int testLimit,
                            double validationFraction, long seed) implements Serializable {
 
+    /** The file names of the MNIST layout (Fashion-MNIST's too) in an IDX folder. */
+    public static final String TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
+    public static final String TRAIN_LABELS = "train-labels-idx1-ubyte.gz";
+    public static final String TEST_IMAGES = "t10k-images-idx3-ubyte.gz";
+    public static final String TEST_LABELS = "t10k-labels-idx1-ubyte.gz";
+
     public static DataLocation idx(String dir, int trainLimit, int testLimit, double validationFraction, long seed) {
         return new DataLocation("idx",
-                HadoopFiles.join(dir, "train-images-idx3-ubyte.gz"), HadoopFiles.join(dir, "train-labels-idx1-ubyte.gz"),
-                HadoopFiles.join(dir, "t10k-images-idx3-ubyte.gz"), HadoopFiles.join(dir, "t10k-labels-idx1-ubyte.gz"),
+                HadoopFiles.join(dir, TRAIN_IMAGES), HadoopFiles.join(dir, TRAIN_LABELS),
+                HadoopFiles.join(dir, TEST_IMAGES), HadoopFiles.join(dir, TEST_LABELS),
                 null, false, 10, trainLimit, testLimit, validationFraction, seed);
     }
 }

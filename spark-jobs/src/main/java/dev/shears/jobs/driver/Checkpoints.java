@@ -93,10 +93,9 @@ final class Checkpoints {
                 Map<String, Object> metrics = (Map<String, Object>) json.get("metrics");
                 @SuppressWarnings("unchecked")
                 Map<String, Double> layers = (Map<String, Double>) json.get("layerSparsity");
-                String id = st.getPath().getName().replace(".json", "");
                 done.put((String) json.get("key"), new CandidateOutcome((String) json.get("status"),
                         (String) json.get("error"), metrics, layers, ((Number) json.get("epochsSpent")).intValue(),
-                        model(id)));
+                        null));
             }
             return done;
         } catch (IOException e) {

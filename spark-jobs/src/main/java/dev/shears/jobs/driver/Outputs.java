@@ -31,6 +31,7 @@ final class Outputs {
         long start = System.nanoTime();
         List<Map<String, Object>> ranked = Ranking.rank(rows, s.objective.maxAccuracyDrop);
         List<String> columns = Columns.of(ranked);
+        Map<String, Object> changes = null;
         try {
             var out = p.out();
             out.write("results.csv", TableFormats.csv(ranked, columns));
@@ -39,8 +40,7 @@ final class Outputs {
                     ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).toList(), columns));
             parquet.write(ranked, columns, out.staged("results.parquet"));
             for (Map.Entry<String, List<Map<String, Object>>> t : extraTables.entrySet()) {
-                List<String> cols = t.getValue().isEmpty() ? List.of() : new ArrayList<>(t.getValue().get(0).keySet());
-                out.write(t.getKey() + ".csv", TableFormats.csv(t.getValue(), cols));
+                out.write(t.getKey() + ".csv", TableFormats.csv(t.getValue()));
             }
             List<String> saved = new ArrayList<>();
             out.write("models/base.zip", p.baseModel());
@@ -56,11 +56,10 @@ final class Outputs {
                     saved.add("models/" + id + ".zip");
                 }
             }
-            Map<String, Object> changes = null;
             if (p.previous() != null) {
                 List<Map<String, Object>> diff = Changes.rows(p.previous().rows(), ranked);
-                out.write("changes.csv", TableFormats.csv(diff, diff.isEmpty() ? List.of() : new ArrayList<>(diff.get(0).keySet())));
-                changes = Changes.summary(p.previous().out(), p.previous().rows(), ranked);
+                out.write("changes.csv", TableFormats.csv(diff));
+                changes = Changes.summary(p.previous().out(), p.previous().rows(), ranked, diff);
             }
             p.timings().put("write_seconds", SearchJob.seconds(start));
             Map<String, Object> run = runJson(p, ranked, provenance, trials, saved);
@@ -78,9 +77,9 @@ final class Outputs {
         if (console != null) {
             console.println();
             console.print(TableFormats.console(ranked, CONSOLE, s.output.consoleRows + 1));
-            if (p.previous() != null) {
+            if (changes != null) {
                 console.println();
-                console.println(Changes.headline(Changes.summary(p.previous().out(), p.previous().rows(), ranked)));
+                console.println(Changes.headline(changes));
             }
             console.println();
             console.println("wrote " + p.out().target() + "/{results.csv, results.json, results.parquet/, pareto.csv, "

@@ -135,16 +135,18 @@ public final class SearchJob {
 
     /** The base model of the stopped run being resumed (so every row compares with the same model), or null. */
     private static MultiLayerNetwork resumedBase(LoadedSpec spec, OutputLocation location, Checkpoints checkpoints) {
-        if (!location.resumed() || checkpoints.base() == null) {
+        byte[] base = location.resumed() ? checkpoints.base() : null;
+        if (base == null) {
             return null;
         }
-        if (!spec.sha256().equals(checkpoints.specHash())) {
+        String stoppedSpec = checkpoints.specHash();
+        if (!spec.sha256().equals(stoppedSpec)) {
             throw new BadInputException("--resume: the stopped run in " + location.staging()
-                    + " was made with a different spec (hash " + checkpoints.specHash() + ", now " + spec.sha256()
+                    + " was made with a different spec (hash " + stoppedSpec + ", now " + spec.sha256()
                     + "); use a new --out, or remove that directory");
         }
         LOG.info("resuming the stopped run in {}", location.staging());
-        return ModelBytes.restore(checkpoints.base());
+        return ModelBytes.restore(base);
     }
 
     /** Every layer selection the space names must exist in the base model. */

@@ -52,9 +52,13 @@ public final class Changes {
         return out;
     }
 
-    /** The headline: base and best before and now, and how many candidates appeared, went or changed status. */
+    /**
+     * The headline: base and best before and now, and how many candidates appeared, went or changed status.
+     *
+     * @param rows {@link #rows} of {@code before} and {@code now}
+     */
     public static Map<String, Object> summary(String previousOut, List<Map<String, Object>> before,
-                                              List<Map<String, Object>> now) {
+                                              List<Map<String, Object>> now, List<Map<String, Object>> rows) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("previous", previousOut);
         s.put("base_accuracy_before", base(before).get("accuracy"));
@@ -63,7 +67,6 @@ public final class Changes {
         s.put("data_changed", !Objects.equals(base(before).get("data_hash"), base(now).get("data_hash")));
         s.put("best_before", best(before));
         s.put("best_now", best(now));
-        List<Map<String, Object>> rows = rows(before, now);
         s.put("candidates_new", rows.stream().filter(r -> r.get("status_before") == null).count());
         s.put("candidates_gone", rows.stream().filter(r -> r.get("status_now") == null).count());
         s.put("status_changed", rows.stream().filter(r -> r.get("status_before") != null && r.get("status_now") != null

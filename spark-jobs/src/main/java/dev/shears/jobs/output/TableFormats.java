@@ -36,6 +36,11 @@ public final class TableFormats {
         return sb.toString();
     }
 
+    /** CSV of rows that all have the first row's columns, in its order. */
+    public static String csv(List<Map<String, Object>> rows) {
+        return csv(rows, rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).keySet()));
+    }
+
     private static String quote(String s) {
         if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
             return '"' + s.replace("\"", "\"\"") + '"';

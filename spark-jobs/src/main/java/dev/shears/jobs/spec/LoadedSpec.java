@@ -23,17 +23,7 @@ public record LoadedSpec(String source, SearchSpec spec, JsonNode resolved, List
 
     /** Grid points over all spaces, saturating; -1 when a space has ranges. */
     public long gridSize() {
-        long n = 0;
-        for (SearchSpace s : spaces) {
-            if (s.gridSize() < 0) {
-                return -1;
-            }
-            n += s.gridSize();
-            if (n < 0) {
-                return Long.MAX_VALUE;
-            }
-        }
-        return n;
+        return SearchSpace.gridSize(spaces);
     }
 
     /** Where executors find the data. */
@@ -45,8 +35,8 @@ public record LoadedSpec(String source, SearchSpec spec, JsonNode resolved, List
         }
         String dir = d.dir == null ? null : SpecLoader.toUri(d.dir);
         return new DataLocation("idx",
-                file(d.trainImages, dir, "train-images-idx3-ubyte.gz"), file(d.trainLabels, dir, "train-labels-idx1-ubyte.gz"),
-                file(d.testImages, dir, "t10k-images-idx3-ubyte.gz"), file(d.testLabels, dir, "t10k-labels-idx1-ubyte.gz"),
+                file(d.trainImages, dir, DataLocation.TRAIN_IMAGES), file(d.trainLabels, dir, DataLocation.TRAIN_LABELS),
+                file(d.testImages, dir, DataLocation.TEST_IMAGES), file(d.testLabels, dir, DataLocation.TEST_LABELS),
                 null, false, d.numClasses, d.trainLimit, d.testLimit, d.validationFraction, spec.seed);
     }
 

@@ -93,6 +93,10 @@ class ResumeTest {
         assertTrue(rows.stream().allMatch(r -> "OK".equals(r.get("status"))));
         assertTrue(Files.exists(dir.resolve("out").resolve("results.csv")));
         assertFalse(Files.exists(dir.resolve("out").resolve("checkpoint")), "checkpoints are removed at the end");
+        for (String id : List.of("c0000", "c0001", "c0002")) {
+            assertTrue(Files.exists(dir.resolve("out").resolve("models").resolve(id + ".zip")),
+                    "the models of resumed and new trials are both saved: " + id);
+        }
         assertEquals(0, dir.toFile().listFiles((d, n) -> n.startsWith("out.partial-")).length);
         assertTrue(Files.readString(dir.resolve("out").resolve("run.json")).contains("\"trials_resumed\" : 2"));
     }
