@@ -9,10 +9,14 @@ import java.net.URI;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** Every file Shears reads or writes goes through here, so local paths, file:// and hdfs:// all work. */
 public final class HadoopFiles {
+
+    /** Read once: a new Configuration parses Hadoop's XML resources again on first use. */
+    private static final Configuration CONF = new Configuration();
 
     private HadoopFiles() {
     }
@@ -22,10 +26,10 @@ public final class HadoopFiles {
     }
 
     public static FileSystem fs(String location) throws IOException {
-        FileSystem fs = path(location).getFileSystem(new Configuration());
-        // no .crc companion files beside the user's outputs on local disk
-        fs.setWriteChecksum(false);
-        return fs;
+        FileSystem fs = path(location).getFileSystem(CONF);
+        // on local disk, the raw file system: no .crc companion files beside the user's outputs, and no
+        // chmod subprocess for every file created (the checksummed one sets permissions by running chmod)
+        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
     }
 
     public static boolean exists(String location) {

@@ -2,25 +2,62 @@ package dev.shears.pruning.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Examples as flat float features plus integer labels. Kept as plain arrays so that splits,
- * subsets and shuffles are cheap and exact; converted to ND4J batches only when training.
- *
- * @param shape the shape of one example: {@code {d}} for vectors, {@code {h, w, c}} for images
+ * subsets and shuffles are cheap and exact. Batches are gathered natively from one ND4J copy of
+ * the data made on first use, so training and evaluation allocate no Java arrays per batch: the
+ * garbage collector's pauses stop every trial running in a JVM at once.
  */
-public record LabeledData(float[] features, int[] labels, int numClasses, int[] shape) implements Serializable {
+public final class LabeledData implements Serializable {
 
-    public LabeledData {
+    private static final long serialVersionUID = 1L;
+
+    private final float[] features;
+    private final int[] labels;
+    private final int numClasses;
+    private final int[] shape;
+    /** Features and one-hot labels as ND4J matrices; made on first use, never serialized. */
+    private transient volatile Matrices matrices;
+
+    private record Matrices(INDArray features, INDArray oneHot) {
+    }
+
+    /** @param shape the shape of one example: {@code {d}} for vectors, {@code {h, w, c}} for images */
+    public LabeledData(float[] features, int[] labels, int numClasses, int[] shape) {
         int width = width(shape);
         if (features.length != (long) labels.length * width) {
             throw new IllegalArgumentException("features hold " + features.length + " values, expected "
                     + labels.length + " x " + width);
         }
+        this.features = features;
+        this.labels = labels;
+        this.numClasses = numClasses;
+        this.shape = shape;
+    }
+
+    /** All features, row-major: {@code size() x width()} values. */
+    public float[] features() {
+        return features;
+    }
+
+    public int[] labels() {
+        return labels;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public int[] shape() {
+        return shape;
     }
 
     private static int width(int[] shape) {
@@ -87,20 +124,36 @@ public record LabeledData(float[] features, int[] labels, int numClasses, int[] 
     }
 
     /**
-     * Rows {@code index[from..to)} as an ND4J batch with one-hot labels, gathered straight from
-     * this data: a shuffled epoch costs one batch of memory at a time, not a copy of the data set.
+     * Rows {@code index[from..to)} as an ND4J batch with one-hot labels, gathered natively: a
+     * shuffled epoch costs one batch of memory at a time, not a copy of the data set. The batch
+     * owns its arrays (no views), so it may be changed, serialized or kept.
      */
     public DataSet batch(int[] index, int from, int to) {
-        int w = width();
-        int n = to - from;
-        float[] f = new float[n * w];
-        float[] y = new float[n * numClasses];
-        for (int i = 0; i < n; i++) {
-            int row = index[from + i];
-            System.arraycopy(features, row * w, f, i * w, w);
-            y[i * numClasses + labels[row]] = 1f;
+        Matrices m = matrices();
+        int[] rows = Arrays.copyOfRange(index, from, to);
+        return new DataSet(Nd4j.pullRows(m.features(), 1, rows), Nd4j.pullRows(m.oneHot(), 1, rows));
+    }
+
+    private Matrices matrices() {
+        Matrices m = matrices;
+        if (m == null) {
+            synchronized (this) {
+                m = matrices;
+                if (m == null) {
+                    float[] y = new float[size() * numClasses];
+                    for (int i = 0; i < labels.length; i++) {
+                        y[i * numClasses + labels[i]] = 1f;
+                    }
+                    // kept across trials, so never in whatever workspace the first caller has open
+                    try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                        m = new Matrices(Nd4j.create(features, new long[] {size(), width()}),
+                                Nd4j.create(y, new long[] {size(), numClasses}));
+                    }
+                    matrices = m;
+                }
+            }
         }
-        return new DataSet(Nd4j.create(f, new long[] {n, w}), Nd4j.create(y, new long[] {n, numClasses}));
+        return m;
     }
 
     /** Consecutive batches of at most {@code batchSize} rows. */

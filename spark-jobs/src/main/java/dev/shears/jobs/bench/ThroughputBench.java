@@ -19,6 +19,8 @@ import dev.shears.pruning.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +73,8 @@ public final class ThroughputBench implements Callable<Integer> {
     boolean skipTraining;
 
     /** One timed run of the search. */
-    private record Timing(List<Map<String, Object>> candidates, double searchSeconds, double totalSeconds) {
+    private record Timing(List<Map<String, Object>> candidates, double searchSeconds, double totalSeconds,
+                          long collections, double pauseSeconds) {
         double perMinute() {
             return candidates.size() * 60.0 / searchSeconds;
         }
@@ -124,12 +127,24 @@ public final class ThroughputBench implements Callable<Integer> {
 
     private static Timing time(SearchJob.Prepared prepared, SparkSession spark,
                                Function<TrialContext, CandidateEngine> engine) {
+        long collections = gcCollections();
+        long gcMillis = gcMillis();
         long start = System.nanoTime();
         List<Map<String, Object>> rows = SearchJob.run(prepared, engine, spark.version(),
                 (r, columns, path) -> ParquetTables.write(spark, r, columns, path), null);
         double total = (System.nanoTime() - start) / 1e9;
         List<Map<String, Object>> candidates = rows.stream().filter(r -> !"base".equals(r.get("candidate"))).toList();
-        return new Timing(candidates, ((Number) prepared.timings().get("search_seconds")).doubleValue(), total);
+        return new Timing(candidates, ((Number) prepared.timings().get("search_seconds")).doubleValue(), total,
+                gcCollections() - collections, (gcMillis() - gcMillis) / 1e3);
+    }
+
+    // the collectors' counts and times: a stop-the-world pause halts every trial running in this JVM at once
+    private static long gcCollections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     private static void report(PrintStream out, String what, Timing t) {
@@ -138,7 +153,8 @@ public final class ThroughputBench implements Callable<Integer> {
         // pruning and fine-tuning alone, as each trial timed it: shows whether trials side by side slow each other down
         double finetune = t.candidates().stream().map(r -> r.get("finetune_seconds")).filter(v -> v instanceof Number)
                 .mapToDouble(v -> ((Number) v).doubleValue()).average().orElse(Double.NaN);
-        out.printf(Locale.ROOT, "%-42s mean prune + fine-tune time of a candidate %.2f s%n", "", finetune);
+        out.printf(Locale.ROOT, "%-42s mean prune + fine-tune time of a candidate %.2f s; %d GC pauses, %.2f s in all%n",
+                "", finetune, t.collections(), t.pauseSeconds());
     }
 
     /** Both runs must have evaluated the same candidates; the accuracy difference shows whether they computed the same. */

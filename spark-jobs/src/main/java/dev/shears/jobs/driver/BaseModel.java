@@ -16,7 +16,8 @@ final class BaseModel {
     private BaseModel() {
     }
 
-    static MultiLayerNetwork obtain(SearchSpec spec, DataSplits data, FineTuner tuner) {
+    /** The user's model file, or the untrained network the spec describes (see {@link #train}). */
+    static MultiLayerNetwork build(SearchSpec spec, DataSplits data) {
         SearchSpec.ModelSpec m = spec.model;
         if (m.file != null) {
             MultiLayerNetwork net = ModelBytes.restore(ModelBytes.read(SpecLoader.toUri(m.file)));
@@ -40,7 +41,16 @@ final class BaseModel {
             default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: "
                     + String.join(", ", SpecLoader.ARCHITECTURES) + ")");
         };
-        tuner.fit(net, data.train(), null, m.epochs, m.batchSize, m.learningRate, spec.seed, null, null);
         return net;
+    }
+
+    /** True when the base model is trained here rather than read from the user's file. */
+    static boolean trained(SearchSpec spec) {
+        return spec.model.file == null;
+    }
+
+    static void train(SearchSpec spec, MultiLayerNetwork net, DataSplits data, FineTuner tuner) {
+        SearchSpec.ModelSpec m = spec.model;
+        tuner.fit(net, data.train(), null, m.epochs, m.batchSize, m.learningRate, spec.seed, null, null);
     }
 }

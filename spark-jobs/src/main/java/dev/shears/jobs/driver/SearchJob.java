@@ -106,11 +106,17 @@ public final class SearchJob {
                     data.validation().size(), data.test().size());
             long t1 = System.nanoTime();
             MultiLayerNetwork net = resumedBase(spec, location, checkpoints);
+            boolean train = net == null && BaseModel.trained(spec.spec());
             if (net == null) {
-                net = BaseModel.obtain(spec.spec(), data, baseTrainer);
+                net = BaseModel.build(spec.spec(), data);
+            }
+            // the spec's layer names and strategy options are checked before minutes go into training
+            checkLayers(spec, net);
+            checkStrategy(spec, net);
+            if (train) {
+                BaseModel.train(spec.spec(), net, data, baseTrainer);
             }
             timings.put("base_model_seconds", seconds(t1));
-            checkLayers(spec, net);
             byte[] bytes = ModelBytes.of(net);
             checkpoints.saveBase(bytes, spec.sha256());
             Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null,
@@ -176,10 +182,9 @@ public final class SearchJob {
                                                 String sparkVersion, ParquetWriter writeParquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
         TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask, s.search.measureLatency);
-        SearchStrategy strategy = p.spec().spaces().size() > 1
-                ? new GridStrategy(p.spec().spaces(), s.search.budget, 0)
-                : Strategies.create(s.search.strategy, p.spec().space(),
-                        new StrategyConfig(s.search.budget, s.search.epochBudget, s.seed, 0, strategyOptions(p)));
+        Object val = p.baseRow().get("val_accuracy");
+        SearchStrategy strategy = strategy(p.spec(), ModelBytes.restore(p.baseModel()),
+                val instanceof Number n && !Double.isNaN(n.doubleValue()) ? n.doubleValue() : p.base().accuracy());
         Map<String, Object> provenance = provenance(p, sparkVersion);
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> baseRow = new LinkedHashMap<>(p.baseRow());
@@ -244,18 +249,31 @@ public final class SearchJob {
     }
 
     /**
-     * The spec's strategy options, completed from the base model where a strategy needs to know it
-     * (sensitivity: which layers, how large, and the base validation accuracy its scan is compared with).
+     * The spec's strategy, its options completed from the base model where a strategy needs to know
+     * it (sensitivity: which layers, how large, and the base accuracy its scan is compared with).
      */
-    private static Map<String, Object> strategyOptions(Prepared p) {
-        Map<String, Object> o = new LinkedHashMap<>(p.spec().spec().search.options);
-        MultiLayerNetwork net = ModelBytes.restore(p.baseModel());
+    private static SearchStrategy strategy(LoadedSpec spec, MultiLayerNetwork net, double baseAccuracy) {
+        SearchSpec s = spec.spec();
+        if (spec.spaces().size() > 1) {
+            return new GridStrategy(spec.spaces(), s.search.budget, 0);
+        }
+        Map<String, Object> o = new LinkedHashMap<>(s.search.options);
         List<PrunableLayer> layers = Layers.prunable(net);
         o.putIfAbsent("layers", layers.stream().map(PrunableLayer::name).toList());
         o.putIfAbsent("layerSizes", layers.stream().map(l -> l.weights(net).length()).toList());
-        Object val = p.baseRow().get("val_accuracy");
-        o.putIfAbsent("baseAccuracy", val instanceof Number n && !Double.isNaN(n.doubleValue()) ? n : p.base().accuracy());
-        return o;
+        o.putIfAbsent("baseAccuracy", baseAccuracy);
+        return Strategies.create(s.search.strategy, spec.space(), new StrategyConfig(s.search.budget, s.search.epochBudget,
+                s.seed, 0, o));
+    }
+
+    /** The strategy accepts the spec's settings and options (the base accuracy is not known yet: any will do). */
+    private static void checkStrategy(LoadedSpec spec, MultiLayerNetwork net) {
+        try {
+            strategy(spec, net, 1.0);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(spec.source() + ": section 'search' (strategy " + spec.spec().search.strategy + "): "
+                    + e.getMessage());
+        }
     }
 
     private static Map<String, Object> row(String strategy, TrialRequest request, CandidateOutcome outcome, int epochs) {

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 /** Where trials run: Spark tasks, or a plain loop in this JVM. Strategies do not know which. */
 public interface CandidateEngine extends AutoCloseable {
 
-    /** How many trials may run at once. */
+    /** How many trials the search keeps submitted at once (running, or queued to run next). */
     int slots();
 
     /** Starts a trial; the future completes with its outcome (failures are FAILED outcomes, not exceptions). */

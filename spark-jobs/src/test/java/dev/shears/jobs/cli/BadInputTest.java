@@ -83,6 +83,17 @@ class BadInputTest {
     }
 
     @Test
+    void strategyOptionsAreCheckedBeforeTraining() throws Exception {
+        // 3 layers x 2 scan ratios + 1 final candidate need a budget of 7; training 5,000 epochs first would take minutes
+        Path s = spec("  ratio: [0.5]", "  strategy: sensitivity\n  budget: 4\n  options:\n    scanRatios: [0.3, 0.6]");
+        String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString(),
+                "--set", "model.epochs=5000");
+        assertTrue(err.contains("spec.yaml") && err.contains("sensitivity") && err.contains("budget 4")
+                && err.contains("7 trials"), err);
+        assertNothingWritten();
+    }
+
+    @Test
     void unreadableModelFile() throws Exception {
         Files.writeString(dir.resolve("model.zip"), "not a model");
         Path s = spec("  ratio: [0.5]", "");
