@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,18 +37,20 @@ import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code shears bench throughput}: the same candidates of one spec, pruned, fine-tuned and
- * evaluated by Shears on local Spark (one task per core) and by a plain sequential loop in this
- * JVM, with the same ND4J threads per trial; then base-model training with dl4j-spark against
- * training in one JVM. Prints the figures, and last {@code throughput ratio R}.
+ * evaluated by Shears on local Spark (one task per core), by plain threads of one JVM (one per
+ * core, no Spark: what the machine allows) and by a sequential loop, with the same ND4J threads
+ * per trial; then base-model training with dl4j-spark against training in one JVM. Prints the
+ * figures, and last {@code throughput ratio R}.
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
-        description = {"Time the same candidates on local Spark and in a sequential loop in one JVM, and base-model "
-                + "training with dl4j-spark against one JVM.",
+        description = {"Time the same candidates on local Spark, on plain threads and in a sequential loop in one JVM, "
+                + "and base-model training with dl4j-spark against one JVM.",
                 "The last line is 'throughput ratio R': Shears' candidates per minute over the loop's."})
 public final class ThroughputBench implements Callable<Integer> {
 
@@ -61,6 +64,11 @@ public final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--cores", paramLabel = "N", description = "Spark runs on local[N] (default: this machine's cores)")
     int cores = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "timed rounds, each running Shears, plain threads and the loop once in turn, so that a machine "
+                    + "whose speed drifts affects all three alike (default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Option(names = "--averaging-frequency", paramLabel = "BATCHES", defaultValue = "5",
             description = "dl4j-spark training: mini-batches between parameter averagings (default: ${DEFAULT-VALUE})")
     int averagingFrequency;
@@ -72,9 +80,11 @@ public final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--skip-training", description = "leave out the base-model training comparison")
     boolean skipTraining;
 
-    /** One timed run of the search. */
+    /** Timed runs of the search by one engine, added up. */
     private record Timing(List<Map<String, Object>> candidates, double searchSeconds, double totalSeconds,
                           long collections, double pauseSeconds) {
+        static final Timing NONE = new Timing(List.of(), 0, 0, 0, 0);
+
         double perMinute() {
             return candidates.size() * 60.0 / searchSeconds;
         }
@@ -82,10 +92,24 @@ public final class ThroughputBench implements Callable<Integer> {
         long ok() {
             return candidates.stream().filter(r -> "OK".equals(r.get("status"))).count();
         }
+
+        Timing plus(Timing o) {
+            List<Map<String, Object>> all = new ArrayList<>(candidates);
+            all.addAll(o.candidates);
+            return new Timing(all, searchSeconds + o.searchSeconds, totalSeconds + o.totalSeconds,
+                    collections + o.collections, pauseSeconds + o.pauseSeconds);
+        }
+    }
+
+    /** One way of running the candidates. */
+    private record Mode(String name, String description, Function<SearchJob.Prepared, Function<TrialContext, CandidateEngine>> engine) {
     }
 
     @Override
     public Integer call() throws IOException {
+        if (rounds < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--rounds must be at least 1, got " + rounds);
+        }
         LoadedSpec loaded = SpecLoader.load(spec, sets);
         SearchSpec s = loaded.spec();
         PrintStream out = System.out;
@@ -93,29 +117,53 @@ public final class ThroughputBench implements Callable<Integer> {
         SparkSession spark = SparkSessions.create("shears bench", "local[" + cores + "]", s.search.threadsPerTask, false);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SearchJob.Prepared forSpark = SearchJob.prepare(loaded, tmp.resolve("shears").toString());
-            SearchJob.Prepared forLoop = forSpark.elsewhere(tmp.resolve("loop").toString());
+            SearchJob.Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
             int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
-            out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d%n",
-                    spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask);
+            out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d, %d rounds%n",
+                    spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask, rounds);
 
             // the JIT compiles the trial's code during the first candidates, on whichever core is idle: the
-            // loop always has one, Shears has none, so both timed runs come after an untimed warm-up
+            // loop always has one, Shears has none, so the timed runs come after an untimed warm-up
             List<String> warmUp = new ArrayList<>(sets);
             warmUp.add("search.budget=" + (warmUpCandidates != null ? warmUpCandidates : 4 * cores));
             SearchJob.Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), tmp.resolve("warm-up").toString());
             time(warm, spark, ctx -> new LocalEngine(warm.baseModel(), ctx));
 
-            Timing shears = time(forSpark, spark, ctx -> new SparkEngine(jsc, forSpark.baseModel(), ctx, slots));
-            report(out, "shears: local[" + cores + "], SparkEngine, " + slots + " slots", shears);
-            Timing loop = time(forLoop, spark, ctx -> new LocalEngine(forLoop.baseModel(), ctx));
-            report(out, "loop:   one JVM, LocalEngine, 1 slot", loop);
-            compare(out, shears, loop);
-            double ratio = shears.perMinute() / loop.perMinute();
-            out.printf(Locale.ROOT, "parallel efficiency %.2f (ratio %.2f over %d cores)%n", ratio / cores, ratio, cores);
+            List<Mode> modes = List.of(
+                    new Mode("shears", "shears: local[" + cores + "], SparkEngine, " + slots + " slots",
+                            p -> ctx -> new SparkEngine(jsc, p.baseModel(), ctx, slots)),
+                    new Mode("threads", "threads: " + cores + " plain threads, no Spark",
+                            p -> ctx -> new ThreadsEngine(p.baseModel(), ctx, cores)),
+                    new Mode("loop", "loop: one JVM, LocalEngine, 1 slot",
+                            p -> ctx -> new LocalEngine(p.baseModel(), ctx)));
+            Map<String, Timing> totals = new LinkedHashMap<>();
+            modes.forEach(m -> totals.put(m.name(), Timing.NONE));
+            for (int r = 0; r < rounds; r++) {
+                Map<String, Timing> round = new LinkedHashMap<>();
+                for (int k = 0; k < modes.size(); k++) {
+                    // each round starts with another mode, so none always runs first (or last)
+                    Mode mode = modes.get((r + k) % modes.size());
+                    SearchJob.Prepared p = prepared.elsewhere(tmp.resolve(mode.name() + "-" + r).toString());
+                    round.put(mode.name(), time(p, spark, mode.engine().apply(p)));
+                }
+                out.printf(Locale.ROOT, "round %d: %s; R %.2f, plain threads over the loop %.2f%n", r + 1,
+                        modes.stream().map(m -> String.format(Locale.ROOT, "%s %.1f s", m.name(), round.get(m.name()).searchSeconds()))
+                                .collect(Collectors.joining(", ")),
+                        ratio(round, "shears"), ratio(round, "threads"));
+                round.forEach((name, t) -> totals.merge(name, t, Timing::plus));
+            }
+            modes.forEach(m -> report(out, m.description(), totals.get(m.name())));
+            compare(out, "shears", totals.get("shears"), totals.get("loop"));
+            compare(out, "threads", totals.get("threads"), totals.get("loop"));
+            double ratio = ratio(totals, "shears");
+            double ceiling = ratio(totals, "threads");
+            out.printf(Locale.ROOT, "plain threads over the loop %.2f: what this machine allows %d trials side by side%n",
+                    ceiling, cores);
+            out.printf(Locale.ROOT, "parallel efficiency %.2f (ratio %.2f over %d cores); %.0f%% of the plain threads' ratio%n",
+                    ratio / cores, ratio, cores, 100 * ratio / ceiling);
 
             if (!skipTraining) {
-                trainingComparison(out, jsc, s, forSpark.data().train(), forSpark.data().test());
+                trainingComparison(out, jsc, s, prepared.data().train(), prepared.data().test());
             }
             out.printf(Locale.ROOT, "throughput ratio %.2f%n", ratio);
             return 0;
@@ -123,6 +171,11 @@ public final class ThroughputBench implements Callable<Integer> {
             spark.stop();
             delete(tmp);
         }
+    }
+
+    /** Candidates per minute of one mode over the loop's. */
+    private static double ratio(Map<String, Timing> timings, String mode) {
+        return timings.get(mode).perMinute() / timings.get("loop").perMinute();
     }
 
     private static Timing time(SearchJob.Prepared prepared, SparkSession spark,
@@ -158,22 +211,22 @@ public final class ThroughputBench implements Callable<Integer> {
     }
 
     /** Both runs must have evaluated the same candidates; the accuracy difference shows whether they computed the same. */
-    private static void compare(PrintStream out, Timing shears, Timing loop) {
+    private static void compare(PrintStream out, String name, Timing run, Timing loop) {
         Map<Object, Object> loopAccuracy = new HashMap<>();
         loop.candidates().forEach(r -> loopAccuracy.put(r.get("candidate"), r.get("accuracy")));
         long same = 0;
         double largest = 0;
-        for (Map<String, Object> r : shears.candidates()) {
+        for (Map<String, Object> r : run.candidates()) {
             Object other = loopAccuracy.get(r.get("candidate"));
             if (other instanceof Number o && r.get("accuracy") instanceof Number a) {
                 same++;
                 largest = Math.max(largest, Math.abs(a.doubleValue() - o.doubleValue()));
             }
         }
-        out.printf(Locale.ROOT, "same candidates in both runs: %d of %d; largest test-accuracy difference %.4f%n",
-                same, shears.candidates().size(), largest);
-        if (same != shears.candidates().size() || same != loop.candidates().size()) {
-            out.println("  shears: " + ids(shears) + "\n  loop:   " + ids(loop));
+        out.printf(Locale.ROOT, "%s and loop: same candidates %d of %d; largest test-accuracy difference %.4f%n",
+                name, same, run.candidates().size(), largest);
+        if (same != run.candidates().size() || same != loop.candidates().size()) {
+            out.println("  " + name + ": " + ids(run) + "\n  loop: " + ids(loop));
         }
     }
 
