@@ -190,15 +190,27 @@ public final class SearchJob {
         Map<String, Object> baseRow = new LinkedHashMap<>(p.baseRow());
         baseRow.putAll(provenance);
         rows.add(baseRow);
-        Map<String, Integer> epochsReached = new HashMap<>();
+        try {
+            int trials = search(p, engineFor.apply(context), strategy, rows, provenance, console);
+            return Outputs.write(p, rows, strategy.extraTables(), p.checkpoints(), provenance, trials, writeParquet, console);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(e.getMessage() + " (the finished trials are kept in " + p.out().staging()
+                    + ": run the same command with --resume to carry on)", e);
+        }
+    }
+
+    /** Runs the trials, adding a row for each; the progress bar is closed before the outputs are written. */
+    private static int search(Prepared p, CandidateEngine candidateEngine, SearchStrategy strategy,
+                              List<Map<String, Object>> rows, Map<String, Object> provenance, PrintStream console) {
+        SearchSpec s = p.spec().spec();
         long start = System.nanoTime();
-        int trials;
+        Map<String, Integer> epochsReached = new HashMap<>();
         Checkpoints checkpoints = p.checkpoints();
-        try (ResumingEngine engine = new ResumingEngine(engineFor.apply(context), checkpoints.load());
+        try (ResumingEngine engine = new ResumingEngine(candidateEngine, checkpoints.load());
              SearchProgress progress = new SearchProgress(expectedTrials(p), s.objective.maxAccuracyDrop, console)) {
             Function<Candidate, TrialRequest> requestFor = c -> request(c, s, epochsReached, checkpoints);
             // strategies count their own trials against the budget (halving's promotions come on top of it)
-            trials = SearchLoop.run(strategy, engine, requestFor, Integer.MAX_VALUE, s.search.epochBudget,
+            int trials = SearchLoop.run(strategy, engine, requestFor, Integer.MAX_VALUE, s.search.epochBudget,
                     (request, outcome) -> {
                         Candidate c = request.candidate();
                         int parentEpochs = c.parentId() == null ? 0 : epochsReached.getOrDefault(c.parentId(), 0);
@@ -213,10 +225,7 @@ public final class SearchJob {
                     });
             p.timings().put("search_seconds", seconds(start));
             p.timings().put("trials_resumed", engine.replayed());
-            return Outputs.write(p, rows, strategy.extraTables(), checkpoints, provenance, trials, writeParquet, console);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage() + " (the finished trials are kept in " + p.out().staging()
-                    + ": run the same command with --resume to carry on)", e);
+            return trials;
         }
     }
 
