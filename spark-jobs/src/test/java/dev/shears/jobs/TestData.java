@@ -1,11 +1,17 @@
 package dev.shears.jobs;
 
+import dev.shears.pruning.data.DataLocation;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.zip.GZIPOutputStream;
 
-/** Small generated data sets: separable Gaussian blobs as CSV, so tests need no download and run in seconds. */
+/**
+ * Small generated data sets: separable Gaussian blobs as CSV, and square-in-a-quadrant images as
+ * IDX files, so tests need no download and run in seconds.
+ */
 public final class TestData {
 
     private TestData() {
@@ -67,5 +73,45 @@ public final class TestData {
     public static void writeBlobs(Path dir) throws IOException {
         blobsCsv(dir.resolve("train.csv"), 600, 16, 4, 1);
         blobsCsv(dir.resolve("test.csv"), 300, 16, 4, 2);
+    }
+
+    /**
+     * Writes 28x28 grey images of 4 classes under the standard Fashion-MNIST file names in {@code dir}
+     * (gzipped IDX): class k is a bright 10x10 square in quadrant k, over noise.
+     */
+    public static void writeImages(Path dir, int trainRows, int testRows) throws IOException {
+        images(dir, DataLocation.TRAIN_IMAGES, DataLocation.TRAIN_LABELS, trainRows, 1);
+        images(dir, DataLocation.TEST_IMAGES, DataLocation.TEST_LABELS, testRows, 2);
+    }
+
+    private static void images(Path dir, String imageFile, String labelFile, int rows, long seed) throws IOException {
+        Random r = new Random(seed);
+        int side = 28;
+        byte[] labels = new byte[rows];
+        byte[] pixels = new byte[rows * side * side];
+        for (int i = 0; i < rows; i++) {
+            int y = r.nextInt(4);
+            labels[i] = (byte) y;
+            int top = (y / 2) * 14 + 2 + r.nextInt(3);
+            int left = (y % 2) * 14 + 2 + r.nextInt(3);
+            for (int p = 0; p < side * side; p++) {
+                int row = p / side;
+                int col = p % side;
+                boolean square = row >= top && row < top + 10 && col >= left && col < left + 10;
+                pixels[i * side * side + p] = (byte) (square ? 180 + r.nextInt(70) : r.nextInt(60));
+            }
+        }
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(dir.resolve(imageFile))))) {
+            out.writeInt(0x00000803);
+            out.writeInt(rows);
+            out.writeInt(side);
+            out.writeInt(side);
+            out.write(pixels);
+        }
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(dir.resolve(labelFile))))) {
+            out.writeInt(0x00000801);
+            out.writeInt(rows);
+            out.write(labels);
+        }
     }
 }
