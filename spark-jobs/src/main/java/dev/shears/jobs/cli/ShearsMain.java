@@ -2,6 +2,7 @@ package dev.shears.jobs.cli;
 
 import dev.shears.jobs.bench.BenchCommand;
 import dev.shears.pruning.BadInputException;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,8 @@ public final class ShearsMain {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
+
+    private static final Set<String> HELP_AND_VERSION = Set.of("-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -36,6 +39,17 @@ public final class ShearsMain {
             e.printStackTrace(commandLine.getErr());
             return FAILED;
         });
-        return cli.execute(args);
+        return cli.execute(withDefaultCommand(args));
+    }
+
+    /** Options without a command mean {@code search}: {@code shears-submit ... -- --spec FILE --out DIR} works too. */
+    static String[] withDefaultCommand(String[] args) {
+        if (args.length == 0 || !args[0].startsWith("-") || HELP_AND_VERSION.contains(args[0])) {
+            return args;
+        }
+        String[] withSearch = new String[args.length + 1];
+        withSearch[0] = "search";
+        System.arraycopy(args, 0, withSearch, 1, args.length);
+        return withSearch;
     }
 }

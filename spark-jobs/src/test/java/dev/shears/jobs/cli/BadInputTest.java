@@ -49,6 +49,12 @@ class BadInputTest {
     }
 
     @Test
+    void optionsWithoutACommandMeanSearch() {
+        String err = run(2, "--spec", dir.resolve("nope.yaml").toString(), "--out", dir.resolve("out").toString());
+        assertTrue(err.contains("nope.yaml") && err.contains("no such file"), err);
+    }
+
+    @Test
     void ratioOutOfRange() throws Exception {
         Path s = spec("  ratio: [0.5, 1.2]", "");
         String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString());
