@@ -72,7 +72,7 @@ public final class CandidateRunner {
             MultiLayerNetwork result = options.shrink() ? Shrinker.shrink(net) : net;
             boolean shrunk = result.numParams() < net.numParams();
             Map<String, Object> metrics = new LinkedHashMap<>(Measurement.of(result, data, session.layers(), base,
-                    timeLatency, options.quantize()));
+                    timeLatency, options.quantize(), tuner));
             @SuppressWarnings("unchecked")
             Map<String, Double> perLayer = (Map<String, Double>) metrics.remove("layer_sparsity");
             if (shrunk) {

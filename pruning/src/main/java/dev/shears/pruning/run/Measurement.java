@@ -7,6 +7,7 @@ import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.train.Evaluator;
+import dev.shears.pruning.train.FineTuner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +25,19 @@ public final class Measurement {
      */
     public static Map<String, Object> of(MultiLayerNetwork net, DataSplits data, List<PrunableLayer> prunedLayers,
                                          BaseReference base, boolean timeLatency) {
-        return of(net, data, prunedLayers, base, timeLatency, false);
+        return of(net, data, prunedLayers, base, timeLatency, false, FineTuner.LOCAL);
     }
 
     /**
      * @param quantize also evaluate the network's simulated int8 copy: {@code accuracy_int8},
      *                 {@code accuracy_drop_int8} (from the base accuracy, like {@code accuracy_drop})
      *                 and {@code size_int8_bytes} (see {@link Int8Quantization#sizeBytes})
+     * @param scorer   where the splits are scored (in this JVM, or by Spark for data-parallel runs)
      */
     public static Map<String, Object> of(MultiLayerNetwork net, DataSplits data, List<PrunableLayer> prunedLayers,
-                                         BaseReference base, boolean timeLatency, boolean quantize) {
-        Evaluator.Score test = Evaluator.evaluate(net, data.test());
-        Evaluator.Score val = Evaluator.evaluate(net, data.validation());
+                                         BaseReference base, boolean timeLatency, boolean quantize, FineTuner scorer) {
+        Evaluator.Score test = scorer.evaluate(net, data.test());
+        Evaluator.Score val = scorer.evaluate(net, data.validation());
         ModelMetrics m = ModelMetrics.measure(net, Layers.prunable(net), prunedLayers, data.train().shape());
         long baseParams = base == null ? m.paramsTotal() : base.paramsTotal();
         long baseFlops = base == null ? m.flopsDense() : base.flops();
@@ -55,7 +57,7 @@ public final class Measurement {
         row.put("size_dense_bytes", m.sizeDenseBytes());
         row.put("size_sparse_bytes", m.sizeSparseBytes());
         if (quantize) {
-            double int8 = Evaluator.evaluate(Int8Quantization.quantizedCopy(net), data.test()).accuracy();
+            double int8 = scorer.evaluate(Int8Quantization.quantizedCopy(net), data.test()).accuracy();
             row.put("accuracy_int8", int8);
             row.put("accuracy_drop_int8", baseAccuracy - int8);
             row.put("size_int8_bytes", Int8Quantization.sizeBytes(net));

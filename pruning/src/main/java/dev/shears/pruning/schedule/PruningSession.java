@@ -12,7 +12,6 @@ import dev.shears.pruning.prune.ScoringContext;
 import dev.shears.pruning.run.PlanOptions;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.pruning.train.Distillation;
-import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Trainer;
 import java.util.List;
@@ -139,7 +138,7 @@ public final class PruningSession {
 
     /** Accuracy on the validation split (the test split is kept for the final table). */
     public double validationAccuracy() {
-        return Evaluator.evaluate(net, data.validation().size() > 0 ? data.validation() : data.train()).accuracy();
+        return tuner.evaluate(net, data.validation().size() > 0 ? data.validation() : data.train()).accuracy();
     }
 
     public Checkpoint checkpoint() {

@@ -5,8 +5,9 @@ import dev.shears.pruning.prune.MaskSet;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * How a network is trained: in this JVM ({@link #LOCAL}), or data-parallel across a cluster
- * for models and data too large for one task. Schedules and base-model training use it alike.
+ * Where the work on one network runs: in this JVM ({@link #LOCAL}), or data-parallel across a
+ * cluster for models and data too large for one task. Training, and scoring on a split, go
+ * through it alike: schedules, base-model training and measurement all use it.
  */
 @FunctionalInterface
 public interface FineTuner {
@@ -23,4 +24,9 @@ public interface FineTuner {
      */
     void fit(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs, int batchSize, double learningRate,
              long seed, MaskSet mask, Trainer.StepHook hook);
+
+    /** Accuracy and mean cross-entropy of {@code net} on {@code data}; in this JVM unless overridden. */
+    default Evaluator.Score evaluate(MultiLayerNetwork net, LabeledData data) {
+        return Evaluator.evaluate(net, data);
+    }
 }

@@ -262,7 +262,7 @@ public final class ThroughputBench implements Callable<Integer> {
                 new DistributedTraining.Settings(m.batchSize, averagingFrequency, 0, s.seed));
         double spreadSeconds = seconds(t2);
         long t3 = System.nanoTime();
-        double spreadAccuracy = DistributedTraining.accuracy(jsc, spread, test);
+        double spreadAccuracy = DistributedTraining.evaluate(jsc, spread, test).accuracy();
         double spreadEval = seconds(t3);
         trained(out, "dl4j-spark local[" + cores + "], " + s.search.threadsPerTask + " ND4J thread(s) per task, averaging every "
                 + averagingFrequency + " batches of " + m.batchSize + " per worker", spreadSeconds, spreadAccuracy);

@@ -120,7 +120,7 @@ public final class SearchJob {
             byte[] bytes = ModelBytes.of(net);
             checkpoints.saveBase(bytes, spec.sha256());
             Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null,
-                    spec.spec().search.measureLatency);
+                    spec.spec().search.measureLatency, false, baseTrainer);
             BaseReference base = new BaseReference(((Number) measured.get("params_total")).longValue(),
                     ((Number) measured.get("accuracy")).doubleValue(), ((Number) measured.get("flops")).longValue());
             LOG.info("base model: {} parameters, test accuracy {}", base.paramsTotal(), base.accuracy());

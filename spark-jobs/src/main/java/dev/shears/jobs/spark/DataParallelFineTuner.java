@@ -2,6 +2,7 @@ package dev.shears.jobs.spark;
 
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Trainer;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,6 +28,12 @@ public final class DataParallelFineTuner implements FineTuner {
         this.jsc = jsc;
         this.averagingFrequency = averagingFrequency;
         this.workers = workers;
+    }
+
+    /** Scored by Spark tasks too: a data set too large for one task is also too large to score in one. */
+    @Override
+    public Evaluator.Score evaluate(MultiLayerNetwork net, LabeledData data) {
+        return DistributedTraining.evaluate(jsc, net, data);
     }
 
     @Override

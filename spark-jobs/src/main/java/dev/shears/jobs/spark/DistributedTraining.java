@@ -1,6 +1,8 @@
 package dev.shears.jobs.spark;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.train.Evaluator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
@@ -10,7 +12,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -21,7 +22,7 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class DistributedTraining {
 
-    /** Rows per evaluation forward pass, as the single-JVM evaluator uses. */
+    /** Rows per evaluation slice, as the single-JVM evaluator's forward passes. */
     private static final int EVAL_BATCH = 1000;
 
     /**
@@ -73,16 +74,39 @@ public final class DistributedTraining {
         return spark.getNetwork();
     }
 
-    /** Share of {@code data}'s rows that {@code net} classifies correctly, evaluated by Spark tasks. */
-    public static double accuracy(JavaSparkContext jsc, MultiLayerNetwork net, LabeledData data) {
-        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, null);
+    /**
+     * Accuracy and mean cross-entropy of {@code net} on {@code data}, scored by Spark tasks: each
+     * scores slices of the broadcast rows with the single-JVM evaluator, and the sums are combined,
+     * so the figures are those of one JVM (up to the order of the additions).
+     */
+    public static Evaluator.Score evaluate(JavaSparkContext jsc, MultiLayerNetwork net, LabeledData data) {
+        if (data.size() == 0) {
+            return Evaluator.evaluate(net, data);
+        }
+        Broadcast<byte[]> model = jsc.broadcast(ModelBytes.of(net));
         Broadcast<LabeledData> rows = jsc.broadcast(data);
         try {
-            JavaRDD<DataSet> batches = dataSets(jsc, rows, EVAL_BATCH, jsc.defaultParallelism());
-            Evaluation evaluation = spark.doEvaluation(batches, spark.getDefaultEvaluationWorkers(), EVAL_BATCH,
-                    new Evaluation(data.numClasses()))[0];
-            return evaluation.accuracy();
+            int total = data.size();
+            List<Integer> starts = IntStream.iterate(0, from -> from < total, from -> from + EVAL_BATCH).boxed().toList();
+            // per slice: rows, correct rows, summed loss
+            double[] sums = jsc.parallelize(starts, Math.max(1, Math.min(jsc.defaultParallelism(), starts.size())))
+                    .mapPartitions(slices -> {
+                        MultiLayerNetwork local = ModelBytes.restore(model.value());
+                        double[] partial = new double[3];
+                        while (slices.hasNext()) {
+                            int from = slices.next();
+                            LabeledData slice = rows.value().slice(from, Math.min(total, from + EVAL_BATCH));
+                            Evaluator.Score score = Evaluator.evaluate(local, slice);
+                            partial[0] += slice.size();
+                            partial[1] += score.accuracy() * slice.size();
+                            partial[2] += score.loss() * slice.size();
+                        }
+                        return List.of(partial).iterator();
+                    })
+                    .reduce((x, y) -> new double[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]});
+            return new Evaluator.Score(sums[1] / sums[0], sums[2] / sums[0]);
         } finally {
+            model.destroy();
             rows.destroy();
         }
     }

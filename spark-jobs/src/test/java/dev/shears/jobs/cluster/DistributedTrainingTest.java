@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
+import dev.shears.jobs.spark.DataParallelFineTuner;
 import dev.shears.jobs.spark.DistributedTraining;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.train.Evaluator;
+import dev.shears.pruning.train.FineTuner;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -37,10 +39,31 @@ class DistributedTrainingTest {
                 new DistributedTraining.Settings(32, 2, 0, 7));
 
         assertSame(net, trained, "trained in place");
-        double local = Evaluator.evaluate(trained, data.test()).accuracy();
-        double distributed = DistributedTraining.accuracy(jsc, trained, data.test());
-        assertEquals(local, distributed, 1e-9, "Spark's evaluation and the single-JVM evaluator disagree");
+        Evaluator.Score local = Evaluator.evaluate(trained, data.test());
+        Evaluator.Score spread = DistributedTraining.evaluate(jsc, trained, data.test());
+        assertEquals(local.accuracy(), spread.accuracy(), 1e-9, "Spark's accuracy and the single-JVM evaluator's disagree");
+        assertEquals(local.loss(), spread.loss(), 1e-6, "Spark's loss and the single-JVM evaluator's disagree");
+        double distributed = spread.accuracy();
         assertTrue(distributed > 0.85 && distributed > before + 0.2,
                 "accuracy " + before + " -> " + distributed + " (chance is 0.25)");
+    }
+
+    @Test
+    void dataParallelRunsScoreSplitsWithSparkJobs() throws Exception {
+        TestData.writeBlobs(dir);
+        DataSplits data = DataLoader.load(SpecLoader.parse("test", TestData.spec(dir, "  ratio: [0.5]", ""), List.of()).dataLocation());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
+        MultiLayerNetwork net = MlpFactory.build(16, List.of(8), 4, 0.01, 3);
+        FineTuner tuner = new DataParallelFineTuner(jsc, 2, 0);
+        jsc.setJobGroup("scoring", "scoring through the data-parallel tuner", false);
+        try {
+            Evaluator.Score spread = tuner.evaluate(net, data.test());
+            assertTrue(jsc.statusTracker().getJobIdsForGroup("scoring").length >= 1, "no Spark job scored the split");
+            Evaluator.Score local = Evaluator.evaluate(net, data.test());
+            assertEquals(local.accuracy(), spread.accuracy(), 1e-9);
+            assertEquals(local.loss(), spread.loss(), 1e-6);
+        } finally {
+            jsc.clearJobGroup();
+        }
     }
 }
