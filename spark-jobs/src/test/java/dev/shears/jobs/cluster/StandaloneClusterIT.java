@@ -3,8 +3,9 @@ package dev.shears.jobs.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.shears.jobs.Scripts;
+import dev.shears.jobs.Scripts.Result;
 import dev.shears.jobs.TestData;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,7 +13,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -32,9 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandaloneClusterIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("shears.root", "..")).toAbsolutePath().normalize();
-    private static final Path BUILD = Path.of(System.getProperty("shears.buildDir", "target")).toAbsolutePath();
-    private static final String APP_JAR = System.getProperty("shears.appJar");
     // away from cluster-local's defaults, so that a cluster a developer has running is not in the way
     private static final int PORT = 17077;
     private static final int WEBUI_PORT = 18080;
@@ -44,13 +41,10 @@ class StandaloneClusterIT {
     static Path dir;
 
     /** Kept in target/ so that the master's, workers' and executors' logs outlive a failed run. */
-    static Path runDir = BUILD.resolve("it-cluster");
+    static Path runDir = Scripts.BUILD.resolve("it-cluster");
     static Path spec;
     static Thread stopper = new Thread(() -> script(Duration.ofMinutes(1), "cluster-local", "stop",
             "--run-dir", runDir.toString()));
-
-    private record Result(int code, String output) {
-    }
 
     @BeforeAll
     static void startCluster() throws IOException {
@@ -73,30 +67,8 @@ class StandaloneClusterIT {
         Runtime.getRuntime().removeShutdownHook(stopper);
     }
 
-    /** Runs one of submit-scripts/ with the Spark the build resolved and the jar this build shaded. */
     private static Result script(Duration timeout, String name, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ROOT.resolve("submit-scripts").resolve(name).toString());
-        command.addAll(Arrays.asList(args));
-        try {
-            Path log = Files.createTempFile(Files.createDirectories(BUILD.resolve("it-logs")), name + "-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().remove("SPARK_HOME");
-            pb.environment().put("SHEARS_APP_JAR", APP_JAR);
-            Process p = pb.start();
-            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                fail(name + " did not finish within " + timeout + "; its output is in " + log);
-            }
-            return new Result(p.exitValue(), Files.readString(log));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        }
+        return Scripts.run(timeout, name, args);
     }
 
     @Test
