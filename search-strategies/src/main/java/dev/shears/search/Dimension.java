@@ -28,9 +28,14 @@ public sealed interface Dimension extends Serializable permits Dimension.Choice,
         public Object sample(Random random) {
             return values.get(random.nextInt(values.size()));
         }
+
+        /** As a spec would write it, e.g. {@code ratio: [0.5, 0.9]}. */
+        @Override
+        public String toString() {
+            return name + ": " + values;
+        }
     }
 
-    /** A continuous range [min, max], uniform or log-uniform. */
     record Range(String name, double min, double max, boolean log) implements Dimension {
         public Range {
             if (!(min <= max)) {
@@ -61,6 +66,12 @@ public sealed interface Dimension extends Serializable permits Dimension.Choice,
             return log
                     ? (Math.log(value) - Math.log(min)) / (Math.log(max) - Math.log(min))
                     : (value - min) / (max - min);
+        }
+
+        /** As a spec would write it, e.g. {@code learningRate: {min: 1.0E-4, max: 0.01, log: true}}. */
+        @Override
+        public String toString() {
+            return name + ": {min: " + min + ", max: " + max + (log ? ", log: true" : "") + "}";
         }
     }
 }

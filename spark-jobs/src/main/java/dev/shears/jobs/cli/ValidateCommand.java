@@ -1,17 +1,28 @@
 package dev.shears.jobs.cli;
 
+import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.prune.PrunableLayer;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Checks a spec without running anything. */
-@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a spec and print its search space.")
+/** Checks a spec, its data and its base model as a search would before training, without running anything. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check a spec and print its search space.",
+                "Also reads the data and reads or builds the (untrained) base model, and checks the layer names "
+                        + "and strategy options against it, as a search does before it trains; --spec-only skips that."})
 final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
     SpecOptions specOptions;
+
+    @Option(names = "--spec-only", description = "check the spec file alone, without reading the data or the model")
+    boolean specOnly;
 
     @Override
     public Integer call() {
@@ -20,6 +31,13 @@ final class ValidateCommand implements Callable<Integer> {
         System.out.println(specOptions.spec + ": valid; strategy " + spec.spec().search.strategy + ", budget "
                 + spec.spec().search.budget + (grid > 0 ? ", grid of " + grid + " candidates" : ", continuous space"));
         spec.spaces().forEach(space -> space.dimensions().forEach(d -> System.out.println("  " + d)));
+        if (!specOnly) {
+            SearchJob.Checked checked = SearchJob.check(spec);
+            System.out.println("  data: " + checked.data().train().size() + " training, " + checked.data().validation().size()
+                    + " validation, " + checked.data().test().size() + " test rows");
+            System.out.println("  base model: " + checked.baseModel().numParams() + " parameters; prunable layers: "
+                    + Layers.prunable(checked.baseModel()).stream().map(PrunableLayer::name).collect(Collectors.joining(", ")));
+        }
         return ShearsMain.OK;
     }
 }

@@ -111,8 +111,7 @@ public final class SearchJob {
                 net = BaseModel.build(spec.spec(), data);
             }
             // the spec's layer names and strategy options are checked before minutes go into training
-            checkLayers(spec, net);
-            checkStrategy(spec, net);
+            checkAgainst(spec, net);
             if (train) {
                 BaseModel.train(spec.spec(), net, data, baseTrainer);
             }
@@ -153,6 +152,29 @@ public final class SearchJob {
         }
         LOG.info("resuming the stopped run in {}", location.staging());
         return ModelBytes.restore(base);
+    }
+
+    /**
+     * What {@code search} checks before it trains anything, without training: the data can be read,
+     * the base model can be read or built for it, and the layer names and strategy options fit that
+     * model. Bad input is a {@link dev.shears.pruning.BadInputException} naming the file or field.
+     *
+     * @return the untrained (or loaded) base model and the data it was checked against
+     */
+    public static Checked check(LoadedSpec spec) {
+        DataSplits data = DataLoader.cached(spec.dataLocation());
+        MultiLayerNetwork net = BaseModel.build(spec.spec(), data);
+        checkAgainst(spec, net);
+        return new Checked(data, net);
+    }
+
+    /** What {@link #check} read and built. */
+    public record Checked(DataSplits data, MultiLayerNetwork baseModel) {
+    }
+
+    private static void checkAgainst(LoadedSpec spec, MultiLayerNetwork net) {
+        checkLayers(spec, net);
+        checkStrategy(spec, net);
     }
 
     /** Every layer selection the space names must exist in the base model. */

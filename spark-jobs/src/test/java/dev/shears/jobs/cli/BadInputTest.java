@@ -118,9 +118,37 @@ class BadInputTest {
     }
 
     @Test
-    void validateAcceptsAGoodSpec() throws Exception {
+    void validateAcceptsAGoodSpecAndDescribesItsDataAndModel() throws Exception {
         Path s = spec("  ratio: [0.5, 0.9]\n  scorer: [magnitude, random]", "");
-        run(0, "validate", "--spec", s.toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        try {
+            System.setOut(new PrintStream(out, true));
+            run(0, "validate", "--spec", s.toString());
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(out.toString().contains("data: 480 training, 120 validation, 300 test rows"), out.toString());
+        assertTrue(out.toString().contains("prunable layers: dense0, dense1, output"), out.toString());
+    }
+
+    @Test
+    void validateChecksLayerNamesAndStrategyOptionsLikeASearch() throws Exception {
+        Path s = spec("  layers: [dense7]", "");
+        String err = run(2, "validate", "--spec", s.toString());
+        assertTrue(err.contains("space.layers") && err.contains("dense7"), err);
+        Path sensitivity = spec("  ratio: [0.5]", "  strategy: sensitivity\n  budget: 4\n  options:\n    scanRatios: [0.3, 0.6]");
+        err = run(2, "validate", "--spec", sensitivity.toString());
+        assertTrue(err.contains("budget 4") && err.contains("7 trials"), err);
+    }
+
+    @Test
+    void validateSpecOnlyLeavesTheDataAlone() throws Exception {
+        Path s = spec("  ratio: [0.5]", "");
+        Files.delete(dir.resolve("train.csv"));
+        run(0, "validate", "--spec-only", "--spec", s.toString());
+        String err = run(2, "validate", "--spec", s.toString());
+        assertTrue(err.contains("train.csv") && err.contains("no such file"), err);
     }
 
     @Test
