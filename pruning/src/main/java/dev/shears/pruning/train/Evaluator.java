@@ -19,30 +19,35 @@ public final class Evaluator {
     }
 
     public static Score evaluate(MultiLayerNetwork net, LabeledData data) {
-        if (data.size() == 0) {
+        return evaluate(net, data, 0, data.size());
+    }
+
+    /** The score on rows [from, to) of {@code data} alone (NaN for no rows). */
+    public static Score evaluate(MultiLayerNetwork net, LabeledData data, int from, int to) {
+        if (to <= from) {
             return new Score(Double.NaN, Double.NaN);
         }
         long correct = 0;
         double lossSum = 0;
-        for (int from = 0; from < data.size(); from += BATCH) {
-            int to = Math.min(data.size(), from + BATCH);
-            INDArray out = net.output(data.batch(from, to).getFeatures(), false);
+        int classes = data.numClasses();
+        for (int start = from; start < to; start += BATCH) {
+            int end = Math.min(to, start + BATCH);
+            INDArray out = net.output(data.batch(start, end).getFeatures(), false);
             float[] probs = out.dup('c').data().asFloat();
-            int classes = data.numClasses();
-            for (int i = 0; i < to - from; i++) {
+            for (int i = 0; i < end - start; i++) {
                 int best = 0;
                 for (int c = 1; c < classes; c++) {
                     if (probs[i * classes + c] > probs[i * classes + best]) {
                         best = c;
                     }
                 }
-                int label = data.labels()[from + i];
+                int label = data.labels()[start + i];
                 if (best == label) {
                     correct++;
                 }
                 lossSum -= Math.log(Math.max(probs[i * classes + label], 1e-12));
             }
         }
-        return new Score((double) correct / data.size(), lossSum / data.size());
+        return new Score((double) correct / (to - from), lossSum / (to - from));
     }
 }

@@ -76,7 +76,7 @@ public final class DistributedTraining {
 
     /**
      * Accuracy and mean cross-entropy of {@code net} on {@code data}, scored by Spark tasks: each
-     * scores slices of the broadcast rows with the single-JVM evaluator, and the sums are combined,
+     * scores row ranges of the broadcast rows with the single-JVM evaluator, and the sums are combined,
      * so the figures are those of one JVM (up to the order of the additions).
      */
     public static Evaluator.Score evaluate(JavaSparkContext jsc, MultiLayerNetwork net, LabeledData data) {
@@ -95,11 +95,11 @@ public final class DistributedTraining {
                         double[] partial = new double[3];
                         while (slices.hasNext()) {
                             int from = slices.next();
-                            LabeledData slice = rows.value().slice(from, Math.min(total, from + EVAL_BATCH));
-                            Evaluator.Score score = Evaluator.evaluate(local, slice);
-                            partial[0] += slice.size();
-                            partial[1] += score.accuracy() * slice.size();
-                            partial[2] += score.loss() * slice.size();
+                            int to = Math.min(total, from + EVAL_BATCH);
+                            Evaluator.Score score = Evaluator.evaluate(local, rows.value(), from, to);
+                            partial[0] += to - from;
+                            partial[1] += score.accuracy() * (to - from);
+                            partial[2] += score.loss() * (to - from);
                         }
                         return List.of(partial).iterator();
                     })
