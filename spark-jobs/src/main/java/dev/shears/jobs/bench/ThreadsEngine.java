@@ -1,13 +1,13 @@
 package dev.shears.jobs.bench;
 
 import dev.shears.jobs.engine.CandidateEngine;
+import dev.shears.jobs.engine.DaemonThreads;
 import dev.shears.jobs.engine.TrialContext;
 import dev.shears.jobs.engine.TrialExecution;
 import dev.shears.jobs.engine.TrialRequest;
 import dev.shears.pruning.run.CandidateOutcome;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Trials on plain threads of this JVM, one per core and nothing else: no Spark, no queueing, no
@@ -25,11 +25,7 @@ final class ThreadsEngine implements CandidateEngine {
         this.baseModel = baseModel;
         this.context = context;
         this.threads = threads;
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "shears-bench-trial");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = DaemonThreads.pool(threads, "shears-bench-trial");
     }
 
     @Override

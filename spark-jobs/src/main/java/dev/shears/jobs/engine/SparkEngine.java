@@ -4,7 +4,6 @@ import dev.shears.pruning.run.CandidateOutcome;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
@@ -33,11 +32,7 @@ public final class SparkEngine implements CandidateEngine {
         this.baseModel = jsc.broadcast(baseModel);
         this.context = context;
         this.inFlight = slots >= jsc.defaultParallelism() ? 2 * slots : slots;
-        this.drivers = Executors.newFixedThreadPool(inFlight, r -> {
-            Thread t = new Thread(r, "shears-trial-submitter");
-            t.setDaemon(true);
-            return t;
-        });
+        this.drivers = DaemonThreads.pool(inFlight, "shears-trial-submitter");
     }
 
     @Override
