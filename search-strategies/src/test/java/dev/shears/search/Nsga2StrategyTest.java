@@ -142,9 +142,9 @@ class Nsga2StrategyTest {
                 return TrialResult.failed(0);
             }
             if (x < 0.2) {
-                return StrategyDriver.ok(Map.of("accuracy", 1.0));
+                return StrategyDriver.ok(Map.of("val_accuracy", 1.0));
             }
-            return StrategyDriver.ok(Map.of("accuracy", x * number(c, "y"), "compression", 1 - x));
+            return StrategyDriver.ok(Map.of("val_accuracy", x * number(c, "y"), "compression", 1 - x));
         };
         Nsga2Strategy strategy = nsga2(space, 80, Map.of());
         List<StrategyDriver.Trial> trials = StrategyDriver.run(strategy, objective);

@@ -50,8 +50,7 @@ public final class ShrinkBenchmark {
         MultiLayerNetwork dense = MlpFactory.build(784, List.of(300, 100), 10, 1e-3, seed);
         Trainer.fit(dense, data.train(), 3, 128, 1e-3, seed, null);
         Map<String, Object> denseRow = Measurement.of(dense, data, Layers.prunable(dense), null, false);
-        BaseReference base = new BaseReference((Long) denseRow.get("params_total"), (Double) denseRow.get("accuracy"),
-                (Long) denseRow.get("flops"));
+        BaseReference base = BaseReference.of(denseRow);
 
         PruningPlan plan = new PruningPlan("magnitude", "neuron", "layerwise", "hidden", 0.5, Map.of(), "oneshot", 3,
                 1, 1e-3, 128, 4, 0.02, seed, Map.of());

@@ -1,5 +1,6 @@
 package dev.shears.pruning.metrics;
 
+import java.io.Serializable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -18,11 +19,11 @@ public final class LatencyComparison {
     }
 
     /** Median milliseconds of one forward pass at batch 1 and at batch 64. */
-    public record Timing(double b1Ms, double b64Ms) {
+    public record Timing(double b1Ms, double b64Ms) implements Serializable {
     }
 
     /** The reference's and the model's timings from one measurement. */
-    public record Compared(Timing reference, Timing model) {
+    public record Compared(Timing reference, Timing model) implements Serializable {
 
         public double speedupB1() {
             return reference.b1Ms() / model.b1Ms();

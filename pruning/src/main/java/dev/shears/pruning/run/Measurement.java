@@ -42,6 +42,7 @@ public final class Measurement {
         long baseParams = base == null ? m.paramsTotal() : base.paramsTotal();
         long baseFlops = base == null ? m.flopsDense() : base.flops();
         double baseAccuracy = base == null ? test.accuracy() : base.accuracy();
+        double baseValidation = base == null ? val.accuracy() : base.validationAccuracy();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("sparsity", m.weightSparsity());
         row.put("model_sparsity", 1.0 - (double) m.paramsNonzero() / m.paramsTotal());
@@ -52,6 +53,7 @@ public final class Measurement {
         row.put("accuracy_drop", baseAccuracy - test.accuracy());
         row.put("loss", test.loss());
         row.put("val_accuracy", val.accuracy());
+        row.put("val_accuracy_drop", baseValidation - val.accuracy());
         row.put("flops", m.flops());
         row.put("flops_reduction", (double) baseFlops / Math.max(1, m.flops()));
         row.put("size_dense_bytes", m.sizeDenseBytes());

@@ -23,7 +23,7 @@ class CandidateRunnerTest {
 
     private static final DataSplits DATA = Fixtures.splits(320, new int[] {16}, 3);
     private static final List<String> COLUMNS = List.of("sparsity", "params_total", "params_nonzero", "compression",
-            "accuracy", "accuracy_drop", "flops", "flops_reduction", "size_dense_bytes", "size_sparse_bytes",
+            "accuracy", "accuracy_drop", "val_accuracy", "val_accuracy_drop", "flops", "flops_reduction", "size_dense_bytes", "size_sparse_bytes",
             "latency_b1_ms", "latency_b64_ms", "shrunk", "final_ratio", "finetune_seconds");
     private static byte[] baseBytes;
     private static BaseReference base;
@@ -37,8 +37,7 @@ class CandidateRunnerTest {
     }
 
     private static BaseReference reference(MultiLayerNetwork net, DataSplits data) {
-        Map<String, Object> m = Measurement.of(net, data, Layers.prunable(net), null, false);
-        return new BaseReference((Long) m.get("params_total"), (Double) m.get("accuracy"), (Long) m.get("flops"));
+        return BaseReference.of(Measurement.of(net, data, Layers.prunable(net), null, false));
     }
 
     private static CandidateOutcome run(String scorer, String granularity, double ratio, Map<String, Object> options) {
@@ -66,6 +65,9 @@ class CandidateRunnerTest {
         assertEquals(0.5, o.layerSparsity().get("dense0"), 1e-9);
         assertEquals(216 / 288.0, o.layerSparsity().get("dense1"), 1e-9);
         assertTrue(o.metric("accuracy") > 0.6, "accuracy " + o.metric("accuracy"));
+        // each split's drop is measured against the base model's accuracy on that same split
+        assertEquals(base.validationAccuracy() - o.metric("val_accuracy"), o.metric("val_accuracy_drop"), 1e-12);
+        assertEquals(base.accuracy() - o.metric("accuracy"), o.metric("accuracy_drop"), 1e-12);
     }
 
     @Test

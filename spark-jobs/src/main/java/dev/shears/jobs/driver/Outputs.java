@@ -18,18 +18,37 @@ import java.util.Map;
 final class Outputs {
 
     private static final List<String> CONSOLE = List.of("rank", "candidate", "scorer", "granularity", "scope",
-            "layers", "schedule", "target_sparsity", "compression", "accuracy", "accuracy_drop", "pareto", "status");
+            "layers", "schedule", "target_sparsity", "compression", "val_accuracy_drop", "accuracy", "accuracy_drop",
+            "speedup_b64", "pareto", "status");
 
     private Outputs() {
     }
 
-    static List<Map<String, Object>> write(SearchJob.Prepared p, List<Map<String, Object>> rows,
+    /** The candidates whose models are kept: the first {@code keepModels} successful ones in rank order. */
+    static List<String> kept(List<Map<String, Object>> ranked, int keepModels, Checkpoints models) {
+        List<String> kept = new ArrayList<>();
+        for (Map<String, Object> r : ranked) {
+            if (kept.size() >= keepModels) {
+                break;
+            }
+            String id = String.valueOf(r.get("candidate"));
+            if (!Ranking.BASE.equals(id) && "OK".equals(r.get("status")) && models.model(id) != null) {
+                kept.add(id);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * @param ranked rows in rank order ({@link Ranking#rank})
+     * @param kept   candidates whose models are saved ({@link #kept})
+     */
+    static List<Map<String, Object>> write(SearchJob.Prepared p, List<Map<String, Object>> ranked, List<String> kept,
                                            Map<String, List<Map<String, Object>>> extraTables, Checkpoints models,
                                            Map<String, Object> provenance, int trials,
                                            SearchJob.ParquetWriter parquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
         long start = System.nanoTime();
-        List<Map<String, Object>> ranked = Ranking.rank(rows, s.objective.maxAccuracyDrop);
         List<String> columns = Columns.of(ranked);
         Map<String, Object> changes = null;
         try {
@@ -45,16 +64,9 @@ final class Outputs {
             List<String> saved = new ArrayList<>();
             out.write("models/base.zip", p.baseModel());
             saved.add("models/base.zip");
-            for (Map<String, Object> r : ranked) {
-                if (saved.size() > s.output.keepModels) {
-                    break;
-                }
-                String id = String.valueOf(r.get("candidate"));
-                byte[] model = Ranking.BASE.equals(id) || !"OK".equals(r.get("status")) ? null : models.model(id);
-                if (model != null) {
-                    out.write("models/" + id + ".zip", model);
-                    saved.add("models/" + id + ".zip");
-                }
+            for (String id : kept) {
+                out.write("models/" + id + ".zip", models.model(id));
+                saved.add("models/" + id + ".zip");
             }
             if (p.previous() != null) {
                 List<Map<String, Object>> diff = Changes.rows(p.previous().rows(), ranked);
@@ -68,7 +80,8 @@ final class Outputs {
             }
             String runJson = SearchJob.json(run);
             out.write("run.json", runJson);
-            out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop));
+            out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop,
+                    s.objective.split()));
             models.discard();
             out.commit();
         } catch (IOException e) {
@@ -109,7 +122,13 @@ final class Outputs {
         base.put("hash", provenance.get("base_model_hash"));
         base.put("params_total", p.base().paramsTotal());
         base.put("accuracy", p.base().accuracy());
+        base.put("val_accuracy", p.base().validationAccuracy());
         run.put("base_model", base);
+        Map<String, Object> selection = new LinkedHashMap<>();
+        selection.put("split", p.spec().spec().objective.split().label());
+        selection.put("column", p.spec().spec().objective.split().drop());
+        selection.put("max_accuracy_drop", p.spec().spec().objective.maxAccuracyDrop);
+        run.put("selection", selection);
         run.put("timings", p.timings());
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("candidates", trials);

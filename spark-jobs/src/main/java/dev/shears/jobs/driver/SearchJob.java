@@ -8,6 +8,7 @@ import dev.shears.jobs.engine.TrialContext;
 import dev.shears.jobs.engine.TrialRequest;
 import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.output.OutputLocation;
+import dev.shears.jobs.output.Ranking;
 import dev.shears.jobs.spec.Dimensions;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.PlanFactory;
@@ -118,11 +119,12 @@ public final class SearchJob {
             timings.put("base_model_seconds", seconds(t1));
             byte[] bytes = ModelBytes.of(net);
             checkpoints.saveBase(bytes, spec.sha256());
-            Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null,
-                    spec.spec().search.measureLatency, false, baseTrainer);
-            BaseReference base = new BaseReference(((Number) measured.get("params_total")).longValue(),
-                    ((Number) measured.get("accuracy")).doubleValue(), ((Number) measured.get("flops")).longValue());
-            LOG.info("base model: {} parameters, test accuracy {}", base.paramsTotal(), base.accuracy());
+            // latency is timed after the search, beside the candidates it is compared with
+            Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null, false, false,
+                    baseTrainer);
+            BaseReference base = BaseReference.of(measured);
+            LOG.info("base model: {} parameters, validation accuracy {}, test accuracy {}", base.paramsTotal(),
+                    base.validationAccuracy(), base.accuracy());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("candidate", "base");
             row.put("target_sparsity", 0.0);
@@ -203,7 +205,7 @@ public final class SearchJob {
     public static List<Map<String, Object>> run(Prepared p, Function<TrialContext, CandidateEngine> engineFor,
                                                 String sparkVersion, ParquetWriter writeParquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
-        TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask, s.search.measureLatency);
+        TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask);
         Object val = p.baseRow().get("val_accuracy");
         SearchStrategy strategy = strategy(p.spec(), ModelBytes.restore(p.baseModel()),
                 val instanceof Number n && !Double.isNaN(n.doubleValue()) ? n.doubleValue() : p.base().accuracy());
@@ -212,9 +214,15 @@ public final class SearchJob {
         Map<String, Object> baseRow = new LinkedHashMap<>(p.baseRow());
         baseRow.putAll(provenance);
         rows.add(baseRow);
-        try {
-            int trials = search(p, engineFor.apply(context), strategy, rows, provenance, console);
-            return Outputs.write(p, rows, strategy.extraTables(), p.checkpoints(), provenance, trials, writeParquet, console);
+        try (CandidateEngine engine = engineFor.apply(context)) {
+            int trials = search(p, engine, strategy, rows, provenance, console);
+            List<Map<String, Object>> ranked = Ranking.rank(rows, s.objective.maxAccuracyDrop, s.objective.split());
+            List<String> kept = Outputs.kept(ranked, s.output.keepModels, p.checkpoints());
+            if (s.search.measureLatency) {
+                LatencyPhase.time(p, engine, ranked, kept, console);
+            }
+            return Outputs.write(p, ranked, kept, strategy.extraTables(), p.checkpoints(), provenance, trials,
+                    writeParquet, console);
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + " (the finished trials are kept in " + p.out().staging()
                     + ": run the same command with --resume to carry on)", e);
@@ -228,8 +236,10 @@ public final class SearchJob {
         long start = System.nanoTime();
         Map<String, Integer> epochsReached = new HashMap<>();
         Checkpoints checkpoints = p.checkpoints();
-        try (ResumingEngine engine = new ResumingEngine(candidateEngine, checkpoints.load());
-             SearchProgress progress = new SearchProgress(expectedTrials(p), s.objective.maxAccuracyDrop, console)) {
+        // the engine outlives the search: the latency phase runs on it afterwards
+        ResumingEngine engine = new ResumingEngine(candidateEngine, checkpoints.load());
+        try (SearchProgress progress = new SearchProgress(expectedTrials(p), s.objective.maxAccuracyDrop,
+                     s.objective.split(), console)) {
             Function<Candidate, TrialRequest> requestFor = c -> request(c, s, epochsReached, checkpoints);
             // strategies count their own trials against the budget (halving's promotions come on top of it)
             int trials = SearchLoop.run(strategy, engine, requestFor, Integer.MAX_VALUE, s.search.epochBudget,

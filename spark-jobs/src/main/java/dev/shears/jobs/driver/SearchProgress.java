@@ -1,5 +1,7 @@
 package dev.shears.jobs.driver;
 
+import dev.shears.jobs.output.Ranking;
+import dev.shears.jobs.output.SelectionSplit;
 import java.io.PrintStream;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
@@ -7,17 +9,19 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 
-/** Candidates done of total, the best within tolerance so far, and the time left. */
+/** Candidates done of total, the best within tolerance so far (on the selection split), and the time left. */
 final class SearchProgress implements AutoCloseable {
 
     private final ProgressBar bar;
     private final double maxAccuracyDrop;
+    private final SelectionSplit split;
     private double bestCompression = Double.NaN;
     private double bestAccuracy = Double.NaN;
     private int failed;
 
-    SearchProgress(long total, double maxAccuracyDrop, PrintStream console) {
+    SearchProgress(long total, double maxAccuracyDrop, SelectionSplit split, PrintStream console) {
         this.maxAccuracyDrop = maxAccuracyDrop;
+        this.split = split;
         this.bar = console == null ? null : new ProgressBarBuilder()
                 .setTaskName("candidates")
                 .setInitialMax(total)
@@ -30,11 +34,10 @@ final class SearchProgress implements AutoCloseable {
 
     void record(Map<String, Object> row) {
         if ("OK".equals(row.get("status"))) {
-            double drop = ((Number) row.get("accuracy_drop")).doubleValue();
             double compression = ((Number) row.get("compression")).doubleValue();
-            if (drop <= maxAccuracyDrop && !(compression <= bestCompression)) {
+            if (Ranking.within(row, maxAccuracyDrop, split) && !(compression <= bestCompression)) {
                 bestCompression = compression;
-                bestAccuracy = ((Number) row.get("accuracy")).doubleValue();
+                bestAccuracy = ((Number) row.get(split.accuracy())).doubleValue();
             }
         } else {
             failed++;
@@ -46,7 +49,8 @@ final class SearchProgress implements AutoCloseable {
             }
             bar.step();
             bar.setExtraMessage(Double.isNaN(bestCompression) ? "no candidate within tolerance yet"
-                    : String.format("best %.1fx at acc %.4f%s", bestCompression, bestAccuracy,
+                    : String.format("best %.1fx at %s acc %.4f%s", bestCompression,
+                    split == SelectionSplit.VALIDATION ? "val" : "test", bestAccuracy,
                     failed > 0 ? ", " + failed + " failed" : ""));
         }
     }

@@ -1,5 +1,6 @@
 package dev.shears.jobs.engine;
 
+import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.Candidate;
 import java.util.Map;
@@ -49,6 +50,11 @@ public final class ResumingEngine implements CandidateEngine {
             return CompletableFuture.completedFuture(done);
         }
         return engine.submit(request);
+    }
+
+    @Override
+    public Map<String, LatencyComparison.Compared> timeLatency(LatencyRequest request) {
+        return engine.timeLatency(request);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.shears.jobs.engine;
 
+import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -51,6 +53,14 @@ public final class SparkEngine implements CandidateEngine {
                 return CandidateOutcome.failed(e, 0);
             }
         }, drivers);
+    }
+
+    /** One single-task job after the search: the executor runs nothing else while it times. */
+    @Override
+    public Map<String, LatencyComparison.Compared> timeLatency(LatencyRequest request) {
+        jsc.setJobGroup("shears-latency", "latency of " + request.models().size() + " candidates beside the base model",
+                true);
+        return jsc.parallelize(List.of(request), 1).map(LatencyRequest::run).collect().get(0);
     }
 
     @Override

@@ -8,8 +8,7 @@ import java.io.Serializable;
  * What every trial of a search shares, besides the base model's bytes.
  *
  * @param threadsPerTask ND4J threads a trial may use (0 = ND4J's default)
- * @param measureLatency time forward passes of each candidate
  */
-public record TrialContext(DataLocation data, BaseReference base, int threadsPerTask, boolean measureLatency)
+public record TrialContext(DataLocation data, BaseReference base, int threadsPerTask)
         implements Serializable {
 }

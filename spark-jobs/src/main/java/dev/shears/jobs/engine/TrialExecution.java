@@ -20,9 +20,10 @@ public final class TrialExecution {
         try {
             Threads.limit(context.threadsPerTask());
             boolean continuing = request.parentModel() != null;
-            // the dense base model is the distillation teacher, also for trials continuing a pruned parent
+            // the dense base model is the distillation teacher, also for trials continuing a pruned parent;
+            // latency is timed after the search, beside the base model, not while other trials share the cores
             return CandidateRunner.run(continuing ? request.parentModel() : baseModel, baseModel, continuing,
-                    DataLoader.cached(context.data()), request.plan(), context.base(), true, context.measureLatency(), tuner);
+                    DataLoader.cached(context.data()), request.plan(), context.base(), true, false, tuner);
         } catch (RuntimeException e) {
             return CandidateOutcome.failed(e, 0);
         }

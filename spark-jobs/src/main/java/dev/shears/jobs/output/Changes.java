@@ -86,12 +86,14 @@ public final class Changes {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("candidate", method.get("candidate"));
         METHOD.forEach(k -> r.put(k, method.get(k)));
-        for (String k : List.of("candidate", "rank", "status", "compression", "accuracy")) {
+        for (String k : List.of("candidate", "rank", "status", "compression", "val_accuracy", "accuracy")) {
             r.put(k + "_before", before == null ? null : before.get(k));
             r.put(k + "_now", now == null ? null : now.get(k));
         }
-        if (before != null && now != null && before.get("accuracy") instanceof Number b && now.get("accuracy") instanceof Number n) {
-            r.put("accuracy_change", n.doubleValue() - b.doubleValue());
+        for (String k : List.of("val_accuracy", "accuracy")) {
+            if (before != null && now != null && before.get(k) instanceof Number b && now.get(k) instanceof Number n) {
+                r.put(k + "_change", n.doubleValue() - b.doubleValue());
+            }
         }
         return r;
     }
@@ -112,8 +114,8 @@ public final class Changes {
         return rows.stream()
                 .filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance")))
                 .findFirst()
-                .map(r -> r.get("candidate") + " (" + TableFormats.cell(r.get("compression")) + "x, accuracy "
-                        + TableFormats.cell(r.get("accuracy")) + ")")
+                .map(r -> r.get("candidate") + " (" + TableFormats.cell(r.get("compression")) + "x, validation accuracy "
+                        + TableFormats.cell(r.get("val_accuracy")) + ", test " + TableFormats.cell(r.get("accuracy")) + ")")
                 .orElse("none within tolerance");
     }
 }

@@ -23,14 +23,14 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class Report {
 
     private static final List<String> SHOWN = List.of("rank", "candidate", "strategy", "scorer", "granularity", "scope",
-            "layers", "schedule", "target_sparsity", "sparsity", "compression", "accuracy", "accuracy_drop",
-            "flops_reduction", "latency_b64_ms", "pareto", "status", "error");
+            "layers", "schedule", "target_sparsity", "sparsity", "compression", "val_accuracy", "val_accuracy_drop",
+            "accuracy", "accuracy_drop", "flops_reduction", "latency_b64_ms", "speedup_b64", "pareto", "status", "error");
 
     private Report() {
     }
 
     public static String html(String title, List<Map<String, Object>> ranked, String runJson,
-                              double maxAccuracyDrop) {
+                              double maxAccuracyDrop, SelectionSplit split) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>")
                 .append("<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;font-size:13px}"
@@ -41,20 +41,29 @@ public final class Report {
                 .filter(r -> Boolean.TRUE.equals(r.get("meets_tolerance")) && !Ranking.BASE.equals(r.get("candidate")))
                 .findFirst().orElse(null);
         h.append("<p>").append(ranked.size() - 1).append(" candidates. ");
+        Map<String, Object> base = ranked.get(0);
         if (best != null) {
-            h.append("Best within an accuracy drop of ").append(TableFormats.cell(maxAccuracyDrop)).append(": <b>")
+            h.append("Best within a ").append(split.label()).append(" accuracy drop of ")
+                    .append(TableFormats.cell(maxAccuracyDrop)).append(": <b>")
                     .append(esc(String.valueOf(best.get("candidate")))).append("</b> (")
                     .append(esc(best.get("scorer") + ", " + best.get("granularity") + ", " + best.get("scope") + ", "
                             + best.get("schedule"))).append("): compression ")
-                    .append(String.format("%.1f", Ranking.num(best, "compression"))).append("x at test accuracy ")
-                    .append(String.format("%.4f", Ranking.num(best, "accuracy"))).append(" (base ")
-                    .append(String.format("%.4f", Ranking.num(ranked.get(0), "accuracy"))).append(").");
+                    .append(String.format("%.1f", Ranking.num(best, "compression"))).append("x at validation accuracy ")
+                    .append(accuracies(best, base, "val_accuracy")).append("; test accuracy ")
+                    .append(accuracies(best, base, "accuracy")).append(".");
         } else {
-            h.append("No candidate kept accuracy within ").append(TableFormats.cell(maxAccuracyDrop)).append(".");
+            h.append("No candidate kept ").append(split.label()).append(" accuracy within ")
+                    .append(TableFormats.cell(maxAccuracyDrop)).append(" of the base model.");
         }
+        h.append("</p><p>");
+        h.append(split == SelectionSplit.VALIDATION
+                ? "Candidates were chosen on the validation split; the test split is only reported, so its figures "
+                        + "are an unbiased estimate for the chosen candidates."
+                : "<b>Candidates were chosen on the test split</b> (objective.selectOn: test): the test figures chose "
+                        + "the winners, so they flatter them, the more so the more candidates were tried.");
         h.append("</p>");
         h.append("<img alt=\"accuracy versus compression\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(chart(ranked))).append("\">");
+                .append(Base64.getEncoder().encodeToString(chart(ranked, split))).append("\">");
         h.append("<h2>Pareto front</h2>");
         table(h, ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).toList());
         h.append("<h2>All candidates</h2>");
@@ -80,8 +89,12 @@ public final class Report {
         h.append("</table></div>");
     }
 
-    /** Scatter of accuracy over compression (log axis), one series per scorer, the front as a line. */
-    static byte[] chart(List<Map<String, Object>> ranked) {
+    private static String accuracies(Map<String, Object> row, Map<String, Object> base, String column) {
+        return String.format("%.4f (base %.4f)", Ranking.num(row, column), Ranking.num(base, column));
+    }
+
+    /** Scatter of the selection split's accuracy over compression (log axis), one series per scorer, the front as a line. */
+    static byte[] chart(List<Map<String, Object>> ranked, SelectionSplit split) {
         System.setProperty("java.awt.headless", "true");
         XYSeriesCollection data = new XYSeriesCollection();
         Map<String, XYSeries> byScorer = new LinkedHashMap<>();
@@ -91,7 +104,7 @@ public final class Report {
                 continue;
             }
             double x = Ranking.num(r, "compression");
-            double y = Ranking.num(r, "accuracy");
+            double y = Ranking.num(r, split.accuracy());
             String series = Ranking.BASE.equals(r.get("candidate")) ? "base" : String.valueOf(r.get("scorer"));
             byScorer.computeIfAbsent(series, s -> new XYSeries(s, false)).add(x, y);
             if (Boolean.TRUE.equals(r.get("pareto"))) {
@@ -106,7 +119,7 @@ public final class Report {
         // plain numbers (1, 2, 5, 10, ...) rather than powers of ten
         x.setStandardTickUnits(NumberAxis.createStandardTickUnits());
         x.setNumberFormatOverride(new DecimalFormat("0.#"));
-        NumberAxis y = new NumberAxis("test accuracy");
+        NumberAxis y = new NumberAxis(split.label() + " accuracy");
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
         renderer.setSeriesLinesVisible(0, true);

@@ -1,6 +1,7 @@
 package dev.shears.jobs.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shears.jobs.output.SelectionSplit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,8 +99,18 @@ public final class SearchSpec {
 
     /** What a good candidate is. */
     public static final class ObjectiveSpec {
-        /** Candidates losing at most this much test accuracy against the base rank first. */
+        /** Candidates losing at most this much accuracy against the base, on {@code selectOn}, rank first. */
         public double maxAccuracyDrop = 0.02;
+        /**
+         * The split every decision reads: {@code validation} (held out from training) or, only when a
+         * spec says so explicitly, {@code test}; the test split is otherwise only reported.
+         */
+        public String selectOn = "validation";
+
+        /** {@code selectOn} as a split (checked when the spec is read). */
+        public SelectionSplit split() {
+            return SelectionSplit.of(selectOn);
+        }
     }
 
     /** What is written besides the tables. */

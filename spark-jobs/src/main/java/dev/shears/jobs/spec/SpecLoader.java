@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.shears.jobs.output.SelectionSplit;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.search.Dimension;
@@ -168,6 +169,13 @@ public final class SpecLoader {
                 s.finetune.calibrationBatches);
         c.require(s.objective.maxAccuracyDrop >= 0 && s.objective.maxAccuracyDrop <= 1, "objective.maxAccuracyDrop",
                 "a number in [0, 1]", s.objective.maxAccuracyDrop);
+        c.require(SelectionSplit.of(s.objective.selectOn) != null, "objective.selectOn", SelectionSplit.names(),
+                s.objective.selectOn);
+        if (SelectionSplit.of(s.objective.selectOn) == SelectionSplit.VALIDATION && d.validationFraction == 0) {
+            throw new SpecException(src + ": field 'data.validationFraction' is 0, so there is no validation split to "
+                    + "select candidates on (objective.selectOn: validation); hold out part of the training rows "
+                    + "(0.1, say), or set objective.selectOn: test to choose on the test split and report it so");
+        }
         c.require(s.output.keepModels >= 0, "output.keepModels", "a whole number >= 0", s.output.keepModels);
         c.require(s.output.consoleRows >= 0, "output.consoleRows", "a whole number >= 0", s.output.consoleRows);
         List<SearchSpace> spaces = new ArrayList<>();

@@ -81,6 +81,20 @@ class BadInputTest {
     }
 
     @Test
+    void noValidationSplitToSelectOn() throws Exception {
+        Path s = spec("  ratio: [0.5]", "");
+        String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString(),
+                "--set", "data.validationFraction=0");
+        assertTrue(err.contains("spec.yaml") && err.contains("data.validationFraction")
+                && err.contains("objective.selectOn: test"), err);
+        assertNothingWritten();
+        err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString(),
+                "--set", "objective.selectOn=train");
+        assertTrue(err.contains("objective.selectOn") && err.contains("validation, test"), err);
+        assertNothingWritten();
+    }
+
+    @Test
     void unknownLayerName() throws Exception {
         Path s = spec("  layers: [all, dense7]", "");
         String err = run(2, "search", "--spec", s.toString(), "--out", dir.resolve("out").toString());

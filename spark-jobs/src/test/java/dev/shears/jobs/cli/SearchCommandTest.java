@@ -47,7 +47,7 @@ class SearchCommandTest {
         SharedSpark.get();
         out = dir.resolve("out");
         int code = ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(),
-                "--set", "output.keepModels=2");
+                "--set", "output.keepModels=2", "--set", "search.measureLatency=true");
         assertEquals(0, code);
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         header = Arrays.asList(lines.get(0).split(","));
@@ -74,6 +74,7 @@ class SearchCommandTest {
     void candidatesReachTheirTargetSparsityAndCompressionIsComputedFromTheBase() {
         long baseParams = Long.parseLong(cell(csv.get(0), "params_total"));
         double baseAccuracy = Double.parseDouble(cell(csv.get(0), "accuracy"));
+        double baseValidation = Double.parseDouble(cell(csv.get(0), "val_accuracy"));
         for (String[] row : csv.subList(1, csv.size())) {
             double target = Double.parseDouble(cell(row, "target_sparsity"));
             double sparsity = Double.parseDouble(cell(row, "sparsity"));
@@ -82,17 +83,21 @@ class SearchCommandTest {
             assertEquals((double) baseParams / nonzero, Double.parseDouble(cell(row, "compression")), 1e-3);
             assertEquals(baseAccuracy - Double.parseDouble(cell(row, "accuracy")),
                     Double.parseDouble(cell(row, "accuracy_drop")), 1e-4);
+            assertEquals(baseValidation - Double.parseDouble(cell(row, "val_accuracy")),
+                    Double.parseDouble(cell(row, "val_accuracy_drop")), 1e-4);
             assertFalse(cell(row, "spec_hash").isEmpty());
             assertEquals("7", cell(row, "seed"));
         }
     }
 
     @Test
-    void rowsWithinToleranceComeFirstByCompression() {
+    void rowsWithinToleranceOnValidationComeFirstByCompression() {
         boolean seenOutside = false;
         double lastCompression = Double.POSITIVE_INFINITY;
         for (String[] row : csv.subList(1, csv.size())) {
             boolean meets = Boolean.parseBoolean(cell(row, "meets_tolerance"));
+            // the spec's default tolerance, 0.02, on the validation split; test accuracy plays no part
+            assertEquals(Double.parseDouble(cell(row, "val_accuracy_drop")) <= 0.02 + 1e-9, meets, cell(row, "candidate"));
             if (!meets) {
                 seenOutside = true;
                 continue;
@@ -116,6 +121,9 @@ class SearchCommandTest {
         assertEquals(64, run.path("data").path("hash").asText().length());
         assertEquals(6, run.path("counts").path("candidates").asInt());
         assertEquals(2, run.path("spec").path("output").path("keepModels").asInt(), "--set is recorded");
+        assertEquals("validation", run.path("selection").path("split").asText());
+        csv.stream().skip(1).filter(r -> Boolean.parseBoolean(cell(r, "meets_tolerance"))).findFirst()
+                .ifPresent(best -> assertEquals(cell(best, "candidate"), run.path("best").asText()));
 
         try (Stream<Path> models = Files.list(out.resolve("models"))) {
             List<Path> files = models.toList();
@@ -133,6 +141,26 @@ class SearchCommandTest {
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,"));
         assertTrue(html.contains("Pareto front"));
+        assertTrue(html.contains("chosen on the validation split"), "the headline says which split chose");
+    }
+
+    /** The deployable candidates are timed beside the base after the search; the rest are not timed at all. */
+    @Test
+    void paretoAndKeptCandidatesAreTimedBesideTheBase() {
+        assertEquals(1.0, Double.parseDouble(cell(csv.get(0), "speedup_b64")));
+        assertTrue(Double.parseDouble(cell(csv.get(0), "latency_b64_ms")) > 0);
+        int kept = 0;
+        for (String[] row : csv.subList(1, csv.size())) {
+            boolean timed = Boolean.parseBoolean(cell(row, "pareto")) || kept < 2;
+            kept++;
+            assertEquals(timed, !cell(row, "speedup_b64").isEmpty(), "timed: " + cell(row, "candidate"));
+            if (timed) {
+                // weight pruning only masks: the network does the same work as the base
+                double speedup = Double.parseDouble(cell(row, "speedup_b64"));
+                assertTrue(speedup > 0.5 && speedup < 2, cell(row, "candidate") + " speed-up " + speedup);
+                assertTrue(Double.parseDouble(cell(row, "latency_b1_ms")) > 0);
+            }
+        }
     }
 
     @Test
