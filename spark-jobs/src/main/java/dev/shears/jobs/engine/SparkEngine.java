@@ -60,7 +60,13 @@ public final class SparkEngine implements CandidateEngine {
     public Map<String, LatencyComparison.Compared> timeLatency(LatencyRequest request) {
         jsc.setJobGroup("shears-latency", "latency of " + request.models().size() + " candidates beside the base model",
                 true);
-        return jsc.parallelize(List.of(request), 1).map(LatencyRequest::run).collect().get(0);
+        // broadcast rather than inside the task: the models are megabytes
+        Broadcast<LatencyRequest> shipped = jsc.broadcast(request);
+        try {
+            return jsc.parallelize(List.of(0), 1).map(new TimeLatency(shipped)).collect().get(0);
+        } finally {
+            shipped.destroy();
+        }
     }
 
     @Override
@@ -75,6 +81,14 @@ public final class SparkEngine implements CandidateEngine {
         @Override
         public CandidateOutcome call(TrialRequest request) {
             return TrialExecution.run(baseModel.value(), request, context);
+        }
+    }
+
+    private record TimeLatency(Broadcast<LatencyRequest> request)
+            implements Function<Integer, Map<String, LatencyComparison.Compared>> {
+        @Override
+        public Map<String, LatencyComparison.Compared> call(Integer ignored) {
+            return request.value().run();
         }
     }
 }
