@@ -3,7 +3,7 @@ package dev.shears.pruning.bench;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
-import dev.shears.pruning.metrics.Latency;
+import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.prune.Layers;
@@ -24,8 +24,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * for 3 epochs; half the units of each hidden layer are pruned (neuron granularity, magnitude),
  * fine-tuned for one epoch, and kept either masked at full size or shrunk. Prints test accuracy,
  * parameters, multiply-adds and median forward latency (batch 1 and 64) of the dense, masked and
- * shrunk networks. Latency is taken in alternating rounds so that load from other processes hits
- * all three alike; each figure is the median over rounds of each round's median.
+ * shrunk networks. Each is timed beside the dense network ({@link LatencyComparison}), so that load
+ * from other processes hits both alike; the masked and shrunk speed-ups come from those measurements.
  *
  * <p>Arguments, all optional: the IDX data directory (default
  * {@code /usr/share/datasets/fashion-mnist}), training rows read (20000, a tenth held out for
@@ -63,28 +63,25 @@ public final class ShrinkBenchmark {
                 throw new IllegalStateException("candidate " + o.status() + ": " + o.error());
             }
         }
-        List<MultiLayerNetwork> nets = List.of(dense, ModelBytes.restore(masked.model()),
-                ModelBytes.restore(shrunk.model()));
-        double[][] b1 = new double[nets.size()][ROUNDS];
-        double[][] b64 = new double[nets.size()][ROUNDS];
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int n = 0; n < nets.size(); n++) {
-                b1[n][round] = Latency.medianMillis(nets.get(n), 784, 1, 100, 301);
-                b64[n][round] = Latency.medianMillis(nets.get(n), 784, 64, 20, 101);
-            }
-        }
-        System.out.printf("%-8s %9s %9s %11s %11s %10s %10s%n", "network", "accuracy", "params", "nonzero", "flops",
-                "b1_ms", "b64_ms");
+        MultiLayerNetwork maskedNet = ModelBytes.restore(masked.model());
+        MultiLayerNetwork shrunkNet = ModelBytes.restore(shrunk.model());
+        LatencyComparison.Compared maskedTiming = LatencyComparison.compare(dense, maskedNet, 784, ROUNDS);
+        LatencyComparison.Compared shrunkTiming = LatencyComparison.compare(dense, shrunkNet, 784, ROUNDS);
+        System.out.printf("%-8s %9s %9s %11s %11s %10s %10s %11s%n", "network", "accuracy", "params", "nonzero", "flops",
+                "b1_ms", "b64_ms", "speedup_b64");
         List<String> names = List.of("dense", "masked", "shrunk");
         List<Map<String, Object>> rows = List.of(denseRow, masked.metrics(), shrunk.metrics());
-        for (int n = 0; n < nets.size(); n++) {
+        List<LatencyComparison.Timing> timings = List.of(maskedTiming.reference(), maskedTiming.model(),
+                shrunkTiming.model());
+        double[] speedups = {1.0, maskedTiming.speedupB64(), shrunkTiming.speedupB64()};
+        for (int n = 0; n < names.size(); n++) {
             Map<String, Object> row = rows.get(n);
-            System.out.printf("%-8s %9.4f %9d %11d %11d %10.4f %10.4f%n", names.get(n), (Double) row.get("accuracy"),
+            System.out.printf("%-8s %9.4f %9d %11d %11d %10.4f %10.4f %11.2f%n", names.get(n), (Double) row.get("accuracy"),
                     (Long) row.get("params_total"), (Long) row.get("params_nonzero"), (Long) row.get("flops"),
-                    Latency.median(b1[n]), Latency.median(b64[n]));
+                    timings.get(n).b1Ms(), timings.get(n).b64Ms(), speedups[n]);
         }
         System.out.printf("shrunk layer shapes: %s, %s, %s; prune + 1 epoch fine-tune %.1f s%n",
-                Arrays.toString(nets.get(2).getParam("0_W").shape()), Arrays.toString(nets.get(2).getParam("1_W").shape()),
-                Arrays.toString(nets.get(2).getParam("2_W").shape()), shrunk.metric("finetune_seconds"));
+                Arrays.toString(shrunkNet.getParam("0_W").shape()), Arrays.toString(shrunkNet.getParam("1_W").shape()),
+                Arrays.toString(shrunkNet.getParam("2_W").shape()), shrunk.metric("finetune_seconds"));
     }
 }
