@@ -51,8 +51,8 @@ public final class PlanOptions {
 
     /** Every key {@code options} may hold. */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(MIN_UNITS,
-            NORMALIZER, INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA, DISTILL_TEMPERATURE,
-            QUANTIZE, SHRINK)));
+            NORMALIZER, INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA,
+            DISTILL_TEMPERATURE, QUANTIZE, SHRINK)));
 
     private final Map<String, Object> values;
     private final int minUnits;

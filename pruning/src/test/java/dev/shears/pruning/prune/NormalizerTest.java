@@ -66,7 +66,7 @@ class NormalizerTest {
         return new int[] {UNITS - zeroColumns(net.getParam("0_W")), UNITS - zeroColumns(net.getParam("1_W"))};
     }
 
-    /** dense0 reads 64 inputs, dense1 reads 32: with weights of one distribution, dense0's unit sums are twice dense1's. */
+    /** dense0 reads 64 inputs, dense1 32: weights of one distribution give dense0's units twice the sums. */
     private static MultiLayerNetwork wideThenNarrow() {
         MultiLayerNetwork net = MlpFactory.build(INPUTS, List.of(UNITS, UNITS), 2, 1e-3, 1);
         Fixtures.randomize(net, 5);
@@ -81,13 +81,14 @@ class NormalizerTest {
     /** At least half of what an even cut would leave: (1 - ratio) of the layer's units. */
     private static void assertFairShares(int[] kept, double ratio) {
         for (int layer = 0; layer < kept.length; layer++) {
-            assertTrue(kept[layer] >= (1 - ratio) * UNITS / 2, "dense" + layer + " keeps " + kept[layer] + " of " + UNITS);
+            assertTrue(kept[layer] >= (1 - ratio) * UNITS / 2, "dense" + layer + " keeps " + kept[layer]);
         }
     }
 
     @Test
     void byDefaultGlobalNeuronPruningLeavesEveryLayerAFairShare() {
-        Pruner byDefault = new Pruner(Scorers.create("magnitude"), Granularities.create("neuron"), Scope.GLOBAL, Map.of(), 1);
+        Pruner byDefault = new Pruner(Scorers.create("magnitude"), Granularities.create("neuron"), Scope.GLOBAL,
+                Map.of(), 1);
         assertFairShares(keptUnits(byDefault, wideThenNarrow(), 0.8), 0.8);
     }
 
@@ -113,15 +114,14 @@ class NormalizerTest {
     /** Units pruned by an earlier step score -inf: they stay pruned and do not distort the layer's scale. */
     @Test
     void aLaterStepKeepsEarlierPrunesAndFairShares() {
-        MultiLayerNetwork first = wideThenNarrow();
-        int[] afterOne = keptUnits(globalMagnitude(1, Normalizer.MEAN), first, 0.5);
+        MultiLayerNetwork once = wideThenNarrow();
+        int[] afterOne = keptUnits(globalMagnitude(1, Normalizer.MEAN), once, 0.5);
         MultiLayerNetwork twice = wideThenNarrow();
-        Pruner pruner = globalMagnitude(1, Normalizer.MEAN);
-        int[] afterTwo = keptUnits(pruner, twice, 0.5, 0.8);
+        int[] afterTwo = keptUnits(globalMagnitude(1, Normalizer.MEAN), twice, 0.5, 0.8);
         assertFairShares(afterOne, 0.5);
         assertFairShares(afterTwo, 0.8);
         for (String key : List.of("0_W", "1_W")) {
-            INDArray before = first.getParam(key);
+            INDArray before = once.getParam(key);
             INDArray after = twice.getParam(key);
             for (int j = 0; j < UNITS; j++) {
                 if (before.getColumn(j).norm1Number().doubleValue() == 0) {

@@ -16,7 +16,9 @@ import java.util.Set;
 public final class Dimensions {
 
     /** How a dimension's values are checked. */
-    enum Kind { RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, NORMALIZER, TEXT }
+    enum Kind {
+        RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, NORMALIZER, TEXT
+    }
 
     record Def(String name, Kind kind, Object fallback, boolean planOption, String help) {
     }
@@ -39,7 +41,7 @@ public final class Dimensions {
         def("quantize", Kind.BOOLEAN, false, true, "also evaluate an int8 copy of the pruned model");
         def("minUnits", Kind.COUNT, 1, true, "units or filters structural pruning leaves in every layer");
         def("normalizer", Kind.NORMALIZER, "mean", true,
-                "global scope: how each layer's unit scores are scaled before one threshold ranks them (default: mean for neuron, filter, channel; none for weight)");
+                "global scope: what each layer's scores are divided by (default: mean for neuron, filter, channel; none for weight)");
         def("initialSparsity", Kind.RATIO, 0.0, true, "gradual schedule: sparsity at the start of the ramp");
         def("rampFraction", Kind.FRACTION, 0.75, true, "gradual schedule: share of fine-tuning steps the ramp takes");
         def("pruneEvery", Kind.COUNT, 0, true, "gradual schedule: steps between pruning events (0 = about 10 events)");
