@@ -21,6 +21,7 @@ public final class Pruner {
     private final Map<String, Double> layerRatios;
     private final int floor;
     private final double referenceRatio;
+    private final Normalizer normalizer;
 
     /** @param layerRatios per-layer ratio overrides by layer name (layerwise scope only); may be empty */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios) {
@@ -44,6 +45,12 @@ public final class Pruner {
      */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
                   int minUnits, double referenceRatio) {
+        this(scorer, granularity, scope, layerRatios, minUnits, referenceRatio, Normalizer.defaultFor(granularity));
+    }
+
+    /** @param normalizer how each layer's group scores are scaled before the global threshold (global scope only) */
+    public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
+                  int minUnits, double referenceRatio, Normalizer normalizer) {
         if (scope == Scope.GLOBAL && !granularity.supportsGlobalScope()) {
             throw new BadInputException("granularity '" + granularity.name() + "' cannot be used with scope global (use layerwise)");
         }
@@ -53,6 +60,7 @@ public final class Pruner {
         this.layerRatios = Map.copyOf(layerRatios);
         this.floor = granularity.structural() ? minUnits : 0;
         this.referenceRatio = referenceRatio;
+        this.normalizer = normalizer;
     }
 
     public ImportanceScorer scorer() {
@@ -117,8 +125,8 @@ public final class Pruner {
     }
 
     /**
-     * Removes the lowest-scoring groups across layers until {@code ratio} of the weights are gone,
-     * passing over groups of layers that are down to the floor.
+     * Removes the lowest-scoring groups across layers, each layer's scores scaled by the normaliser,
+     * until {@code ratio} of the weights are gone, passing over groups of layers that are down to the floor.
      */
     private List<boolean[]> selectGlobal(List<PrunableLayer> layers, List<float[]> scores, double ratio,
                                          MultiLayerNetwork net) {
@@ -130,7 +138,7 @@ public final class Pruner {
         long weights = 0;
         int at = 0;
         for (int i = 0; i < layers.size(); i++) {
-            float[] s = scores.get(i);
+            float[] s = normalizer.apply(scores.get(i));
             long g = granularity.groupSize(layers.get(i), net);
             System.arraycopy(s, 0, all, at, s.length);
             for (int j = 0; j < s.length; j++) {

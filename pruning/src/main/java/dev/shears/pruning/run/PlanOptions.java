@@ -2,6 +2,8 @@ package dev.shears.pruning.run;
 
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.Granularity;
+import dev.shears.pruning.prune.Normalizer;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +18,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@code minUnits} (integer, default 1): neurons, filters or channels that structural
  *       granularities leave in every layer, whatever the ratio.</li>
+ *   <li>{@code normalizer} ({@code none}, {@code mean}, {@code max}, {@code sum}, {@code l2}; default
+ *       {@code mean} for neuron, filter and channel granularities, else {@code none}): how each
+ *       layer's group scores are scaled before the global threshold (see {@link Normalizer}).</li>
  *   <li>{@code initialSparsity} (default 0): gradual schedule's starting sparsity s_i, at most the plan's ratio.</li>
  *   <li>{@code rampFraction} (default 0.75): share of the fine-tuning steps by whose end the gradual
  *       schedule reaches the plan's ratio.</li>
@@ -34,6 +39,7 @@ import java.util.Set;
 public final class PlanOptions {
 
     public static final String MIN_UNITS = "minUnits";
+    public static final String NORMALIZER = "normalizer";
     public static final String INITIAL_SPARSITY = "initialSparsity";
     public static final String RAMP_FRACTION = "rampFraction";
     public static final String PRUNE_EVERY = "pruneEvery";
@@ -45,11 +51,12 @@ public final class PlanOptions {
 
     /** Every key {@code options} may hold. */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(MIN_UNITS,
-            INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA, DISTILL_TEMPERATURE,
-            QUANTIZE, SHRINK)));
+            NORMALIZER, INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA,
+            DISTILL_TEMPERATURE, QUANTIZE, SHRINK)));
 
     private final Map<String, Object> values;
     private final int minUnits;
+    private final Normalizer normalizer;
     private final double initialSparsity;
     private final double rampFraction;
     private final int pruneEvery;
@@ -66,7 +73,9 @@ public final class PlanOptions {
                 throw new BadInputException("options: '" + key + "' is not known (allowed: " + String.join(", ", KEYS) + ")");
             }
         }
+        Granularity granularity = Granularities.create(plan.granularity());
         minUnits = (int) integer(MIN_UNITS, 1, 1);
+        normalizer = normalizer(Normalizer.defaultFor(granularity));
         initialSparsity = number(INITIAL_SPARSITY, 0, 0, false, 1, false);
         rampFraction = number(RAMP_FRACTION, 0.75, 0, false, 1, true);
         pruneEvery = (int) integer(PRUNE_EVERY, 0, 0);
@@ -74,7 +83,7 @@ public final class PlanOptions {
         distillAlpha = number(DISTILL_ALPHA, 0, 0, true, 1, true);
         distillTemperature = number(DISTILL_TEMPERATURE, 4, 0, false, Double.POSITIVE_INFINITY, false);
         quantize = flag(QUANTIZE, false);
-        shrink = flag(SHRINK, Granularities.create(plan.granularity()).structural());
+        shrink = flag(SHRINK, granularity.structural());
     }
 
     /** The plan's options with defaults filled in; throws {@link BadInputException} on a bad key or value. */
@@ -84,6 +93,10 @@ public final class PlanOptions {
 
     public int minUnits() {
         return minUnits;
+    }
+
+    public Normalizer normalizer() {
+        return normalizer;
     }
 
     public double initialSparsity() {
@@ -150,6 +163,15 @@ public final class PlanOptions {
             throw new BadInputException("options." + key + ": " + values.get(key) + " is not a whole number");
         }
         return (long) d;
+    }
+
+    private Normalizer normalizer(Normalizer fallback) {
+        Object v = values.get(NORMALIZER);
+        if (v == null) {
+            return fallback;
+        }
+        return Normalizer.find(v.toString().trim()).orElseThrow(() -> new BadInputException("options." + NORMALIZER
+                + ": '" + v + "' is not known (allowed: " + String.join(", ", Normalizer.names()) + ")"));
     }
 
     private boolean flag(String key, boolean fallback) {

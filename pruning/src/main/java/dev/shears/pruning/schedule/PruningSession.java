@@ -63,7 +63,7 @@ public final class PruningSession {
         this.data = data;
         this.layers = Layers.select(net, plan.layers());
         this.pruner = new Pruner(Scorers.create(plan.scorer()), Granularities.create(plan.granularity()),
-                Scope.of(plan.scope()), plan.layerRatios(), options.minUnits(), plan.ratio());
+                Scope.of(plan.scope()), plan.layerRatios(), options.minUnits(), plan.ratio(), options.normalizer());
         this.context = new ScoringContext(net, data.train(), plan.calibrationBatches(), plan.batchSize(), plan.seed());
         this.masks = masks;
         this.teacher = !options.distill() ? null : teacher == null ? net.clone() : teacher;

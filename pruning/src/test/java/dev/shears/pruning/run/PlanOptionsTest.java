@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.prune.Normalizer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,15 +33,28 @@ class PlanOptionsTest {
         assertTrue(of("neuron", Map.of()).shrink());
         assertTrue(of("channel", Map.of()).shrink());
         assertFalse(of("2:4", Map.of()).shrink());
+        assertEquals(Normalizer.NONE, o.normalizer());
+        assertEquals(Normalizer.MEAN, of("neuron", Map.of()).normalizer());
+        assertEquals(Normalizer.MEAN, of("filter", Map.of()).normalizer());
     }
 
     @Test
     void stringsFromTheCommandLineAreRead() {
-        PlanOptions o = of("filter", Map.of("minUnits", "2", "distillAlpha", "0.3", "quantize", "TRUE", "shrink", "false"));
+        PlanOptions o = of("filter", Map.of("minUnits", "2", "distillAlpha", "0.3", "quantize", "TRUE", "shrink", "false",
+                "normalizer", " max"));
         assertEquals(2, o.minUnits());
         assertEquals(0.3, o.distillAlpha());
         assertTrue(o.quantize());
         assertFalse(o.shrink());
+        assertEquals(Normalizer.MAX, o.normalizer());
+        assertEquals(Normalizer.NONE, of("neuron", Map.of("normalizer", "none")).normalizer());
+    }
+
+    @Test
+    void anUnknownNormalizerNamesTheOptionAndTheAllowedValues() {
+        BadInputException e = assertThrows(BadInputException.class, () -> of("neuron", Map.of("normalizer", "median")));
+        assertTrue(e.getMessage().startsWith("options.normalizer: 'median'"), e.getMessage());
+        assertTrue(e.getMessage().contains("allowed: " + String.join(", ", Normalizer.names())), e.getMessage());
     }
 
     @Test

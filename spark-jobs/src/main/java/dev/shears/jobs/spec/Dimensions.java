@@ -1,6 +1,7 @@
 package dev.shears.jobs.spec;
 
 import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.Normalizer;
 import dev.shears.pruning.prune.Scorers;
 import dev.shears.pruning.schedule.Schedules;
 import java.util.LinkedHashMap;
@@ -15,7 +16,9 @@ import java.util.Set;
 public final class Dimensions {
 
     /** How a dimension's values are checked. */
-    enum Kind { RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, TEXT }
+    enum Kind {
+        RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, NORMALIZER, TEXT
+    }
 
     record Def(String name, Kind kind, Object fallback, boolean planOption, String help) {
     }
@@ -37,6 +40,8 @@ public final class Dimensions {
         def("distillTemperature", Kind.POSITIVE, 4.0, true, "softmax temperature of the soft targets");
         def("quantize", Kind.BOOLEAN, false, true, "also evaluate an int8 copy of the pruned model");
         def("minUnits", Kind.COUNT, 1, true, "units or filters structural pruning leaves in every layer");
+        def("normalizer", Kind.NORMALIZER, "mean", true,
+                "global scope: what each layer's scores are divided by (default: mean for neuron, filter, channel; none for weight)");
         def("initialSparsity", Kind.RATIO, 0.0, true, "gradual schedule: sparsity at the start of the ramp");
         def("rampFraction", Kind.FRACTION, 0.75, true, "gradual schedule: share of fine-tuning steps the ramp takes");
         def("pruneEvery", Kind.COUNT, 0, true, "gradual schedule: steps between pruning events (0 = about 10 events)");
@@ -81,6 +86,7 @@ public final class Dimensions {
             case BOOLEAN -> value instanceof Boolean ? null : "true or false";
             case SCORER -> allowed(value, Scorers.names());
             case SCHEDULE -> allowed(value, Schedules.names());
+            case NORMALIZER -> allowed(value, Normalizer.names());
             case SCOPE -> allowed(value, Set.of("layerwise", "global"));
             case GRANULARITY -> granularity(value);
             case TEXT -> value instanceof String s && !s.isBlank() ? null : "a non-empty text";

@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shears.pruning.prune.Normalizer;
+import dev.shears.pruning.run.PlanOptions;
+import dev.shears.pruning.run.PruningPlan;
+import dev.shears.search.Candidate;
 import dev.shears.search.Dimension;
+import dev.shears.search.GridStrategy;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpecLoaderTest {
@@ -83,6 +89,23 @@ class SpecLoaderTest {
         LoadedSpec s = SpecLoader.parse("x.yaml", ranged, List.of("search.strategy=random"));
         assertTrue(s.space().dimension("ratio") instanceof Dimension.Range);
         assertTrue(error(ranged.replace("max: 0.95", "max: 1.5"), "search.strategy=random").contains("space.ratio.max"));
+    }
+
+    @Test
+    void theNormalizerIsSearchedAndReachesThePlanOnlyWhereTheSpaceSetsIt() {
+        LoadedSpec s = SpecLoader.parse("x.yaml", String.join("\n", "name: t", "space:", "  granularity: neuron",
+                "  scope: global", "  normalizer: [max, none]"), List.of());
+        GridStrategy grid = new GridStrategy(s.space(), 2, 0);
+        for (Normalizer expected : List.of(Normalizer.MAX, Normalizer.NONE)) {
+            PruningPlan plan = PlanFactory.plan(grid.ask().orElseThrow(), s.spec(), 1);
+            assertEquals(expected.label(), plan.options().get("normalizer"));
+            assertEquals(expected, PlanOptions.of(plan).normalizer());
+        }
+        Candidate unset = new Candidate("u", Map.of("granularity", "neuron"), 0);
+        assertTrue(PlanFactory.plan(unset, s.spec(), 1).options().isEmpty(), "the default is the pruning module's");
+        String m = error(OK.replace("scorer: [magnitude, random]", "normalizer: [mean, median]"));
+        assertTrue(m.contains("space.normalizer[1]") && m.contains("median")
+                && m.contains(String.join(", ", Normalizer.names())), m);
     }
 
     @Test
