@@ -39,7 +39,7 @@ public final class Dimensions {
         def("distillAlpha", Kind.FRACTION, 0.0, true, "weight of the dense model's soft targets while fine-tuning (0 = off)");
         def("distillTemperature", Kind.POSITIVE, 4.0, true, "softmax temperature of the soft targets");
         def("quantize", Kind.BOOLEAN, false, true, "also evaluate an int8 copy of the pruned model");
-        def("minUnits", Kind.COUNT, 1, true, "units or filters structural pruning leaves in every layer");
+        def("minUnits", Kind.POSITIVE_COUNT, 1, true, "units or filters structural pruning leaves in every layer");
         def("normalizer", Kind.NORMALIZER, "mean", true,
                 "global scope: what each layer's scores are divided by (default: mean for neuron, filter, channel; none for weight)");
         def("initialSparsity", Kind.RATIO, 0.0, true, "gradual schedule: sparsity at the start of the ramp");
