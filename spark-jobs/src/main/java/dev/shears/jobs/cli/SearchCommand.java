@@ -42,6 +42,9 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
+        if (resume && SearchJob.finished(spec, out, System.out)) {
+            return ShearsMain.OK;
+        }
         MasterCheck.requireReachable(master);
         boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
         // per-candidate: everything that can be bad input is checked before Spark starts;

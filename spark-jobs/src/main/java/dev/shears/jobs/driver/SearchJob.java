@@ -19,6 +19,7 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.prune.Layers;
@@ -107,7 +108,8 @@ public final class SearchJob {
                     data.validation().size(), data.test().size());
             long t1 = System.nanoTime();
             MultiLayerNetwork net = resumedBase(spec, location, checkpoints);
-            boolean train = net == null && BaseModel.trained(spec.spec());
+            boolean resumed = net != null;
+            boolean train = !resumed && BaseModel.trained(spec.spec());
             if (net == null) {
                 net = BaseModel.build(spec.spec(), data);
             }
@@ -118,7 +120,9 @@ public final class SearchJob {
             }
             timings.put("base_model_seconds", seconds(t1));
             byte[] bytes = ModelBytes.of(net);
-            checkpoints.saveBase(bytes, spec.sha256());
+            if (!resumed) {
+                checkpoints.saveBase(bytes, spec.sha256());
+            }
             // latency is timed after the search, beside the candidates it is compared with
             Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null, false, false,
                     baseTrainer);
@@ -140,20 +144,54 @@ public final class SearchJob {
         }
     }
 
-    /** The base model of the stopped run being resumed (so every row compares with the same model), or null. */
+    /**
+     * The base model of the stopped run being resumed (so every row compares with the same model), or
+     * null when that run stopped before its base model was saved (it is then trained again).
+     */
     private static MultiLayerNetwork resumedBase(LoadedSpec spec, OutputLocation location, Checkpoints checkpoints) {
-        byte[] base = location.resumed() ? checkpoints.base() : null;
-        if (base == null) {
+        if (!location.resumed()) {
             return null;
         }
+        // the hash is saved first of all: without it the stopped run left nothing to carry on from
         String stoppedSpec = checkpoints.specHash();
-        if (!spec.sha256().equals(stoppedSpec)) {
+        if (stoppedSpec != null && !spec.sha256().equals(stoppedSpec)) {
             throw new BadInputException("--resume: the stopped run in " + location.staging()
                     + " was made with a different spec (hash " + stoppedSpec + ", now " + spec.sha256()
                     + "); use a new --out, or remove that directory");
         }
-        LOG.info("resuming the stopped run in {}", location.staging());
-        return ModelBytes.restore(base);
+        byte[] base = stoppedSpec == null ? null : checkpoints.base();
+        LOG.info("resuming the stopped run in {}{}", location.staging(),
+                base == null ? " (it stopped before its base model was saved)" : "");
+        return base == null ? null : ModelBytes.restore(base);
+    }
+
+    /**
+     * With {@code --resume}: whether {@code out} already holds this spec's finished run (the run was
+     * killed after it was moved into place, or is simply started again). Its table is shown and the
+     * checkpoints a kill may have left in it are removed; a finished run of another spec is bad input.
+     */
+    public static boolean finished(LoadedSpec spec, String out, PrintStream console) {
+        String target = SpecLoader.toUri(out);
+        String runJson = HadoopFiles.join(target, "run.json");
+        if (!HadoopFiles.exists(runJson)) {
+            return false;
+        }
+        String finishedSpec;
+        try {
+            finishedSpec = SpecLoader.JSON.readTree(HadoopFiles.readAll(runJson)).path("spec_hash").asText();
+        } catch (java.io.IOException e) {
+            throw new BadInputException("--out " + out + ": " + runJson + " is not a Shears run.json: " + e.getMessage(), e);
+        }
+        if (!spec.sha256().equals(finishedSpec)) {
+            throw new BadInputException("--resume: " + out + " holds a finished run of a different spec (hash "
+                    + finishedSpec + ", now " + spec.sha256() + "); use a new --out");
+        }
+        OutputLocation.tidyFinished(target, Checkpoints.DIR);
+        Outputs.print(Changes.readPrevious(target), spec.spec(), console);
+        if (console != null) {
+            console.println("shears: " + out + " already holds this spec's finished run; nothing left to resume");
+        }
+        return true;
     }
 
     /**

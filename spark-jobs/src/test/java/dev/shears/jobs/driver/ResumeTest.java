@@ -102,6 +102,37 @@ class ResumeTest {
     }
 
     @Test
+    void anUnreadableCheckpointIsRunAgainAndTheRunFinishes() throws Exception {
+        TestData.writeBlobs(dir);
+        LoadedSpec spec = SpecLoader.parse("spec.yaml",
+                TestData.spec(dir, "  ratio: [0.3, 0.6, 0.9]\n  scorer: [magnitude]", "  budget: 3"), List.of());
+        String out = dir.resolve("out").toString();
+        SearchJob.Prepared first = SearchJob.prepare(spec, out, false, null);
+        assertThrows(IllegalStateException.class, () -> SearchJob.run(first,
+                ctx -> new Engine(first.baseModel(), ctx, 2), "test", (r, c, p) -> { }, null));
+        Path trials = Path.of(java.net.URI.create(first.out().staging())).resolve("checkpoint").resolve("trials");
+        // as a kill in the middle of writing it left it before writes were atomic; and a killed write's temporary file
+        Files.write(trials.resolve("c0000.json"), new byte[0]);
+        Files.writeString(trials.resolve(".c0001.json.tmp-1234"), "{\"key\": ");
+
+        SearchJob.Prepared second = SearchJob.prepare(spec, out, true, null);
+        List<Engine> engines = new ArrayList<>();
+        List<Map<String, Object>> rows = SearchJob.run(second, ctx -> {
+            Engine e = new Engine(second.baseModel(), ctx, -1);
+            engines.add(e);
+            return e;
+        }, "test", (r, c, p) -> { }, null);
+        assertEquals(List.of("c0000", "c0002"), engines.get(0).ran, "the unreadable trial runs again");
+        assertEquals(4, rows.size());
+        assertTrue(rows.stream().allMatch(r -> "OK".equals(r.get("status"))), rows.toString());
+        assertTrue(Files.readString(dir.resolve("out").resolve("run.json")).contains("\"trials_resumed\" : 1"),
+                "c0001 is resumed");
+        try (var files = Files.walk(dir.resolve("out"))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".tmp-")), "no temporary file is left");
+        }
+    }
+
+    @Test
     void aLaterRunSaysWhatChangedSinceAnEarlierOne() throws Exception {
         TestData.writeBlobs(dir);
         LoadedSpec spec = SpecLoader.parse("s.yaml", TestData.spec(dir, "  ratio: [0.3, 0.9]", "  budget: 2"), List.of());
