@@ -26,6 +26,13 @@ public final class ShearsMain {
     /** Runs the command and returns its exit code, without exiting (for tests and embedding). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new ShearsMain());
+        // a usage error is one line, as other bad input, rather than the message and the whole usage text
+        cli.setParameterExceptionHandler((e, args1) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("shears: error: " + e.getMessage().lines().findFirst().orElse("")
+                    + " (see: " + failed.getCommandSpec().qualifiedName() + " --help)");
+            return BAD_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable bad = e;
             while (bad != null && !(bad instanceof BadInputException)) {

@@ -22,6 +22,8 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.Granularity;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.run.BaseReference;
@@ -67,6 +69,7 @@ public final class SearchJob {
         /** The same prepared search writing to another output (to run it again on another engine). */
         public Prepared elsewhere(String otherOut) {
             OutputLocation location = new OutputLocation(SpecLoader.toUri(otherOut));
+            location.create();
             Checkpoints other = new Checkpoints(location);
             other.saveBase(baseModel, spec.sha256());
             return new Prepared(spec, location, dataLocation, data, baseModel, baseRow, base,
@@ -113,8 +116,10 @@ public final class SearchJob {
             if (net == null) {
                 net = BaseModel.build(spec.spec(), data);
             }
-            // the spec's layer names and strategy options are checked before minutes go into training
+            // the spec's layer names and strategy options are checked before minutes go into training,
+            // and before anything is written
             checkAgainst(spec, net);
+            location.create();
             if (train) {
                 BaseModel.train(spec.spec(), net, data, baseTrainer);
             }
@@ -217,20 +222,39 @@ public final class SearchJob {
         checkStrategy(spec, net);
     }
 
-    /** Every layer selection the space names must exist in the base model. */
+    /**
+     * Every layer selection the space names must exist in the base model, and every granularity must
+     * apply to some of the layers each selection picks (filters to convolutions, say): otherwise
+     * every such candidate would fail after the base model was trained.
+     */
     private static void checkLayers(LoadedSpec spec, MultiLayerNetwork net) {
-        List<Object> values = new ArrayList<>();
         for (SearchSpace space : spec.spaces()) {
-            Dimension d = space.dimension("layers");
-            values.addAll(d instanceof Dimension.Choice c ? c.values() : List.of(Dimensions.fallback("layers")));
-        }
-        for (Object v : values) {
-            try {
-                Layers.select(net, (String) v);
-            } catch (BadInputException e) {
-                throw new SpecException(spec.source() + ": field 'space.layers': " + e.getMessage());
+            for (Object selection : values(space, "layers")) {
+                List<PrunableLayer> selected;
+                try {
+                    selected = Layers.select(net, (String) selection);
+                } catch (BadInputException e) {
+                    throw new SpecException(spec.source() + ": field 'space.layers': " + e.getMessage());
+                }
+                for (Object name : values(space, "granularity")) {
+                    Granularity g = Granularities.create((String) name);
+                    if (selected.stream().noneMatch(l -> g.appliesTo(l, net))) {
+                        List<String> fitting = Layers.prunable(net).stream().filter(l -> g.appliesTo(l, net))
+                                .map(PrunableLayer::name).toList();
+                        throw new SpecException(spec.source() + ": field 'space.granularity': '" + name
+                                + "' applies to none of the layers '" + selection + "' selects "
+                                + selected.stream().map(PrunableLayer::name).toList() + " (it applies to "
+                                + (fitting.isEmpty() ? "no layer of this model" : "layers " + fitting) + ")");
+                    }
+                }
             }
         }
+    }
+
+    /** The values a space lists for a dimension, or its default. */
+    private static List<Object> values(SearchSpace space, String dimension) {
+        Dimension d = space.dimension(dimension);
+        return d instanceof Dimension.Choice c ? c.values() : List.of(Dimensions.fallback(dimension));
     }
 
     /**
@@ -338,9 +362,15 @@ public final class SearchJob {
         }
         Map<String, Object> o = new LinkedHashMap<>(s.search.options);
         List<PrunableLayer> layers = Layers.prunable(net);
-        o.putIfAbsent("layers", layers.stream().map(PrunableLayer::name).toList());
-        o.putIfAbsent("layerSizes", layers.stream().map(l -> l.weights(net).length()).toList());
-        o.putIfAbsent("baseAccuracy", baseAccuracy);
+        Map<String, Object> derived = Map.of("layers", layers.stream().map(PrunableLayer::name).toList(),
+                "layerSizes", layers.stream().map(l -> l.weights(net).length()).toList(),
+                "baseAccuracy", baseAccuracy);
+        // only what the strategy reads: it refuses options it does not know
+        derived.forEach((k, v) -> {
+            if (Strategies.options(s.search.strategy).contains(k)) {
+                o.putIfAbsent(k, v);
+            }
+        });
         return Strategies.create(s.search.strategy, spec.space(), new StrategyConfig(s.search.budget, s.search.epochBudget,
                 s.seed, 0, o));
     }

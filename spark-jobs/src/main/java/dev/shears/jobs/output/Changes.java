@@ -28,6 +28,9 @@ public final class Changes {
     /** The ranked rows of an earlier run's results.json; a missing or unreadable one is bad input. */
     public static List<Map<String, Object>> readPrevious(String previousOut) {
         String file = HadoopFiles.join(previousOut, "results.json");
+        if (!HadoopFiles.exists(file)) {
+            throw new BadInputException("--compare-to " + previousOut + ": holds no finished run (no " + file + ")");
+        }
         try (InputStream in = HadoopFiles.open(file)) {
             return new ObjectMapper().readValue(in, new TypeReference<>() { });
         } catch (IOException e) {

@@ -22,12 +22,15 @@ public final class OutputLocation {
     private final FileSystem fs;
     private final boolean resumed;
 
-    /** Checks the location can take a new run and creates the staging directory; bad locations are bad input. */
+    /** Checks the location can take a new run; bad locations are bad input. */
     public OutputLocation(String out) {
         this(out, false);
     }
 
     /**
+     * Checks the location without writing anything there: {@link #create} makes the staging directory
+     * once the rest of the input has been checked too.
+     *
      * @param resume carry on in the newest staging directory a stopped run left beside {@code out},
      *               when there is one
      */
@@ -48,11 +51,19 @@ public final class OutputLocation {
             String previous = resume ? newestPartial(t) : null;
             this.resumed = previous != null;
             this.staging = resumed ? previous : target + ".partial-" + Long.toString(System.currentTimeMillis(), 36);
+        } catch (IOException e) {
+            throw new BadInputException("--out " + out + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the staging directory; a location that cannot be written is bad input. */
+    public void create() {
+        try {
             if (!fs.mkdirs(HadoopFiles.path(staging))) {
-                throw new BadInputException("--out " + out + ": cannot create " + staging);
+                throw new BadInputException("--out " + target + ": cannot create " + staging);
             }
         } catch (IOException e) {
-            throw new BadInputException("--out " + out + ": cannot be written: " + e.getMessage(), e);
+            throw new BadInputException("--out " + target + ": cannot be written: " + e.getMessage(), e);
         }
     }
 
