@@ -138,7 +138,7 @@ final class Outputs {
         run.put("timings", p.timings());
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("candidates", trials);
-        for (String status : List.of("OK", "FAILED", "DIVERGED")) {
+        for (String status : List.of("OK", "FAILED", "DIVERGED", "TIMEOUT")) {
             counts.put(status.toLowerCase(java.util.Locale.ROOT),
                     ranked.stream().filter(r -> !Ranking.BASE.equals(r.get("candidate")) && status.equals(r.get("status"))).count());
         }

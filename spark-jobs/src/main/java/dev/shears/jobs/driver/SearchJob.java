@@ -267,7 +267,8 @@ public final class SearchJob {
     public static List<Map<String, Object>> run(Prepared p, Function<TrialContext, CandidateEngine> engineFor,
                                                 String sparkVersion, ParquetWriter writeParquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
-        TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask);
+        TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask,
+                s.search.trialTimeout);
         Object val = p.baseRow().get("val_accuracy");
         SearchStrategy strategy = strategy(p.spec(), ModelBytes.restore(p.baseModel()),
                 val instanceof Number n && !Double.isNaN(n.doubleValue()) ? n.doubleValue() : p.base().accuracy());

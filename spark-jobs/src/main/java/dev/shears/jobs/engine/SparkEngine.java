@@ -50,7 +50,12 @@ public final class SparkEngine implements CandidateEngine {
             try {
                 return jsc.parallelize(List.of(request), 1).map(new Task(baseModel, context)).collect().get(0);
             } catch (RuntimeException e) {
-                return CandidateOutcome.failed(e, 0);
+                // Spark gave up after its retries (spark.task.maxFailures): the executor died with the trial
+                // each time (a native crash, System.exit, the OS killing it); the driver's stack says nothing more
+                String why = String.valueOf(e.getMessage());
+                int driverStack = why.indexOf("\nDriver stacktrace");
+                return CandidateOutcome.failed(new IllegalStateException(
+                        driverStack < 0 ? why : why.substring(0, driverStack)), 0);
             }
         }, drivers);
     }

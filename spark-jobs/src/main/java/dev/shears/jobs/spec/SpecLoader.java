@@ -197,6 +197,7 @@ public final class SpecLoader {
         c.require(se.parallelism >= 0, "search.parallelism", "a whole number >= 0 (0 = all cores)", se.parallelism);
         c.require(EXECUTIONS.contains(se.execution), "search.execution", String.join(", ", EXECUTIONS), se.execution);
         c.require(se.averagingFrequency >= 1, "search.averagingFrequency", "a whole number >= 1", se.averagingFrequency);
+        c.require(se.trialTimeout >= 0, "search.trialTimeout", "a number of seconds >= 0 (0 = no limit)", se.trialTimeout);
         c.require(se.threadsPerTask >= 1, "search.threadsPerTask", "a whole number >= 1", se.threadsPerTask);
         c.require(s.finetune.batchSize >= 1, "finetune.batchSize", "a whole number >= 1", s.finetune.batchSize);
         c.require(s.finetune.calibrationBatches >= 1, "finetune.calibrationBatches", "a whole number >= 1",
