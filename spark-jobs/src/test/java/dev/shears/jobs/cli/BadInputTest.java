@@ -299,6 +299,11 @@ class BadInputTest {
                     Files.writeString(d.resolve("out").resolve("run.json"), "{\"spec_hash\": \"0123abcd\"}");
                     return List.of("--resume");
                 }, "--resume", "different spec", "0123abcd"),
+                data("--fail-if-worse without --compare-to", d -> List.of("--fail-if-worse", "2"), "--fail-if-worse",
+                        "--compare-to"),
+                set("negative trial timeout", "search.trialTimeout=-1", "search.trialTimeout", "-1"),
+                new Case("history of a missing folder", d -> List.of("history", d.resolve("nights").toString()),
+                        List.of("nights", "no such folder")),
                 data("unreachable master", d -> List.of("--master", "spark://127.0.0.1:9"), "127.0.0.1:9"));
     }
 
