@@ -108,6 +108,15 @@ final class Checkpoints {
         return done;
     }
 
+    /** Forgets the finished trials (their base model is lost). */
+    void discardTrials() {
+        try {
+            fs.delete(HadoopFiles.path(path("trials")), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the checkpoints in " + out.staging(), e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private Map.Entry<String, CandidateOutcome> read(Path file) throws IOException {
         Map<String, Object> json;

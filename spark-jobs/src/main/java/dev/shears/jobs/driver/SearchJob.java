@@ -38,6 +38,7 @@ import dev.shears.search.SearchSpace;
 import dev.shears.search.SearchStrategy;
 import dev.shears.search.Strategies;
 import dev.shears.search.StrategyConfig;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -167,7 +168,18 @@ public final class SearchJob {
         byte[] base = stoppedSpec == null ? null : checkpoints.base();
         LOG.info("resuming the stopped run in {}{}", location.staging(),
                 base == null ? " (it stopped before its base model was saved)" : "");
-        return base == null ? null : ModelBytes.restore(base);
+        if (base == null) {
+            return null;
+        }
+        try {
+            return ModelBytes.restore(base);
+        } catch (BadInputException damaged) {
+            // its trials were measured against that model: they are run again beside the base trained anew
+            LOG.warn("the stopped run's base model cannot be read ({}); it is trained again and every trial run again",
+                    damaged.getMessage());
+            checkpoints.discardTrials();
+            return null;
+        }
     }
 
     /**
@@ -184,7 +196,7 @@ public final class SearchJob {
         String finishedSpec;
         try {
             finishedSpec = SpecLoader.JSON.readTree(HadoopFiles.readAll(runJson)).path("spec_hash").asText();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BadInputException("--out " + out + ": " + runJson + " is not a Shears run.json: " + e.getMessage(), e);
         }
         if (!spec.sha256().equals(finishedSpec)) {

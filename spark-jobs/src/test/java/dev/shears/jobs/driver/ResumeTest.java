@@ -133,6 +133,30 @@ class ResumeTest {
     }
 
     @Test
+    void anUnreadableBaseModelIsTrainedAgainWithEveryTrial() throws Exception {
+        TestData.writeBlobs(dir);
+        LoadedSpec spec = SpecLoader.parse("spec.yaml",
+                TestData.spec(dir, "  ratio: [0.3, 0.6]\n  scorer: [magnitude]", "  budget: 2"), List.of());
+        String out = dir.resolve("out").toString();
+        SearchJob.Prepared first = SearchJob.prepare(spec, out, false, null);
+        assertThrows(IllegalStateException.class, () -> SearchJob.run(first,
+                ctx -> new Engine(first.baseModel(), ctx, 1), "test", (r, c, p) -> { }, null));
+        Path checkpoint = Path.of(java.net.URI.create(first.out().staging())).resolve("checkpoint");
+        Files.write(checkpoint.resolve("base.zip"), new byte[] {'P', 'K'});
+
+        SearchJob.Prepared second = SearchJob.prepare(spec, out, true, null);
+        assertEquals(first.baseRow().get("accuracy"), second.baseRow().get("accuracy"), "the base trained again, alike");
+        List<Engine> engines = new ArrayList<>();
+        List<Map<String, Object>> rows = SearchJob.run(second, ctx -> {
+            Engine e = new Engine(second.baseModel(), ctx, -1);
+            engines.add(e);
+            return e;
+        }, "test", (r, c, p) -> { }, null);
+        assertEquals(List.of("c0000", "c0001"), engines.get(0).ran, "trials measured against the lost base run again");
+        assertTrue(rows.stream().allMatch(r -> "OK".equals(r.get("status"))), rows.toString());
+    }
+
+    @Test
     void aLaterRunSaysWhatChangedSinceAnEarlierOne() throws Exception {
         TestData.writeBlobs(dir);
         LoadedSpec spec = SpecLoader.parse("s.yaml", TestData.spec(dir, "  ratio: [0.3, 0.9]", "  budget: 2"), List.of());
