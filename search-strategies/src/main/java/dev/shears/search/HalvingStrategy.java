@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Successive halving with fine-tuning epochs as the fidelity. Rung 0 fine-tunes {@code budget} random
@@ -33,8 +34,11 @@ public final class HalvingStrategy implements SearchStrategy {
     private long epochsProposed;
     private boolean stopped;
 
+    /** Every option this strategy reads. */
+    public static final Set<String> OPTIONS = Set.of(SelectionMetric.OPTION, "minEpochs", "maxEpochs", "eta");
+
     public HalvingStrategy(SearchSpace space, StrategyConfig config) {
-        Options options = new Options(config);
+        Options options = new Options(config, OPTIONS);
         this.metric = options.selectionMetric();
         int minEpochs = options.integer("minEpochs", 1, 1);
         int maxEpochs = options.integer("maxEpochs", 4, minEpochs);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -43,8 +44,11 @@ public final class Nsga2Strategy implements SearchStrategy {
     private long proposed;
     private boolean exhausted;
 
+    /** Every option this strategy reads. */
+    public static final Set<String> OPTIONS = Set.of("objectives", "population");
+
     public Nsga2Strategy(SearchSpace space, StrategyConfig config) {
-        Options options = new Options(config);
+        Options options = new Options(config, OPTIONS);
         this.objectives = new Objectives(options.names("objectives", Objectives.DEFAULT));
         this.populationSize = options.integer("population", 8, 2);
         this.budget = config.budget();

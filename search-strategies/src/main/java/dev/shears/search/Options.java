@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Typed reads of {@link StrategyConfig#options()}. Specs come from YAML or the command line, so numbers may
@@ -14,12 +15,16 @@ import java.util.Map;
 final class Options {
 
     private final Map<String, Object> values;
+    private final Set<String> declared;
 
-    Options(StrategyConfig config) {
+    /** @param declared every option the strategy reads, as registered in {@link Strategies} */
+    Options(StrategyConfig config, Set<String> declared) {
         this.values = config.options();
+        this.declared = declared;
     }
 
     int integer(String name, int fallback, int min) {
+        requireDeclared(name);
         String expected = "an integer >= " + min;
         double v = parse(name, values.get(name), (double) fallback, expected);
         if (v != Math.rint(v) || v < min || v > Integer.MAX_VALUE) {
@@ -29,6 +34,7 @@ final class Options {
     }
 
     double number(String name, Double fallback, double min, double max) {
+        requireDeclared(name);
         String expected = "a number " + bounds(min, max);
         double v = parse(name, values.get(name), fallback, expected);
         if (!(v >= min && v <= max)) {
@@ -38,6 +44,7 @@ final class Options {
     }
 
     String text(String name, String fallback) {
+        requireDeclared(name);
         Object raw = values.getOrDefault(name, fallback);
         if (!(raw instanceof String s) || s.isBlank()) {
             throw invalid(name, "a non-blank name", raw);
@@ -80,10 +87,11 @@ final class Options {
 
     /** The metric trials are ranked by. */
     SelectionMetric selectionMetric() {
-        return new SelectionMetric(text("metric", SelectionMetric.DEFAULT));
+        return new SelectionMetric(text(SelectionMetric.OPTION, SelectionMetric.DEFAULT));
     }
 
     private List<?> list(String name, List<?> fallback, String expected) {
+        requireDeclared(name);
         Object raw = values.containsKey(name) ? values.get(name) : fallback;
         if (raw instanceof String s) {
             return Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
@@ -92,6 +100,13 @@ final class Options {
             return l;
         }
         throw invalid(name, expected, raw);
+    }
+
+    /** An option read but not declared would be refused in a spec (see {@link Strategies#create}). */
+    private void requireDeclared(String name) {
+        if (!declared.contains(name)) {
+            throw new IllegalStateException("option '" + name + "' is read but not declared");
+        }
     }
 
     private static double parse(String name, Object raw, Double fallback, String expected) {

@@ -7,6 +7,8 @@ package dev.shears.search;
 record SelectionMetric(String name) {
 
     static final String DEFAULT = "val_accuracy";
+    /** The option that names the metric. */
+    static final String OPTION = "metric";
     static final String FALLBACK = "accuracy";
 
     /** The trial's score, or NaN when it did not end OK or reports neither metric. */

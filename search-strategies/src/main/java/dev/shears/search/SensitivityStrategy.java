@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -38,8 +39,12 @@ public final class SensitivityStrategy implements SearchStrategy {
     private List<ScanRow> scanTable = List.of();
     private Map<String, Double> allocation = Map.of();
 
+    /** Every option this strategy reads; the driver fills in the layers, their sizes and the base accuracy. */
+    public static final Set<String> OPTIONS = Set.of("layers", "layerSizes", "scanRatios", "targetSparsity",
+            "tolerance", "baseAccuracy", SelectionMetric.OPTION);
+
     public SensitivityStrategy(SearchSpace space, StrategyConfig config) {
-        Options options = new Options(config);
+        Options options = new Options(config, OPTIONS);
         this.layers = options.names("layers", null);
         List<Double> sizes = options.numbers("layerSizes", null, 1, Double.POSITIVE_INFINITY);
         if (sizes.size() != layers.size()) {

@@ -1,23 +1,28 @@
 package dev.shears.search;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /** The registry of strategies by name: adding a strategy is one class plus one line here. */
 public final class Strategies {
 
-    private static final Map<String, BiFunction<SearchSpace, StrategyConfig, SearchStrategy>> REGISTRY =
-            new LinkedHashMap<>();
+    /** A strategy's constructor and the options it reads. */
+    private record Entry(BiFunction<SearchSpace, StrategyConfig, SearchStrategy> factory, Set<String> options) {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
     static {
-        REGISTRY.put("grid", (space, cfg) -> new GridStrategy(space, cfg.budget(), cfg.fidelity()));
-        REGISTRY.put("random", RandomStrategy::new);
-        REGISTRY.put("halving", HalvingStrategy::new);
-        REGISTRY.put("nsga2", Nsga2Strategy::new);
-        REGISTRY.put("sensitivity", SensitivityStrategy::new);
+        REGISTRY.put("grid", new Entry((space, cfg) -> new GridStrategy(space, cfg.budget(), cfg.fidelity()), Set.of()));
+        REGISTRY.put("random", new Entry(RandomStrategy::new, Set.of()));
+        REGISTRY.put("halving", new Entry(HalvingStrategy::new, HalvingStrategy.OPTIONS));
+        REGISTRY.put("nsga2", new Entry(Nsga2Strategy::new, Nsga2Strategy.OPTIONS));
+        REGISTRY.put("sensitivity", new Entry(SensitivityStrategy::new, SensitivityStrategy.OPTIONS));
     }
 
     private Strategies() {
@@ -27,11 +32,33 @@ public final class Strategies {
         return Collections.unmodifiableSet(REGISTRY.keySet());
     }
 
+    /** The options strategy {@code name} reads (an unknown strategy has none). */
+    public static Set<String> options(String name) {
+        Entry e = REGISTRY.get(name);
+        return e == null ? Set.of() : e.options();
+    }
+
+    /** Refuses an option strategy {@code name} does not read: a misspelling, or another strategy's option. */
+    public static void checkOptions(String name, Collection<String> given) {
+        Set<String> allowed = options(name);
+        for (String option : given) {
+            if (!allowed.contains(option)) {
+                throw new IllegalArgumentException("unknown option '" + option + "' of strategy " + name + " (allowed: "
+                        + (allowed.isEmpty() ? "none" : String.join(", ", new TreeSet<>(allowed))) + ")");
+            }
+        }
+    }
+
+    /**
+     * The strategy {@code name} with its settings; an option it does not read (a misspelling, another
+     * strategy's option) is refused rather than silently ignored.
+     */
     public static SearchStrategy create(String name, SearchSpace space, StrategyConfig config) {
-        BiFunction<SearchSpace, StrategyConfig, SearchStrategy> factory = REGISTRY.get(name);
-        if (factory == null) {
+        Entry e = REGISTRY.get(name);
+        if (e == null) {
             throw new IllegalArgumentException("unknown strategy '" + name + "' (allowed: " + String.join(", ", names()) + ")");
         }
-        return factory.apply(space, config);
+        checkOptions(name, config.options().keySet());
+        return e.factory().apply(space, config);
     }
 }

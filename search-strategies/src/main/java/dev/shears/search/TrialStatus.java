@@ -7,5 +7,7 @@ public enum TrialStatus {
     /** Threw: the candidate could not be pruned, trained or evaluated. */
     FAILED,
     /** Fine-tuning produced non-finite loss or collapsed to chance accuracy. */
-    DIVERGED
+    DIVERGED,
+    /** Stopped at the search's time limit for one trial. */
+    TIMEOUT
 }

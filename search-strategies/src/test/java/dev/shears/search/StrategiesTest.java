@@ -22,6 +22,13 @@ class StrategiesTest {
             "layers", List.of("conv1", "fc1"), "layerSizes", List.of(500, 5000), "baseAccuracy", 0.9,
             "maxEpochs", 9);
 
+    /** The shared options a strategy reads: each refuses the others. */
+    private static Map<String, Object> optionsOf(String name) {
+        Map<String, Object> own = new java.util.HashMap<>(OPTIONS);
+        own.keySet().retainAll(Strategies.options(name));
+        return own;
+    }
+
     /** Accuracy falls with the ratio, compression rises: a trade-off every strategy can work on. */
     private static TrialResult tradeOff(Candidate c) {
         double ratio = StrategyDriver.number(c, "ratio");
@@ -34,7 +41,7 @@ class StrategiesTest {
         assertEquals(List.of("grid", "random", "halving", "nsga2", "sensitivity"), List.copyOf(Strategies.names()));
         SearchSpace discrete = new SearchSpace(List.of(new Dimension.Choice("ratio", List.of(0.5, 0.9))));
         for (String name : Strategies.names()) {
-            assertEquals(name, Strategies.create(name, discrete, StrategyDriver.config(40, 1, OPTIONS)).name());
+            assertEquals(name, Strategies.create(name, discrete, StrategyDriver.config(40, 1, optionsOf(name))).name());
         }
     }
 
@@ -56,6 +63,20 @@ class StrategiesTest {
         assertEquals("option 'eta' must be an integer >= 2, got 'three'", e.getMessage());
     }
 
+    @Test
+    void anOptionTheStrategyDoesNotReadIsRefusedWithTheOnesItDoes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.create("halving", SPACE, StrategyDriver.config(9, 1, Map.of("etaa", 3))));
+        assertEquals("unknown option 'etaa' of strategy halving (allowed: eta, maxEpochs, metric, minEpochs)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.create("nsga2", SPACE, StrategyDriver.config(9, 1, Map.of("eta", 3))));
+        assertTrue(e.getMessage().contains("'eta'") && e.getMessage().contains("objectives, population"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.create("random", SPACE, StrategyDriver.config(9, 1, Map.of("eta", 3))));
+        assertTrue(e.getMessage().contains("allowed: none"), e.getMessage());
+    }
+
     /** Engines finish trials in any order; the proposals must not depend on it. */
     @ParameterizedTest
     @ValueSource(strings = {"random", "halving", "nsga2", "sensitivity"})
@@ -66,7 +87,7 @@ class StrategiesTest {
     }
 
     private static List<String> proposals(String name, int slots, long finishSeed) {
-        SearchStrategy strategy = Strategies.create(name, SPACE, StrategyDriver.config(24, 3, OPTIONS));
+        SearchStrategy strategy = Strategies.create(name, SPACE, StrategyDriver.config(24, 3, optionsOf(name)));
         return StrategyDriver.run(strategy, StrategiesTest::tradeOff, slots, finishSeed).stream()
                 .map(StrategyDriver.Trial::candidate)
                 .sorted(Comparator.comparing(Candidate::id))

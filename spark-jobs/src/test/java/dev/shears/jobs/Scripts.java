@@ -30,16 +30,9 @@ public final class Scripts {
 
     /** Runs submit-scripts/{@code name}; its output is also kept in target/it-logs/. */
     public static Result run(Duration timeout, String name, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ROOT.resolve("submit-scripts").resolve(name).toString());
-        command.addAll(Arrays.asList(args));
+        Path log = log(name);
+        Process p = start(log, name, args);
         try {
-            Path log = Files.createTempFile(Files.createDirectories(BUILD.resolve("it-logs")), name + "-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().remove("SPARK_HOME");
-            pb.environment().put("SHEARS_APP_JAR", APP_JAR);
-            Process p = pb.start();
             if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
@@ -47,10 +40,35 @@ public final class Scripts {
             }
             return new Result(p.exitValue(), Files.readString(log));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command, e);
+            throw new IllegalStateException("cannot read " + log, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
+            throw new IllegalStateException("interrupted while running " + name, e);
+        }
+    }
+
+    /** A new file in target/it-logs/ for one run of {@code name}. */
+    public static Path log(String name) {
+        try {
+            return Files.createTempFile(Files.createDirectories(BUILD.resolve("it-logs")), name + "-", ".log");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a log file in " + BUILD, e);
+        }
+    }
+
+    /** Starts submit-scripts/{@code name} with its output (stdout and stderr) going to {@code log}. */
+    public static Process start(Path log, String name, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("submit-scripts").resolve(name).toString());
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("SPARK_HOME");
+        pb.environment().put("SHEARS_APP_JAR", APP_JAR);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command, e);
         }
     }
 }

@@ -80,32 +80,33 @@ public final class TestData {
      * (gzipped IDX): class k is a bright 10x10 square in quadrant k, over noise.
      */
     public static void writeImages(Path dir, int trainRows, int testRows) throws IOException {
-        images(dir, DataLocation.TRAIN_IMAGES, DataLocation.TRAIN_LABELS, trainRows, 1);
-        images(dir, DataLocation.TEST_IMAGES, DataLocation.TEST_LABELS, testRows, 2);
+        images(dir, DataLocation.TRAIN_IMAGES, DataLocation.TRAIN_LABELS, trainRows, 28, 28, 1);
+        images(dir, DataLocation.TEST_IMAGES, DataLocation.TEST_LABELS, testRows, 28, 28, 2);
     }
 
-    private static void images(Path dir, String imageFile, String labelFile, int rows, long seed) throws IOException {
+    /** Writes {@code rows} images of {@code height x width} pixels and their labels as gzipped IDX. */
+    public static void images(Path dir, String imageFile, String labelFile, int rows, int height, int width, long seed)
+            throws IOException {
         Random r = new Random(seed);
-        int side = 28;
         byte[] labels = new byte[rows];
-        byte[] pixels = new byte[rows * side * side];
+        byte[] pixels = new byte[rows * height * width];
         for (int i = 0; i < rows; i++) {
             int y = r.nextInt(4);
             labels[i] = (byte) y;
             int top = (y / 2) * 14 + 2 + r.nextInt(3);
             int left = (y % 2) * 14 + 2 + r.nextInt(3);
-            for (int p = 0; p < side * side; p++) {
-                int row = p / side;
-                int col = p % side;
+            for (int p = 0; p < height * width; p++) {
+                int row = p / width;
+                int col = p % width;
                 boolean square = row >= top && row < top + 10 && col >= left && col < left + 10;
-                pixels[i * side * side + p] = (byte) (square ? 180 + r.nextInt(70) : r.nextInt(60));
+                pixels[i * height * width + p] = (byte) (square ? 180 + r.nextInt(70) : r.nextInt(60));
             }
         }
         try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(dir.resolve(imageFile))))) {
             out.writeInt(0x00000803);
             out.writeInt(rows);
-            out.writeInt(side);
-            out.writeInt(side);
+            out.writeInt(height);
+            out.writeInt(width);
             out.write(pixels);
         }
         try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(dir.resolve(labelFile))))) {

@@ -123,11 +123,17 @@ public final class CsvReader {
     }
 
     private static float parseFeature(String cell, String location, int lineNo, int column) {
+        float v;
         try {
-            return Float.parseFloat(cell);
+            v = Float.parseFloat(cell);
         } catch (NumberFormatException e) {
-            throw new BadInputException(location + ": line " + lineNo + ", column " + column + ": '" + cell
-                    + "' is not a number");
+            v = Float.NaN;
         }
+        // NaN and infinities would be trained on and spread through every weight
+        if (!Float.isFinite(v)) {
+            throw new BadInputException(location + ": line " + lineNo + ", column " + column + ": '" + cell
+                    + "' is not a finite number");
+        }
+        return v;
     }
 }

@@ -37,15 +37,15 @@ public final class DataLoader {
                         location.numClasses(), location.trainLimit());
                 CsvReader.Result te = CsvReader.read(location.testFile(), location.header(), location.labelColumn(),
                         location.numClasses(), location.testLimit());
-                if (tr.data().width() != te.data().width()) {
-                    throw new BadInputException(location.testFile() + " has " + te.data().width()
-                            + " feature columns but " + location.trainFile() + " has " + tr.data().width());
-                }
                 train = tr.data();
                 test = te.data();
                 hash = Hashes.sha256(tr.sha256() + "|" + te.sha256());
             }
             default -> throw new BadInputException("data.format '" + location.format() + "' is not known (allowed: idx, csv)");
+        }
+        if (!Arrays.equals(train.shape(), test.shape())) {
+            throw new BadInputException(location.testFile() + " holds " + shape(test) + " rows but "
+                    + location.trainFile() + " holds " + shape(train) + " (the test rows must have the training rows' shape)");
         }
         int held = (int) Math.round(train.size() * location.validationFraction());
         if (location.validationFraction() > 0 && (held < 1 || held >= train.size())) {
@@ -57,5 +57,11 @@ public final class DataLoader {
         LabeledData rest = train.rows(Arrays.copyOfRange(perm, held, perm.length));
         String splitHash = Hashes.sha256(hash + "|val=" + location.validationFraction() + "|seed=" + location.seed());
         return new DataSplits(rest, validation, test, splitHash);
+    }
+
+    /** A row's shape as users know it: 28x28 images, 16 feature columns. */
+    private static String shape(LabeledData data) {
+        int[] s = data.shape();
+        return s.length == 1 ? s[0] + "-feature" : s[0] + "x" + s[1] + (s.length > 2 && s[2] > 1 ? "x" + s[2] : "") + " image";
     }
 }

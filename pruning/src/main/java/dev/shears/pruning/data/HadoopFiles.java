@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -17,6 +19,8 @@ public final class HadoopFiles {
 
     /** Read once: a new Configuration parses Hadoop's XML resources again on first use. */
     private static final Configuration CONF = new Configuration();
+    /** Marks a file being written (see {@link #writeAtomically}). */
+    private static final String TEMPORARY = ".tmp-";
 
     private HadoopFiles() {
     }
@@ -80,6 +84,56 @@ public final class HadoopFiles {
 
     public static OutputStream create(String location) throws IOException {
         return fs(location).create(path(location), true);
+    }
+
+    /**
+     * Writes a whole file under a temporary name beside it, then renames it into place: a reader, or a
+     * run resumed after the writer was killed, sees the complete file or none (renames are atomic on
+     * local disk and HDFS). A killed write leaves only a temporary file ({@link #isTemporary}).
+     */
+    public static void writeAtomically(String location, byte[] bytes) throws IOException {
+        FileSystem fs = fs(location);
+        Path target = path(location);
+        Path temp = temporaryBeside(target);
+        try (OutputStream out = fs.create(temp, true)) {
+            out.write(bytes);
+        }
+        moveIntoPlace(fs, temp, target);
+    }
+
+    /** A fresh temporary name in the directory of {@code target}, for a file or directory moved there when complete. */
+    public static Path temporaryBeside(Path target) {
+        return new Path(target.getParent(), "." + target.getName() + TEMPORARY + UUID.randomUUID());
+    }
+
+    /** True for the name of a file or directory written by {@link #writeAtomically} and not yet renamed. */
+    public static boolean isTemporary(String name) {
+        return name.startsWith(".") && name.contains(TEMPORARY);
+    }
+
+    /**
+     * Renames a complete file or directory onto {@code target}, replacing what is there. What was there is
+     * deleted first (a rename onto a directory would move into it, and HDFS refuses to rename onto a
+     * file), so a reader in between finds nothing, never a partial file.
+     */
+    public static void moveIntoPlace(FileSystem fs, Path src, Path target) throws IOException {
+        if (fs.exists(target)) {
+            fs.delete(target, true);
+        }
+        if (!fs.rename(src, target)) {
+            throw new IOException("cannot rename " + src + " to " + target);
+        }
+    }
+
+    /** Deletes the temporary files a killed {@link #writeAtomically} left anywhere under {@code dir}. */
+    public static void deleteTemporaries(FileSystem fs, Path dir) throws IOException {
+        for (FileStatus st : fs.listStatus(dir)) {
+            if (isTemporary(st.getPath().getName())) {
+                fs.delete(st.getPath(), true);
+            } else if (st.isDirectory()) {
+                deleteTemporaries(fs, st.getPath());
+            }
+        }
     }
 
     /** Joins a directory location and a relative name. */

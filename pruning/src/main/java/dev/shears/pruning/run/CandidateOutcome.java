@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * What evaluating one candidate produced.
  *
- * @param status        {@code OK}, {@code FAILED} or {@code DIVERGED}
+ * @param status        {@code OK}, {@code FAILED}, {@code DIVERGED} or {@code TIMEOUT}
  * @param error         why it failed, or null
  * @param metrics       table columns by name (accuracy, compression, flops, latency, ...)
  * @param layerSparsity share of zero weights per layer

@@ -88,6 +88,8 @@ public final class CandidateRunner {
             String status = Double.isFinite((Double) metrics.get("loss")) ? "OK" : "DIVERGED";
             return new CandidateOutcome(status, status.equals("OK") ? null : "test loss is not finite", metrics,
                     perLayer, epochs, keepModel ? ModelBytes.of(result) : null);
+        } catch (TrialDeadline.Exceeded e) {
+            return new CandidateOutcome("TIMEOUT", e.getMessage(), Map.of(), Map.of(), epochs, null);
         } catch (Exception | LinkageError e) {
             return CandidateOutcome.failed(e, epochs);
         }

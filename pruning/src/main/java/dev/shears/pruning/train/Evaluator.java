@@ -1,6 +1,7 @@
 package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.run.TrialDeadline;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -31,6 +32,7 @@ public final class Evaluator {
         double lossSum = 0;
         int classes = data.numClasses();
         for (int start = from; start < to; start += BATCH) {
+            TrialDeadline.check();
             int end = Math.min(to, start + BATCH);
             INDArray out = net.output(data.batch(start, end).getFeatures(), false);
             float[] probs = out.dup('c').data().asFloat();

@@ -2,6 +2,7 @@ package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.run.TrialDeadline;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,6 +44,7 @@ public final class Trainer {
             int[] order = data.permutation(seed * 31 + epoch);
             for (int from = 0; from < order.length; from += batchSize) {
                 int to = Math.min(order.length, from + batchSize);
+                TrialDeadline.check();
                 DataSet batch = data.batch(order, from, to);
                 if (targets != null) {
                     float[] y = new float[(to - from) * classes];

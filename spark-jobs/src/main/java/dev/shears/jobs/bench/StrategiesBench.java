@@ -1,10 +1,15 @@
 package dev.shears.jobs.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.spark.SparkSearch;
 import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.data.HadoopFiles;
+import dev.shears.search.Strategies;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +61,9 @@ public final class StrategiesBench implements Callable<Integer> {
         try {
             for (long seed : seeds) {
                 for (String strategy : strategies) {
-                    List<String> all = new ArrayList<>(sets);
+                    List<String> all = new ArrayList<>();
+                    all.add(optionsFor(strategy));
+                    all.addAll(sets);
                     all.add("seed=" + seed);
                     all.add("search.strategy=" + strategy);
                     LoadedSpec loaded = SpecLoader.load(spec, all);
@@ -86,6 +93,22 @@ public final class StrategiesBench implements Callable<Integer> {
         }
         System.out.println("outputs: " + work);
         return 0;
+    }
+
+    /**
+     * The spec's strategy options that {@code strategy} reads, as a {@code --set}: the bench's spec carries
+     * the settings of every strategy it compares, and each strategy refuses the others' options.
+     */
+    private String optionsFor(String strategy) throws IOException {
+        JsonNode options = SpecLoader.YAML.readTree(HadoopFiles.readAll(SpecLoader.toUri(spec)))
+                .path("search").path("options");
+        Map<String, Object> own = new LinkedHashMap<>();
+        options.fields().forEachRemaining(e -> {
+            if (Strategies.options(strategy).contains(e.getKey())) {
+                own.put(e.getKey(), e.getValue());
+            }
+        });
+        return "search.options=" + new ObjectMapper().writeValueAsString(own);
     }
 
     /** The best test accuracy among successful rows at or above the compression, and the epochs all trials spent. */

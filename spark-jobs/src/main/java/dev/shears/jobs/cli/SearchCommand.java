@@ -1,11 +1,17 @@
 package dev.shears.jobs.cli;
 
 import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.spark.MasterCheck;
 import dev.shears.jobs.spark.SparkSearch;
 import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.BadInputException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -39,9 +45,21 @@ final class SearchCommand implements Callable<Integer> {
             description = "an earlier run's output (last night's, say): writes changes.csv and says what changed")
     String compareTo;
 
+    @Option(names = "--fail-if-worse", paramLabel = "POINTS",
+            description = "with --compare-to: exit with code 3 when the validation accuracy at the earlier run's best "
+                    + "compression fell by more than POINTS percentage points")
+    Double failIfWorse;
+
     @Override
     public Integer call() {
+        if (failIfWorse != null && (compareTo == null || !(failIfWorse >= 0))) {
+            throw new BadInputException("--fail-if-worse " + failIfWorse
+                    + ": needs --compare-to (the run to hold to) and a number of points >= 0");
+        }
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
+        if (resume && SearchJob.finished(spec, out, System.out)) {
+            return ShearsMain.OK;
+        }
         MasterCheck.requireReachable(master);
         boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
         // per-candidate: everything that can be bad input is checked before Spark starts;
@@ -56,12 +74,26 @@ final class SearchCommand implements Callable<Integer> {
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                 prepared = SearchJob.prepare(spec, out, resume, compareTo, SparkSearch.tuner(jsc, spec.spec().search));
             }
-            SparkSearch.run(prepared, spark, System.out);
-            return ShearsMain.OK;
+            List<Map<String, Object>> rows = SparkSearch.run(prepared, spark, System.out);
+            return worse(prepared, rows) ? ShearsMain.WORSE : ShearsMain.OK;
         } finally {
             if (own) {
                 spark.stop();
             }
         }
+    }
+
+    /** With --fail-if-worse: whether validation accuracy at the compared run's best compression fell by too much. */
+    private boolean worse(SearchJob.Prepared prepared, List<Map<String, Object>> rows) {
+        if (failIfWorse == null) {
+            return false;
+        }
+        OptionalDouble fall = Changes.fall(prepared.previous().rows(), rows);
+        if (fall.isEmpty() || fall.getAsDouble() * 100 <= failIfWorse) {
+            return false;
+        }
+        System.err.printf(Locale.ROOT, "shears: worse than %s: validation accuracy at its best compression fell by "
+                + "%.2f points (--fail-if-worse %s)%n", compareTo, fall.getAsDouble() * 100, failIfWorse);
+        return true;
     }
 }

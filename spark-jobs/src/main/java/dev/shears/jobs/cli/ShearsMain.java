@@ -9,13 +9,15 @@ import picocli.CommandLine.Command;
 /** The {@code shears} command: the entry point of the launcher scripts and of spark-submit. */
 @Command(name = "shears", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds the best way to prune a neural network by searching pruning configurations on Spark.",
-        subcommands = {SearchCommand.class, ValidateCommand.class, BenchCommand.class})
+        subcommands = {SearchCommand.class, ValidateCommand.class, HistoryCommand.class, BenchCommand.class})
 public final class ShearsMain {
 
     /** Exit codes users' scripts rely on. */
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
+    /** Finished, but worse than the run it was compared with by more than --fail-if-worse allows. */
+    public static final int WORSE = 3;
 
     private static final Set<String> HELP_AND_VERSION = Set.of("-h", "--help", "-V", "--version");
 
@@ -26,6 +28,13 @@ public final class ShearsMain {
     /** Runs the command and returns its exit code, without exiting (for tests and embedding). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new ShearsMain());
+        // a usage error is one line, as other bad input, rather than the message and the whole usage text
+        cli.setParameterExceptionHandler((e, args1) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("shears: error: " + e.getMessage().lines().findFirst().orElse("")
+                    + " (see: " + failed.getCommandSpec().qualifiedName() + " --help)");
+            return BAD_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable bad = e;
             while (bad != null && !(bad instanceof BadInputException)) {

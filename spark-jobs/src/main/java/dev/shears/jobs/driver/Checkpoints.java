@@ -10,11 +10,14 @@ import dev.shears.search.Candidate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every finished trial, and the base model, saved in the run's staging directory as they arrive
@@ -23,7 +26,9 @@ import org.apache.hadoop.fs.Path;
  */
 final class Checkpoints {
 
-    private static final String DIR = "checkpoint";
+    /** The checkpoints' directory in the staging directory; removed once the run is in place. */
+    static final String DIR = "checkpoint";
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
     private final OutputLocation out;
     private final FileSystem fs;
@@ -37,9 +42,10 @@ final class Checkpoints {
         return out.staged(DIR + "/" + name);
     }
 
+    /** The spec's hash first: a resume must never find a base model without the spec it belongs to. */
     void saveBase(byte[] model, String specHash) {
+        write("spec.sha256", specHash.getBytes(StandardCharsets.UTF_8));
         write("base.zip", model);
-        write("spec.sha256", specHash.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The base model a stopped run used, or null. */
@@ -50,7 +56,7 @@ final class Checkpoints {
     /** The hash of the spec a stopped run used, or null. */
     String specHash() {
         byte[] b = read("spec.sha256");
-        return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
     void put(Candidate c, CandidateOutcome o) {
@@ -65,7 +71,7 @@ final class Checkpoints {
             write("trials/" + c.id() + ".zip", o.model());
         }
         // the JSON last: a trial counts as finished only once its model is safely written
-        write("trials/" + c.id() + ".json", SearchJob.json(json).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        write("trials/" + c.id() + ".json", SearchJob.json(json).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A finished trial's pruned model, or null. */
@@ -73,39 +79,58 @@ final class Checkpoints {
         return read("trials/" + candidateId + ".zip");
     }
 
-    /** Outcomes of the finished trials by trial key (models are read when needed, not here). */
+    /**
+     * Outcomes of the finished trials by trial key (models are read when needed, not here). A trial
+     * whose checkpoint cannot be read (one written by a run killed mid-write before writes were atomic,
+     * or damaged since) is left out with a warning: the resumed search simply runs it again.
+     */
     Map<String, CandidateOutcome> load() {
         Map<String, CandidateOutcome> done = new LinkedHashMap<>();
         Path dir = HadoopFiles.path(path("trials"));
+        FileStatus[] files;
         try {
-            if (!fs.exists(dir)) {
-                return done;
-            }
-            for (FileStatus st : fs.listStatus(dir)) {
-                if (!st.getPath().getName().endsWith(".json")) {
-                    continue;
-                }
-                Map<String, Object> json;
-                try (InputStream in = fs.open(st.getPath())) {
-                    json = SpecLoader.JSON.readValue(in, new TypeReference<>() { });
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> metrics = (Map<String, Object>) json.get("metrics");
-                @SuppressWarnings("unchecked")
-                Map<String, Double> layers = (Map<String, Double>) json.get("layerSparsity");
-                done.put((String) json.get("key"), new CandidateOutcome((String) json.get("status"),
-                        (String) json.get("error"), metrics, layers, ((Number) json.get("epochsSpent")).intValue(),
-                        null));
-            }
-            return done;
+            files = fs.exists(dir) ? fs.listStatus(dir) : new FileStatus[0];
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the checkpoints in " + out.staging(), e);
+            throw new UncheckedIOException("cannot list the checkpoints in " + out.staging(), e);
+        }
+        for (FileStatus st : files) {
+            String name = st.getPath().getName();
+            if (!name.endsWith(".json") || HadoopFiles.isTemporary(name)) {
+                continue;
+            }
+            try {
+                Map.Entry<String, CandidateOutcome> trial = read(st.getPath());
+                done.put(trial.getKey(), trial.getValue());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("checkpoint {} cannot be read ({}); that trial runs again", st.getPath(), e.getMessage());
+            }
+        }
+        return done;
+    }
+
+    /** Forgets the finished trials (their base model is lost). */
+    void discardTrials() {
+        try {
+            fs.delete(HadoopFiles.path(path("trials")), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the checkpoints in " + out.staging(), e);
         }
     }
 
-    /** Removes the checkpoints once the outputs are written. */
-    void discard() throws IOException {
-        fs.delete(HadoopFiles.path(out.staged(DIR)), true);
+    @SuppressWarnings("unchecked")
+    private Map.Entry<String, CandidateOutcome> read(Path file) throws IOException {
+        Map<String, Object> json;
+        try (InputStream in = fs.open(file)) {
+            json = SpecLoader.JSON.readValue(in, new TypeReference<>() { });
+        }
+        String key = (String) json.get("key");
+        String status = (String) json.get("status");
+        if (key == null || status == null) {
+            throw new IOException("no trial key or status");
+        }
+        return Map.entry(key, new CandidateOutcome(status, (String) json.get("error"),
+                (Map<String, Object>) json.get("metrics"), (Map<String, Double>) json.get("layerSparsity"),
+                ((Number) json.get("epochsSpent")).intValue(), null));
     }
 
     private void write(String name, byte[] bytes) {

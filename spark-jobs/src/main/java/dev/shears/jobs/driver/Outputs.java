@@ -57,7 +57,7 @@ final class Outputs {
             out.write("results.json", SearchJob.json(ranked));
             out.write("pareto.csv", TableFormats.csv(
                     ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).toList(), columns));
-            parquet.write(ranked, columns, out.staged("results.parquet"));
+            out.writeDirectory("results.parquet", path -> parquet.write(ranked, columns, path));
             for (Map.Entry<String, List<Map<String, Object>>> t : extraTables.entrySet()) {
                 out.write(t.getKey() + ".csv", TableFormats.csv(t.getValue()));
             }
@@ -82,14 +82,12 @@ final class Outputs {
             out.write("run.json", runJson);
             out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop,
                     s.objective.split()));
-            models.discard();
-            out.commit();
+            out.commit(Checkpoints.DIR);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + p.out().target() + ": " + e.getMessage(), e);
         }
+        print(ranked, s, console);
         if (console != null) {
-            console.println();
-            console.print(TableFormats.console(ranked, CONSOLE, s.output.consoleRows + 1));
             if (changes != null) {
                 console.println();
                 console.println(Changes.headline(changes));
@@ -99,6 +97,14 @@ final class Outputs {
                     + "run.json, models/, report.html}");
         }
         return ranked;
+    }
+
+    /** The top of the ranked table on the console (nothing when {@code console} is null). */
+    static void print(List<Map<String, Object>> ranked, SearchSpec s, PrintStream console) {
+        if (console != null) {
+            console.println();
+            console.print(TableFormats.console(ranked, CONSOLE, s.output.consoleRows + 1));
+        }
     }
 
     private static Map<String, Object> runJson(SearchJob.Prepared p, List<Map<String, Object>> ranked,
@@ -132,7 +138,7 @@ final class Outputs {
         run.put("timings", p.timings());
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("candidates", trials);
-        for (String status : List.of("OK", "FAILED", "DIVERGED")) {
+        for (String status : List.of("OK", "FAILED", "DIVERGED", "TIMEOUT")) {
             counts.put(status.toLowerCase(java.util.Locale.ROOT),
                     ranked.stream().filter(r -> !Ranking.BASE.equals(r.get("candidate")) && status.equals(r.get("status"))).count());
         }

@@ -19,8 +19,11 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.Granularity;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.run.BaseReference;
@@ -35,6 +38,7 @@ import dev.shears.search.SearchSpace;
 import dev.shears.search.SearchStrategy;
 import dev.shears.search.Strategies;
 import dev.shears.search.StrategyConfig;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +70,7 @@ public final class SearchJob {
         /** The same prepared search writing to another output (to run it again on another engine). */
         public Prepared elsewhere(String otherOut) {
             OutputLocation location = new OutputLocation(SpecLoader.toUri(otherOut));
+            location.create();
             Checkpoints other = new Checkpoints(location);
             other.saveBase(baseModel, spec.sha256());
             return new Prepared(spec, location, dataLocation, data, baseModel, baseRow, base,
@@ -107,18 +112,23 @@ public final class SearchJob {
                     data.validation().size(), data.test().size());
             long t1 = System.nanoTime();
             MultiLayerNetwork net = resumedBase(spec, location, checkpoints);
-            boolean train = net == null && BaseModel.trained(spec.spec());
+            boolean resumed = net != null;
+            boolean train = !resumed && BaseModel.trained(spec.spec());
             if (net == null) {
                 net = BaseModel.build(spec.spec(), data);
             }
-            // the spec's layer names and strategy options are checked before minutes go into training
+            // the spec's layer names and strategy options are checked before minutes go into training,
+            // and before anything is written
             checkAgainst(spec, net);
+            location.create();
             if (train) {
                 BaseModel.train(spec.spec(), net, data, baseTrainer);
             }
             timings.put("base_model_seconds", seconds(t1));
             byte[] bytes = ModelBytes.of(net);
-            checkpoints.saveBase(bytes, spec.sha256());
+            if (!resumed) {
+                checkpoints.saveBase(bytes, spec.sha256());
+            }
             // latency is timed after the search, beside the candidates it is compared with
             Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null, false, false,
                     baseTrainer);
@@ -140,20 +150,65 @@ public final class SearchJob {
         }
     }
 
-    /** The base model of the stopped run being resumed (so every row compares with the same model), or null. */
+    /**
+     * The base model of the stopped run being resumed (so every row compares with the same model), or
+     * null when that run stopped before its base model was saved (it is then trained again).
+     */
     private static MultiLayerNetwork resumedBase(LoadedSpec spec, OutputLocation location, Checkpoints checkpoints) {
-        byte[] base = location.resumed() ? checkpoints.base() : null;
-        if (base == null) {
+        if (!location.resumed()) {
             return null;
         }
+        // the hash is saved first of all: without it the stopped run left nothing to carry on from
         String stoppedSpec = checkpoints.specHash();
-        if (!spec.sha256().equals(stoppedSpec)) {
+        if (stoppedSpec != null && !spec.sha256().equals(stoppedSpec)) {
             throw new BadInputException("--resume: the stopped run in " + location.staging()
                     + " was made with a different spec (hash " + stoppedSpec + ", now " + spec.sha256()
                     + "); use a new --out, or remove that directory");
         }
-        LOG.info("resuming the stopped run in {}", location.staging());
-        return ModelBytes.restore(base);
+        byte[] base = stoppedSpec == null ? null : checkpoints.base();
+        LOG.info("resuming the stopped run in {}{}", location.staging(),
+                base == null ? " (it stopped before its base model was saved)" : "");
+        if (base == null) {
+            return null;
+        }
+        try {
+            return ModelBytes.restore(base);
+        } catch (BadInputException damaged) {
+            // its trials were measured against that model: they are run again beside the base trained anew
+            LOG.warn("the stopped run's base model cannot be read ({}); it is trained again and every trial run again",
+                    damaged.getMessage());
+            checkpoints.discardTrials();
+            return null;
+        }
+    }
+
+    /**
+     * With {@code --resume}: whether {@code out} already holds this spec's finished run (the run was
+     * killed after it was moved into place, or is simply started again). Its table is shown and the
+     * checkpoints a kill may have left in it are removed; a finished run of another spec is bad input.
+     */
+    public static boolean finished(LoadedSpec spec, String out, PrintStream console) {
+        String target = SpecLoader.toUri(out);
+        String runJson = HadoopFiles.join(target, "run.json");
+        if (!HadoopFiles.exists(runJson)) {
+            return false;
+        }
+        String finishedSpec;
+        try {
+            finishedSpec = SpecLoader.JSON.readTree(HadoopFiles.readAll(runJson)).path("spec_hash").asText();
+        } catch (IOException e) {
+            throw new BadInputException("--out " + out + ": " + runJson + " is not a Shears run.json: " + e.getMessage(), e);
+        }
+        if (!spec.sha256().equals(finishedSpec)) {
+            throw new BadInputException("--resume: " + out + " holds a finished run of a different spec (hash "
+                    + finishedSpec + ", now " + spec.sha256() + "); use a new --out");
+        }
+        OutputLocation.tidyFinished(target, Checkpoints.DIR);
+        Outputs.print(Changes.readPrevious(target), spec.spec(), console);
+        if (console != null) {
+            console.println("shears: " + out + " already holds this spec's finished run; nothing left to resume");
+        }
+        return true;
     }
 
     /**
@@ -179,20 +234,39 @@ public final class SearchJob {
         checkStrategy(spec, net);
     }
 
-    /** Every layer selection the space names must exist in the base model. */
+    /**
+     * Every layer selection the space names must exist in the base model, and every granularity must
+     * apply to some of the layers each selection picks (filters to convolutions, say): otherwise
+     * every such candidate would fail after the base model was trained.
+     */
     private static void checkLayers(LoadedSpec spec, MultiLayerNetwork net) {
-        List<Object> values = new ArrayList<>();
         for (SearchSpace space : spec.spaces()) {
-            Dimension d = space.dimension("layers");
-            values.addAll(d instanceof Dimension.Choice c ? c.values() : List.of(Dimensions.fallback("layers")));
-        }
-        for (Object v : values) {
-            try {
-                Layers.select(net, (String) v);
-            } catch (BadInputException e) {
-                throw new SpecException(spec.source() + ": field 'space.layers': " + e.getMessage());
+            for (Object selection : values(space, "layers")) {
+                List<PrunableLayer> selected;
+                try {
+                    selected = Layers.select(net, (String) selection);
+                } catch (BadInputException e) {
+                    throw new SpecException(spec.source() + ": field 'space.layers': " + e.getMessage());
+                }
+                for (Object name : values(space, "granularity")) {
+                    Granularity g = Granularities.create((String) name);
+                    if (selected.stream().noneMatch(l -> g.appliesTo(l, net))) {
+                        List<String> fitting = Layers.prunable(net).stream().filter(l -> g.appliesTo(l, net))
+                                .map(PrunableLayer::name).toList();
+                        throw new SpecException(spec.source() + ": field 'space.granularity': '" + name
+                                + "' applies to none of the layers '" + selection + "' selects "
+                                + selected.stream().map(PrunableLayer::name).toList() + " (it applies to "
+                                + (fitting.isEmpty() ? "no layer of this model" : "layers " + fitting) + ")");
+                    }
+                }
             }
         }
+    }
+
+    /** The values a space lists for a dimension, or its default. */
+    private static List<Object> values(SearchSpace space, String dimension) {
+        Dimension d = space.dimension(dimension);
+        return d instanceof Dimension.Choice c ? c.values() : List.of(Dimensions.fallback(dimension));
     }
 
     /**
@@ -205,7 +279,8 @@ public final class SearchJob {
     public static List<Map<String, Object>> run(Prepared p, Function<TrialContext, CandidateEngine> engineFor,
                                                 String sparkVersion, ParquetWriter writeParquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
-        TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask);
+        TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask,
+                s.search.trialTimeout);
         Object val = p.baseRow().get("val_accuracy");
         SearchStrategy strategy = strategy(p.spec(), ModelBytes.restore(p.baseModel()),
                 val instanceof Number n && !Double.isNaN(n.doubleValue()) ? n.doubleValue() : p.base().accuracy());
@@ -300,9 +375,15 @@ public final class SearchJob {
         }
         Map<String, Object> o = new LinkedHashMap<>(s.search.options);
         List<PrunableLayer> layers = Layers.prunable(net);
-        o.putIfAbsent("layers", layers.stream().map(PrunableLayer::name).toList());
-        o.putIfAbsent("layerSizes", layers.stream().map(l -> l.weights(net).length()).toList());
-        o.putIfAbsent("baseAccuracy", baseAccuracy);
+        Map<String, Object> derived = Map.of("layers", layers.stream().map(PrunableLayer::name).toList(),
+                "layerSizes", layers.stream().map(l -> l.weights(net).length()).toList(),
+                "baseAccuracy", baseAccuracy);
+        // only what the strategy reads: it refuses options it does not know
+        derived.forEach((k, v) -> {
+            if (Strategies.options(s.search.strategy).contains(k)) {
+                o.putIfAbsent(k, v);
+            }
+        });
         return Strategies.create(s.search.strategy, spec.space(), new StrategyConfig(s.search.budget, s.search.epochBudget,
                 s.seed, 0, o));
     }

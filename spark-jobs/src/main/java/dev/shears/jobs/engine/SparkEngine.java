@@ -49,8 +49,14 @@ public final class SparkEngine implements CandidateEngine {
             jsc.setJobGroup("shears-" + id, "candidate " + id + " " + request.candidate().params(), true);
             try {
                 return jsc.parallelize(List.of(request), 1).map(new Task(baseModel, context)).collect().get(0);
-            } catch (RuntimeException e) {
-                return CandidateOutcome.failed(e, 0);
+            } catch (Exception e) {
+                // Spark gave up after its retries (spark.task.maxFailures), say because the executor died with the
+                // trial each time (a native crash, System.exit, the OS killing it); the driver's stack adds nothing
+                String why = String.valueOf(e.getMessage());
+                int driverStack = why.indexOf("\nDriver stacktrace");
+                return new CandidateOutcome("FAILED", "Spark gave up on the trial: "
+                        + (driverStack < 0 ? why : why.substring(0, driverStack)).replace('\n', ' '),
+                        Map.of(), Map.of(), 0, null);
             }
         }, drivers);
     }

@@ -7,8 +7,9 @@ import java.io.Serializable;
 /**
  * What every trial of a search shares, besides the base model's bytes.
  *
- * @param threadsPerTask ND4J threads a trial may use (0 = ND4J's default)
+ * @param threadsPerTask ND4J threads a trial may use
+ * @param trialTimeout   seconds a trial may run before it stops as TIMEOUT (0 = no limit)
  */
-public record TrialContext(DataLocation data, BaseReference base, int threadsPerTask)
+public record TrialContext(DataLocation data, BaseReference base, int threadsPerTask, double trialTimeout)
         implements Serializable {
 }

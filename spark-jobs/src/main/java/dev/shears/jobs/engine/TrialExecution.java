@@ -4,10 +4,17 @@ import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.run.TrialDeadline;
 import dev.shears.pruning.train.FineTuner;
+import java.util.List;
+import java.util.ServiceLoader;
 
 /** Runs a trial where it lands: loads (or reuses) the data of this JVM, then prunes, fine-tunes and measures. */
 public final class TrialExecution {
+
+    /** Test-only faults on this JVM's class path (see {@link TrialFault}); none in the application. */
+    private static final List<TrialFault> FAULTS = ServiceLoader.load(TrialFault.class).stream()
+            .map(ServiceLoader.Provider::get).toList();
 
     private TrialExecution() {
     }
@@ -20,11 +27,18 @@ public final class TrialExecution {
         try {
             Threads.limit(context.threadsPerTask());
             boolean continuing = request.parentModel() != null;
-            // the dense base model is the distillation teacher, also for trials continuing a pruned parent;
-            // latency is timed after the search, beside the base model, not while other trials share the cores
-            return CandidateRunner.run(continuing ? request.parentModel() : baseModel, baseModel, continuing,
-                    DataLoader.cached(context.data()), request.plan(), context.base(), true, false, tuner);
+            return TrialDeadline.within(context.trialTimeout(), () -> {
+                FAULTS.forEach(f -> f.inject(request));
+                // the dense base model is the distillation teacher, also for trials continuing a pruned parent;
+                // latency is timed after the search, beside the base model, not while other trials share the cores
+                return CandidateRunner.run(continuing ? request.parentModel() : baseModel, baseModel, continuing,
+                        DataLoader.cached(context.data()), request.plan(), context.base(), true, false, tuner);
+            });
         } catch (RuntimeException e) {
+            return CandidateOutcome.failed(e, 0);
+        } catch (OutOfMemoryError e) {
+            // Java heap or ND4J's off-heap memory: what the trial allocated is unreachable once it has failed,
+            // so the executor goes on with the next trial rather than dying with this one
             return CandidateOutcome.failed(e, 0);
         }
     }

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What changed since an earlier run of a search (last night's, say): the base model's accuracy,
@@ -28,6 +30,9 @@ public final class Changes {
     /** The ranked rows of an earlier run's results.json; a missing or unreadable one is bad input. */
     public static List<Map<String, Object>> readPrevious(String previousOut) {
         String file = HadoopFiles.join(previousOut, "results.json");
+        if (!HadoopFiles.exists(file)) {
+            throw new BadInputException("--compare-to " + previousOut + ": holds no finished run (no " + file + ")");
+        }
         try (InputStream in = HadoopFiles.open(file)) {
             return new ObjectMapper().readValue(in, new TypeReference<>() { });
         } catch (IOException e) {
@@ -110,10 +115,37 @@ public final class Changes {
         return rows.stream().filter(r -> Ranking.BASE.equals(r.get("candidate"))).findFirst().orElse(Map.of());
     }
 
-    private static String best(List<Map<String, Object>> rows) {
+    /** The best candidate: the first in rank order within the tolerance, chosen on validation. */
+    public static Optional<Map<String, Object>> bestRow(List<Map<String, Object>> rows) {
         return rows.stream()
                 .filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance")))
-                .findFirst()
+                .findFirst();
+    }
+
+    /**
+     * How far validation accuracy fell at the earlier run's best compression: the earlier best's
+     * validation accuracy minus the best validation accuracy now among successful candidates at least
+     * that compressed (all of it when none is). Empty when the earlier run had no best to hold to.
+     */
+    public static OptionalDouble fall(List<Map<String, Object>> before, List<Map<String, Object>> now) {
+        Optional<Map<String, Object>> best = bestRow(before);
+        if (best.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        double compression = number(best.get().get("compression"));
+        double reached = now.stream()
+                .filter(r -> !Ranking.BASE.equals(r.get("candidate")) && "OK".equals(r.get("status"))
+                        && number(r.get("compression")) >= compression)
+                .mapToDouble(r -> number(r.get("val_accuracy"))).filter(Double::isFinite).max().orElse(0);
+        return OptionalDouble.of(number(best.get().get("val_accuracy")) - reached);
+    }
+
+    private static double number(Object v) {
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static String best(List<Map<String, Object>> rows) {
+        return bestRow(rows)
                 .map(r -> r.get("candidate") + " (" + TableFormats.cell(r.get("compression")) + "x, validation accuracy "
                         + TableFormats.cell(r.get("val_accuracy")) + ", test " + TableFormats.cell(r.get("accuracy")) + ")")
                 .orElse("none within tolerance");

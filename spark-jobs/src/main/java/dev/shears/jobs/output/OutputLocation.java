@@ -3,8 +3,8 @@ package dev.shears.jobs.output;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.HadoopFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,12 +22,15 @@ public final class OutputLocation {
     private final FileSystem fs;
     private final boolean resumed;
 
-    /** Checks the location can take a new run and creates the staging directory; bad locations are bad input. */
+    /** Checks the location can take a new run; bad locations are bad input. */
     public OutputLocation(String out) {
         this(out, false);
     }
 
     /**
+     * Checks the location without writing anything there: {@link #create} makes the staging directory
+     * once the rest of the input has been checked too.
+     *
      * @param resume carry on in the newest staging directory a stopped run left beside {@code out},
      *               when there is one
      */
@@ -48,11 +51,19 @@ public final class OutputLocation {
             String previous = resume ? newestPartial(t) : null;
             this.resumed = previous != null;
             this.staging = resumed ? previous : target + ".partial-" + Long.toString(System.currentTimeMillis(), 36);
+        } catch (IOException e) {
+            throw new BadInputException("--out " + out + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the staging directory; a location that cannot be written is bad input. */
+    public void create() {
+        try {
             if (!fs.mkdirs(HadoopFiles.path(staging))) {
-                throw new BadInputException("--out " + out + ": cannot create " + staging);
+                throw new BadInputException("--out " + target + ": cannot create " + staging);
             }
         } catch (IOException e) {
-            throw new BadInputException("--out " + out + ": cannot be written: " + e.getMessage(), e);
+            throw new BadInputException("--out " + target + ": cannot be written: " + e.getMessage(), e);
         }
     }
 
@@ -101,18 +112,36 @@ public final class OutputLocation {
         return HadoopFiles.join(staging, name);
     }
 
+    /** Writes a file of the run; it appears complete or not at all, so a run killed meanwhile can resume. */
     public void write(String name, byte[] bytes) throws IOException {
-        try (OutputStream out = HadoopFiles.create(staged(name))) {
-            out.write(bytes);
-        }
+        HadoopFiles.writeAtomically(staged(name), bytes);
     }
 
     public void write(String name, String text) throws IOException {
         write(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Moves the finished run into place. */
-    public void commit() throws IOException {
+    /**
+     * Has {@code writer} fill a temporary directory, then renames it to {@code name}: complete or absent,
+     * as {@link #write} (a writer that writes nothing leaves nothing).
+     */
+    public void writeDirectory(String name, Consumer<String> writer) throws IOException {
+        Path target = HadoopFiles.path(staged(name));
+        Path temp = HadoopFiles.temporaryBeside(target);
+        writer.accept(temp.toString());
+        if (fs.exists(temp)) {
+            HadoopFiles.moveIntoPlace(fs, temp, target);
+        }
+    }
+
+    /**
+     * Moves the finished run into place with one rename, then removes its {@code scratch} directory
+     * (the checkpoints) from it: a run killed in between is complete, and a resume only tidies up.
+     */
+    public void commit(String scratch) throws IOException {
+        Path s = HadoopFiles.path(staging);
+        // what killed writes left behind while this run was stopped and resumed
+        HadoopFiles.deleteTemporaries(fs, s);
         Path t = HadoopFiles.path(target);
         if (fs.exists(t)) {
             fs.delete(t, false);
@@ -120,8 +149,18 @@ public final class OutputLocation {
         if (t.getParent() != null) {
             fs.mkdirs(t.getParent());
         }
-        if (!fs.rename(HadoopFiles.path(staging), t)) {
+        if (!fs.rename(s, t)) {
             throw new IOException("cannot move " + staging + " to " + target);
+        }
+        fs.delete(new Path(t, scratch), true);
+    }
+
+    /** Removes the {@code scratch} directory a run killed right after {@link #commit} left in its finished output. */
+    public static void tidyFinished(String target, String scratch) {
+        try {
+            HadoopFiles.fs(target).delete(HadoopFiles.path(HadoopFiles.join(target, scratch)), true);
+        } catch (IOException e) {
+            throw new BadInputException("--out " + target + ": cannot be written: " + e.getMessage(), e);
         }
     }
 

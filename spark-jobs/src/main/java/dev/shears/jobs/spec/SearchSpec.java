@@ -84,6 +84,8 @@ public final class SearchSpec {
         public String execution = "per-candidate";
         /** data-parallel: mini-batches each worker fits between parameter averagings. */
         public int averagingFrequency = 5;
+        /** Seconds one trial may run before it stops as a TIMEOUT row; 0 = no limit. */
+        public double trialTimeout = 0;
         /** Time forward passes of every candidate (latency columns). */
         public boolean measureLatency = true;
         /** Strategy-specific settings (eta, population, objectives, ...). */

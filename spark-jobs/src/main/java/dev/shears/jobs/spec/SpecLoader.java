@@ -1,6 +1,8 @@
 package dev.shears.jobs.spec;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a spec, applies {@code --set} overrides, and rejects anything that cannot run, with the
@@ -28,7 +32,9 @@ import java.util.stream.Collectors;
  */
 public final class SpecLoader {
 
-    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /** A field given twice is an error, not "the last one wins". */
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     public static final ObjectMapper JSON = new ObjectMapper()
@@ -64,8 +70,7 @@ public final class SpecLoader {
         try {
             tree = YAML.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new SpecException(source + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            throw new SpecException(source + ": " + yamlProblem(e));
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new SpecException(source + ": the spec is empty");
@@ -98,6 +103,28 @@ public final class SpecLoader {
         return new LoadedSpec(source, spec, tree, spaces, Hashes.sha256(canonical));
     }
 
+    /** What is wrong with a YAML text, on one line: where, what, and the field given twice if that is it. */
+    private static String yamlProblem(JsonProcessingException e) {
+        String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+        if (e.getProcessor() instanceof JsonParser p && e.getOriginalMessage().startsWith("Duplicate field")) {
+            return "field '" + path(p.getParsingContext()) + "' is given twice" + at + "; give each field once";
+        }
+        if (e.getCause() instanceof MarkedYAMLException m) {
+            Mark mark = m.getProblemMark();
+            return "not valid YAML" + (mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
+                    + ": " + m.getProblem() + (m.getContext() == null ? "" : " (" + m.getContext() + ")");
+        }
+        return "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("") + at;
+    }
+
+    private static String path(JsonStreamContext context) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            parts.add(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : c.getCurrentName());
+        }
+        return String.join(".", parts).replace(".[", "[");
+    }
+
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
@@ -114,7 +141,7 @@ public final class SpecLoader {
         try {
             value = YAML.readTree(set.substring(eq + 1));
         } catch (JsonProcessingException e) {
-            throw new SpecException("--set '" + set + "': the value is not valid YAML: " + e.getOriginalMessage());
+            throw new SpecException("--set '" + set + "': the value is " + yamlProblem(e));
         }
         ObjectNode node = root;
         for (int i = 0; i < keys.length - 1; i++) {
@@ -158,12 +185,20 @@ public final class SpecLoader {
         SearchSpec.SearchSettings se = s.search;
         c.require(se != null, "search", "a mapping");
         c.require(Strategies.names().contains(se.strategy), "search.strategy", String.join(", ", Strategies.names()), se.strategy);
+        for (String option : se.options.keySet()) {
+            try {
+                Strategies.checkOptions(se.strategy, List.of(option));
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(src + ": field 'search.options." + option + "': " + e.getMessage());
+            }
+        }
         c.require(se.budget >= 1, "search.budget", "a whole number >= 1", se.budget);
         c.require(se.epochBudget >= 0, "search.epochBudget", "a whole number >= 0 (0 = no limit)", se.epochBudget);
         c.require(se.parallelism >= 0, "search.parallelism", "a whole number >= 0 (0 = all cores)", se.parallelism);
         c.require(EXECUTIONS.contains(se.execution), "search.execution", String.join(", ", EXECUTIONS), se.execution);
         c.require(se.averagingFrequency >= 1, "search.averagingFrequency", "a whole number >= 1", se.averagingFrequency);
-        c.require(se.threadsPerTask >= 0, "search.threadsPerTask", "a whole number >= 0 (0 = ND4J's default)", se.threadsPerTask);
+        c.require(se.trialTimeout >= 0, "search.trialTimeout", "a number of seconds >= 0 (0 = no limit)", se.trialTimeout);
+        c.require(se.threadsPerTask >= 1, "search.threadsPerTask", "a whole number >= 1", se.threadsPerTask);
         c.require(s.finetune.batchSize >= 1, "finetune.batchSize", "a whole number >= 1", s.finetune.batchSize);
         c.require(s.finetune.calibrationBatches >= 1, "finetune.calibrationBatches", "a whole number >= 1",
                 s.finetune.calibrationBatches);

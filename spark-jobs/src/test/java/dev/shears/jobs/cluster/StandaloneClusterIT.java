@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.jobs.Scripts;
 import dev.shears.jobs.Scripts.Result;
 import dev.shears.jobs.TestData;
@@ -16,8 +18,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +106,49 @@ class StandaloneClusterIT {
         for (Path log : executorLogs) {
             assertTrue(Files.readString(log).contains("Finished task"), log + " ran no task");
         }
+    }
+
+    /**
+     * A candidate whose executor JVM dies each time it runs it (as with a native crash) is one FAILED row
+     * once Spark's retries are spent; the executors are replaced and the other candidates finish.
+     */
+    @Test
+    void aCandidateThatKillsItsExecutorIsOneFailedRow() throws IOException {
+        Path out = dir.resolve("exits");
+        Result run = script(Duration.ofMinutes(5), "shears-submit", "--master", MASTER,
+                "--executor-memory", "768m", "--total-executor-cores", "2",
+                "--jars", faultsJar().toString(),
+                "--conf", "spark.executorEnv.SHEARS_TEST_FAULTS=c0001=exit",
+                "--conf", "spark.task.maxFailures=2",
+                "--", "search", "--spec", spec.toString(), "--out", out.toString());
+        assertEquals(0, run.code(), run.output());
+        List<Map<String, Object>> rows = new ObjectMapper().readValue(out.resolve("results.json").toFile(),
+                new TypeReference<>() { });
+        assertEquals(5, rows.size(), "base and each candidate once: " + rows);
+        for (Map<String, Object> row : rows) {
+            boolean killer = "c0001".equals(row.get("candidate"));
+            assertEquals(killer ? "FAILED" : "OK", row.get("status"), row.toString());
+            if (killer) {
+                String error = String.valueOf(row.get("error"));
+                assertTrue(error.contains("failed 2 times") && error.contains("exited"), error);
+                assertFalse(error.contains("Driver stacktrace"), error);
+            }
+        }
+    }
+
+    /** The test-only fault injection (InjectedFaults and its service entry) as a jar for the executors. */
+    private static Path faultsJar() throws IOException {
+        Path classes = Scripts.BUILD.resolve("test-classes");
+        Path jar = dir.resolve("faults.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String entry : List.of("dev/shears/jobs/engine/InjectedFaults.class",
+                    "META-INF/services/dev.shears.jobs.engine.TrialFault")) {
+                out.putNextEntry(new JarEntry(entry));
+                out.write(Files.readAllBytes(classes.resolve(entry)));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     @Test

@@ -101,6 +101,62 @@ class ResumeTest {
         assertTrue(Files.readString(dir.resolve("out").resolve("run.json")).contains("\"trials_resumed\" : 2"));
     }
 
+    /** The search stopped as its trial numbered {@code dieAt} starts; the folder of its checkpoints. */
+    private Path stopped(LoadedSpec spec, int dieAt) {
+        SearchJob.Prepared first = SearchJob.prepare(spec, dir.resolve("out").toString(), false, null);
+        assertThrows(IllegalStateException.class, () -> SearchJob.run(first,
+                ctx -> new Engine(first.baseModel(), ctx, dieAt), "test", (r, c, p) -> { }, null));
+        return Path.of(java.net.URI.create(first.out().staging())).resolve("checkpoint");
+    }
+
+    /** Resumes the stopped search to the end; the trials its engine ran go into {@code ran}. */
+    private List<Map<String, Object>> resumed(LoadedSpec spec, List<String> ran) {
+        SearchJob.Prepared second = SearchJob.prepare(spec, dir.resolve("out").toString(), true, null);
+        List<Engine> engines = new ArrayList<>();
+        List<Map<String, Object>> rows = SearchJob.run(second, ctx -> {
+            Engine e = new Engine(second.baseModel(), ctx, -1);
+            engines.add(e);
+            return e;
+        }, "test", (r, c, p) -> { }, null);
+        ran.addAll(engines.get(0).ran);
+        assertTrue(rows.stream().allMatch(r -> "OK".equals(r.get("status"))), rows.toString());
+        return rows;
+    }
+
+    private LoadedSpec spec(String ratios) throws Exception {
+        TestData.writeBlobs(dir);
+        return SpecLoader.parse("spec.yaml", TestData.spec(dir, "  ratio: " + ratios + "\n  scorer: [magnitude]",
+                "  budget: 3"), List.of());
+    }
+
+    @Test
+    void anUnreadableCheckpointIsRunAgainAndTheRunFinishes() throws Exception {
+        LoadedSpec spec = spec("[0.3, 0.6, 0.9]");
+        Path trials = stopped(spec, 2).resolve("trials");
+        // as a kill in the middle of writing it left it before writes were atomic; and a killed write's temporary file
+        Files.write(trials.resolve("c0000.json"), new byte[0]);
+        Files.writeString(trials.resolve(".c0001.json.tmp-1234"), "{\"key\": ");
+
+        List<String> ran = new ArrayList<>();
+        assertEquals(4, resumed(spec, ran).size());
+        assertEquals(List.of("c0000", "c0002"), ran, "the unreadable trial runs again");
+        assertTrue(Files.readString(dir.resolve("out").resolve("run.json")).contains("\"trials_resumed\" : 1"),
+                "c0001 is resumed");
+        try (var files = Files.walk(dir.resolve("out"))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".tmp-")), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void anUnreadableBaseModelIsTrainedAgainWithEveryTrial() throws Exception {
+        LoadedSpec spec = spec("[0.3, 0.6]");
+        Files.write(stopped(spec, 1).resolve("base.zip"), new byte[] {'P', 'K'});
+
+        List<String> ran = new ArrayList<>();
+        assertEquals(3, resumed(spec, ran).size());
+        assertEquals(List.of("c0000", "c0001"), ran, "trials measured against the lost base run again");
+    }
+
     @Test
     void aLaterRunSaysWhatChangedSinceAnEarlierOne() throws Exception {
         TestData.writeBlobs(dir);

@@ -11,7 +11,7 @@ class SparkEngineTest {
 
     private static int submittedAtOnce(int slots) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
-        try (SparkEngine engine = new SparkEngine(jsc, new byte[] {1}, new TrialContext(null, null, 1), slots)) {
+        try (SparkEngine engine = new SparkEngine(jsc, new byte[] {1}, new TrialContext(null, null, 1, 0), slots)) {
             return engine.slots();
         }
     }

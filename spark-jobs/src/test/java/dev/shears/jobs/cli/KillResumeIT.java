@@ -1,0 +1,236 @@
+package dev.shears.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shears.jobs.Scripts;
+import dev.shears.jobs.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Searches killed hard (SIGKILL, as {@code kill -9} or a lost machine) at many moments resume with
+ * {@code --resume} to exactly the table of a run that was never interrupted. Each chain of kills
+ * goes on in one output: every resume is killed again at a later moment (during base training, while
+ * trials run, while the outputs are written, right after they are moved into place), until the last
+ * resume finishes. At no moment does {@code --out} hold a half-written run.
+ */
+class KillResumeIT {
+
+    /** The table's columns that do not depend on timing. */
+    private static final List<String> DETERMINISTIC = List.of("rank", "status", "compression", "params_nonzero",
+            "accuracy", "accuracy_drop", "val_accuracy", "val_accuracy_drop", "meets_tolerance", "pareto");
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
+    private static final int TRIALS = 8;
+
+    @TempDir
+    Path dir;
+
+    /** Where a run is, from its log and the files it has written since it started. */
+    private record State(Path staging, Path out, FileTime since, Path log) {
+        boolean started() {
+            return staging != null;
+        }
+
+        boolean logged(String text) {
+            try {
+                return Files.readString(log).contains(text);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Trials this run has checkpointed. */
+        long trials() {
+            Path trials = staging == null ? null : staging.resolve("checkpoint/trials");
+            if (trials == null || !Files.isDirectory(trials)) {
+                return 0;
+            }
+            try (Stream<Path> files = Files.list(trials)) {
+                return files.filter(f -> f.getFileName().toString().matches("c\\d+\\.json") && newer(f)).count();
+            } catch (IOException vanished) {
+                return 0;
+            }
+        }
+
+        /** A file of the outputs (or a temporary one being written) written by this run. */
+        boolean wrote(String prefix) {
+            if (!started()) {
+                return false;
+            }
+            try (Stream<Path> files = Files.list(staging)) {
+                return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix) && newer(f));
+            } catch (IOException vanished) {
+                return false;
+            }
+        }
+
+        private boolean newer(Path f) {
+            try {
+                return Files.getLastModifiedTime(f).compareTo(since) >= 0;
+            } catch (IOException vanished) {
+                return false;
+            }
+        }
+
+        boolean committed() {
+            return Files.exists(out);
+        }
+
+        @Override
+        public String toString() {
+            return committed() ? "after the run was moved into place"
+                    : wrote("results.csv") ? "while writing the outputs"
+                    : logged("base model:") ? trials() + " new trials checkpointed"
+                    : logged("data:") ? "while training the base model"
+                    : "while starting";
+        }
+    }
+
+    /** A moment to kill at: when {@code when} first holds, then {@code delayMillis} later. */
+    private record Moment(String name, Predicate<State> when, long delayMillis) {
+    }
+
+    private static Moment training(long delay) {
+        return new Moment("base training +" + delay + "ms", s -> s.logged("data:"), delay);
+    }
+
+    private static Moment sparkStart(long delay) {
+        return new Moment("base model saved +" + delay + "ms", s -> s.logged("base model:"), delay);
+    }
+
+    private static Moment trials(long n, long delay) {
+        return new Moment(n + " new trials +" + delay + "ms", s -> s.trials() >= n, delay);
+    }
+
+    private static Moment writing(String prefix, long delay) {
+        return new Moment("writing " + prefix + " +" + delay + "ms", s -> s.wrote(prefix), delay);
+    }
+
+    private static Moment committed() {
+        return new Moment("moved into place", State::committed, 0);
+    }
+
+    @Test
+    void killedSearchesResumeToTheUninterruptedTable() throws Exception {
+        TestData.writeBlobs(dir);
+        Path spec = Files.writeString(dir.resolve("spec.yaml"), TestData.spec(dir, String.join("\n",
+                "  ratio: [0.3, 0.5, 0.7, 0.9]",
+                "  scorer: [magnitude, random]",
+                "  epochs: [4]"), "  budget: " + TRIALS).replace("epochs: 8", "epochs: 60"));
+        Path reference = dir.resolve("reference");
+        assertEquals(0, run(spec, reference, null).code, "the uninterrupted run");
+        Map<String, List<Object>> expected = table(reference);
+        assertEquals(TRIALS + 1, expected.size());
+
+        List<List<Moment>> chains = List.of(
+                List.of(training(0), training(400), sparkStart(0), trials(1, 0), trials(1, 100), trials(2, 0), trials(2, 0),
+                        writing("results.csv", 0), writing(".results.parquet.tmp-", 0), writing("run.json", 0),
+                        committed()),
+                List.of(training(200), training(800), sparkStart(300), sparkStart(1000), trials(2, 0), trials(1, 30),
+                        writing("results.json", 0), writing(".results.parquet.tmp-", 1500), writing("report.html", 0),
+                        committed()));
+        int kills = 0;
+        List<String> landed = new ArrayList<>();
+        for (int c = 0; c < chains.size(); c++) {
+            Path out = dir.resolve("chain" + c);
+            for (Moment m : chains.get(c)) {
+                Run r = run(spec, out, m);
+                if (r.killedAt != null) {
+                    kills++;
+                    landed.add("chain " + c + ", " + m.name() + ": " + r.killedAt);
+                    assertEquals(137, r.code, "a SIGKILL");
+                } else {
+                    assertEquals(0, r.code, m.name() + ": the run finished before the kill");
+                }
+                assertTrue(!Files.exists(out) || Files.exists(out.resolve("run.json")),
+                        "--out is absent or holds the whole run, never part of it (" + m.name() + ")");
+            }
+            Run last = run(spec, out, null);
+            assertEquals(0, last.code, "the last resume of chain " + c);
+            assertEquals(expected, table(out), "chain " + c + ": the same table as the uninterrupted run");
+            try (Stream<Path> files = Files.walk(out)) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".tmp-")
+                        || f.getFileName().toString().equals("checkpoint")), "no checkpoints or temporary files left");
+            }
+            String partial = out.getFileName() + ".partial-";
+            try (Stream<Path> files = Files.list(dir)) {
+                assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(partial)),
+                        "the staging directory is gone");
+            }
+        }
+        System.out.println("kills that landed (" + kills + "):\n  " + String.join("\n  ", landed));
+        assertTrue(kills >= 20, "kills that landed before their run finished: " + landed);
+    }
+
+    private record Run(int code, String killedAt) {
+    }
+
+    /** Runs the search with --resume, killing it at {@code moment} (null: let it finish). */
+    private Run run(Path spec, Path out, Moment moment) throws Exception {
+        FileTime start = FileTime.fromMillis(System.currentTimeMillis());
+        Path log = Scripts.log("kill-resume");
+        Process p = Scripts.start(log, "shears", "search", "--spec", spec.toString(),
+                "--out", out.toString(), "--resume", "--master", "local[2]");
+        long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+        String killedAt = null;
+        if (moment != null) {
+            while (p.isAlive() && !moment.when().test(state(out, start, log))) {
+                Thread.sleep(5);
+                if (System.nanoTime() > deadline) {
+                    fail(moment.name() + " never came");
+                }
+            }
+            Thread.sleep(moment.delayMillis());
+            if (p.isAlive()) {
+                killedAt = state(out, start, log).toString();
+                p.destroyForcibly();
+            }
+        }
+        if (!p.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("the search did not finish within " + RUN_LIMIT);
+        }
+        return new Run(p.exitValue(), killedAt);
+    }
+
+    private static State state(Path out, FileTime since, Path log) {
+        try (Stream<Path> files = Files.list(out.getParent())) {
+            Path staging = files.filter(f -> f.getFileName().toString().startsWith(out.getFileName() + ".partial-"))
+                    .findFirst().orElse(null);
+            return new State(staging, out, since, log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Candidate to its deterministic columns. */
+    private static Map<String, List<Object>> table(Path out) throws IOException {
+        List<Map<String, Object>> rows = new ObjectMapper().readValue(out.resolve("results.json").toFile(),
+                new TypeReference<>() { });
+        Map<String, List<Object>> table = new TreeMap<>();
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> kept = new LinkedHashMap<>();
+            DETERMINISTIC.forEach(c -> kept.put(c, r.get(c)));
+            table.put(String.valueOf(r.get("candidate")), new ArrayList<>(kept.values()));
+        }
+        return table;
+    }
+}
