@@ -419,7 +419,7 @@ public final class SearchJob {
         if (plan.schedule().equals("iterative") || plan.schedule().equals("adaptive")) {
             row.put("steps", plan.steps());
         }
-        plan.options().forEach((k, v) -> row.put(snake(k), v));
+        plan.options().forEach((k, v) -> row.put(Dimensions.column(k), v));
         if (!plan.layerRatios().isEmpty()) {
             row.put("layer_ratios", plan.layerRatios().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(";")));
@@ -440,10 +440,6 @@ public final class SearchJob {
         prov.put("dl4j_version", Versions.dl4j());
         prov.put("spark_version", sparkVersion);
         return prov;
-    }
-
-    static String snake(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     static double seconds(long since) {

@@ -2,6 +2,7 @@ package dev.shears.jobs.output;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shears.jobs.spec.Dimensions;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.HadoopFiles;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -21,8 +23,9 @@ import java.util.OptionalDouble;
 public final class Changes {
 
     /** What identifies a candidate across runs: its method, not its id (ids shift when a space changes). */
-    private static final List<String> METHOD = List.of("scorer", "granularity", "scope", "layers", "schedule",
-            "target_sparsity", "epochs", "learning_rate", "layer_ratios");
+    private static final List<String> METHOD = Stream.concat(Stream.of("scorer", "granularity", "scope", "layers",
+            "schedule", "target_sparsity", "epochs", "learning_rate", "layer_ratios"),
+            Dimensions.planOptions().stream().map(Dimensions::column)).toList();
 
     private Changes() {
     }
