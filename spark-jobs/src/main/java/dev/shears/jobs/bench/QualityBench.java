@@ -90,31 +90,31 @@ public final class QualityBench implements Callable<Integer> {
     @Option(names = "--mlp-epochs", description = "dense MLP training epochs; the best validation epoch is kept (quick: 3; full: 15)")
     Integer mlpEpochs;
 
-    @Option(names = "--finetune-epochs", description = "fine-tuning epochs of the MLP methods and controls (quick: 1; full: 3)")
+    @Option(names = "--finetune-epochs", description = "fine-tuning epochs of the MLP methods and controls (quick: 1; full: 2)")
     Integer finetuneEpochs;
 
-    @Option(names = "--best-epochs", description = "fine-tuning epochs of the gradual LAMP method with distillation (quick: 2; full: 6)")
+    @Option(names = "--best-epochs", description = "fine-tuning epochs of the gradual LAMP method with distillation (quick: 2; full: 4)")
     Integer bestEpochs;
 
-    @Option(names = "--mlp-ratios", split = ",", description = "weight pruning ratios of the MLP (quick: 0.9,0.95; full: 0.92,0.94,0.96,0.98)")
+    @Option(names = "--mlp-ratios", split = ",", description = "weight pruning ratios of the MLP (quick: 0.9,0.95; full: 0.92,0.94,0.96)")
     List<Double> mlpRatios;
 
-    @Option(names = "--neuron-ratios", split = ",", description = "hidden-neuron pruning ratios of the MLP, structural (quick: 0.5; full: 0.5,0.7)")
+    @Option(names = "--neuron-ratios", split = ",", description = "hidden-neuron pruning ratios of the MLP, structural (quick: 0.5; full: 0.5)")
     List<Double> neuronRatios;
 
     @Option(names = "--cnn", description = "lenet5 or small (quick: small; full: lenet5)")
     String cnn;
 
-    @Option(names = "--cnn-train-rows", description = "training rows the CNN reads, validation included, 0 = all (quick: 3000; full: 6000)")
+    @Option(names = "--cnn-train-rows", description = "training rows the CNN reads, validation included, 0 = all (quick: 3000; full: 3000)")
     Integer cnnTrainRows;
 
-    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 4)")
+    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 3)")
     Integer cnnEpochs;
 
     @Option(names = "--cnn-finetune-epochs", description = "fine-tuning epochs of the CNN methods (quick: 1; full: 1)")
     Integer cnnFinetuneEpochs;
 
-    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.8,0.92)")
+    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.85,0.93)")
     List<Double> cnnWeightRatios;
 
     @Option(names = "--cnn-filter-ratios", split = ",", description = "filter pruning ratios of the CNN (quick: 0.5; full: 0.5)")
@@ -122,7 +122,7 @@ public final class QualityBench implements Callable<Integer> {
 
     @Option(names = "--retrain-ratios", split = ",", description = "ratios at which the retraining controls "
             + "(rewinding, from scratch) run, which train as long as the dense model (quick: every ratio of their method; "
-            + "full: 0.5,0.92,0.94)")
+            + "full: 0.5,0.93,0.94)")
     List<Double> retrainRatios;
 
     @Option(names = "--skip-cnn", description = "leave out the CNN")
@@ -243,19 +243,19 @@ public final class QualityBench implements Callable<Integer> {
         trainRows = or(trainRows, full ? 0 : 6000);
         testRows = or(testRows, full ? 0 : 2000);
         mlpEpochs = or(mlpEpochs, full ? 15 : 3);
-        finetuneEpochs = or(finetuneEpochs, full ? 3 : 1);
-        bestEpochs = or(bestEpochs, full ? 6 : 2);
-        mlpRatios = or(mlpRatios, full ? List.of(0.92, 0.94, 0.96, 0.98) : List.of(0.9, 0.95));
-        neuronRatios = or(neuronRatios, full ? List.of(0.5, 0.7) : List.of(0.5));
+        finetuneEpochs = or(finetuneEpochs, full ? 2 : 1);
+        bestEpochs = or(bestEpochs, full ? 4 : 2);
+        mlpRatios = or(mlpRatios, full ? List.of(0.92, 0.94, 0.96) : List.of(0.9, 0.95));
+        neuronRatios = or(neuronRatios, List.of(0.5));
         cnn = or(cnn, full ? "lenet5" : "small");
         // DL4J's convolutions are slow here (STACK.md): the CNN reads fewer rows so that full mode fits an hour
-        cnnTrainRows = or(cnnTrainRows, full ? 6000 : 3000);
-        cnnEpochs = or(cnnEpochs, full ? 4 : 2);
+        cnnTrainRows = or(cnnTrainRows, 3000);
+        cnnEpochs = or(cnnEpochs, full ? 3 : 2);
         cnnFinetuneEpochs = or(cnnFinetuneEpochs, 1);
-        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.8, 0.92) : List.of(0.8, 0.9));
+        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.85, 0.93) : List.of(0.8, 0.9));
         cnnFilterRatios = or(cnnFilterRatios, List.of(0.5));
         // the retraining controls train as long as the dense model: in full mode at one ratio each
-        retrainRatios = or(retrainRatios, full ? List.of(0.5, 0.92, 0.94) : null);
+        retrainRatios = or(retrainRatios, full ? List.of(0.5, 0.93, 0.94) : null);
         if (!cnn.equals("lenet5") && !cnn.equals("small")) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "--cnn must be lenet5 or small, got " + cnn);
         }
