@@ -93,7 +93,7 @@ public final class QualityBench implements Callable<Integer> {
     @Option(names = "--finetune-epochs", description = "fine-tuning epochs of the MLP methods and controls (quick: 1; full: 2)")
     Integer finetuneEpochs;
 
-    @Option(names = "--best-epochs", description = "fine-tuning epochs of the gradual LAMP method with distillation (quick: 2; full: 4)")
+    @Option(names = "--best-epochs", description = "fine-tuning epochs of the gradual LAMP method with distillation (quick: 2; full: 8)")
     Integer bestEpochs;
 
     @Option(names = "--mlp-ratios", split = ",", description = "weight pruning ratios of the MLP (quick: 0.9,0.95; full: 0.92,0.94,0.96)")
@@ -105,13 +105,13 @@ public final class QualityBench implements Callable<Integer> {
     @Option(names = "--cnn", description = "lenet5 or small (quick: small; full: lenet5)")
     String cnn;
 
-    @Option(names = "--cnn-train-rows", description = "training rows the CNN reads, validation included, 0 = all (quick: 3000; full: 3000)")
+    @Option(names = "--cnn-train-rows", description = "training rows the CNN reads, validation included, 0 = all (quick: 3000; full: 8000)")
     Integer cnnTrainRows;
 
-    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 3)")
+    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 4)")
     Integer cnnEpochs;
 
-    @Option(names = "--cnn-finetune-epochs", description = "fine-tuning epochs of the CNN methods (quick: 1; full: 1)")
+    @Option(names = "--cnn-finetune-epochs", description = "fine-tuning epochs of the CNN methods (quick: 1; full: 2)")
     Integer cnnFinetuneEpochs;
 
     @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.85,0.93)")
@@ -244,14 +244,14 @@ public final class QualityBench implements Callable<Integer> {
         testRows = or(testRows, full ? 0 : 2000);
         mlpEpochs = or(mlpEpochs, full ? 15 : 3);
         finetuneEpochs = or(finetuneEpochs, full ? 2 : 1);
-        bestEpochs = or(bestEpochs, full ? 4 : 2);
+        bestEpochs = or(bestEpochs, full ? 8 : 2);
         mlpRatios = or(mlpRatios, full ? List.of(0.92, 0.94, 0.96) : List.of(0.9, 0.95));
         neuronRatios = or(neuronRatios, List.of(0.5));
         cnn = or(cnn, full ? "lenet5" : "small");
         // DL4J's convolutions are slow here (STACK.md): the CNN reads fewer rows so that full mode fits an hour
-        cnnTrainRows = or(cnnTrainRows, 3000);
-        cnnEpochs = or(cnnEpochs, full ? 3 : 2);
-        cnnFinetuneEpochs = or(cnnFinetuneEpochs, 1);
+        cnnTrainRows = or(cnnTrainRows, full ? 8000 : 3000);
+        cnnEpochs = or(cnnEpochs, full ? 4 : 2);
+        cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 2 : 1);
         cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.85, 0.93) : List.of(0.8, 0.9));
         cnnFilterRatios = or(cnnFilterRatios, List.of(0.5));
         // the retraining controls train as long as the dense model: in full mode at one ratio each

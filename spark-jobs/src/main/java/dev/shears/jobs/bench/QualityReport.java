@@ -112,20 +112,23 @@ final class QualityReport {
      * {@code tolerance} points below the dense model's ({@code results} of one network and seed).
      */
     static Optional<Result> choose(List<Result> results, List<String> methods, Base base, double tolerance) {
-        double baseValidation = num(base.metrics(), "val_accuracy");
-        return results.stream()
-                .filter(r -> r.ok() && methods.contains(r.method()) && r.seed() == base.seed())
-                .filter(r -> 100 * (baseValidation - r.num("val_accuracy")) <= tolerance + EPS)
+        return within(results, methods, base, tolerance, "val_accuracy")
                 .max(Comparator.comparingDouble(r -> r.num("compression")));
     }
 
     /** As {@link #choose}, on the int8 copies: the smallest file whose int8 validation accuracy is within. */
     static Optional<Result> chooseInt8(List<Result> results, List<String> methods, Base base, double tolerance) {
+        return within(results, methods, base, tolerance, "val_accuracy_int8")
+                .min(Comparator.comparingDouble(r -> r.num("size_int8_bytes")));
+    }
+
+    /** The successful results of the methods and the base's seed whose {@code validationKey} is within the tolerance. */
+    private static java.util.stream.Stream<Result> within(List<Result> results, List<String> methods, Base base,
+                                                         double tolerance, String validationKey) {
         double baseValidation = num(base.metrics(), "val_accuracy");
         return results.stream()
                 .filter(r -> r.ok() && methods.contains(r.method()) && r.seed() == base.seed())
-                .filter(r -> 100 * (baseValidation - r.num("val_accuracy_int8")) <= tolerance + EPS)
-                .min(Comparator.comparingDouble(r -> r.num("size_int8_bytes")));
+                .filter(r -> 100 * (baseValidation - r.num(validationKey)) <= tolerance + EPS);
     }
 
     private List<Base> basesOf(Arch arch) {
