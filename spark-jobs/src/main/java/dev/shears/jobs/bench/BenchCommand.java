@@ -4,6 +4,6 @@ import picocli.CommandLine.Command;
 
 /** {@code shears bench}: measurements of Shears on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Shears on this machine.",
-        subcommands = {ThroughputBench.class, StrategiesBench.class, ShrinkBench.class})
+        subcommands = {ThroughputBench.class, StrategiesBench.class, ShrinkBench.class, QualityBench.class})
 public final class BenchCommand {
 }

@@ -114,11 +114,7 @@ public final class Report {
         data.addSeries(front);
         byScorer.values().stream().sorted(Comparator.comparing(s -> String.valueOf(s.getKey())))
                 .forEach(data::addSeries);
-        LogAxis x = new LogAxis("compression (base parameters / non-zero parameters)");
-        x.setSmallestValue(0.5);
-        // plain numbers (1, 2, 5, 10, ...) rather than powers of ten
-        x.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-        x.setNumberFormatOverride(new DecimalFormat("0.#"));
+        LogAxis x = compressionAxis();
         NumberAxis y = new NumberAxis(split.label() + " accuracy");
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
@@ -126,15 +122,30 @@ public final class Report {
         renderer.setSeriesShapesVisible(0, false);
         renderer.setSeriesPaint(0, Color.GRAY);
         renderer.setSeriesStroke(0, new BasicStroke(1.5f));
-        XYPlot plot = new XYPlot(data, x, y, renderer);
+        return png("Accuracy versus compression", new XYPlot(data, x, y, renderer), 900, 520);
+    }
+
+    /** The compression axis of accuracy-versus-compression charts: logarithmic, labelled with plain numbers. */
+    public static LogAxis compressionAxis() {
+        LogAxis x = new LogAxis("compression (base parameters / non-zero parameters)");
+        x.setSmallestValue(0.5);
+        // plain numbers (1, 2, 5, 10, ...) rather than powers of ten
+        x.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+        x.setNumberFormatOverride(new DecimalFormat("0.#"));
+        return x;
+    }
+
+    /** The plot as a PNG on white, with a title and a legend. */
+    public static byte[] png(String title, XYPlot plot, int width, int height) {
+        System.setProperty("java.awt.headless", "true");
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        JFreeChart chart = new JFreeChart("Accuracy versus compression", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ChartUtils.writeChartAsPNG(out, chart, 900, 520);
+            ChartUtils.writeChartAsPNG(out, chart, width, height);
             return out.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("cannot render the chart", e);

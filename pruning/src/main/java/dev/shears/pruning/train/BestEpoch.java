@@ -1,0 +1,49 @@
+package dev.shears.pruning.train;
+
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.prune.MaskSet;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Training for a fixed number of epochs that keeps the epoch with the best validation accuracy
+ * (early stopping without stopping): dense baselines are trained this way, and so are the
+ * retraining controls, so that both get the same chance.
+ */
+public final class BestEpoch {
+
+    /**
+     * @param epoch              the kept epoch, 1-based
+     * @param validationAccuracy its validation accuracy
+     * @param epochs             epochs trained in all
+     */
+    public record Result(int epoch, double validationAccuracy, int epochs) {
+    }
+
+    private BestEpoch() {
+    }
+
+    /**
+     * Trains {@code net} in place (the mask held, when given) and leaves it with the parameters
+     * of its best epoch on {@code validation}; the first epoch wins ties.
+     */
+    public static Result fit(MultiLayerNetwork net, LabeledData train, LabeledData validation, int epochs,
+                             int batchSize, double learningRate, long seed, MaskSet mask) {
+        long perEpoch = Trainer.stepsPerEpoch(train, batchSize);
+        double[] best = {Double.NEGATIVE_INFINITY};
+        int[] bestEpoch = {0};
+        INDArray[] bestParams = {net.params().dup()};
+        Trainer.fit(net, train, epochs, batchSize, learningRate, seed, mask, (step, total) -> {
+            if (step % perEpoch == 0) {
+                double accuracy = Evaluator.evaluate(net, validation).accuracy();
+                if (accuracy > best[0]) {
+                    best[0] = accuracy;
+                    bestEpoch[0] = (int) (step / perEpoch);
+                    bestParams[0] = net.params().dup();
+                }
+            }
+        });
+        net.setParams(bestParams[0]);
+        return new Result(bestEpoch[0], best[0], epochs);
+    }
+}
