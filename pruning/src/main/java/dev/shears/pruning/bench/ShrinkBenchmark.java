@@ -49,15 +49,15 @@ public final class ShrinkBenchmark {
 
         MultiLayerNetwork dense = MlpFactory.build(784, List.of(300, 100), 10, 1e-3, seed);
         Trainer.fit(dense, data.train(), 3, 128, 1e-3, seed, null);
-        Map<String, Object> denseRow = Measurement.of(dense, data, Layers.prunable(dense), null, false);
+        Map<String, Object> denseRow = Measurement.of(dense, data, Layers.prunable(dense), null);
         BaseReference base = BaseReference.of(denseRow);
 
         PruningPlan plan = new PruningPlan("magnitude", "neuron", "layerwise", "hidden", 0.5, Map.of(), "oneshot", 3,
                 1, 1e-3, 128, 4, 0.02, seed, Map.of());
         byte[] denseBytes = ModelBytes.of(dense);
-        CandidateOutcome shrunk = CandidateRunner.run(denseBytes, false, data, plan, base, true, false);
+        CandidateOutcome shrunk = CandidateRunner.run(denseBytes, false, data, plan, base, true);
         CandidateOutcome masked = CandidateRunner.run(denseBytes, false, data, plan.withOptions(Map.of("shrink", false)),
-                base, true, false);
+                base, true);
         for (CandidateOutcome o : List.of(shrunk, masked)) {
             if (!o.status().equals("OK")) {
                 throw new IllegalStateException("candidate " + o.status() + ": " + o.error());

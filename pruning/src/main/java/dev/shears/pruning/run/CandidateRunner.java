@@ -26,12 +26,12 @@ public final class CandidateRunner {
     }
 
     /**
-     * {@link #run(byte[], byte[], boolean, DataSplits, PruningPlan, BaseReference, boolean, boolean)}
+     * {@link #run(byte[], byte[], boolean, DataSplits, PruningPlan, BaseReference, boolean)}
      * with the starting model as distillation teacher.
      */
     public static CandidateOutcome run(byte[] modelBytes, boolean continuing, DataSplits data, PruningPlan plan,
-                                       BaseReference base, boolean keepModel, boolean timeLatency) {
-        return run(modelBytes, null, continuing, data, plan, base, keepModel, timeLatency);
+                                       BaseReference base, boolean keepModel) {
+        return run(modelBytes, null, continuing, data, plan, base, keepModel);
     }
 
     /**
@@ -41,17 +41,15 @@ public final class CandidateRunner {
      *                     the base model when not {@code continuing}
      * @param continuing   true when {@code modelBytes} is an already pruned parent whose zeros must stay
      * @param keepModel    return the pruned model's bytes (the shrunk model when it was shrunk)
-     * @param timeLatency  time forward passes (skipped in tight loops that do not report latency)
      */
     public static CandidateOutcome run(byte[] modelBytes, byte[] teacherBytes, boolean continuing, DataSplits data,
-                                       PruningPlan plan, BaseReference base, boolean keepModel, boolean timeLatency) {
-        return run(modelBytes, teacherBytes, continuing, data, plan, base, keepModel, timeLatency, FineTuner.LOCAL);
+                                       PruningPlan plan, BaseReference base, boolean keepModel) {
+        return run(modelBytes, teacherBytes, continuing, data, plan, base, keepModel, FineTuner.LOCAL);
     }
 
     /** As above, fine-tuning with {@code tuner} (data-parallel, say) rather than in this JVM. */
     public static CandidateOutcome run(byte[] modelBytes, byte[] teacherBytes, boolean continuing, DataSplits data,
-                                       PruningPlan plan, BaseReference base, boolean keepModel, boolean timeLatency,
-                                       FineTuner tuner) {
+                                       PruningPlan plan, BaseReference base, boolean keepModel, FineTuner tuner) {
         int epochs = 0;
         try {
             long start = System.nanoTime();
@@ -72,7 +70,7 @@ public final class CandidateRunner {
             MultiLayerNetwork result = options.shrink() ? Shrinker.shrink(net) : net;
             boolean shrunk = result.numParams() < net.numParams();
             Map<String, Object> metrics = new LinkedHashMap<>(Measurement.of(result, data, session.layers(), base,
-                    timeLatency, options.quantize(), tuner));
+                    options.quantize(), tuner));
             @SuppressWarnings("unchecked")
             Map<String, Double> perLayer = (Map<String, Double>) metrics.remove("layer_sparsity");
             if (shrunk) {

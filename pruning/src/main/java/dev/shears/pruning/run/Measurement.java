@@ -2,7 +2,6 @@ package dev.shears.pruning.run;
 
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.Int8Quantization;
-import dev.shears.pruning.metrics.Latency;
 import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
@@ -24,8 +23,8 @@ public final class Measurement {
      * @param base         the base model's figures, or null when measuring the base itself
      */
     public static Map<String, Object> of(MultiLayerNetwork net, DataSplits data, List<PrunableLayer> prunedLayers,
-                                         BaseReference base, boolean timeLatency) {
-        return of(net, data, prunedLayers, base, timeLatency, false, FineTuner.LOCAL);
+                                         BaseReference base) {
+        return of(net, data, prunedLayers, base, false, FineTuner.LOCAL);
     }
 
     /**
@@ -35,7 +34,7 @@ public final class Measurement {
      * @param scorer   where the splits are scored (in this JVM, or by Spark for data-parallel runs)
      */
     public static Map<String, Object> of(MultiLayerNetwork net, DataSplits data, List<PrunableLayer> prunedLayers,
-                                         BaseReference base, boolean timeLatency, boolean quantize, FineTuner scorer) {
+                                         BaseReference base, boolean quantize, FineTuner scorer) {
         Evaluator.Score test = scorer.evaluate(net, data.test());
         Evaluator.Score val = scorer.evaluate(net, data.validation());
         ModelMetrics m = ModelMetrics.measure(net, Layers.prunable(net), prunedLayers, data.train().shape());
@@ -63,11 +62,6 @@ public final class Measurement {
             row.put("accuracy_int8", int8);
             row.put("accuracy_drop_int8", baseAccuracy - int8);
             row.put("size_int8_bytes", Int8Quantization.sizeBytes(net));
-        }
-        if (timeLatency) {
-            int width = data.train().width();
-            row.put("latency_b1_ms", Latency.medianMillis(net, width, 1, 20, 50));
-            row.put("latency_b64_ms", Latency.medianMillis(net, width, 64, 5, 21));
         }
         row.put("layer_sparsity", m.layerSparsity());
         return row;

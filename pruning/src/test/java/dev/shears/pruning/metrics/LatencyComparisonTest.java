@@ -30,12 +30,12 @@ class LatencyComparisonTest {
         DataSplits data = Fixtures.splits(64, new int[] {784}, 10);
         MultiLayerNetwork dense = MlpFactory.build(784, List.of(1024, 1024), 10, 1e-3, 1);
         byte[] bytes = ModelBytes.of(dense);
-        BaseReference base = BaseReference.of(Measurement.of(dense, data, Layers.prunable(dense), null, false));
+        BaseReference base = BaseReference.of(Measurement.of(dense, data, Layers.prunable(dense), null));
         // 90% of the hidden units, no fine-tuning: masked keeps the dense shapes, shrunk drops the units
         var plan = Fixtures.plan("l2", "neuron", "hidden", 0.9, "oneshot", 0, Map.of());
         CandidateOutcome masked = CandidateRunner.run(bytes, false, data, plan.withOptions(Map.of("shrink", false)), base,
-                true, false);
-        CandidateOutcome shrunk = CandidateRunner.run(bytes, false, data, plan, base, true, false);
+                true);
+        CandidateOutcome shrunk = CandidateRunner.run(bytes, false, data, plan, base, true);
         assertEquals("OK", masked.status(), masked.error());
         assertEquals("OK", shrunk.status(), shrunk.error());
 

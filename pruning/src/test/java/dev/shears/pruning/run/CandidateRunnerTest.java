@@ -24,7 +24,7 @@ class CandidateRunnerTest {
     private static final DataSplits DATA = Fixtures.splits(320, new int[] {16}, 3);
     private static final List<String> COLUMNS = List.of("sparsity", "params_total", "params_nonzero", "compression",
             "accuracy", "accuracy_drop", "val_accuracy", "val_accuracy_drop", "flops", "flops_reduction", "size_dense_bytes", "size_sparse_bytes",
-            "latency_b1_ms", "latency_b64_ms", "shrunk", "final_ratio", "finetune_seconds");
+            "shrunk", "final_ratio", "finetune_seconds");
     private static byte[] baseBytes;
     private static BaseReference base;
 
@@ -37,12 +37,12 @@ class CandidateRunnerTest {
     }
 
     private static BaseReference reference(MultiLayerNetwork net, DataSplits data) {
-        return BaseReference.of(Measurement.of(net, data, Layers.prunable(net), null, false));
+        return BaseReference.of(Measurement.of(net, data, Layers.prunable(net), null));
     }
 
     private static CandidateOutcome run(String scorer, String granularity, double ratio, Map<String, Object> options) {
         return CandidateRunner.run(baseBytes, false, DATA,
-                Fixtures.plan(scorer, granularity, "hidden", ratio, "oneshot", 1, options), base, true, true);
+                Fixtures.plan(scorer, granularity, "hidden", ratio, "oneshot", 1, options), base, true);
     }
 
     @Test
@@ -94,7 +94,7 @@ class CandidateRunnerTest {
     @Test
     void distillationFromTheBaseRuns() {
         CandidateOutcome o = CandidateRunner.run(baseBytes, baseBytes, false, DATA, Fixtures.plan("taylor", "weight",
-                "all", 0.7, "iterative", 2, Map.of("distillAlpha", 0.5)), base, false, false);
+                "all", 0.7, "iterative", 2, Map.of("distillAlpha", 0.5)), base, false);
         assertEquals("OK", o.status(), o.error());
         assertEquals(2, o.epochsSpent());
     }
@@ -113,7 +113,7 @@ class CandidateRunnerTest {
         CandidateOutcome parent = run("magnitude", "neuron", 0.5, Map.of("shrink", false));
         Map<String, Object> options = new HashMap<>(Map.of("shrink", false));
         CandidateOutcome child = CandidateRunner.run(parent.model(), true, DATA,
-                Fixtures.plan("magnitude", "neuron", "hidden", 0.75, "oneshot", 1, options), base, true, false);
+                Fixtures.plan("magnitude", "neuron", "hidden", 0.75, "oneshot", 1, options), base, true);
         assertEquals("OK", child.status(), child.error());
         MultiLayerNetwork p = ModelBytes.restore(parent.model());
         MultiLayerNetwork c = ModelBytes.restore(child.model());
@@ -146,7 +146,7 @@ class CandidateRunnerTest {
         Trainer.fit(net, images.train(), 1, 32, 1e-3, 1, null);
         CandidateOutcome o = CandidateRunner.run(ModelBytes.of(net), false, images,
                 Fixtures.plan("activation-mean", "filter", "all", 0.5, "oneshot", 1, Map.of()),
-                reference(net, images), true, false);
+                reference(net, images), true);
         assertEquals("OK", o.status(), o.error());
         assertEquals(true, o.metrics().get("shrunk"));
         MultiLayerNetwork small = ModelBytes.restore(o.model());

@@ -483,7 +483,7 @@ public final class QualityBench implements Callable<Integer> {
     private static Result trial(Base base, Method m, double ratio) {
         long t0 = System.nanoTime();
         CandidateOutcome o = CandidateRunner.run(base.trained(), false, base.data(), m.plan().at(ratio, base.seed()),
-                base.reference(), true, false);
+                base.reference(), true);
         Map<String, Object> metrics = new LinkedHashMap<>(o.metrics());
         if (o.model() != null) {
             metrics.put("val_accuracy_int8", int8Validation(ModelBytes.restore(o.model()), base.data()));
@@ -516,7 +516,7 @@ public final class QualityBench implements Callable<Integer> {
 
     /** The table's figures, as candidates get them, plus the int8 copy's validation accuracy. */
     private static Map<String, Object> measure(MultiLayerNetwork net, DataSplits data, BaseReference base) {
-        Map<String, Object> m = new LinkedHashMap<>(Measurement.of(net, data, Layers.prunable(net), base, false, true,
+        Map<String, Object> m = new LinkedHashMap<>(Measurement.of(net, data, Layers.prunable(net), base, true,
                 FineTuner.LOCAL));
         m.remove("layer_sparsity");
         m.put("val_accuracy_int8", int8Validation(net, data));

@@ -130,8 +130,7 @@ public final class SearchJob {
                 checkpoints.saveBase(bytes, spec.sha256());
             }
             // latency is timed after the search, beside the candidates it is compared with
-            Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null, false, false,
-                    baseTrainer);
+            Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null, false, baseTrainer);
             BaseReference base = BaseReference.of(measured);
             LOG.info("base model: {} parameters, validation accuracy {}, test accuracy {}", base.paramsTotal(),
                     base.validationAccuracy(), base.accuracy());

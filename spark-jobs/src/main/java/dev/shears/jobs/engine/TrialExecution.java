@@ -32,7 +32,7 @@ public final class TrialExecution {
                 // the dense base model is the distillation teacher, also for trials continuing a pruned parent;
                 // latency is timed after the search, beside the base model, not while other trials share the cores
                 return CandidateRunner.run(continuing ? request.parentModel() : baseModel, baseModel, continuing,
-                        DataLoader.cached(context.data()), request.plan(), context.base(), true, false, tuner);
+                        DataLoader.cached(context.data()), request.plan(), context.base(), true, tuner);
             });
         } catch (RuntimeException e) {
             return CandidateOutcome.failed(e, 0);
