@@ -5,7 +5,6 @@ import dev.shears.pruning.data.HadoopFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -45,11 +44,5 @@ public final class ModelBytes {
             throw new BadInputException(location + ": " + e.getMessage(), e);
         }
         return bytes;
-    }
-
-    public static void write(byte[] bytes, String location) throws IOException {
-        try (OutputStream out = HadoopFiles.create(location)) {
-            out.write(bytes);
-        }
     }
 }
