@@ -74,6 +74,11 @@ final class Checkpoints {
         write("trials/" + c.id() + ".json", SearchJob.json(json).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Whether a finished trial's pruned model is saved (without reading it). */
+    boolean hasModel(String candidateId) {
+        return HadoopFiles.exists(path("trials/" + candidateId + ".zip"));
+    }
+
     /** A finished trial's pruned model, or null. */
     byte[] model(String candidateId) {
         return read("trials/" + candidateId + ".zip");

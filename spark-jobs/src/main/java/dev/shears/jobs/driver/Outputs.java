@@ -32,7 +32,7 @@ final class Outputs {
                 break;
             }
             String id = String.valueOf(r.get("candidate"));
-            if (!Ranking.BASE.equals(id) && "OK".equals(r.get("status")) && models.model(id) != null) {
+            if (!Ranking.BASE.equals(id) && "OK".equals(r.get("status")) && models.hasModel(id)) {
                 kept.add(id);
             }
         }

@@ -280,9 +280,9 @@ public final class SearchJob {
         SearchSpec s = p.spec().spec();
         TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask,
                 s.search.trialTimeout);
-        Object val = p.baseRow().get("val_accuracy");
+        double validation = p.base().validationAccuracy();
         SearchStrategy strategy = strategy(p.spec(), ModelBytes.restore(p.baseModel()),
-                val instanceof Number n && !Double.isNaN(n.doubleValue()) ? n.doubleValue() : p.base().accuracy());
+                Double.isNaN(validation) ? p.base().accuracy() : validation);
         Map<String, Object> provenance = provenance(p, sparkVersion);
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> baseRow = new LinkedHashMap<>(p.baseRow());

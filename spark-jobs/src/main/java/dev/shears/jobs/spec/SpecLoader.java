@@ -204,9 +204,8 @@ public final class SpecLoader {
                 s.finetune.calibrationBatches);
         c.require(s.objective.maxAccuracyDrop >= 0 && s.objective.maxAccuracyDrop <= 1, "objective.maxAccuracyDrop",
                 "a number in [0, 1]", s.objective.maxAccuracyDrop);
-        c.require(SelectionSplit.of(s.objective.selectOn) != null, "objective.selectOn", SelectionSplit.names(),
-                s.objective.selectOn);
-        if (SelectionSplit.of(s.objective.selectOn) == SelectionSplit.VALIDATION && d.validationFraction == 0) {
+        c.require(s.objective.split() != null, "objective.selectOn", SelectionSplit.names(), s.objective.selectOn);
+        if (s.objective.split() == SelectionSplit.VALIDATION && d.validationFraction == 0) {
             throw new SpecException(src + ": field 'data.validationFraction' is 0, so there is no validation split to "
                     + "select candidates on (objective.selectOn: validation); hold out part of the training rows "
                     + "(0.1, say), or set objective.selectOn: test to choose on the test split and report it so");
