@@ -2,9 +2,14 @@ package dev.shears.pruning.model;
 
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.HadoopFiles;
+import dev.shears.pruning.data.Hashes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -25,6 +30,21 @@ public final class ModelBytes {
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize the network", e);
         }
+    }
+
+    /**
+     * Identifies a network by what it computes (configuration and parameters), not by its file: the
+     * model file's zip entries carry the time they were written, so the same network saved twice gives
+     * other bytes.
+     */
+    public static String contentHash(MultiLayerNetwork net) {
+        MessageDigest digest = Hashes.sha256();
+        digest.update(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
+        float[] params = net.params().toFloatVector();
+        ByteBuffer buffer = ByteBuffer.allocate(params.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(params);
+        digest.update(buffer.array());
+        return Hashes.hex(digest.digest());
     }
 
     public static MultiLayerNetwork restore(byte[] bytes) {

@@ -1,6 +1,7 @@
 package dev.shears.jobs.cli;
 
 import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.driver.TrialCache;
 import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.spark.MasterCheck;
 import dev.shears.jobs.spark.SparkSearch;
@@ -8,6 +9,7 @@ import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.train.FineTuner;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +40,21 @@ final class SearchCommand implements Callable<Integer> {
     boolean ui;
 
     @Option(names = "--resume", description = "carry on from the checkpoints of a run of the same spec "
-            + "that stopped part-way into the same --out (starts afresh when there is none)")
+            + "that stopped part-way into the same --out (starts afresh when there is none); a finished run there "
+            + "whose spec had smaller budgets is extended, as with --extend")
     boolean resume;
+
+    @Option(names = "--extend", description = "grow the finished run in --out: the same spec with a larger "
+            + "search.budget or search.epochBudget continues its strategy, evaluating only candidates it has not "
+            + "(needs the trial cache; otherwise as --resume)")
+    boolean extend;
+
+    @Option(names = "--cache", paramLabel = "URI", description = "the trial cache, shared by runs in any --out "
+            + "(local path or Hadoop URI; default: $" + TrialCache.ENV + ", else ~/.shears/cache; 'none' turns it off)")
+    String cache;
+
+    @Option(names = "--no-cache", description = "run every trial: neither use nor fill the trial cache")
+    boolean noCache;
 
     @Option(names = "--compare-to", paramLabel = "DIR",
             description = "an earlier run's output (last night's, say): writes changes.csv and says what changed")
@@ -57,14 +72,18 @@ final class SearchCommand implements Callable<Integer> {
                     + ": needs --compare-to (the run to hold to) and a number of points >= 0");
         }
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
-        if (resume && SearchJob.finished(spec, out, System.out)) {
+        SearchJob.FinishedRun finished = resume || extend ? SearchJob.finishedRun(spec, out, System.out) : null;
+        if (finished != null && finished.sameSpec()) {
             return ShearsMain.OK;
         }
+        boolean grow = finished != null;
+        TrialCache trials = grow ? extensionCache(finished) : TrialCache.resolve(cache, noCache, System.getenv());
+        SearchJob.Start start = new SearchJob.Start(resume || extend, grow, compareTo, trials);
         MasterCheck.requireReachable(master);
         boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
         // per-candidate: everything that can be bad input is checked before Spark starts;
         // data-parallel: the base model trains on Spark, so Spark starts first
-        SearchJob.Prepared prepared = dataParallel ? null : SearchJob.prepare(spec, out, resume, compareTo);
+        SearchJob.Prepared prepared = dataParallel ? null : SearchJob.prepare(spec, out, start, FineTuner.LOCAL);
         // a session that already exists (a notebook's, a test's) is used and left running
         boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create("shears: " + spec.spec().name, master,
@@ -72,7 +91,7 @@ final class SearchCommand implements Callable<Integer> {
         try {
             if (dataParallel) {
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                prepared = SearchJob.prepare(spec, out, resume, compareTo, SparkSearch.tuner(jsc, spec.spec().search));
+                prepared = SearchJob.prepare(spec, out, start, SparkSearch.tuner(jsc, spec.spec().search));
             }
             List<Map<String, Object>> rows = SparkSearch.run(prepared, spark, System.out);
             return worse(prepared, rows) ? ShearsMain.WORSE : ShearsMain.OK;
@@ -81,6 +100,23 @@ final class SearchCommand implements Callable<Integer> {
                 spark.stop();
             }
         }
+    }
+
+    /**
+     * The cache an extension reads the finished run's trials from: the one named now, else the one that
+     * run used. Without one there is nothing to continue from but its table.
+     */
+    private TrialCache extensionCache(SearchJob.FinishedRun finished) {
+        String named = cache != null ? cache : System.getenv(TrialCache.ENV);
+        TrialCache trials = finished.cache() == null ? TrialCache.OFF
+                : TrialCache.resolve(named != null ? named : finished.cache(), noCache, System.getenv());
+        if (!trials.enabled()) {
+            throw new BadInputException("--extend " + out + ": " + (finished.cache() == null
+                    ? "the finished run there ran without the trial cache, so its trials are kept nowhere to continue from"
+                    : "extending reads the finished run's trials from the trial cache, which is turned off here")
+                    + "; run the larger search into a new --out, or keep the cache on");
+        }
+        return trials;
     }
 
     /** With --fail-if-worse: whether validation accuracy at the compared run's best compression fell by too much. */

@@ -1,9 +1,8 @@
 package dev.shears.jobs.driver;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.shears.jobs.engine.ResumingEngine;
+import dev.shears.jobs.engine.TrialRecord;
 import dev.shears.jobs.output.OutputLocation;
-import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.Candidate;
@@ -59,19 +58,13 @@ final class Checkpoints {
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
-    void put(Candidate c, CandidateOutcome o) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("key", ResumingEngine.key(c));
-        json.put("status", o.status());
-        json.put("error", o.error());
-        json.put("metrics", o.metrics());
-        json.put("layerSparsity", o.layerSparsity());
-        json.put("epochsSpent", o.epochsSpent());
+    /** @param cached whether the outcome was served from the trial cache */
+    void put(Candidate c, CandidateOutcome o, boolean cached) {
         if (o.model() != null) {
             write("trials/" + c.id() + ".zip", o.model());
         }
-        // the JSON last: a trial counts as finished only once its model is safely written
-        write("trials/" + c.id() + ".json", SearchJob.json(json).getBytes(StandardCharsets.UTF_8));
+        // the record last: a trial counts as finished only once its model is safely written
+        write("trials/" + c.id() + ".json", new TrialRecord(ResumingEngine.key(c), o, cached).json());
     }
 
     /** Whether a finished trial's pruned model is saved (without reading it). */
@@ -89,8 +82,8 @@ final class Checkpoints {
      * whose checkpoint cannot be read (one written by a run killed mid-write before writes were atomic,
      * or damaged since) is left out with a warning: the resumed search simply runs it again.
      */
-    Map<String, CandidateOutcome> load() {
-        Map<String, CandidateOutcome> done = new LinkedHashMap<>();
+    Map<String, TrialRecord> load() {
+        Map<String, TrialRecord> done = new LinkedHashMap<>();
         Path dir = HadoopFiles.path(path("trials"));
         FileStatus[] files;
         try {
@@ -103,9 +96,9 @@ final class Checkpoints {
             if (!name.endsWith(".json") || HadoopFiles.isTemporary(name)) {
                 continue;
             }
-            try {
-                Map.Entry<String, CandidateOutcome> trial = read(st.getPath());
-                done.put(trial.getKey(), trial.getValue());
+            try (InputStream in = fs.open(st.getPath())) {
+                TrialRecord trial = TrialRecord.read(in);
+                done.put(trial.key(), trial);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("checkpoint {} cannot be read ({}); that trial runs again", st.getPath(), e.getMessage());
             }
@@ -120,22 +113,6 @@ final class Checkpoints {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the checkpoints in " + out.staging(), e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map.Entry<String, CandidateOutcome> read(Path file) throws IOException {
-        Map<String, Object> json;
-        try (InputStream in = fs.open(file)) {
-            json = SpecLoader.JSON.readValue(in, new TypeReference<>() { });
-        }
-        String key = (String) json.get("key");
-        String status = (String) json.get("status");
-        if (key == null || status == null) {
-            throw new IOException("no trial key or status");
-        }
-        return Map.entry(key, new CandidateOutcome(status, (String) json.get("error"),
-                (Map<String, Object>) json.get("metrics"), (Map<String, Double>) json.get("layerSparsity"),
-                ((Number) json.get("epochsSpent")).intValue(), null));
     }
 
     private void write(String name, byte[] bytes) {

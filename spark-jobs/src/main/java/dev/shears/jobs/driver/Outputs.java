@@ -142,6 +142,7 @@ final class Outputs {
             counts.put(status.toLowerCase(java.util.Locale.ROOT),
                     ranked.stream().filter(r -> !Ranking.BASE.equals(r.get("candidate")) && status.equals(r.get("status"))).count());
         }
+        counts.put("cached", ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("cached"))).count());
         counts.put("pareto", ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).count());
         counts.put("meets_tolerance", ranked.stream()
                 .filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance"))).count());
@@ -149,6 +150,7 @@ final class Outputs {
         ranked.stream().filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance")))
                 .findFirst().ifPresent(best -> run.put("best", best.get("candidate")));
         run.put("models", saved);
+        run.put("cache", p.cache().location());
         run.put("out", p.out().target());
         return run;
     }

@@ -1,6 +1,8 @@
 package dev.shears.jobs.driver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.ResumingEngine;
 import dev.shears.jobs.engine.SearchLoop;
@@ -20,7 +22,6 @@ import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.HadoopFiles;
-import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Granularity;
@@ -65,7 +66,8 @@ public final class SearchJob {
     /** Everything checked and ready: the base model trained or loaded and measured. */
     public record Prepared(LoadedSpec spec, OutputLocation out, DataLocation dataLocation, DataSplits data,
                            byte[] baseModel, Map<String, Object> baseRow, BaseReference base,
-                           Map<String, Object> timings, Checkpoints checkpoints, Previous previous) {
+                           Map<String, Object> timings, Checkpoints checkpoints, Previous previous, TrialCache cache,
+                           String baseModelHash) {
 
         /** The same prepared search writing to another output (to run it again on another engine). */
         public Prepared elsewhere(String otherOut) {
@@ -74,7 +76,7 @@ public final class SearchJob {
             Checkpoints other = new Checkpoints(location);
             other.saveBase(baseModel, spec.sha256());
             return new Prepared(spec, location, dataLocation, data, baseModel, baseRow, base,
-                    new LinkedHashMap<>(timings), other, previous);
+                    new LinkedHashMap<>(timings), other, previous, cache, baseModelHash);
         }
     }
 
@@ -82,25 +84,38 @@ public final class SearchJob {
     public record Previous(String out, List<Map<String, Object>> rows) {
     }
 
+    /**
+     * How a search starts.
+     *
+     * @param resume    carry on from the checkpoints of a run with the same spec that stopped part-way
+     *                  into the same {@code out}; without such a run this starts afresh
+     * @param extend    {@code out} holds a finished run of this search with smaller budgets
+     *                  ({@link #finishedRun}): it is replaced by the larger one, starting from its base model
+     * @param compareTo an earlier run's output to report what changed since, or null
+     * @param cache     where results of earlier runs are looked up and this run's are stored
+     */
+    public record Start(boolean resume, boolean extend, String compareTo, TrialCache cache) {
+
+        public static Start fresh() {
+            return new Start(false, false, null, TrialCache.OFF);
+        }
+    }
+
     public static Prepared prepare(LoadedSpec spec, String out) {
         return prepare(spec, out, false, null);
     }
 
-    /**
-     * @param resume    carry on from the checkpoints of a run with the same spec that stopped part-way
-     *                  into the same {@code out}; without such a run this starts afresh
-     * @param compareTo an earlier run's output to report what changed since, or null
-     */
     public static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo) {
-        return prepare(spec, out, resume, compareTo, FineTuner.LOCAL);
+        return prepare(spec, out, new Start(resume, false, compareTo, TrialCache.OFF), FineTuner.LOCAL);
     }
 
     /** @param baseTrainer how a base model the spec describes is trained (in this JVM, or data-parallel) */
-    public static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo,
-                                   FineTuner baseTrainer) {
+    public static Prepared prepare(LoadedSpec spec, String out, Start start, FineTuner baseTrainer) {
+        String compareTo = start.compareTo();
         Previous previous = compareTo == null ? null
                 : new Previous(SpecLoader.toUri(compareTo), Changes.readPrevious(SpecLoader.toUri(compareTo)));
-        OutputLocation location = new OutputLocation(SpecLoader.toUri(out), resume);
+        OutputLocation location = new OutputLocation(SpecLoader.toUri(out), start.resume() || start.extend(),
+                start.extend());
         Checkpoints checkpoints = new Checkpoints(location);
         try {
             Map<String, Object> timings = new LinkedHashMap<>();
@@ -113,7 +128,17 @@ public final class SearchJob {
             long t1 = System.nanoTime();
             MultiLayerNetwork net = resumedBase(spec, location, checkpoints);
             boolean resumed = net != null;
-            boolean train = !resumed && BaseModel.trained(spec.spec());
+            if (net == null && start.extend()) {
+                // the larger search compares every row with the model the finished one used
+                net = ModelBytes.restore(HadoopFiles.readAll(HadoopFiles.join(location.target(), "models/base.zip")));
+            }
+            String baseKey = TrialCache.baseKey(Versions.build(), data.sha256(), spec.spec().search,
+                    spec.resolved().get("model"), spec.spec().seed);
+            if (net == null && BaseModel.trained(spec.spec())) {
+                net = cachedBase(start.cache(), baseKey);
+                timings.put("base_model_cached", net != null);
+            }
+            boolean train = net == null && BaseModel.trained(spec.spec());
             if (net == null) {
                 net = BaseModel.build(spec.spec(), data);
             }
@@ -121,11 +146,15 @@ public final class SearchJob {
             // and before anything is written
             checkAgainst(spec, net);
             location.create();
+            byte[] bytes;
             if (train) {
                 BaseModel.train(spec.spec(), net, data, baseTrainer);
+                bytes = ModelBytes.of(net);
+                start.cache().storeBase(baseKey, bytes);
+            } else {
+                bytes = ModelBytes.of(net);
             }
             timings.put("base_model_seconds", seconds(t1));
-            byte[] bytes = ModelBytes.of(net);
             if (!resumed) {
                 checkpoints.saveBase(bytes, spec.sha256());
             }
@@ -140,12 +169,29 @@ public final class SearchJob {
             row.putAll(measured);
             row.put("status", "OK");
             row.put("epochs", 0);
-            return new Prepared(spec, location, dataLocation, data, bytes, row, base, timings, checkpoints, previous);
+            return new Prepared(spec, location, dataLocation, data, bytes, row, base, timings, checkpoints, previous,
+                    start.cache(), ModelBytes.contentHash(net));
         } catch (RuntimeException e) {
             if (!location.resumed()) {
                 location.abort();
             }
             throw e;
+        }
+    }
+
+    /** A base model an earlier run trained as this spec describes, from the cache, or null. */
+    private static MultiLayerNetwork cachedBase(TrialCache cache, String key) {
+        byte[] cached = cache.findBase(key);
+        if (cached == null) {
+            return null;
+        }
+        try {
+            MultiLayerNetwork net = ModelBytes.restore(cached);
+            LOG.info("base model: the one an earlier run trained, from the cache at {}", cache.location());
+            return net;
+        } catch (BadInputException damaged) {
+            LOG.warn("the cached base model cannot be read ({}); it is trained again", damaged.getMessage());
+            return null;
         }
     }
 
@@ -181,33 +227,77 @@ public final class SearchJob {
         }
     }
 
+    /** A finished run found in {@code out} by {@link #finishedRun}. */
+    public record FinishedRun(boolean sameSpec, String cache) {
+    }
+
     /**
-     * With {@code --resume}: whether {@code out} already holds this spec's finished run (the run was
-     * killed after it was moved into place, or is simply started again). Its table is shown and the
-     * checkpoints a kill may have left in it are removed; a finished run of another spec is bad input.
+     * With {@code --resume} or {@code --extend}: the finished run {@code out} already holds, or null.
+     * A finished run of this very spec (killed after it was moved into place, or simply started again)
+     * has its table shown and the checkpoints a kill may have left in it removed. One whose spec differs
+     * only in larger {@code search.budget} or {@code search.epochBudget} can be extended; any other is bad
+     * input.
      */
-    public static boolean finished(LoadedSpec spec, String out, PrintStream console) {
+    public static FinishedRun finishedRun(LoadedSpec spec, String out, PrintStream console) {
         String target = SpecLoader.toUri(out);
         String runJson = HadoopFiles.join(target, "run.json");
         if (!HadoopFiles.exists(runJson)) {
-            return false;
+            return null;
         }
-        String finishedSpec;
+        JsonNode run;
         try {
-            finishedSpec = SpecLoader.JSON.readTree(HadoopFiles.readAll(runJson)).path("spec_hash").asText();
+            run = SpecLoader.JSON.readTree(HadoopFiles.readAll(runJson));
         } catch (IOException e) {
             throw new BadInputException("--out " + out + ": " + runJson + " is not a Shears run.json: " + e.getMessage(), e);
         }
-        if (!spec.sha256().equals(finishedSpec)) {
-            throw new BadInputException("--resume: " + out + " holds a finished run of a different spec (hash "
-                    + finishedSpec + ", now " + spec.sha256() + "); use a new --out");
+        String cache = run.path("cache").isTextual() ? run.path("cache").asText() : null;
+        if (spec.sha256().equals(run.path("spec_hash").asText())) {
+            OutputLocation.tidyFinished(target, Checkpoints.DIR);
+            Outputs.print(Changes.readPrevious(target), spec.spec(), console);
+            if (console != null) {
+                console.println("shears: " + out + " already holds this spec's finished run; nothing left to run");
+            }
+            return new FinishedRun(true, cache);
         }
-        OutputLocation.tidyFinished(target, Checkpoints.DIR);
-        Outputs.print(Changes.readPrevious(target), spec.spec(), console);
-        if (console != null) {
-            console.println("shears: " + out + " already holds this spec's finished run; nothing left to resume");
+        // a run.json without its spec (an older Shears', say) can only be the same spec or another one
+        if (!(run.path("spec") instanceof ObjectNode recorded)) {
+            throw otherSpec(run, spec, out);
         }
-        return true;
+        ObjectNode before = recorded.deepCopy();
+        ObjectNode now = spec.resolved().deepCopy();
+        SearchSpec.SearchSettings defaults = new SearchSpec.SearchSettings();
+        String grown = null;
+        for (String budget : List.of("budget", "epochBudget")) {
+            long fallback = budget.equals("budget") ? defaults.budget : defaults.epochBudget;
+            long was = before.path("search").path(budget).asLong(fallback);
+            long is = now.path("search").path(budget).asLong(fallback);
+            // an epoch budget of 0 has no limit
+            long wasLimit = was == 0 && budget.equals("epochBudget") ? Long.MAX_VALUE : was;
+            long isLimit = is == 0 && budget.equals("epochBudget") ? Long.MAX_VALUE : is;
+            if (isLimit < wasLimit) {
+                throw new BadInputException("--resume: search." + budget + " " + is + " is below the finished run's "
+                        + was + " in " + out + "; a run is only extended, never cut: use a new --out");
+            }
+            grown = isLimit > wasLimit ? budget : grown;
+            for (ObjectNode tree : List.of(before, now)) {
+                if (tree.path("search") instanceof ObjectNode search) {
+                    search.remove(budget);
+                    if (search.isEmpty()) {
+                        tree.remove("search");
+                    }
+                }
+            }
+        }
+        if (grown == null || !before.equals(now)) {
+            throw otherSpec(run, spec, out);
+        }
+        return new FinishedRun(false, cache);
+    }
+
+    private static BadInputException otherSpec(JsonNode run, LoadedSpec spec, String out) {
+        return new BadInputException("--resume: " + out + " holds a finished run of a different spec (hash "
+                + run.path("spec_hash").asText() + ", now " + spec.sha256() + "); only search.budget and "
+                + "search.epochBudget may grow to extend it: use a new --out");
     }
 
     /**
@@ -311,26 +401,41 @@ public final class SearchJob {
         Map<String, Integer> epochsReached = new HashMap<>();
         Checkpoints checkpoints = p.checkpoints();
         // the engine outlives the search: the latency phase runs on it afterwards
-        ResumingEngine engine = new ResumingEngine(candidateEngine, checkpoints.load());
+        // a trial's result is identified by its content (the cache's key), its checkpoint by its place in this search
+        Map<String, String> resultKeys = new HashMap<>();
+        ResumingEngine engine = new ResumingEngine(candidateEngine, checkpoints.load(),
+                r -> p.cache().find(resultKeys.get(r.candidate().id())));
         try (SearchProgress progress = new SearchProgress(expectedTrials(p), s.objective.maxAccuracyDrop,
                      s.objective.split(), console)) {
-            Function<Candidate, TrialRequest> requestFor = c -> request(c, s, epochsReached, checkpoints);
+            Function<Candidate, TrialRequest> requestFor = c -> {
+                TrialRequest r = request(c, s, epochsReached, checkpoints);
+                String parentKey = r.parentModel() == null ? null : resultKeys.get(c.parentId());
+                resultKeys.put(c.id(), TrialCache.key(Versions.build(), p.baseModelHash(), p.data().sha256(), s.search, r.plan(),
+                        parentKey));
+                return r;
+            };
             // strategies count their own trials against the budget (halving's promotions come on top of it)
             int trials = SearchLoop.run(strategy, engine, requestFor, Integer.MAX_VALUE, s.search.epochBudget,
                     (request, outcome) -> {
                         Candidate c = request.candidate();
                         int parentEpochs = c.parentId() == null ? 0 : epochsReached.getOrDefault(c.parentId(), 0);
                         epochsReached.put(c.id(), parentEpochs + outcome.epochsSpent());
+                        boolean cached = engine.isCached(c);
                         if (!engine.isReplayed(c)) {
-                            checkpoints.put(c, outcome);
+                            checkpoints.put(c, outcome, cached);
+                            if (!cached) {
+                                p.cache().store(resultKeys.get(c.id()), outcome);
+                            }
                         }
                         Map<String, Object> row = row(strategy.name(), request, outcome, parentEpochs + outcome.epochsSpent());
+                        row.put("cached", cached);
                         row.putAll(provenance);
                         rows.add(row);
                         progress.record(row);
                     });
             p.timings().put("search_seconds", seconds(start));
             p.timings().put("trials_resumed", engine.replayed());
+            p.timings().put("trials_cached", engine.servedFromCache());
             return trials;
         }
     }
@@ -434,7 +539,7 @@ public final class SearchJob {
         prov.put("seed", p.spec().spec().seed);
         prov.put("spec_hash", p.spec().sha256());
         prov.put("data_hash", p.data().sha256());
-        prov.put("base_model_hash", Hashes.sha256(p.baseModel()));
+        prov.put("base_model_hash", p.baseModelHash());
         prov.put("shears_version", Versions.shears());
         prov.put("dl4j_version", Versions.dl4j());
         prov.put("spark_version", sparkVersion);

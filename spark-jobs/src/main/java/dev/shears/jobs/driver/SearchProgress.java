@@ -18,6 +18,7 @@ final class SearchProgress implements AutoCloseable {
     private double bestCompression = Double.NaN;
     private double bestAccuracy = Double.NaN;
     private int failed;
+    private int cached;
 
     SearchProgress(long total, double maxAccuracyDrop, SelectionSplit split, PrintStream console) {
         this.maxAccuracyDrop = maxAccuracyDrop;
@@ -33,6 +34,9 @@ final class SearchProgress implements AutoCloseable {
     }
 
     void record(Map<String, Object> row) {
+        if (Boolean.TRUE.equals(row.get("cached"))) {
+            cached++;
+        }
         if ("OK".equals(row.get("status"))) {
             double compression = ((Number) row.get("compression")).doubleValue();
             if (Ranking.within(row, maxAccuracyDrop, split) && !(compression <= bestCompression)) {
@@ -48,10 +52,11 @@ final class SearchProgress implements AutoCloseable {
                 bar.maxHint(bar.getCurrent() + 1);
             }
             bar.step();
-            bar.setExtraMessage(Double.isNaN(bestCompression) ? "no candidate within tolerance yet"
-                    : String.format("best %.1fx at %s acc %.4f%s", bestCompression,
-                    split == SelectionSplit.VALIDATION ? "val" : "test", bestAccuracy,
-                    failed > 0 ? ", " + failed + " failed" : ""));
+            // cached results arrive at once: saying how many explains a quick start and a long time left
+            bar.setExtraMessage((Double.isNaN(bestCompression) ? "no candidate within tolerance yet"
+                    : String.format("best %.1fx at %s acc %.4f", bestCompression,
+                    split == SelectionSplit.VALIDATION ? "val" : "test", bestAccuracy))
+                    + (failed > 0 ? ", " + failed + " failed" : "") + (cached > 0 ? ", " + cached + " from the cache" : ""));
         }
     }
 

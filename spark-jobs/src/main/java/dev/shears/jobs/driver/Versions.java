@@ -28,6 +28,15 @@ public final class Versions {
         return BUILD.getProperty("shears.version", "unknown");
     }
 
+    /**
+     * What a cached trial result must have been made by: the version, and for a development build
+     * (a SNAPSHOT, whose code changes under the same version) the time it was built.
+     */
+    public static String build() {
+        String version = shears();
+        return version.endsWith("-SNAPSHOT") ? version + "+" + BUILD.getProperty("shears.build", "unknown") : version;
+    }
+
     public static String dl4j() {
         return BUILD.getProperty("dl4j.version", "unknown");
     }

@@ -3,24 +3,37 @@ package dev.shears.jobs.engine;
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.Candidate;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
- * Serves trials a stopped run already finished from its checkpoints and sends only the rest to
- * the engine. Strategies are seeded, so the resumed search proposes the same candidates again and
- * is told the same results, and carries on from where the stopped one was.
+ * Serves trials whose results are already known and sends only the rest to the engine: first those a
+ * stopped run of this search finished (its checkpoints), then those any earlier run computed (the
+ * trial cache). Strategies are seeded, so the resumed search proposes the same candidates again, is
+ * told the same results, and carries on from where the stopped one was.
  */
 public final class ResumingEngine implements CandidateEngine {
 
     private final CandidateEngine engine;
-    private final Map<String, CandidateOutcome> finished;
+    private final Map<String, TrialRecord> finished;
+    private final Function<TrialRequest, Optional<CandidateOutcome>> cache;
+    private final Set<String> cached = new HashSet<>();
     private int replayed;
+    private int servedFromCache;
 
-    /** @param finished outcomes of earlier trials by {@link #key(Candidate)} */
-    public ResumingEngine(CandidateEngine engine, Map<String, CandidateOutcome> finished) {
+    /**
+     * @param finished records of this search's finished trials by {@link #key(Candidate)}
+     * @param cache    looks a trial up in the cache of earlier runs
+     */
+    public ResumingEngine(CandidateEngine engine, Map<String, TrialRecord> finished,
+                          Function<TrialRequest, Optional<CandidateOutcome>> cache) {
         this.engine = engine;
         this.finished = finished;
+        this.cache = cache;
     }
 
     /** What identifies a trial across runs of the same spec: id, parameters, fidelity and parent. */
@@ -28,13 +41,24 @@ public final class ResumingEngine implements CandidateEngine {
         return c.id() + "|" + c.params() + "|" + c.fidelity() + "|" + c.parentId();
     }
 
+    /** Whether the trial's result came from this search's checkpoints. */
     public boolean isReplayed(Candidate c) {
         return finished.containsKey(key(c));
+    }
+
+    /** Whether the trial's result came from the trial cache, in this run or in the stopped run it resumes. */
+    public boolean isCached(Candidate c) {
+        return cached.contains(key(c));
     }
 
     /** Trials served from checkpoints so far. */
     public int replayed() {
         return replayed;
+    }
+
+    /** Trials served from the trial cache by this run so far. */
+    public int servedFromCache() {
+        return servedFromCache;
     }
 
     @Override
@@ -44,10 +68,20 @@ public final class ResumingEngine implements CandidateEngine {
 
     @Override
     public CompletableFuture<CandidateOutcome> submit(TrialRequest request) {
-        CandidateOutcome done = finished.get(key(request.candidate()));
+        String key = key(request.candidate());
+        TrialRecord done = finished.get(key);
         if (done != null) {
             replayed++;
-            return CompletableFuture.completedFuture(done);
+            if (done.cached()) {
+                cached.add(key);
+            }
+            return CompletableFuture.completedFuture(done.outcome());
+        }
+        Optional<CandidateOutcome> known = cache.apply(request);
+        if (known.isPresent()) {
+            servedFromCache++;
+            cached.add(key);
+            return CompletableFuture.completedFuture(known.get());
         }
         return engine.submit(request);
     }

@@ -16,7 +16,7 @@ public final class Columns {
     /** After the required columns, in this order where present; provenance last. */
     private static final List<String> FOLLOWING = List.of("error", "strategy", "epochs", "trial_epochs", "learning_rate", "steps",
             "val_accuracy", "val_accuracy_drop", "loss", "model_sparsity", "flops", "flops_reduction", "size_dense_bytes",
-            "size_sparse_bytes", "latency_b1_ms", "latency_b64_ms", "speedup_b1", "speedup_b64", "finetune_seconds", "meets_tolerance", "pareto");
+            "size_sparse_bytes", "latency_b1_ms", "latency_b64_ms", "speedup_b1", "speedup_b64", "finetune_seconds", "cached", "meets_tolerance", "pareto");
     private static final List<String> PROVENANCE = List.of("fidelity", "parent", "seed", "spec_hash", "data_hash",
             "base_model_hash", "shears_version", "dl4j_version", "spark_version");
 

@@ -21,21 +21,24 @@ public final class OutputLocation {
     private final String staging;
     private final FileSystem fs;
     private final boolean resumed;
+    private final boolean replaces;
 
     /** Checks the location can take a new run; bad locations are bad input. */
     public OutputLocation(String out) {
-        this(out, false);
+        this(out, false, false);
     }
 
     /**
      * Checks the location without writing anything there: {@link #create} makes the staging directory
      * once the rest of the input has been checked too.
      *
-     * @param resume carry on in the newest staging directory a stopped run left beside {@code out},
-     *               when there is one
+     * @param resume   carry on in the newest staging directory a stopped run left beside {@code out},
+     *                 when there is one
+     * @param replaces {@code out} holds a finished run that this one replaces when it commits
      */
-    public OutputLocation(String out, boolean resume) {
+    public OutputLocation(String out, boolean resume, boolean replaces) {
         this.target = stripSlash(out);
+        this.replaces = replaces;
         try {
             this.fs = HadoopFiles.fs(target);
             Path t = HadoopFiles.path(target);
@@ -44,7 +47,7 @@ public final class OutputLocation {
                 if (!st.isDirectory()) {
                     throw new BadInputException("--out " + out + ": is a file, a directory is needed");
                 }
-                if (fs.listStatus(t).length > 0) {
+                if (!replaces && fs.listStatus(t).length > 0) {
                     throw new BadInputException("--out " + out + ": already holds a run or other files; choose a new directory");
                 }
             }
@@ -144,7 +147,8 @@ public final class OutputLocation {
         HadoopFiles.deleteTemporaries(fs, s);
         Path t = HadoopFiles.path(target);
         if (fs.exists(t)) {
-            fs.delete(t, false);
+            // a replaced run is gone only once this one is complete in staging; a kill in between is resumed
+            fs.delete(t, replaces);
         }
         if (t.getParent() != null) {
             fs.mkdirs(t.getParent());

@@ -3,7 +3,9 @@ package dev.shears.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shears.jobs.TestData;
+import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLocation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -86,6 +88,30 @@ class BadInputTest {
     private static List<String> with(List<String> args, String... more) {
         args.addAll(Arrays.asList(more));
         return args;
+    }
+
+    /**
+     * A finished run in out/ whose spec is this case's (budget 4) with {@code edit} applied, made with the
+     * trial cache at {@code cache} (null: without one); the arguments extend it with that cache, or with
+     * the cache turned off when {@code cache} is "none".
+     */
+    private static Case extend(String name, UnaryOperator<ObjectNode> edit, String cache, String... expected) {
+        return new Case(name, d -> {
+            List<String> args = with(search(d, TestData.spec(d, SPACE, "  budget: 1")), "--set", "search.budget=4",
+                    "--extend", "--cache", cache == null ? d.resolve("cache").toString() : cache);
+            ObjectNode finished = SpecLoader.load(d.resolve("spec.yaml").toString(), List.of("search.budget=4"))
+                    .resolved().deepCopy();
+            ObjectNode run = SpecLoader.JSON.createObjectNode().put("spec_hash", "0123abcd").put("cache", cache);
+            run.set("spec", edit.apply(finished));
+            Files.createDirectories(d.resolve("out"));
+            Files.writeString(d.resolve("out").resolve("run.json"), run.toString());
+            return args;
+        }, List.of(expected));
+    }
+
+    private static ObjectNode budget(ObjectNode spec, int budget) {
+        ((ObjectNode) spec.path("search")).put("budget", budget);
+        return spec;
     }
 
     private static List<String> none(Path d) {
@@ -299,6 +325,14 @@ class BadInputTest {
                     Files.writeString(d.resolve("out").resolve("run.json"), "{\"spec_hash\": \"0123abcd\"}");
                     return List.of("--resume");
                 }, "--resume", "different spec", "0123abcd"),
+                extend("--extend a finished run with a larger budget", s -> budget(s, 8), "/tmp/cache",
+                        "search.budget 4", "below the finished run's 8"),
+                extend("--extend a finished run whose spec changed besides the budget",
+                        s -> budget(s.put("seed", 8), 2), "/tmp/cache", "different spec", "only search.budget"),
+                extend("--extend a finished run made without the trial cache", s -> budget(s, 2), null,
+                        "--extend", "without the trial cache"),
+                extend("--extend with the trial cache turned off", s -> budget(s, 2), "none",
+                        "--extend", "turned off"),
                 data("--fail-if-worse without --compare-to", d -> List.of("--fail-if-worse", "2"), "--fail-if-worse",
                         "--compare-to"),
                 set("negative trial timeout", "search.trialTimeout=-1", "search.trialTimeout", "-1"),
