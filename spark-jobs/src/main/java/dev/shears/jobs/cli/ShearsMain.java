@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code shears} command: the entry point of the launcher scripts and of spark-submit. */
 @Command(name = "shears", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds the best way to prune a neural network by searching pruning configurations on Spark.",
-        subcommands = {SearchCommand.class, ValidateCommand.class, HistoryCommand.class, BenchCommand.class})
+        subcommands = {SearchCommand.class, NightlyCommand.class, ValidateCommand.class, HistoryCommand.class,
+                BenchCommand.class})
 public final class ShearsMain {
 
     /** Exit codes users' scripts rely on. */
