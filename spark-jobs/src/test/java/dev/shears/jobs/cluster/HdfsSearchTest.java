@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
 import dev.shears.jobs.cli.ShearsMain;
@@ -94,6 +96,27 @@ class HdfsSearchTest {
         assertEquals(3, SharedSpark.get().read().parquet(root + "/out/results.parquet").count());
         for (String file : List.of("run.json", "pareto.csv", "report.html", "models/base.zip")) {
             assertTrue(fs.exists(path("/out/" + file)), file);
+        }
+    }
+
+    @Test
+    void nightsOnHdfsShareATrialCacheThere() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String nights = root + "/nights";
+        for (String night : List.of("2026-11-27", "2026-11-28")) {
+            assertEquals(0, run(err, "nightly", "--spec", root + "/spec.yaml", "--root", nights, "--date", night,
+                    "--cache", nights + "/cache"), err.toString());
+        }
+        JsonNode second;
+        try (var in = fs.open(path("/nights/2026-11-28/run.json"))) {
+            second = new ObjectMapper().readTree(in);
+        }
+        assertEquals(2, second.path("counts").path("cached").asInt(), "the second night evaluates no trial");
+        assertEquals(nights + "/cache", second.path("cache").asText());
+        assertTrue(fs.listStatus(path("/nights/cache/trials-v1")).length > 0, "entries on HDFS");
+        try (var in = fs.open(path("/nights/LATEST"))) {
+            assertEquals("2026-11-28", new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    "no symbolic links on HDFS: the file names the latest night");
         }
     }
 
