@@ -54,12 +54,8 @@ final class NightlyCommand implements Callable<Integer> {
                     + "more than POINTS percentage points (the first night has nothing to be worse than)")
     Double failIfWorse;
 
-    @Option(names = "--cache", paramLabel = "URI",
-            description = "the trial cache (default: $" + TrialCache.ENV + ", else ROOT/cache)")
-    String cache;
-
-    @Option(names = "--no-cache", description = "run every trial: neither use nor fill the trial cache")
-    boolean noCache;
+    @Mixin
+    CacheOptions caching;
 
     @Override
     public Integer call() throws IOException {
@@ -79,8 +75,10 @@ final class NightlyCommand implements Callable<Integer> {
         search.resume = true;
         search.compareTo = previous;
         search.failIfWorse = previous == null ? null : failIfWorse;
-        search.noCache = noCache;
-        search.cache = cache != null || System.getenv(TrialCache.ENV) != null ? cache : HadoopFiles.join(rootUri, "cache");
+        search.caching = caching;
+        if (caching.cache == null && System.getenv(TrialCache.ENV) == null) {
+            caching.cache = HadoopFiles.join(rootUri, "cache");
+        }
         System.err.println("shears: nightly: tonight into " + out
                 + (previous == null ? " (the first night: nothing to compare with)" : ", compared with " + previous));
         int code = search.call();

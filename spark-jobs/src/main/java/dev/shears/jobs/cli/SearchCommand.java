@@ -49,12 +49,8 @@ final class SearchCommand implements Callable<Integer> {
             + "(needs the trial cache; otherwise as --resume)")
     boolean extend;
 
-    @Option(names = "--cache", paramLabel = "URI", description = "the trial cache, shared by runs in any --out "
-            + "(local path or Hadoop URI; default: $" + TrialCache.ENV + ", else ~/.shears/cache; 'none' turns it off)")
-    String cache;
-
-    @Option(names = "--no-cache", description = "run every trial: neither use nor fill the trial cache")
-    boolean noCache;
+    @Mixin
+    CacheOptions caching = new CacheOptions();
 
     @Option(names = "--compare-to", paramLabel = "DIR",
             description = "an earlier run's output (last night's, say): writes changes.csv and says what changed")
@@ -77,7 +73,7 @@ final class SearchCommand implements Callable<Integer> {
             return ShearsMain.OK;
         }
         boolean grow = finished != null;
-        TrialCache trials = grow ? extensionCache(finished) : TrialCache.resolve(cache, noCache, System.getenv());
+        TrialCache trials = grow ? extensionCache(finished) : TrialCache.resolve(caching.cache, caching.noCache, System.getenv());
         SearchJob.Start start = new SearchJob.Start(resume || extend, grow, compareTo, trials);
         MasterCheck.requireReachable(master);
         boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
@@ -107,9 +103,9 @@ final class SearchCommand implements Callable<Integer> {
      * run used. Without one there is nothing to continue from but its table.
      */
     private TrialCache extensionCache(SearchJob.FinishedRun finished) {
-        String named = cache != null ? cache : System.getenv(TrialCache.ENV);
+        String named = caching.cache != null ? caching.cache : System.getenv(TrialCache.ENV);
         TrialCache trials = finished.cache() == null ? TrialCache.OFF
-                : TrialCache.resolve(named != null ? named : finished.cache(), noCache, System.getenv());
+                : TrialCache.resolve(named != null ? named : finished.cache(), caching.noCache, System.getenv());
         if (!trials.enabled()) {
             throw new BadInputException("--extend " + out + ": " + (finished.cache() == null
                     ? "the finished run there ran without the trial cache, so its trials are kept nowhere to continue from"
