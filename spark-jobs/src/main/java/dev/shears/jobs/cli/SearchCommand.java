@@ -60,7 +60,7 @@ final class SearchCommand implements Callable<Integer> {
         if (resume && SearchJob.finished(spec, out, System.out)) {
             return ShearsMain.OK;
         }
-        MasterCheck.requireReachable(master);
+        MasterCheck.requireReachable(master, SparkSessions.conf());
         boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
         // per-candidate: everything that can be bad input is checked before Spark starts;
         // data-parallel: the base model trains on Spark, so Spark starts first
