@@ -6,8 +6,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
+# a secret for this cluster alone (mktemp makes the file readable by its owner only): the daemons
+# and the submit below read it from the file, and only submits that know it are let in
+SHEARS_SPARK_SECRET_FILE="$(mktemp)"
+export SHEARS_SPARK_SECRET_FILE
+trap 'rm -f "$SHEARS_SPARK_SECRET_FILE"' EXIT
+head -c 32 /dev/urandom | base64 >"$SHEARS_SPARK_SECRET_FILE"
+
 submit-scripts/cluster-local start --workers 2 --cores 1 --memory 2g
-trap 'submit-scripts/cluster-local stop' EXIT
+trap 'submit-scripts/cluster-local stop; rm -f "$SHEARS_SPARK_SECRET_FILE"' EXIT
 
 # --executor-memory: the JVM heap of each executor; ND4J's arrays live outside it, up to about as much again.
 # spark.scheduler.minRegisteredResourcesRatio: wait for every executor, so the first candidates spread out.

@@ -75,7 +75,7 @@ final class SearchCommand implements Callable<Integer> {
         boolean grow = finished != null;
         TrialCache trials = grow ? extensionCache(finished) : TrialCache.resolve(caching.cache, caching.noCache, System.getenv());
         SearchJob.Start start = new SearchJob.Start(resume || extend, grow, compareTo, trials);
-        MasterCheck.requireReachable(master);
+        MasterCheck.requireReachable(master, SparkSessions.conf());
         boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
         // per-candidate: everything that can be bad input is checked before Spark starts;
         // data-parallel: the base model trains on Spark, so Spark starts first

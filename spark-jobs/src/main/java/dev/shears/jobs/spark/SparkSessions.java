@@ -22,6 +22,9 @@ public final class SparkSessions {
     /** As submit-scripts/java-opts.sh: C1 and the serial collector, so a one-core trial keeps to one core. */
     public static final String TRIAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
+    private static final String AUTHENTICATE = "spark.authenticate";
+    private static final String SECRET = "spark.authenticate.secret";
+
     private SparkSessions() {
     }
 
@@ -29,11 +32,24 @@ public final class SparkSessions {
      * Under spark-submit Spark's own logging defaults apply (INFO for everything), not the ones in
      * the application jar: keep Spark to warnings and Shears at INFO, as the local launcher does.
      */
-    private static void quietSparkLogs() {
+    static void quietSparkLogs() {
         if (LogManager.getRootLogger().getLevel().isLessSpecificThan(Level.WARN)) {
             Configurator.setRootLevel(Level.WARN);
             Configurator.setLevel("dev.shears", Level.INFO);
         }
+    }
+
+    /**
+     * The configuration a new session ({@link #create}) starts from: what spark-submit set, with
+     * shared-secret authentication on when the environment gives a secret ({@link SharedSecret}).
+     * Spark keeps the secret out of what it logs and shows: it redacts every setting whose name
+     * matches spark.redaction.regex, "secret" among them.
+     */
+    public static SparkConf conf() {
+        SparkConf conf = new SparkConf();
+        SharedSecret.fromEnvironment(System.getenv()).ifPresent(secret ->
+                conf.set(AUTHENTICATE, "true").set(SECRET, secret));
+        return conf;
     }
 
     /**
@@ -43,6 +59,11 @@ public final class SparkSessions {
     public static SparkSession create(String appName, String master, int threadsPerTask, boolean ui) {
         SparkConf conf = new SparkConf();
         SparkSession.Builder b = SparkSession.builder().appName(appName);
+        // only a new context takes the secret: an existing session would log it among the settings it ignores
+        if (SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty()) {
+            SharedSecret.fromEnvironment(System.getenv()).ifPresent(secret ->
+                    b.config(AUTHENTICATE, "true").config(SECRET, secret));
+        }
         if (master != null) {
             b.master(master);
         } else if (!conf.contains("spark.master")) {
