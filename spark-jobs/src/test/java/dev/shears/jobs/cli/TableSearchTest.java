@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
+import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.driver.TrialCache;
+import dev.shears.jobs.spark.SparkTables;
+import dev.shears.jobs.spec.LoadedSpec;
+import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.train.FineTuner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -126,6 +132,31 @@ class TableSearchTest {
         assertEquals(3, rows.size());
         assertTrue(Double.parseDouble(rows.get(0)[header.indexOf("accuracy")]) > 0.8);
         assertEquals(100, runJson(out).path("data").path("test_rows").asInt());
+    }
+
+    @Test
+    void aStoppedRunResumesOnTheCopyItWrote() throws Exception {
+        String table = dir.resolve("stopped.parquet").toUri().toString();
+        TestData.blobsTable(table, "parquet", 200, 8, 4, 6, false);
+        LoadedSpec spec = SpecLoader.parse("stopped.yaml", spec(dir, "parquet", table, null, "  testFraction: 0.25\n"),
+                List.of("model.epochs=1"));
+        String out = dir.resolve("stopped-out").toString();
+        SparkTables tables = new SparkTables(SharedSpark.get());
+        // prepared, then stopped before any trial ran
+        SearchJob.Prepared first = SearchJob.prepare(spec, out, SearchJob.Start.fresh(), FineTuner.LOCAL, tables);
+        String copy = first.dataLocation().trainFile();
+        assertTrue(copy.startsWith(first.out().staging() + "/checkpoint/data/"), copy);
+        assertTrue(Files.exists(Path.of(java.net.URI.create(copy))));
+        long written = Files.getLastModifiedTime(Path.of(java.net.URI.create(copy))).toMillis();
+        assertEquals(150 - 30, first.data().train().size());
+
+        SearchJob.Prepared second = SearchJob.prepare(spec, out, new SearchJob.Start(true, false, null, TrialCache.OFF),
+                FineTuner.LOCAL, tables);
+        assertTrue(second.out().resumed());
+        assertEquals(first.dataLocation(), second.dataLocation());
+        assertEquals(first.data().sha256(), second.data().sha256());
+        assertEquals(written, Files.getLastModifiedTime(Path.of(java.net.URI.create(copy))).toMillis(),
+                "the copy is not written again");
     }
 
     @Test
