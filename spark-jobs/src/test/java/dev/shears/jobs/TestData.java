@@ -5,8 +5,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Small generated data sets: separable Gaussian blobs as CSV, and square-in-a-quadrant images as
@@ -42,6 +48,52 @@ public final class TestData {
         }
         Files.writeString(file, sb.toString());
         return file;
+    }
+
+    /**
+     * Writes the blobs of {@link #blobsCsv} as a table at {@code location} (a folder, local or a Hadoop URI),
+     * with a label column and feature columns f0.., or all features in one array column {@code x}; in two
+     * files, as Spark reads tables.
+     */
+    public static void blobsTable(String location, String format, int rows, int features, int classes, long seed,
+                                  boolean asArray) throws IOException {
+        Path csv = Files.createTempFile("blobs", ".csv");
+        try {
+            List<Row> data = new ArrayList<>();
+            List<String> lines = Files.readAllLines(blobsCsv(csv, rows, features, classes, seed));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split(",");
+                Object[] values = new Object[asArray ? 2 : cells.length];
+                values[0] = Integer.parseInt(cells[0]);
+                double[] x = new double[features];
+                for (int j = 0; j < features; j++) {
+                    x[j] = Double.parseDouble(cells[j + 1]);
+                    if (!asArray) {
+                        values[j + 1] = x[j];
+                    }
+                }
+                if (asArray) {
+                    values[1] = x;
+                }
+                data.add(RowFactory.create(values));
+            }
+            StructType schema = new StructType().add("label", DataTypes.IntegerType);
+            if (asArray) {
+                schema = schema.add("x", DataTypes.createArrayType(DataTypes.DoubleType));
+            } else {
+                for (int j = 0; j < features; j++) {
+                    schema = schema.add("f" + j, DataTypes.DoubleType);
+                }
+            }
+            SharedSpark.get().createDataFrame(data, schema).repartition(2).write().format(format).save(location);
+        } finally {
+            Files.delete(csv);
+        }
+    }
+
+    /** Writes {@code rows}, in this order, as a table of {@code format} at {@code location} (a folder). */
+    public static void table(String location, String format, List<Row> rows, StructType schema) {
+        SharedSpark.get().createDataFrame(rows, schema).coalesce(1).write().format(format).save(location);
     }
 
     /** A spec over the blobs in {@code dir}; {@code extra} is appended as more YAML. */

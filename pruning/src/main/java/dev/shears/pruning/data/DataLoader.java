@@ -41,8 +41,23 @@ public final class DataLoader {
                 test = te.data();
                 hash = Hashes.sha256(tr.sha256() + "|" + te.sha256());
             }
+            case "binary" -> {
+                byte[] tr = HadoopFiles.readAll(location.trainFile());
+                byte[] te = HadoopFiles.readAll(location.testFile());
+                train = BinaryData.decode(location.trainFile(), tr);
+                test = BinaryData.decode(location.testFile(), te);
+                hash = BinaryData.hash(tr, te);
+            }
             default -> throw new BadInputException("data.format '" + location.format() + "' is not known (allowed: idx, csv)");
         }
+        return split(location, train, test, hash);
+    }
+
+    /**
+     * The splits of training and test rows whose files hash to {@code hash}: the validation rows held out
+     * as {@code location} says. Data read elsewhere (tables, by Spark) is split here exactly as when loaded.
+     */
+    public static DataSplits split(DataLocation location, LabeledData train, LabeledData test, String hash) {
         if (!Arrays.equals(train.shape(), test.shape())) {
             throw new BadInputException(location.testFile() + " holds " + shape(test) + " rows but "
                     + location.trainFile() + " holds " + shape(train) + " (the test rows must have the training rows' shape)");

@@ -6,11 +6,12 @@ import java.io.Serializable;
  * Where a search's data lives and how to cut it. This, not the data, is what executors receive:
  * each executor JVM loads it once through the Hadoop FileSystem API and caches it.
  *
- * @param format             {@code idx} (MNIST-style, four files) or {@code csv} (two files)
- * @param trainFile          IDX: training images; CSV: training table
- * @param trainLabels        IDX: training labels; CSV: unused (null)
- * @param testFile           IDX: test images; CSV: test table
- * @param testLabels         IDX: test labels; CSV: unused (null)
+ * @param format             {@code idx} (MNIST-style, four files), {@code csv} (two files) or {@code binary}
+ *                           (two {@link BinaryData} files: tables as the driver read and checked them)
+ * @param trainFile          IDX: training images; CSV, binary: training rows
+ * @param trainLabels        IDX: training labels; otherwise unused (null)
+ * @param testFile           IDX: test images; CSV, binary: test rows
+ * @param testLabels         IDX: test labels; otherwise unused (null)
  * @param labelColumn        CSV: label column name or index
  * @param header             CSV: first line is a header
  * @param trainLimit         rows of the training file to use (0 = all)

@@ -1,11 +1,13 @@
 package dev.shears.jobs.cli;
 
 import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.driver.TableReader;
 import dev.shears.jobs.driver.TrialCache;
 import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.spark.MasterCheck;
 import dev.shears.jobs.spark.SparkSearch;
 import dev.shears.jobs.spark.SparkSessions;
+import dev.shears.jobs.spark.SparkTables;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
@@ -77,17 +79,20 @@ final class SearchCommand implements Callable<Integer> {
         SearchJob.Start start = new SearchJob.Start(resume || extend, grow, compareTo, trials);
         MasterCheck.requireReachable(master, SparkSessions.conf());
         boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
-        // per-candidate: everything that can be bad input is checked before Spark starts;
-        // data-parallel: the base model trains on Spark, so Spark starts first
-        SearchJob.Prepared prepared = dataParallel ? null : SearchJob.prepare(spec, out, start, FineTuner.LOCAL);
+        // per-candidate on files: everything that can be bad input is checked before Spark starts;
+        // data-parallel or tables: the base model trains on Spark or the data is read by it, so Spark starts first
+        boolean sparkFirst = dataParallel || spec.readsTables();
+        SearchJob.Prepared prepared = sparkFirst ? null
+                : SearchJob.prepare(spec, out, start, FineTuner.LOCAL, TableReader.NONE);
         // a session that already exists (a notebook's, a test's) is used and left running
         boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create("shears: " + spec.spec().name, master,
                 spec.spec().search.threadsPerTask, ui);
         try {
-            if (dataParallel) {
+            if (sparkFirst) {
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                prepared = SearchJob.prepare(spec, out, start, SparkSearch.tuner(jsc, spec.spec().search));
+                prepared = SearchJob.prepare(spec, out, start,
+                        dataParallel ? SparkSearch.tuner(jsc, spec.spec().search) : FineTuner.LOCAL, new SparkTables(spark));
             }
             List<Map<String, Object>> rows = SparkSearch.run(prepared, spark, System.out);
             return worse(prepared, rows) ? ShearsMain.WORSE : ShearsMain.OK;

@@ -1,12 +1,16 @@
 package dev.shears.jobs.cli;
 
 import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.driver.TableReader;
+import dev.shears.jobs.spark.SparkSessions;
+import dev.shears.jobs.spark.SparkTables;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,12 +36,26 @@ final class ValidateCommand implements Callable<Integer> {
                 + spec.spec().search.budget + (grid > 0 ? ", grid of " + grid + " candidates" : ", continuous space"));
         spec.spaces().forEach(space -> space.dimensions().forEach(d -> System.out.println("  " + d)));
         if (!specOnly) {
-            SearchJob.Checked checked = SearchJob.check(spec);
+            SearchJob.Checked checked = spec.readsTables() ? checkTables(spec) : SearchJob.check(spec, TableReader.NONE);
             System.out.println("  data: " + checked.data().train().size() + " training, " + checked.data().validation().size()
                     + " validation, " + checked.data().test().size() + " test rows");
+            checked.tables().forEach(System.out::println);
             System.out.println("  base model: " + checked.baseModel().numParams() + " parameters; prunable layers: "
                     + Layers.prunable(checked.baseModel()).stream().map(PrunableLayer::name).collect(Collectors.joining(", ")));
         }
         return ShearsMain.OK;
+    }
+
+    /** Tables are read by Spark: an embedded local one unless spark-submit set a master (or one is running). */
+    private static SearchJob.Checked checkTables(LoadedSpec spec) {
+        boolean own = SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = SparkSessions.create("shears validate: " + spec.spec().name, null, 1, false);
+        try {
+            return SearchJob.check(spec, new SparkTables(spark));
+        } finally {
+            if (own) {
+                spark.stop();
+            }
+        }
     }
 }

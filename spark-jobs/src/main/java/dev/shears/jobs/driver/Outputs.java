@@ -118,6 +118,15 @@ final class Outputs {
         run.put("versions", Versions.all(String.valueOf(provenance.get("spark_version"))));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("location", p.dataLocation());
+        if (p.spec().readsTables()) {
+            // the location above is the tables' copy, removed with the checkpoints: these are what was read
+            SearchSpec.DataSpec d = p.spec().spec().data;
+            Map<String, Object> tables = new LinkedHashMap<>();
+            tables.put("format", d.format);
+            tables.put("train", d.train);
+            tables.put("test", d.test != null ? d.test : "data.testFraction " + d.testFraction + " of train");
+            data.put("tables", tables);
+        }
         data.put("hash", p.data().sha256());
         data.put("train_rows", p.data().train().size());
         data.put("validation_rows", p.data().validation().size());

@@ -18,7 +18,6 @@ import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.jobs.spec.SpecException;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
-import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.HadoopFiles;
@@ -106,11 +105,14 @@ public final class SearchJob {
     }
 
     public static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo) {
-        return prepare(spec, out, new Start(resume, false, compareTo, TrialCache.OFF), FineTuner.LOCAL);
+        return prepare(spec, out, new Start(resume, false, compareTo, TrialCache.OFF), FineTuner.LOCAL, TableReader.NONE);
     }
 
-    /** @param baseTrainer how a base model the spec describes is trained (in this JVM, or data-parallel) */
-    public static Prepared prepare(LoadedSpec spec, String out, Start start, FineTuner baseTrainer) {
+    /**
+     * @param baseTrainer how a base model the spec describes is trained (in this JVM, or data-parallel)
+     * @param tables      reads the spec's tables, when its data is tables
+     */
+    public static Prepared prepare(LoadedSpec spec, String out, Start start, FineTuner baseTrainer, TableReader tables) {
         String compareTo = start.compareTo();
         Previous previous = compareTo == null ? null
                 : new Previous(SpecLoader.toUri(compareTo), Changes.readPrevious(SpecLoader.toUri(compareTo)));
@@ -120,8 +122,9 @@ public final class SearchJob {
         try {
             Map<String, Object> timings = new LinkedHashMap<>();
             long t0 = System.nanoTime();
-            DataLocation dataLocation = spec.dataLocation();
-            DataSplits data = DataLoader.cached(dataLocation);
+            SearchData read = SearchData.read(spec, tables, location.staged(Checkpoints.DIR + "/data"));
+            DataLocation dataLocation = read.location();
+            DataSplits data = read.splits();
             timings.put("data_seconds", seconds(t0));
             LOG.info("data: {} training, {} validation, {} test rows", data.train().size(),
                     data.validation().size(), data.test().size());
@@ -146,6 +149,7 @@ public final class SearchJob {
             // and before anything is written
             checkAgainst(spec, net);
             location.create();
+            data = read.materialise();
             byte[] bytes;
             if (train) {
                 BaseModel.train(spec.spec(), net, data, baseTrainer);
@@ -307,15 +311,19 @@ public final class SearchJob {
      *
      * @return the untrained (or loaded) base model and the data it was checked against
      */
-    public static Checked check(LoadedSpec spec) {
-        DataSplits data = DataLoader.cached(spec.dataLocation());
-        MultiLayerNetwork net = BaseModel.build(spec.spec(), data);
+    public static Checked check(LoadedSpec spec, TableReader tables) {
+        SearchData read = SearchData.read(spec, tables, null);
+        MultiLayerNetwork net = BaseModel.build(spec.spec(), read.splits());
         checkAgainst(spec, net);
-        return new Checked(data, net);
+        return new Checked(read.splits(), read.description(), net);
     }
 
-    /** What {@link #check} read and built. */
-    public record Checked(DataSplits data, MultiLayerNetwork baseModel) {
+    /**
+     * What {@link #check} read and built.
+     *
+     * @param tables what was read from each table, one line a table (empty for files)
+     */
+    public record Checked(DataSplits data, List<String> tables, MultiLayerNetwork baseModel) {
     }
 
     private static void checkAgainst(LoadedSpec spec, MultiLayerNetwork net) {

@@ -26,8 +26,16 @@ public record LoadedSpec(String source, SearchSpec spec, JsonNode resolved, List
         return SearchSpace.gridSize(spaces);
     }
 
-    /** Where executors find the data. */
+    /** Whether the data is a table Spark reads ({@link SpecLoader#TABLE_FORMATS}), not files Shears reads itself. */
+    public boolean readsTables() {
+        return SpecLoader.TABLE_FORMATS.contains(spec.data.format);
+    }
+
+    /** Where executors find the data of a spec of files (tables are read first: see {@link #readsTables}). */
     public DataLocation dataLocation() {
+        if (readsTables()) {
+            throw new IllegalStateException("data.format " + spec.data.format + " is read by Spark, not from a location");
+        }
         SearchSpec.DataSpec d = spec.data;
         if ("csv".equals(d.format)) {
             return new DataLocation("csv", SpecLoader.toUri(d.train), null, SpecLoader.toUri(d.test), null,

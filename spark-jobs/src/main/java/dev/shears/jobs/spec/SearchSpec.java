@@ -32,7 +32,10 @@ public final class SearchSpec {
 
     /** Where the data is and how it is cut. */
     public static final class DataSpec {
-        /** {@code idx} (MNIST-style files) or {@code csv}. */
+        /**
+         * {@code idx} (MNIST-style files), {@code csv}, or a table Spark reads: {@code parquet}, {@code orc},
+         * {@code spark-csv}.
+         */
         public String format = "idx";
         /** IDX: folder holding the four standard Fashion-MNIST/MNIST file names. */
         public String dir = "file:///usr/share/datasets/fashion-mnist";
@@ -40,11 +43,19 @@ public final class SearchSpec {
         public String trainLabels;
         public String testImages;
         public String testLabels;
-        /** CSV: the training and test tables. */
+        /** CSV and tables: the training and test tables (tables: {@code test} may be left out, see testFraction). */
         public String train;
         public String test;
         public String labelColumn = "label";
         public boolean header = true;
+        /** Tables without {@code test}: share of the training table's rows set aside, by the seed, as the test split. */
+        public double testFraction = 0;
+        /** Tables: the numeric feature columns, in order; default every column but the label (or the one array column). */
+        public List<String> features;
+        /** Tables: one array or ML-vector column holding all features of a row, instead of {@code features}. */
+        public String vector;
+        /** Tables: {@code [channels, height, width]} of an image row (features in that order), for CNNs. */
+        public List<Integer> shape;
         public int numClasses = 10;
         /** Rows of the training / test files to use; 0 = all. */
         public int trainLimit = 0;

@@ -47,6 +47,9 @@ public final class SpecLoader {
 
     public static final List<String> ARCHITECTURES = List.of("mlp", "lenet5", "cnn-small");
 
+    /** Data formats read by Spark, as tables with a label column. */
+    public static final List<String> TABLE_FORMATS = List.of("parquet", "orc", "spark-csv");
+
     private SpecLoader() {
     }
 
@@ -161,11 +164,30 @@ public final class SpecLoader {
         c.require(s.name != null && !s.name.isBlank(), "name", "a non-empty text");
         SearchSpec.DataSpec d = s.data;
         c.require(d != null, "data", "a mapping");
-        c.require(Set.of("idx", "csv").contains(d.format), "data.format", "idx or csv", d.format);
+        c.require(Set.of("idx", "csv").contains(d.format) || TABLE_FORMATS.contains(d.format), "data.format",
+                "idx, csv, " + String.join(", ", TABLE_FORMATS), d.format);
+        if (TABLE_FORMATS.contains(d.format)) {
+            c.require(d.train != null, "data.train", "the training table's location");
+            c.require(d.test != null || (d.testFraction > 0 && d.testFraction < 1), "data.testFraction",
+                    "a number in (0, 1) when there is no data.test table", d.testFraction);
+            c.require(d.test == null || d.testFraction == 0, "data.testFraction",
+                    "0 when data.test names a test table", d.testFraction);
+            c.require(d.features == null || d.vector == null, "data.vector",
+                    "either data.features or data.vector, not both", d.vector);
+            c.require(d.features == null || (!d.features.isEmpty() && !d.features.contains(null)
+                    && !d.features.contains(d.labelColumn)), "data.features",
+                    "a list of feature columns, without the label column", d.features);
+            c.require(d.shape == null || (d.shape.size() == 3 && d.shape.stream().allMatch(v -> v != null && v > 0)),
+                    "data.shape", "[channels, height, width], each > 0", d.shape);
+        } else {
+            c.require(d.features == null && d.vector == null && d.shape == null && d.testFraction == 0,
+                    "data.format", "parquet, orc or spark-csv for data.features, data.vector, data.shape "
+                            + "and data.testFraction", d.format);
+        }
         if ("csv".equals(d.format)) {
             c.require(d.train != null, "data.train", "the training CSV's location");
             c.require(d.test != null, "data.test", "the test CSV's location");
-        } else {
+        } else if ("idx".equals(d.format)) {
             c.require(d.dir != null || (d.trainImages != null && d.trainLabels != null
                     && d.testImages != null && d.testLabels != null), "data.dir", "a folder of IDX files");
         }

@@ -19,6 +19,10 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +45,12 @@ class BadInputTest {
     @FunctionalInterface
     interface Setup {
         List<String> prepare(Path dir) throws Exception;
+    }
+
+    /** Writes a case's table into the folder. */
+    @FunctionalInterface
+    interface TableWriter {
+        void write(Path dir) throws Exception;
     }
 
     record Case(String name, Setup setup, List<String> expected) {
@@ -112,6 +122,32 @@ class BadInputTest {
     private static ObjectNode budget(ObjectNode spec, int budget) {
         ((ObjectNode) spec.path("search")).put("budget", budget);
         return spec;
+    }
+
+    /**
+     * A search of the table {@code write} puts at train.parquet, split by a test fraction. Spark writes a
+     * table as a folder of files: they are written before the case's snapshot.
+     */
+    private static Case table(String name, TableWriter write, String... expected) {
+        return new Case(name, d -> {
+            List<String> args = search(d, TestData.spec(d, SPACE, "  budget: 1"));
+            write.write(d);
+            return with(args, "--set", "data.format=parquet", "--set", "data.train=" + table(d), "--set",
+                    "data.test=null", "--set", "data.testFraction=0.5");
+        }, List.of(expected));
+    }
+
+    private static String table(Path d) {
+        return d.resolve("train.parquet").toUri().toString();
+    }
+
+    /** A schema of the (name, type) pairs given. */
+    private static StructType schema(Object... namesAndTypes) {
+        StructType schema = new StructType();
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            schema = schema.add((String) namesAndTypes[i], (DataType) namesAndTypes[i + 1]);
+        }
+        return schema;
     }
 
     private static List<String> none(Path d) {
@@ -199,7 +235,12 @@ class BadInputTest {
                 search("sensitivity budget too small", "  strategy: sensitivity\n  options:\n    scanRatios: [0.3, 0.6]",
                         "sensitivity", "budget 1", "7 trials"),
                 // data settings
-                set("unknown data format", "data.format=parquet", "data.format", "idx or csv"),
+                set("unknown data format", "data.format=avro", "data.format", "idx, csv, parquet, orc, spark-csv"),
+                spec("table without a test table or fraction", y -> y.replace("format: csv", "format: parquet")
+                        .replaceAll("\n  test: [^\n]*", ""), "data.testFraction", "(0, 1)"),
+                set("CSV file read as a Parquet table", "data.format=parquet", "train.csv", "as parquet",
+                        "not a Parquet file"),
+                set("table columns for a CSV file", "data.vector=pixels", "data.format", "parquet, orc or spark-csv"),
                 set("one class", "data.numClasses=1", "data.numClasses", "1"),
                 set("negative train limit", "data.trainLimit=-1", "data.trainLimit", "-1"),
                 set("validation fraction above 1", "data.validationFraction=1.5", "data.validationFraction", "1.5"),
@@ -255,6 +296,26 @@ class BadInputTest {
                 }, "train.csv", "empty"),
                 data("unknown label column", d -> List.of("--set", "data.labelColumn=target"), "train.csv",
                         "'target'"),
+                // tables read by Spark
+                table("table without the label column", d -> TestData.table(table(d), "parquet",
+                        List.of(RowFactory.create(1, 0.5)), schema("y", DataTypes.IntegerType, "a", DataTypes.DoubleType)),
+                        "train.parquet", "no label column 'label'"),
+                table("table of mixed vector lengths", d -> TestData.table(table(d), "parquet", List.of(
+                        RowFactory.create(1, new double[] {0.5, 0.2}), RowFactory.create(2, new double[] {0.1})),
+                        schema("label", DataTypes.IntegerType, "x", DataTypes.createArrayType(DataTypes.DoubleType))),
+                        "train.parquet", "row 1", "holds 1 values, row 0 holds 2"),
+                table("table with a text feature column", d -> TestData.table(table(d), "parquet",
+                        List.of(RowFactory.create(1, 0.5, "x")),
+                        schema("label", DataTypes.IntegerType, "a", DataTypes.DoubleType, "b", DataTypes.StringType)),
+                        "train.parquet", "feature column 'b'", "string", "not numeric"),
+                table("table with a NaN feature", d -> TestData.table(table(d), "parquet",
+                        List.of(RowFactory.create(1, 0.5), RowFactory.create(2, Double.NaN)),
+                        schema("label", DataTypes.IntegerType, "a", DataTypes.DoubleType)),
+                        "train.parquet", "row 1", "column 'a'", "NaN", "finite"),
+                table("table label outside the classes", d -> TestData.table(table(d), "parquet",
+                        List.of(RowFactory.create(1, 0.5), RowFactory.create(9, 0.1)),
+                        schema("label", DataTypes.IntegerType, "a", DataTypes.DoubleType)),
+                        "train.parquet", "row 1", "label 9", "0..3"),
                 data("test columns differ from training", d -> {
                     TestData.blobsCsv(d.resolve("test.csv"), 50, 12, 4, 2);
                     return none(d);

@@ -100,6 +100,42 @@ class HdfsSearchTest {
     }
 
     @Test
+    void aParquetSearchReadsItsTablesFromHdfs() throws Exception {
+        String train = root + "/tables/train.parquet";
+        String test = root + "/tables/test.parquet";
+        TestData.blobsTable(train, "parquet", 600, 16, 4, 1, false);
+        TestData.blobsTable(test, "parquet", 300, 16, 4, 2, false);
+        String spec = TestData.spec(dir, "  ratio: [0.5, 0.8]\n  epochs: [1]", "  budget: 2")
+                .replace("format: csv", "format: parquet")
+                .replace(dir.resolve("train.csv").toUri().toString(), train)
+                .replace(dir.resolve("test.csv").toUri().toString(), test);
+        try (var out = fs.create(path("/tables.yaml"))) {
+            out.write(spec.getBytes(StandardCharsets.UTF_8));
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(err, "search", "--spec", root + "/tables.yaml", "--out", root + "/tables-out", "--no-cache"),
+                err.toString());
+
+        List<String> lines;
+        try (var in = fs.open(path("/tables-out/results.csv"))) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        assertEquals(3, lines.size() - 1, "base + 2 candidates");
+        for (String line : lines.subList(1, lines.size())) {
+            assertEquals("OK", line.split(",", -1)[header.indexOf("status")], line);
+        }
+        JsonNode run;
+        try (var in = fs.open(path("/tables-out/run.json"))) {
+            run = new ObjectMapper().readTree(in);
+        }
+        assertEquals(300, run.path("data").path("test_rows").asInt());
+        assertTrue(run.path("data").path("location").path("trainFile").asText().startsWith(root + "/tables-out.partial-"),
+                "executors loaded the tables' copy from HDFS: " + run.path("data").path("location"));
+        assertFalse(fs.exists(path("/tables-out/checkpoint")), "the copy is removed with the checkpoints");
+    }
+
+    @Test
     void nightsOnHdfsShareATrialCacheThere() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String nights = root + "/nights";

@@ -77,7 +77,13 @@ class SpecLoaderTest {
         assertTrue(error(OK.replace("budget: 3", "budget: many")).contains("search.budget"));
         assertTrue(error(OK.replace("budget: 3", "budget: 0")).contains("search.budget"));
         assertTrue(error(OK + "\ndata:\n  validationFraction: 1.5").contains("data.validationFraction"));
-        assertTrue(error(OK + "\ndata:\n  format: parquet").contains("idx or csv"));
+        assertTrue(error(OK + "\ndata:\n  format: avro").contains("idx, csv, parquet, orc, spark-csv"));
+        String m = error(OK + "\ndata:\n  format: parquet\n  train: t\n  test: u\n  shape: [1, 28]");
+        assertTrue(m.contains("data.shape") && m.contains("[channels, height, width]"), m);
+        m = error(OK + "\ndata:\n  format: parquet\n  train: t\n  test: u\n  features: [a, label]");
+        assertTrue(m.contains("data.features") && m.contains("without the label column"), m);
+        m = error(OK + "\ndata:\n  format: orc\n  train: t\n  test: u\n  testFraction: 0.2");
+        assertTrue(m.contains("data.testFraction") && m.contains("data.test names a test table"), m);
         assertTrue(error(OK + "\nmodel:\n  hidden: []").contains("model.hidden"));
         assertTrue(error(OK.replace("grid", "x") + "\n  strategy: nope").contains("search.strategy"));
     }
