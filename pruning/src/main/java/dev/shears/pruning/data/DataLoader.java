@@ -48,7 +48,7 @@ public final class DataLoader {
                 test = BinaryData.decode(location.testFile(), te);
                 hash = BinaryData.hash(tr, te);
             }
-            default -> throw new BadInputException("data.format '" + location.format() + "' is not known (allowed: idx, csv)");
+            default -> throw new BadInputException("data.format '" + location.format() + "' is not known (allowed: idx, csv, binary)");
         }
         return split(location, train, test, hash);
     }

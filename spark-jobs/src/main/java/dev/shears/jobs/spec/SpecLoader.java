@@ -41,10 +41,10 @@ public final class SpecLoader {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    /** Base models a spec can ask to be trained. */
     /** How candidates use the cluster. */
     public static final List<String> EXECUTIONS = List.of("per-candidate", "data-parallel");
 
+    /** Base models a spec can ask to be trained. */
     public static final List<String> ARCHITECTURES = List.of("mlp", "lenet5", "cnn-small");
 
     /** Data formats read by Spark, as tables with a label column. */
