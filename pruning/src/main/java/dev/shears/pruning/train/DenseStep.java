@@ -222,6 +222,7 @@ final class DenseStep implements Trainer.Step {
         final FloatBuffer yData;
         final INDArray[] z;
         final INDArray[] a;
+        /** Gradient with respect to a hidden layer's activations, as the transpose of a column-major array. */
         final INDArray[] gradA;
         final INDArray[] gradZ;
 
@@ -238,7 +239,7 @@ final class DenseStep implements Trainer.Step {
             for (int l = 0; l < layers; l++) {
                 z[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
                 a[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
-                gradA[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
+                gradA[l] = Nd4j.create(DataType.FLOAT, new long[] {widths[l + 1], rows}, 'f').transpose();
                 gradZ[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
             }
         }
@@ -409,7 +410,7 @@ final class DenseStep implements Trainer.Step {
         int last = w.length - 1;
         INDArray in = buf.x;
         for (int l = 0; l <= last; l++) {
-            Nd4j.gemm(in, w[l], buf.z[l], false, false, 1.0, 0.0);
+            in.mmuli(w[l], buf.z[l]);
             buf.z[l].addiRowVector(b[l]);
             if (l < last) {
                 hidden[l].forward(buf.z[l], buf.a[l]);
@@ -422,7 +423,7 @@ final class DenseStep implements Trainer.Step {
             Nd4j.gemm(l == 0 ? buf.x : buf.a[l - 1], buf.gradZ[l], gradW[l], true, false, 1.0, 0.0);
             buf.gradZ[l].sum(gradB[l], 0);
             if (l > 0) {
-                Nd4j.gemm(buf.gradZ[l], w[l], buf.gradA[l - 1], false, true, 1.0, 0.0);
+                w[l].mmuli(buf.gradZ[l].transpose(), buf.gradA[l - 1].transpose());
                 hidden[l - 1].backward(buf.z[l - 1], buf.gradA[l - 1], buf.gradZ[l - 1]);
             }
         }
