@@ -4,6 +4,7 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.prune.MaskSet;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +135,7 @@ final class DenseStep implements Trainer.Step {
     /**
      * One of the network's updater blocks: a range of the flattened parameters sharing one updater
      * configuration. Adam's moving averages (the M and V halves of DL4J's state view for the block)
-     * are held in Java arrays during the fit and written back by {@link #writeState}.
+     * are held in the step's Java arrays during the fit and written back by {@link #writeState}.
      */
     private static final class Block {
         private final int from;
@@ -142,10 +143,9 @@ final class DenseStep implements Trainer.Step {
         private final IUpdater config;
         private final INDArray mView;
         private final INDArray vView;
-        private final float[] m;
-        private final float[] v;
 
-        Block(UpdaterBlock block) {
+        /** @param m, v the step's moment arrays over all parameters: this block's range is filled from its state */
+        Block(UpdaterBlock block, float[] m, float[] v) {
             from = block.getParamOffsetStart();
             to = block.getParamOffsetEnd();
             GradientUpdater<?> updater = block.getGradientUpdater();
@@ -153,13 +153,11 @@ final class DenseStep implements Trainer.Step {
             if (updater instanceof AdamUpdater adam) {
                 mView = adam.getM();
                 vView = adam.getV();
-                m = mView.dup('c').data().asFloat();
-                v = vView.dup('c').data().asFloat();
+                System.arraycopy(mView.dup('c').data().asFloat(), 0, m, from, to - from);
+                System.arraycopy(vView.dup('c').data().asFloat(), 0, v, from, to - from);
             } else if (updater instanceof SgdUpdater) {
                 mView = null;
                 vView = null;
-                m = null;
-                v = null;
             } else {
                 throw new IllegalStateException("updater " + updater.getClass().getSimpleName());
             }
@@ -170,15 +168,16 @@ final class DenseStep implements Trainer.Step {
          * SGD {@code u = g lr}, or Adam (as ND4J's adam_updater) {@code m = b1 m + g (1 - b1)},
          * {@code v = b2 v + g g (1 - b2)}, {@code u = m alpha / (sqrt(v) + eps)} with
          * {@code alpha = lr sqrt(1 - b2^t) / (1 - b1^t)}, t the iteration count plus one; then
-         * {@code p = (p - u) keep}.
+         * {@code p = (p - u) keep}. Loops without branches or second indices, so that the JIT
+         * vectorises them.
          */
-        void update(float[] param, float[] gradient, int rows, float[] keep, int iteration, int epoch) {
+        void update(float[] param, float[] gradient, float[] m, float[] v, float[] keep, int rows, int iteration,
+                    int epoch) {
             float batch = rows;
             float lr = (float) config.getLearningRate(iteration, epoch);
-            if (m == null) {
+            if (mView == null) {
                 for (int i = from; i < to; i++) {
-                    float p = param[i] - gradient[i] / batch * lr;
-                    param[i] = keep == null ? p : p * keep[i];
+                    param[i] = (param[i] - gradient[i] / batch * lr) * keep[i];
                 }
                 return;
             }
@@ -195,21 +194,20 @@ final class DenseStep implements Trainer.Step {
             }
             float oneMinusBeta1 = 1 - beta1;
             float oneMinusBeta2 = 1 - beta2;
-            for (int i = from, j = 0; i < to; i++, j++) {
+            for (int i = from; i < to; i++) {
                 float g = gradient[i] / batch;
-                float mi = beta1 * m[j] + g * oneMinusBeta1;
-                float vi = beta2 * v[j] + g * g * oneMinusBeta2;
-                m[j] = mi;
-                v[j] = vi;
-                float p = param[i] - mi * alpha / ((float) Math.sqrt(vi) + epsilon);
-                param[i] = keep == null ? p : p * keep[i];
+                float mi = beta1 * m[i] + g * oneMinusBeta1;
+                float vi = beta2 * v[i] + g * g * oneMinusBeta2;
+                m[i] = mi;
+                v[i] = vi;
+                param[i] = (param[i] - mi * alpha / ((float) Math.sqrt(vi) + epsilon)) * keep[i];
             }
         }
 
-        void writeState() {
-            if (m != null) {
-                mView.assign(Nd4j.createFromArray(m).reshape(mView.shape()));
-                vView.assign(Nd4j.createFromArray(v).reshape(vView.shape()));
+        void writeState(float[] m, float[] v) {
+            if (mView != null) {
+                mView.assign(Nd4j.createFromArray(Arrays.copyOfRange(m, from, to)).reshape(mView.shape()));
+                vView.assign(Nd4j.createFromArray(Arrays.copyOfRange(v, from, to)).reshape(vView.shape()));
             }
         }
     }
@@ -260,8 +258,14 @@ final class DenseStep implements Trainer.Step {
     /** The flattened parameters and gradients, copied out of the network for the update pass. */
     private final float[] param;
     private final float[] gradient;
+    /** Adam's moments per flattened parameter (unused where a block is SGD). */
+    private final float[] m;
+    private final float[] v;
     private final List<Block> blocks = new ArrayList<>();
-    /** Per flattened parameter: 1 to keep, 0 to hold at zero; null without a mask. */
+    /**
+     * Per flattened parameter: 1 to keep, 0 to hold at zero; all ones without a mask, since
+     * {@code x * 1} is {@code x} exactly and one loop without a branch is what the JIT vectorises.
+     */
     private float[] keep;
     /** The mask arrays {@link #keep} was built from, by key: masks are replaced, never changed in place. */
     private Map<String, INDArray> keepSource = Map.of();
@@ -314,9 +318,13 @@ final class DenseStep implements Trainer.Step {
         gradientData = flat(gradients);
         param = new float[(int) params.length()];
         gradient = new float[param.length];
+        m = new float[param.length];
+        v = new float[param.length];
+        keep = new float[param.length];
+        Arrays.fill(keep, 1f);
         for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()) {
             block.init();
-            blocks.add(new Block(block));
+            blocks.add(new Block(block, m, v));
         }
     }
 
@@ -429,11 +437,11 @@ final class DenseStep implements Trainer.Step {
         }
         gradientData.get(0, gradient, 0, gradient.length);
         paramData.get(0, param, 0, param.length);
-        float[] held = keep();
+        updateKeep();
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
         for (Block block : blocks) {
-            block.update(param, gradient, rows, held, iteration, epoch);
+            block.update(param, gradient, m, v, keep, rows, iteration, epoch);
         }
         paramData.put(0, param, 0, param.length);
         net.setIterationCount(iteration + 1);
@@ -441,32 +449,27 @@ final class DenseStep implements Trainer.Step {
 
     @Override
     public void finish() {
-        blocks.forEach(Block::writeState);
+        blocks.forEach(b -> b.writeState(m, v));
     }
 
-    /** The keep-values of the current masks in flattened-parameter order, rebuilt when a mask was replaced. */
-    private float[] keep() {
-        if (mask == null || mask.isEmpty()) {
-            return null;
-        }
-        Map<String, INDArray> current = mask.all();
+    /** Rebuilds {@link #keep} from the current masks when one was replaced. */
+    private void updateKeep() {
+        Map<String, INDArray> current = mask == null ? Map.of() : mask.all();
         boolean same = current.size() == keepSource.size();
         for (Map.Entry<String, INDArray> e : current.entrySet()) {
             same &= keepSource.get(e.getKey()) == e.getValue();
         }
-        if (!same) {
-            float[] k = new float[param.length];
-            java.util.Arrays.fill(k, 1f);
-            INDArray params = net.params();
-            for (Map.Entry<String, INDArray> e : current.entrySet()) {
-                INDArray view = net.getParam(e.getKey());
-                float[] values = e.getValue().castTo(DataType.FLOAT).dup(view.ordering()).data().asFloat();
-                System.arraycopy(values, 0, k, (int) (view.offset() - params.offset()), values.length);
-            }
-            keep = k;
-            keepSource = Map.copyOf(current);
+        if (same) {
+            return;
         }
-        return keep;
+        Arrays.fill(keep, 1f);
+        INDArray params = net.params();
+        for (Map.Entry<String, INDArray> e : current.entrySet()) {
+            INDArray view = net.getParam(e.getKey());
+            float[] values = e.getValue().castTo(DataType.FLOAT).dup(view.ordering()).data().asFloat();
+            System.arraycopy(values, 0, keep, (int) (view.offset() - params.offset()), values.length);
+        }
+        keepSource = Map.copyOf(current);
     }
 
     /** A contiguous array's values as a buffer over its native memory, index 0 at its first value. */
