@@ -51,17 +51,18 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * activations, gradients and batch each step and computes the score; at the batch sizes of a pruning
  * search that overhead costs more than the arithmetic.
  *
- * <p>The forward and backward passes are ND4J operations, the same DL4J's layers run, writing the
- * gradients into the network's own gradient views. The update (division by the batch size, Adam or
- * SGD, parameters minus update, then the mask) is one pass of plain Java over the flattened
- * parameters: ND4J runs Adam and the mask as several native passes, and its square root is not
- * vectorised, so they cost about as much as the products. The pass computes DL4J's arithmetic in
- * the same float32 order, Adam's bias correction included, with the network's updater settings,
- * state and iteration count; the state is written back to the network's updater at the end of the
- * fit, so a later DL4J fit continues where this one stopped. Parameters are written back every step,
- * so the network is trained in place, a hook sees it as DL4J's fit would leave it, and it saves as
- * a DL4J model file. {@link #unsupported} names what it does not handle; {@link Trainer} uses DL4J's
- * fit for those.
+ * <p>The forward and backward passes are the ND4J operations DL4J's layers run, on arrays of the
+ * same layouts (a product's rounding depends on its operands' layouts), writing the gradients into
+ * the network's own gradient views. The update (division by the batch size, Adam or SGD, parameters
+ * minus update, then the mask) is one pass of plain Java over the flattened parameters: ND4J runs
+ * Adam and the mask as several native passes, and its square root is not vectorised, so those cost
+ * about as much as the products. The pass does DL4J's float32 arithmetic in the same order, Adam's
+ * bias correction included, with the network's updater settings, state and iteration count, so
+ * the results are DL4J's bit for bit on the default nd4j-native build. The updater state is written
+ * back to the network at the end of the fit, so a later DL4J fit continues where this one stopped;
+ * parameters are written back every step, so the network is trained in place, a hook sees it as
+ * DL4J's fit would leave it, and it saves as a DL4J model file. {@link #unsupported} names what it
+ * does not handle; {@link Trainer} uses DL4J's fit for those.
  */
 final class DenseStep implements Trainer.Step {
 

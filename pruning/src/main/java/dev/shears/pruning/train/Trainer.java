@@ -38,7 +38,7 @@ public final class Trainer {
     /**
      * Trains with {@link DenseStep} when it supports the network (dense layers, softmax
      * cross-entropy, Adam or SGD; see {@link #leanStepUnsupported}), with DL4J's fit otherwise.
-     * Both compute the same updates.
+     * Both compute the same updates, bit for bit on the default nd4j-native build.
      *
      * @param targets training targets in place of the one-hot labels (soft labels, as distillation
      *                uses): {@code data.size() x data.numClasses()} values, row-major in data's row
@@ -46,6 +46,7 @@ public final class Trainer {
      */
     public static void fit(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs, int batchSize,
                            double learningRate, long seed, MaskSet mask, StepHook hook) {
+        // setLearningRate rebuilds DL4J's updater, so the step reads it only afterwards
         setLearningRate(net, learningRate);
         Step step = DenseStep.unsupported(net) == null ? new DenseStep(net, data, targets, mask)
                 : dl4jStep(net, data, targets, mask);

@@ -55,8 +55,8 @@ class DenseStepTest {
     }
 
     @Test
-    void matchesDl4jFitWithSgdAndOneHiddenLayer() {
-        MultiLayerNetwork net = network(new Sgd(0.1), Activation.RELU, 10);
+    void matchesDl4jFitWithSgdAndAnIdentityLayer() {
+        MultiLayerNetwork net = network(new Sgd(0.1), Activation.IDENTITY, 10, Activation.RELU, 6);
         assertSameTraining(net, randomMask(net, 0.3, 7), null);
     }
 
