@@ -19,11 +19,8 @@ public final class SparkSessions {
             "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
 
-    /**
-     * As submit-scripts/java-opts.sh: the serial collector, so a one-core trial does not spend a
-     * second core on GC; the full JIT, which vectorises fine-tuning's parameter update.
-     */
-    public static final String TRIAL_JVM_OPTIONS = "-XX:+UseSerialGC";
+    /** As submit-scripts/java-opts.sh: C1 and the serial collector, so a one-core trial keeps to one core. */
+    public static final String TRIAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     private SparkSessions() {
     }
