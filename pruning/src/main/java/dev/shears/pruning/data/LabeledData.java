@@ -1,19 +1,22 @@
 package dev.shears.pruning.data;
 
 import java.io.Serializable;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Examples as flat float features plus integer labels. Kept as plain arrays so that splits,
- * subsets and shuffles are cheap and exact. Batches are gathered natively from one ND4J copy of
- * the data made on first use, so training and evaluation allocate no Java arrays per batch: the
+ * subsets and shuffles are cheap and exact. Batches are copied row by row from these arrays
+ * straight into native memory, and consecutive rows can be read as a view of one ND4J copy of the
+ * features made on first use, so training and evaluation allocate no Java arrays per batch: the
  * garbage collector's pauses stop every trial running in a JVM at once.
  */
 public final class LabeledData implements Serializable {
@@ -24,11 +27,10 @@ public final class LabeledData implements Serializable {
     private final int[] labels;
     private final int numClasses;
     private final int[] shape;
-    /** Features and one-hot labels as ND4J matrices; made on first use, never serialized. */
-    private transient volatile Matrices matrices;
-
-    private record Matrices(INDArray features, INDArray oneHot) {
-    }
+    /** The features as one ND4J matrix; made on first use, never serialized. */
+    private transient volatile INDArray matrix;
+    /** Row c is the one-hot label of class c; made on first use. */
+    private transient float[] oneHot;
 
     /** @param shape the shape of one example: {@code {d}} for vectors, {@code {h, w, c}} for images */
     public LabeledData(float[] features, int[] labels, int numClasses, int[] shape) {
@@ -120,40 +122,64 @@ public final class LabeledData implements Serializable {
         for (int i = 0; i < index.length; i++) {
             index[i] = from + i;
         }
-        return batch(index, 0, index.length);
+        return batch(index, 0, index.length, null);
     }
 
     /**
-     * Rows {@code index[from..to)} as an ND4J batch with one-hot labels, gathered natively: a
-     * shuffled epoch costs one batch of memory at a time, not a copy of the data set. The batch
-     * owns its arrays (no views), so it may be changed, serialized or kept.
+     * Rows {@code index[from..to)} as an ND4J batch: a shuffled epoch costs one batch of memory at a
+     * time, not a copy of the data set. The batch owns its arrays (no views), so it may be changed,
+     * serialized or kept.
+     *
+     * @param targets labels in place of the one-hot ones ({@code size() x numClasses()} values,
+     *                row-major, as distillation's soft targets), or null
      */
-    public DataSet batch(int[] index, int from, int to) {
-        Matrices m = matrices();
-        int[] rows = Arrays.copyOfRange(index, from, to);
-        return new DataSet(Nd4j.pullRows(m.features(), 1, rows), Nd4j.pullRows(m.oneHot(), 1, rows));
+    public DataSet batch(int[] index, int from, int to, float[] targets) {
+        INDArray x = Nd4j.createUninitialized(DataType.FLOAT, to - from, width());
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, to - from, numClasses);
+        copyRows(index, from, to, targets, x.data().asNioFloat(), y.data().asNioFloat());
+        return new DataSet(x, y);
     }
 
-    private Matrices matrices() {
-        Matrices m = matrices;
+    /**
+     * Copies rows {@code index[from..to)} row-major into native memory: their features into
+     * {@code x} and their one-hot labels, or {@code targets}' rows, into {@code y}, both from index 0.
+     */
+    public void copyRows(int[] index, int from, int to, float[] targets, FloatBuffer x, FloatBuffer y) {
+        int w = width();
+        if (oneHot == null) {
+            float[] eye = new float[numClasses * numClasses];
+            for (int c = 0; c < numClasses; c++) {
+                eye[c * numClasses + c] = 1f;
+            }
+            oneHot = eye;
+        }
+        float[] rowsOfY = targets != null ? targets : oneHot;
+        for (int i = from; i < to; i++) {
+            int row = index[i];
+            x.put((i - from) * w, features, row * w, w);
+            y.put((i - from) * numClasses, rowsOfY, (targets != null ? row : labels[row]) * numClasses, numClasses);
+        }
+    }
+
+    /**
+     * Rows [from, to) of the features as a view of this data's ND4J copy, without copying: for
+     * reading only (evaluation), since every caller shares it.
+     */
+    public INDArray featureRows(int from, int to) {
+        INDArray m = matrix;
         if (m == null) {
             synchronized (this) {
-                m = matrices;
+                m = matrix;
                 if (m == null) {
-                    float[] y = new float[size() * numClasses];
-                    for (int i = 0; i < labels.length; i++) {
-                        y[i * numClasses + labels[i]] = 1f;
-                    }
                     // kept across trials, so never in whatever workspace the first caller has open
                     try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                        m = new Matrices(Nd4j.create(features, new long[] {size(), width()}),
-                                Nd4j.create(y, new long[] {size(), numClasses}));
+                        m = Nd4j.create(features, new long[] {size(), width()});
                     }
-                    matrices = m;
+                    matrix = m;
                 }
             }
         }
-        return m;
+        return m.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     /** Consecutive batches of at most {@code batchSize} rows. */

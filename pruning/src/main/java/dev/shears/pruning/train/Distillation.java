@@ -29,7 +29,7 @@ public final class Distillation {
         float[] out = new float[data.size() * classes];
         for (int from = 0; from < data.size(); from += BATCH) {
             int to = Math.min(data.size(), from + BATCH);
-            float[] z = logits(teacher, data.batch(from, to).getFeatures()).castTo(DataType.FLOAT).dup('c')
+            float[] z = logits(teacher, data.featureRows(from, to)).castTo(DataType.FLOAT).dup('c')
                     .data().asFloat();
             if (z.length != (to - from) * classes) {
                 throw new BadInputException("distillation: the teacher has " + z.length / (to - from)

@@ -34,7 +34,7 @@ public final class Evaluator {
         for (int start = from; start < to; start += BATCH) {
             TrialDeadline.check();
             int end = Math.min(to, start + BATCH);
-            INDArray out = net.output(data.batch(start, end).getFeatures(), false);
+            INDArray out = net.output(data.featureRows(start, end), false);
             float[] probs = out.dup('c').data().asFloat();
             for (int i = 0; i < end - start; i++) {
                 int best = 0;

@@ -4,8 +4,6 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.run.TrialDeadline;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Mini-batch training with a seeded shuffle. When a mask is given it is re-applied after every
@@ -27,42 +25,77 @@ public final class Trainer {
         return (data.size() + batchSize - 1) / batchSize;
     }
 
+    /** One update on the rows {@code order[from..to)}, the mask re-applied after it. */
+    @FunctionalInterface
+    interface Step {
+        void step(int[] order, int from, int to);
+
+        /** After the last step: whatever the step kept aside goes back into the network. */
+        default void finish() {
+        }
+    }
+
     /**
+     * Trains with {@link DenseStep} when it supports the network (dense layers, softmax
+     * cross-entropy, Adam or SGD; see {@link #leanStepUnsupported}), with DL4J's fit otherwise.
+     * Both compute the same updates, bit for bit on the default nd4j-native build.
+     *
      * @param targets training targets in place of the one-hot labels (soft labels, as distillation
      *                uses): {@code data.size() x data.numClasses()} values, row-major in data's row
      *                order; null trains on the labels
      */
     public static void fit(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs, int batchSize,
                            double learningRate, long seed, MaskSet mask, StepHook hook) {
+        // setLearningRate rebuilds DL4J's updater, so the step reads it only afterwards
+        setLearningRate(net, learningRate);
+        Step step = DenseStep.unsupported(net) == null ? new DenseStep(net, data, targets, mask)
+                : dl4jStep(net, data, targets, mask);
+        loop(data, epochs, batchSize, seed, step, hook);
+    }
+
+    /** As {@link #fit}, always with DL4J's {@code MultiLayerNetwork.fit}. */
+    public static void fitWithDl4j(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs,
+                                   int batchSize, double learningRate, long seed, MaskSet mask, StepHook hook) {
+        setLearningRate(net, learningRate);
+        loop(data, epochs, batchSize, seed, dl4jStep(net, data, targets, mask), hook);
+    }
+
+    /** Why {@link #fit} trains {@code net} with DL4J's fit rather than its lean step, or null when it does not. */
+    public static String leanStepUnsupported(MultiLayerNetwork net) {
+        return DenseStep.unsupported(net);
+    }
+
+    private static void setLearningRate(MultiLayerNetwork net, double learningRate) {
         if (learningRate > 0) {
             net.setLearningRate(learningRate);
         }
+    }
+
+    private static Step dl4jStep(MultiLayerNetwork net, LabeledData data, float[] targets, MaskSet mask) {
+        return (order, from, to) -> {
+            net.fit(data.batch(order, from, to, targets));
+            if (mask != null) {
+                mask.apply(net);
+            }
+        };
+    }
+
+    /** Seeded shuffles, one per epoch, cut into batches. */
+    private static void loop(LabeledData data, int epochs, int batchSize, long seed, Step step, StepHook hook) {
         long total = epochs * stepsPerEpoch(data, batchSize);
-        long step = 0;
-        int classes = data.numClasses();
+        long done = 0;
         for (int epoch = 0; epoch < epochs; epoch++) {
             int[] order = data.permutation(seed * 31 + epoch);
             for (int from = 0; from < order.length; from += batchSize) {
-                int to = Math.min(order.length, from + batchSize);
                 TrialDeadline.check();
-                DataSet batch = data.batch(order, from, to);
-                if (targets != null) {
-                    float[] y = new float[(to - from) * classes];
-                    for (int i = from; i < to; i++) {
-                        System.arraycopy(targets, order[i] * classes, y, (i - from) * classes, classes);
-                    }
-                    batch.setLabels(Nd4j.create(y, new long[] {to - from, classes}));
-                }
-                net.fit(batch);
-                if (mask != null) {
-                    mask.apply(net);
-                }
-                step++;
+                step.step(order, from, Math.min(order.length, from + batchSize));
+                done++;
                 if (hook != null) {
-                    hook.afterStep(step, total);
+                    hook.afterStep(done, total);
                 }
             }
         }
+        step.finish();
     }
 
     public static void fit(MultiLayerNetwork net, LabeledData data, int epochs, int batchSize, double learningRate,

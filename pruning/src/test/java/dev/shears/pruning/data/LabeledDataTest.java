@@ -3,6 +3,7 @@ package dev.shears.pruning.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,9 +49,30 @@ class LabeledDataTest {
     @Test
     void batchesGatherTheIndexedRowsWithOneHotLabels() {
         LabeledData d = data(7, 4);
-        assertRows(d.batch(new int[] {6, 2, 5, 0, 3}, 1, 4), 2, 5, 0);
+        assertRows(d.batch(new int[] {6, 2, 5, 0, 3}, 1, 4, null), 2, 5, 0);
         assertRows(d.batch(2, 5), 2, 3, 4);
         assertRows(d.batch(0, 7), 0, 1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
+    void softTargetsTakeThePlaceOfOneHotLabels() {
+        LabeledData d = data(4, 4);
+        float[] targets = new float[4 * 3];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = i / 100f;
+        }
+        DataSet batch = d.batch(new int[] {3, 1}, 0, 2, targets);
+        assertEquals(31f, batch.getFeatures().getFloat(0, 1), 0f);
+        assertArrayEquals(new float[] {0.09f, 0.10f, 0.11f, 0.03f, 0.04f, 0.05f}, batch.getLabels().dup('c').data().asFloat(),
+                0f);
+    }
+
+    @Test
+    void featureRowsAreConsecutiveRowsWithoutACopy() {
+        LabeledData d = data(5, 4);
+        assertArrayEquals(new long[] {2, 4}, d.featureRows(2, 4).shape());
+        assertEquals(33f, d.featureRows(2, 4).getFloat(1, 3), 0f);
+        assertTrue(d.featureRows(1, 3).isView());
     }
 
     @Test
@@ -75,6 +97,7 @@ class LabeledDataTest {
                     for (int i = 0; i < 50; i++) {
                         int from = (offset * 37 + i * 3) % 190;
                         assertRows(d.batch(from, from + 10), IntStream.range(from, from + 10).toArray());
+                        assertEquals(from * 10 + 3, d.featureRows(from, from + 10).getFloat(0, 3), 0f);
                     }
                     return null;
                 }));
@@ -90,7 +113,7 @@ class LabeledDataTest {
     @Test
     void serializedDataStillMakesBatches() throws Exception {
         LabeledData d = data(6, 4);
-        d.batch(0, 2); // made its ND4J copy, which does not travel
+        d.featureRows(0, 2); // made its ND4J copy, which does not travel
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(d);
@@ -100,7 +123,8 @@ class LabeledDataTest {
             back = (LabeledData) in.readObject();
         }
         assertArrayEquals(d.labels(), back.labels());
-        assertRows(back.batch(new int[] {5, 1}, 0, 2), 5, 1);
+        assertRows(back.batch(new int[] {5, 1}, 0, 2, null), 5, 1);
+        assertEquals(52f, back.featureRows(4, 6).getFloat(1, 2), 0f);
     }
 
     @Test

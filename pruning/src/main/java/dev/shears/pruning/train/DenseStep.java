@@ -1,0 +1,486 @@
+package dev.shears.pruning.train;
+
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.prune.MaskSet;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.OptimizationAlgorithm;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.SigmoidDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.SgdUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * A training step for dense networks (dense hidden layers, a softmax output layer with
+ * cross-entropy loss) in place of {@link MultiLayerNetwork#fit}, into arrays allocated once per
+ * fit. DL4J's step recomputes every layer's pre-activations during backpropagation, allocates its
+ * activations, gradients and batch each step and computes the score; at the batch sizes of a pruning
+ * search that overhead costs more than the arithmetic.
+ *
+ * <p>The forward and backward passes are the ND4J operations DL4J's layers run, on arrays of the
+ * same layouts (a product's rounding depends on its operands' layouts), writing the gradients into
+ * the network's own gradient views, which are then divided by the batch size as DL4J does. The
+ * update (Adam or SGD, parameters minus update, then the mask) is one pass of plain Java over the
+ * flattened parameters: ND4J runs Adam and the mask as several native passes, and its square root
+ * is not vectorised, so those cost about as much as the products. The pass does DL4J's float32
+ * arithmetic in the same order, Adam's bias correction included, with the network's updater
+ * settings, state and iteration count, so the results are DL4J's bit for bit on the default
+ * nd4j-native build. The updater state is written back to the network at the end of the fit, so a
+ * later DL4J fit continues where this one stopped; parameters are written back every step, so the
+ * network is trained in place, a hook sees it as DL4J's fit would leave it, and it saves as a DL4J
+ * model file. {@link #unsupported} names what it does not handle; {@link Trainer} uses DL4J's fit
+ * for those.
+ */
+final class DenseStep implements Trainer.Step {
+
+    /** Hidden-layer activations, by the operations DL4J's activation functions run. */
+    private enum Hidden {
+        RELU {
+            @Override
+            void forward(INDArray z, INDArray a) {
+                Nd4j.exec(new RectifiedLinear(z, a));
+            }
+
+            @Override
+            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+                Nd4j.exec(new RectifiedLinearDerivative(z, gradA, gradZ, 0.0));
+            }
+        },
+        TANH {
+            @Override
+            void forward(INDArray z, INDArray a) {
+                Nd4j.exec(new Tanh(z, a));
+            }
+
+            @Override
+            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+                Nd4j.exec(new TanhDerivative(z, gradA, gradZ));
+            }
+        },
+        SIGMOID {
+            @Override
+            void forward(INDArray z, INDArray a) {
+                Nd4j.exec(new Sigmoid(z, a));
+            }
+
+            @Override
+            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+                Nd4j.exec(new SigmoidDerivative(z, gradA, gradZ));
+            }
+        },
+        IDENTITY {
+            @Override
+            void forward(INDArray z, INDArray a) {
+                a.assign(z);
+            }
+
+            @Override
+            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+                gradZ.assign(gradA);
+            }
+        };
+
+        abstract void forward(INDArray z, INDArray a);
+
+        abstract void backward(INDArray z, INDArray gradA, INDArray gradZ);
+
+        static Hidden of(IActivation fn) {
+            if (fn instanceof ActivationReLU r) {
+                boolean plain = r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0)
+                        && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
+                return plain ? RELU : null;
+            }
+            if (fn instanceof ActivationTanH) {
+                return TANH;
+            }
+            if (fn instanceof ActivationSigmoid) {
+                return SIGMOID;
+            }
+            return fn instanceof ActivationIdentity ? IDENTITY : null;
+        }
+    }
+
+    /**
+     * One of the network's updater blocks: a range of the flattened parameters sharing one updater
+     * configuration. Adam's moving averages (the M and V halves of DL4J's state view for the block)
+     * are held in the step's Java arrays during the fit and written back by {@link #writeState}.
+     */
+    private static final class Block {
+        private final int from;
+        private final int to;
+        private final IUpdater config;
+        private final INDArray mView;
+        private final INDArray vView;
+
+        /** @param m, v the step's moment arrays over all parameters: this block's range is filled from its state */
+        Block(UpdaterBlock block, float[] m, float[] v) {
+            from = block.getParamOffsetStart();
+            to = block.getParamOffsetEnd();
+            GradientUpdater<?> updater = block.getGradientUpdater();
+            config = updater.getConfig();
+            if (updater instanceof AdamUpdater adam) {
+                mView = adam.getM();
+                vView = adam.getV();
+                System.arraycopy(mView.dup('c').data().asFloat(), 0, m, from, to - from);
+                System.arraycopy(vView.dup('c').data().asFloat(), 0, v, from, to - from);
+            } else if (updater instanceof SgdUpdater) {
+                mView = null;
+                vView = null;
+            } else {
+                throw new IllegalStateException("updater " + updater.getClass().getSimpleName());
+            }
+        }
+
+        /**
+         * DL4J's update of this block, in its float32 order, from the gradient already divided by
+         * the batch size: SGD {@code u = g lr}, or Adam (as ND4J's adam_updater) {@code m = b1 m + g (1 - b1)},
+         * {@code v = b2 v + g g (1 - b2)}, {@code u = m alpha / (sqrt(v) + eps)} with
+         * {@code alpha = lr sqrt(1 - b2^t) / (1 - b1^t)}, t the iteration count plus one; then
+         * {@code p = (p - u) keep}. The loops have no branch and a single index, the form the
+         * JIT's C2 compiler vectorises.
+         */
+        void update(float[] param, float[] gradient, float[] m, float[] v, float[] keep, int iteration, int epoch) {
+            float lr = (float) config.getLearningRate(iteration, epoch);
+            if (mView == null) {
+                for (int i = from; i < to; i++) {
+                    param[i] = (param[i] - gradient[i] * lr) * keep[i];
+                }
+                return;
+            }
+            Adam adam = (Adam) config;
+            float beta1 = (float) adam.getBeta1();
+            float beta2 = (float) adam.getBeta2();
+            float epsilon = (float) adam.getEpsilon();
+            float t = iteration + 1;
+            float beta1T = (float) Math.pow(beta1, t);
+            float beta2T = (float) Math.pow(beta2, t);
+            float alpha = (float) (lr * (float) Math.sqrt((float) (1.0 - beta2T)) / (1.0 - beta1T));
+            if (!Float.isFinite(alpha) || alpha == 0) {
+                alpha = epsilon;
+            }
+            float oneMinusBeta1 = 1 - beta1;
+            float oneMinusBeta2 = 1 - beta2;
+            for (int i = from; i < to; i++) {
+                float g = gradient[i];
+                float mi = beta1 * m[i] + g * oneMinusBeta1;
+                float vi = beta2 * v[i] + g * g * oneMinusBeta2;
+                m[i] = mi;
+                v[i] = vi;
+                param[i] = (param[i] - mi * alpha / ((float) Math.sqrt(vi) + epsilon)) * keep[i];
+            }
+        }
+
+        void writeState(float[] m, float[] v) {
+            if (mView != null) {
+                mView.assign(Nd4j.createFromArray(Arrays.copyOfRange(m, from, to)).reshape(mView.shape()));
+                vView.assign(Nd4j.createFromArray(Arrays.copyOfRange(v, from, to)).reshape(vView.shape()));
+            }
+        }
+    }
+
+    /** The activations and gradients of one batch size, allocated once. */
+    private static final class Buffers {
+        final INDArray x;
+        final INDArray y;
+        final FloatBuffer xData;
+        final FloatBuffer yData;
+        final INDArray[] z;
+        final INDArray[] a;
+        /** Gradient with respect to a hidden layer's activations, as the transpose of a column-major array. */
+        final INDArray[] gradA;
+        final INDArray[] gradZ;
+
+        Buffers(int rows, int[] widths) {
+            int layers = widths.length - 1;
+            x = Nd4j.create(DataType.FLOAT, rows, widths[0]);
+            y = Nd4j.create(DataType.FLOAT, rows, widths[layers]);
+            xData = x.data().asNioFloat();
+            yData = y.data().asNioFloat();
+            z = new INDArray[layers];
+            a = new INDArray[layers];
+            gradA = new INDArray[layers];
+            gradZ = new INDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                z[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
+                a[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
+                gradA[l] = Nd4j.create(DataType.FLOAT, new long[] {widths[l + 1], rows}, 'f').transpose();
+                gradZ[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
+            }
+        }
+    }
+
+    private final MultiLayerNetwork net;
+    private final LabeledData data;
+    private final float[] targets;
+    private final MaskSet mask;
+    private final int[] widths;
+    private final Hidden[] hidden;
+    private final INDArray[] w;
+    private final INDArray[] b;
+    private final INDArray[] gradW;
+    private final INDArray[] gradB;
+    private final INDArray gradients;
+    private final FloatBuffer paramData;
+    private final FloatBuffer gradientData;
+    /** The flattened parameters and gradients, copied out of the network for the update pass. */
+    private final float[] param;
+    private final float[] gradient;
+    /** Adam's moments per flattened parameter (unused where a block is SGD). */
+    private final float[] m;
+    private final float[] v;
+    private final List<Block> blocks = new ArrayList<>();
+    /**
+     * Per flattened parameter: 1 to keep, 0 to hold at zero; all ones without a mask, since
+     * {@code x * 1} is {@code x} exactly and one loop without a branch is what the JIT vectorises.
+     */
+    private float[] keep;
+    /** The mask arrays {@link #keep} was built from, by key: masks are replaced, never changed in place. */
+    private Map<String, INDArray> keepSource = Map.of();
+    private final Map<Integer, Buffers> buffers = new HashMap<>();
+
+    /**
+     * @param targets soft targets in place of the labels, {@code data.size() x classes} row-major, or null
+     * @param mask    values held at zero after every update, or null; read at every step, so it may change
+     */
+    DenseStep(MultiLayerNetwork net, LabeledData data, float[] targets, MaskSet mask) {
+        String why = unsupported(net);
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
+        this.net = net;
+        this.data = data;
+        this.targets = targets;
+        this.mask = mask;
+        int layers = net.getnLayers();
+        widths = new int[layers + 1];
+        hidden = new Hidden[layers - 1];
+        w = new INDArray[layers];
+        b = new INDArray[layers];
+        gradW = new INDArray[layers];
+        gradB = new INDArray[layers];
+        if (net.getFlattenedGradients() == null) {
+            net.initGradientsView();
+        }
+        for (int l = 0; l < layers; l++) {
+            Layer layer = net.getLayer(l);
+            w[l] = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
+            b[l] = layer.getParam(DefaultParamInitializer.BIAS_KEY);
+            Map<String, INDArray> grads = DefaultParamInitializer.getInstance()
+                    .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
+            gradW[l] = grads.get(DefaultParamInitializer.WEIGHT_KEY);
+            gradB[l] = grads.get(DefaultParamInitializer.BIAS_KEY);
+            widths[l] = (int) w[l].size(0);
+            widths[l + 1] = (int) w[l].size(1);
+            if (l < layers - 1) {
+                hidden[l] = Hidden.of(((BaseLayer) layer.conf().getLayer()).getActivationFn());
+            }
+        }
+        if (data.width() != widths[0] || data.numClasses() != widths[layers]) {
+            throw new IllegalArgumentException("the data has " + data.width() + " features and " + data.numClasses()
+                    + " classes, the network " + widths[0] + " inputs and " + widths[layers] + " outputs");
+        }
+        INDArray params = net.params();
+        gradients = net.getFlattenedGradients();
+        paramData = flat(params);
+        gradientData = flat(gradients);
+        param = new float[(int) params.length()];
+        gradient = new float[param.length];
+        m = new float[param.length];
+        v = new float[param.length];
+        keep = new float[param.length];
+        Arrays.fill(keep, 1f);
+        for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()) {
+            block.init();
+            blocks.add(new Block(block, m, v));
+        }
+    }
+
+    /** Why the step cannot train {@code net} exactly as DL4J's fit would, or null when it can. */
+    static String unsupported(MultiLayerNetwork net) {
+        if (net.getLayerWiseConfigurations().getBackpropType() != BackpropType.Standard) {
+            return "truncated backpropagation";
+        }
+        if (!net.getListeners().isEmpty()) {
+            return "training listeners";
+        }
+        if (net.params() == null || net.params().dataType() != DataType.FLOAT) {
+            return "parameters that are not float32";
+        }
+        int layers = net.getnLayers();
+        if (layers < 1) {
+            return "no layers";
+        }
+        for (int l = 0; l < layers; l++) {
+            NeuralNetConfiguration conf = net.getLayer(l).conf();
+            String why = unsupported(conf, l == layers - 1);
+            if (why == null && net.getLayerWiseConfigurations().getInputPreProcess(l) != null) {
+                why = "an input preprocessor";
+            }
+            if (why != null) {
+                return "layer " + l + ": " + why;
+            }
+        }
+        return null;
+    }
+
+    private static String unsupported(NeuralNetConfiguration conf, boolean last) {
+        org.deeplearning4j.nn.conf.layers.Layer layer = conf.getLayer();
+        if (last) {
+            if (layer.getClass() != OutputLayer.class) {
+                return "the last layer is " + layer.getClass().getSimpleName() + ", not a dense OutputLayer";
+            }
+            OutputLayer out = (OutputLayer) layer;
+            if (!(out.getActivationFn() instanceof ActivationSoftmax)) {
+                return "output activation " + out.getActivationFn() + ", not softmax";
+            }
+            if (!(out.getLossFn() instanceof LossMCXENT loss) || loss.getWeights() != null) {
+                return "loss " + out.getLossFn() + ", not unweighted multi-class cross-entropy";
+            }
+            if (!out.hasBias()) {
+                return "no bias";
+            }
+        } else {
+            if (layer.getClass() != DenseLayer.class) {
+                return layer.getClass().getSimpleName() + ", not a DenseLayer";
+            }
+            DenseLayer dense = (DenseLayer) layer;
+            if (Hidden.of(dense.getActivationFn()) == null) {
+                return "activation " + dense.getActivationFn();
+            }
+            if (!dense.hasBias() || dense.hasLayerNorm()) {
+                return "no bias, or layer normalisation";
+            }
+        }
+        BaseLayer base = (BaseLayer) layer;
+        if (base.getIDropout() != null || base.getWeightNoise() != null) {
+            return "dropout or weight noise";
+        }
+        if (base.getConstraints() != null && !base.getConstraints().isEmpty()) {
+            return "constraints";
+        }
+        if (!base.getRegularization().isEmpty() || !base.getRegularizationBias().isEmpty()) {
+            return "regularization";
+        }
+        if (base.getGradientNormalization() != null && base.getGradientNormalization() != GradientNormalization.None) {
+            return "gradient normalization";
+        }
+        for (String key : List.of(DefaultParamInitializer.WEIGHT_KEY, DefaultParamInitializer.BIAS_KEY)) {
+            IUpdater u = base.getUpdaterByParam(key);
+            if (u.getClass() != Adam.class && u.getClass() != Sgd.class) {
+                return "updater " + u.getClass().getSimpleName() + ", not Adam or Sgd";
+            }
+        }
+        if (!conf.isMiniBatch() || conf.getOptimizationAlgo() != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT
+                || conf.getStepFunction() != null) {
+            return "not plain mini-batch gradient descent";
+        }
+        return null;
+    }
+
+    @Override
+    public void step(int[] order, int from, int to) {
+        int rows = to - from;
+        Buffers buf = buffers.computeIfAbsent(rows, n -> new Buffers(n, widths));
+        data.copyRows(order, from, to, targets, buf.xData, buf.yData);
+        int last = w.length - 1;
+        INDArray in = buf.x;
+        for (int l = 0; l <= last; l++) {
+            in.mmuli(w[l], buf.z[l]);
+            buf.z[l].addiRowVector(b[l]);
+            if (l < last) {
+                hidden[l].forward(buf.z[l], buf.a[l]);
+            }
+            in = buf.a[l];
+        }
+        Nd4j.exec(new SoftMax(buf.z[last], buf.a[last]));
+        buf.a[last].sub(buf.y, buf.gradZ[last]);
+        for (int l = last; l >= 0; l--) {
+            Nd4j.gemm(l == 0 ? buf.x : buf.a[l - 1], buf.gradZ[l], gradW[l], true, false, 1.0, 0.0);
+            buf.gradZ[l].sum(gradB[l], 0);
+            if (l > 0) {
+                w[l].mmuli(buf.gradZ[l].transpose(), buf.gradA[l - 1].transpose());
+                hidden[l - 1].backward(buf.z[l - 1], buf.gradA[l - 1], buf.gradZ[l - 1]);
+            }
+        }
+        // DL4J's division by the batch size, natively: vectorised there, one division less per parameter here
+        gradients.divi(rows);
+        gradientData.get(0, gradient, 0, gradient.length);
+        paramData.get(0, param, 0, param.length);
+        updateKeep();
+        int iteration = net.getIterationCount();
+        int epoch = net.getEpochCount();
+        for (Block block : blocks) {
+            block.update(param, gradient, m, v, keep, iteration, epoch);
+        }
+        paramData.put(0, param, 0, param.length);
+        net.setIterationCount(iteration + 1);
+    }
+
+    @Override
+    public void finish() {
+        blocks.forEach(b -> b.writeState(m, v));
+    }
+
+    /** Rebuilds {@link #keep} from the current masks when one was replaced. */
+    private void updateKeep() {
+        Map<String, INDArray> current = mask == null ? Map.of() : mask.all();
+        boolean same = current.size() == keepSource.size();
+        for (Map.Entry<String, INDArray> e : current.entrySet()) {
+            same &= keepSource.get(e.getKey()) == e.getValue();
+        }
+        if (same) {
+            return;
+        }
+        Arrays.fill(keep, 1f);
+        INDArray params = net.params();
+        for (Map.Entry<String, INDArray> e : current.entrySet()) {
+            INDArray view = net.getParam(e.getKey());
+            float[] values = e.getValue().castTo(DataType.FLOAT).dup(view.ordering()).data().asFloat();
+            System.arraycopy(values, 0, keep, (int) (view.offset() - params.offset()), values.length);
+        }
+        keepSource = Map.copyOf(current);
+    }
+
+    /** A contiguous array's values as a buffer over its native memory, index 0 at its first value. */
+    private static FloatBuffer flat(INDArray a) {
+        if (a.ordering() != 'c' && a.rows() != 1 || a.elementWiseStride() != 1) {
+            throw new IllegalStateException("expected a contiguous array, got " + a.shapeInfoToString());
+        }
+        FloatBuffer all = a.data().asNioFloat();
+        return all.position((int) a.offset()).slice();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.shears.pruning.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.pruning.Fixtures;
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.CnnFactory;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.prune.MaskSet;
+import java.util.List;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The lean step against DL4J's fit: from the same parameters, on the same batches, parameters and
+ * loss must agree to within 1e-6 after 16 steps (learning rate 1e-2, parameters of size about 1).
+ * The step calls the same products with the same layouts and the same element-wise operations as
+ * DL4J, and its update is the same float32 arithmetic in the same order, so on the default
+ * nd4j-native build they agree bit for bit (asserted for the MLP the search builds); the tolerance
+ * leaves room for a native build whose Adam fuses multiply-adds and rounds a moment differently in
+ * its last bit. A wrong update (a missed bias correction, a gradient not divided by the batch size,
+ * a step too many) moves parameters by 1e-3 or more.
+ */
+class DenseStepTest {
+
+    private static final double TOLERANCE = 1e-6;
+    private static final LabeledData DATA = Fixtures.data(100, new int[] {20}, 4, 1);
+
+    @Test
+    void matchesDl4jFitBitForBitForTheSearchsMlpWithAMaskHeld() {
+        MultiLayerNetwork net = MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 3);
+        MultiLayerNetwork dl4j = assertSameTraining(net, randomMask(net, 0.5, 5), null);
+        assertEquals(dl4j.params(), net.params());
+    }
+
+    @Test
+    void matchesDl4jFitForTanhAndSigmoidWithAdam() {
+        MultiLayerNetwork net = network(new Adam(1e-2), Activation.TANH, 24, Activation.SIGMOID, 12);
+        assertSameTraining(net, randomMask(net, 0.7, 6), null);
+    }
+
+    @Test
+    void matchesDl4jFitWithSgdAndAnIdentityLayer() {
+        MultiLayerNetwork net = network(new Sgd(0.1), Activation.IDENTITY, 10, Activation.RELU, 6);
+        assertSameTraining(net, randomMask(net, 0.3, 7), null);
+    }
+
+    @Test
+    void matchesDl4jFitOnDistillationTargets() {
+        MultiLayerNetwork teacher = MlpFactory.build(20, List.of(16), 4, 1e-2, 8);
+        Trainer.fitWithDl4j(teacher, DATA, null, 1, 32, 1e-2, 1, null, null);
+        float[] targets = Distillation.targets(teacher, DATA, 0.5, 4);
+        MultiLayerNetwork student = MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 9);
+        assertSameTraining(student, randomMask(student, 0.5, 10), targets);
+    }
+
+    @Test
+    void aMaskTightenedDuringTrainingIsHeldFromTheNextStep() {
+        MultiLayerNetwork lean = MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 11);
+        MultiLayerNetwork dl4j = lean.clone();
+        MaskSet leanMask = randomMask(lean, 0.3, 12);
+        MaskSet dl4jMask = leanMask.copy();
+        MaskSet tighter = randomMask(lean, 0.5, 13);
+        Trainer.fit(lean, DATA, null, 2, 32, 1e-2, 1, leanMask, (step, total) -> {
+            if (step == 3) {
+                tighter.all().forEach(leanMask::put);
+            }
+        });
+        Trainer.fitWithDl4j(dl4j, DATA, null, 2, 32, 1e-2, 1, dl4jMask, (step, total) -> {
+            if (step == 3) {
+                tighter.all().forEach(dl4jMask::put);
+            }
+        });
+        assertClose(dl4j, lean);
+        assertTrue(Fixtures.maskedAreZero(lean, tighter));
+    }
+
+    @Test
+    void theNetworksTheSearchBuildsAreSupported() {
+        assertNull(Trainer.leanStepUnsupported(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1)));
+        assertNull(Trainer.leanStepUnsupported(network(new Sgd(0.1), Activation.IDENTITY, 5)));
+    }
+
+    @Test
+    void unsupportedNetworksFallBackToDl4jFit() {
+        MultiLayerNetwork cnn = CnnFactory.small(12, 12, 1, 4, 1e-3, 1);
+        assertTrue(Trainer.leanStepUnsupported(cnn).contains("not a DenseLayer"), Trainer.leanStepUnsupported(cnn));
+        MultiLayerNetwork mse = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)),
+                LossFunctions.LossFunction.MSE, Activation.SOFTMAX);
+        assertTrue(Trainer.leanStepUnsupported(mse).contains("loss"), Trainer.leanStepUnsupported(mse));
+        MultiLayerNetwork dropout = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2))
+                .dropOut(0.5), LossFunctions.LossFunction.MCXENT, Activation.SOFTMAX);
+        assertTrue(Trainer.leanStepUnsupported(dropout).contains("dropout"), Trainer.leanStepUnsupported(dropout));
+        MultiLayerNetwork nesterovs = mlp(new NeuralNetConfiguration.Builder().seed(1)
+                .updater(new org.nd4j.linalg.learning.config.Nesterovs(0.1)), LossFunctions.LossFunction.MCXENT,
+                Activation.SOFTMAX);
+        assertTrue(Trainer.leanStepUnsupported(nesterovs).contains("updater"),
+                Trainer.leanStepUnsupported(nesterovs));
+
+        // L2 is deterministic, so taking DL4J's fit shows as results identical to it, not just close
+        MultiLayerNetwork l2 = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)).l2(1e-2),
+                LossFunctions.LossFunction.MCXENT, Activation.SOFTMAX);
+        assertTrue(Trainer.leanStepUnsupported(l2).contains("regularization"), Trainer.leanStepUnsupported(l2));
+        MultiLayerNetwork reference = l2.clone();
+        MaskSet mask = randomMask(l2, 0.5, 14);
+        Trainer.fit(l2, DATA, null, 1, 32, 1e-2, 1, mask, null);
+        Trainer.fitWithDl4j(reference, DATA, null, 1, 32, 1e-2, 1, mask, null);
+        assertEquals(reference.params(), l2.params());
+        assertTrue(Fixtures.maskedAreZero(l2, mask));
+    }
+
+    /**
+     * Two fits in a row (the updater's state and iteration count carry over, as schedules that
+     * fine-tune in rounds rely on), 100 rows at batch 32 (a last batch of 4): parameters, loss and
+     * iteration count agree, and the masked values are exactly zero.
+     */
+    private static MultiLayerNetwork assertSameTraining(MultiLayerNetwork net, MaskSet mask, float[] targets) {
+        assertNull(Trainer.leanStepUnsupported(net));
+        MultiLayerNetwork dl4j = net.clone();
+        MaskSet dl4jMask = mask.copy();
+        INDArray start = net.params().dup();
+        for (int round = 0; round < 2; round++) {
+            Trainer.fit(net, DATA, targets, 2, 32, 0, round, mask, null);
+            Trainer.fitWithDl4j(dl4j, DATA, targets, 2, 32, 0, round, dl4jMask, null);
+        }
+        assertClose(dl4j, net);
+        // agreement must not come from nothing having been trained
+        assertTrue(maxAbs(net.params().sub(start)) > 1e-3);
+        assertEquals(16, net.getIterationCount());
+        assertEquals(dl4j.getIterationCount(), net.getIterationCount());
+        assertTrue(Fixtures.maskedAreZero(net, mask));
+        DataSet all = DATA.batch(0, DATA.size());
+        assertEquals(dl4j.score(all), net.score(all), TOLERANCE);
+        return dl4j;
+    }
+
+    private static void assertClose(MultiLayerNetwork expected, MultiLayerNetwork actual) {
+        double largest = maxAbs(expected.params().sub(actual.params()));
+        assertTrue(largest <= TOLERANCE, "parameters differ by up to " + largest);
+    }
+
+    private static double maxAbs(INDArray a) {
+        return a.amaxNumber().doubleValue();
+    }
+
+    /** Keeps a seeded random share of every weight matrix (not applied: training applies it after every step). */
+    private static MaskSet randomMask(MultiLayerNetwork net, double pruned, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        MaskSet m = new MaskSet();
+        for (int l = 0; l < net.getnLayers(); l++) {
+            INDArray w = net.getParam(l + "_W");
+            m.put(l + "_W", Nd4j.rand(DataType.FLOAT, w.shape()).gt(pruned).castTo(DataType.FLOAT));
+        }
+        return m;
+    }
+
+    private static MultiLayerNetwork network(IUpdater updater, Object... hidden) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(2).updater(updater).list();
+        int nIn = 20;
+        for (int i = 0; i < hidden.length; i += 2) {
+            int nOut = (Integer) hidden[i + 1];
+            list.layer(new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation((Activation) hidden[i]).build());
+            nIn = nOut;
+        }
+        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(4)
+                .activation(Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    private static MultiLayerNetwork mlp(NeuralNetConfiguration.Builder builder, LossFunctions.LossFunction loss,
+                                         Activation output) {
+        MultiLayerNetwork net = new MultiLayerNetwork(builder.list()
+                .layer(new DenseLayer.Builder().nIn(20).nOut(8).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(loss).nIn(8).nOut(4).activation(output).build())
+                .build());
+        net.init();
+        return net;
+    }
+}
