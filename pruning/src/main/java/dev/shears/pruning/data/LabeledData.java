@@ -30,7 +30,7 @@ public final class LabeledData implements Serializable {
     /** The features as one ND4J matrix; made on first use, never serialized. */
     private transient volatile INDArray matrix;
     /** Row c is the one-hot label of class c; made on first use. */
-    private transient float[] oneHot;
+    private transient volatile float[] oneHot;
 
     /** @param shape the shape of one example: {@code {d}} for vectors, {@code {h, w, c}} for images */
     public LabeledData(float[] features, int[] labels, int numClasses, int[] shape) {
@@ -146,14 +146,15 @@ public final class LabeledData implements Serializable {
      */
     public void copyRows(int[] index, int from, int to, float[] targets, FloatBuffer x, FloatBuffer y) {
         int w = width();
-        if (oneHot == null) {
-            float[] eye = new float[numClasses * numClasses];
+        float[] eye = oneHot;
+        if (eye == null) {
+            eye = new float[numClasses * numClasses];
             for (int c = 0; c < numClasses; c++) {
                 eye[c * numClasses + c] = 1f;
             }
             oneHot = eye;
         }
-        float[] rowsOfY = targets != null ? targets : oneHot;
+        float[] rowsOfY = targets != null ? targets : eye;
         for (int i = from; i < to; i++) {
             int row = index[i];
             x.put((i - from) * w, features, row * w, w);

@@ -334,7 +334,7 @@ final class DenseStep implements Trainer.Step {
         if (net.getLayerWiseConfigurations().getBackpropType() != BackpropType.Standard) {
             return "truncated backpropagation";
         }
-        if (!net.getListeners().isEmpty()) {
+        if (net.getListeners() != null && !net.getListeners().isEmpty()) {
             return "training listeners";
         }
         if (net.params() == null || net.params().dataType() != DataType.FLOAT) {
