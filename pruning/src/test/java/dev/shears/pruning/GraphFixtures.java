@@ -1,0 +1,49 @@
+package dev.shears.pruning;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.pruning.prune.MaskSet;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Helpers for the tests of computation graphs. */
+public final class GraphFixtures {
+
+    private GraphFixtures() {
+    }
+
+    /** Seeded uniform rows in [0, 1), as flat images arrive. */
+    public static INDArray rows(int rows, int width, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.rand(rows, width);
+    }
+
+    /** A few Adam steps on random rows and labels, so that batch normalisation's running statistics are not trivial. */
+    public static void train(ComputationGraph net, int width, int classes, int steps, long seed) {
+        for (int s = 0; s < steps; s++) {
+            INDArray x = rows(16, width, seed + s);
+            INDArray y = Nd4j.zeros(16, classes);
+            for (int i = 0; i < 16; i++) {
+                y.putScalar(i, (i * 7 + s) % classes, 1);
+            }
+            net.fit(new DataSet(x, y));
+        }
+    }
+
+    /** Zeroes the masked values of a graph in place. */
+    public static void apply(MaskSet masks, ComputationGraph net) {
+        masks.all().forEach((key, mask) -> net.getParam(key).muli(mask));
+    }
+
+    /** Both graphs' outputs on the same random rows agree within {@code 1e-4} of the largest output. */
+    public static void assertSameOutputs(ComputationGraph expected, ComputationGraph actual, int width) {
+        INDArray x = rows(16, width, 11);
+        INDArray a = expected.outputSingle(false, x);
+        INDArray b = actual.outputSingle(false, x);
+        double diff = a.sub(b).amaxNumber().doubleValue();
+        double scale = Math.max(1e-6, a.amaxNumber().doubleValue());
+        assertTrue(diff <= 1e-4 * scale, "largest output difference " + diff + " of " + scale);
+    }
+}
