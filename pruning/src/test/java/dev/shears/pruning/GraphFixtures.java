@@ -3,15 +3,50 @@ package dev.shears.pruning;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.prune.MaskSet;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Helpers for the tests of computation graphs. */
 public final class GraphFixtures {
 
     private GraphFixtures() {
+    }
+
+    /**
+     * Two convolution branches on 8x8x1 images (3 and 5 filters, the second with batch
+     * normalisation), concatenated and flattened into a dense layer, then a 3-class output: the
+     * dense layer reads branch a's channels at rows 0..191 and branch b's from row 192, 64 rows each.
+     */
+    public static ComputationGraph concatFlatten(long seed) {
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(seed)
+                .updater(new Adam(1e-2)).graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutionalFlat(8, 8, 1))
+                .addLayer("a", new ConvolutionLayer.Builder(3, 3).nOut(3).padding(1, 1).activation(Activation.RELU)
+                        .build(), "in")
+                .addLayer("b", new ConvolutionLayer.Builder(3, 3).nOut(5).padding(1, 1).activation(Activation.IDENTITY)
+                        .build(), "in")
+                .addLayer("b_bn", new BatchNormalization.Builder().activation(Activation.RELU).build(), "b")
+                .addVertex("cat", new MergeVertex(), "a", "b_bn")
+                .addLayer("dense", new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build(), "cat")
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "dense")
+                .setOutputs("output")
+                .build());
+        net.init();
+        return net;
     }
 
     /** Seeded uniform rows in [0, 1), as flat images arrive. */
