@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** Helpers for the tests of computation graphs. */
+/** Graphs, inputs and checks shared by the tests of computation graphs. */
 public final class GraphFixtures {
 
     private GraphFixtures() {

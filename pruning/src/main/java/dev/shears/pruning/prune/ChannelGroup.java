@@ -53,7 +53,7 @@ public record ChannelGroup(String name, int size, List<ChannelSlice> producers, 
     public boolean[] readChannels(Function<String, INDArray> param) {
         boolean[] read = new boolean[size];
         for (ChannelSlice s : consumers) {
-            float[] inputs = s.perChannel(Groups.sumAlong(Transforms.abs(param.apply(s.key()), true), s.axis()), size);
+            float[] inputs = s.sumPerChannel(Groups.sumAlong(Transforms.abs(param.apply(s.key()), true), s.axis()), size);
             for (int c = 0; c < size; c++) {
                 read[c] |= inputs[c] > 0;
             }
@@ -74,7 +74,7 @@ public record ChannelGroup(String name, int size, List<ChannelSlice> producers, 
         Stream.of(producers, followers, consumers).flatMap(List::stream).forEach(s -> {
             INDArray a = scores.apply(s.key());
             if (a != null) {
-                members.add(s.perChannel(Groups.sumAlong(a, s.axis()), size));
+                members.add(s.sumPerChannel(Groups.sumAlong(a, s.axis()), size));
             }
         });
         if (members.isEmpty()) {

@@ -26,7 +26,7 @@ public record ChannelSlice(String key, int axis, long offset, int perChannel) {
     }
 
     /** Per channel, the sum of its indices' values in {@code along} (one value per index of the axis), -inf skipped. */
-    float[] perChannel(float[] along, int channels) {
+    float[] sumPerChannel(float[] along, int channels) {
         float[] out = new float[channels];
         for (int c = 0; c < channels; c++) {
             double sum = 0;
