@@ -2,11 +2,11 @@ package dev.shears.pruning;
 
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.run.PruningPlan;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -54,14 +54,14 @@ public final class Fixtures {
     }
 
     /** Fills every parameter with seeded uniform values in [-1, 1). */
-    public static void randomize(MultiLayerNetwork net, long seed) {
+    public static void randomize(Network net, long seed) {
         Nd4j.getRandom().setSeed(seed);
         INDArray p = net.params();
         p.assign(Nd4j.rand(p.dataType(), p.shape()).muli(2).subi(1));
     }
 
     /** Whether every value a mask removes is exactly zero in the network. */
-    public static boolean maskedAreZero(MultiLayerNetwork net, MaskSet masks) {
+    public static boolean maskedAreZero(Network net, MaskSet masks) {
         for (Map.Entry<String, INDArray> e : masks.all().entrySet()) {
             INDArray removed = net.getParam(e.getKey()).mul(e.getValue().rsub(1));
             if (removed.amaxNumber().doubleValue() != 0) {

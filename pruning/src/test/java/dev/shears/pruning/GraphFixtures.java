@@ -2,7 +2,6 @@ package dev.shears.pruning;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shears.pruning.prune.MaskSet;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -65,11 +64,6 @@ public final class GraphFixtures {
             }
             net.fit(new DataSet(x, y));
         }
-    }
-
-    /** Zeroes the masked values of a graph in place. */
-    public static void apply(MaskSet masks, ComputationGraph net) {
-        masks.all().forEach((key, mask) -> net.getParam(key).muli(mask));
     }
 
     /** Both graphs' outputs on the same random rows agree within {@code 1e-4} of the largest output. */

@@ -5,6 +5,7 @@ import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.run.Threads;
 import dev.shears.pruning.train.Trainer;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -46,7 +46,8 @@ public final class FitBenchmark {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Threads.limit(1);
         LabeledData train = DataLoader.load(DataLocation.idx(dir, 20000, 0, 0.1, SEED)).train();
-        byte[] start = ModelBytes.of(MlpFactory.build(WIDTHS[0], List.of(WIDTHS[1], WIDTHS[2]), WIDTHS[3], 1e-3, SEED));
+        byte[] start = ModelBytes.of(Network.of(MlpFactory.build(WIDTHS[0], List.of(WIDTHS[1], WIDTHS[2]), WIDTHS[3], 1e-3,
+                SEED)));
         MaskSet mask = mask(ModelBytes.restore(start));
         double gflop = flopsPerEpoch(train.size()) / 1e9;
         System.out.printf("%d training rows, batch %d, %.1f GFLOP of matrix products per epoch, %s%n",
@@ -54,7 +55,7 @@ public final class FitBenchmark {
 
         Map<String, Runnable> variants = new LinkedHashMap<>();
         variants.put("DL4J fit, batches gathered beforehand", () -> {
-            MultiLayerNetwork net = ModelBytes.restore(start);
+            Network net = ModelBytes.restore(start);
             List<DataSet> batches = new ArrayList<>();
             int[] order = train.permutation(SEED);
             for (int from = 0; from < order.length; from += BATCH) {
@@ -75,13 +76,13 @@ public final class FitBenchmark {
             record("matrix products alone", t);
         });
         variants.put("fine-tuning, 90% mask, DL4J fit", () -> {
-            MultiLayerNetwork net = ModelBytes.restore(start);
+            Network net = ModelBytes.restore(start);
             long t = System.nanoTime();
             Trainer.fitWithDl4j(net, train, null, 1, BATCH, 1e-3, SEED, mask, null);
             record("fine-tuning, 90% mask, DL4J fit", t);
         });
         variants.put("fine-tuning, 90% mask, lean step", () -> {
-            MultiLayerNetwork net = ModelBytes.restore(start);
+            Network net = ModelBytes.restore(start);
             long t = System.nanoTime();
             Trainer.fit(net, train, 1, BATCH, 1e-3, SEED, mask);
             record("fine-tuning, 90% mask, lean step", t);
@@ -120,7 +121,7 @@ public final class FitBenchmark {
     }
 
     /** Keeps a seeded random 10% of every weight matrix. */
-    private static MaskSet mask(MultiLayerNetwork net) {
+    private static MaskSet mask(Network net) {
         MaskSet m = new MaskSet();
         Nd4j.getRandom().setSeed(SEED);
         for (int l = 0; l < WIDTHS.length - 1; l++) {

@@ -6,6 +6,7 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
@@ -17,7 +18,6 @@ import dev.shears.pruning.train.Trainer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * What physically removing pruned neurons buys on Fashion-MNIST. An MLP 784-300-100-10 is trained
@@ -47,7 +47,7 @@ public final class ShrinkBenchmark {
         System.out.printf("data: %d train, %d validation, %d test rows; seed %d%n", data.train().size(),
                 data.validation().size(), data.test().size(), seed);
 
-        MultiLayerNetwork dense = MlpFactory.build(784, List.of(300, 100), 10, 1e-3, seed);
+        Network dense = Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, seed));
         Trainer.fit(dense, data.train(), 3, 128, 1e-3, seed, null);
         Map<String, Object> denseRow = Measurement.of(dense, data, Layers.prunable(dense), null);
         BaseReference base = BaseReference.of(denseRow);
@@ -63,8 +63,8 @@ public final class ShrinkBenchmark {
                 throw new IllegalStateException("candidate " + o.status() + ": " + o.error());
             }
         }
-        MultiLayerNetwork maskedNet = ModelBytes.restore(masked.model());
-        MultiLayerNetwork shrunkNet = ModelBytes.restore(shrunk.model());
+        Network maskedNet = ModelBytes.restore(masked.model());
+        Network shrunkNet = ModelBytes.restore(shrunk.model());
         LatencyComparison.Compared maskedTiming = LatencyComparison.compare(dense, maskedNet, 784, ROUNDS);
         LatencyComparison.Compared shrunkTiming = LatencyComparison.compare(dense, shrunkNet, 784, ROUNDS);
         System.out.printf("%-8s %9s %9s %11s %11s %10s %10s %11s%n", "network", "accuracy", "params", "nonzero", "flops",

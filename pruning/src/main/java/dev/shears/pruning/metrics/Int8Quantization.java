@@ -1,12 +1,12 @@
 package dev.shears.pruning.metrics;
 
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Arrays;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,8 +23,8 @@ public final class Int8Quantization {
     }
 
     /** A copy of the network with quantised-then-dequantised weights; the network itself is untouched. */
-    public static MultiLayerNetwork quantizedCopy(MultiLayerNetwork net) {
-        MultiLayerNetwork copy = net.clone();
+    public static Network quantizedCopy(Network net) {
+        Network copy = net.copy();
         for (PrunableLayer l : Layers.prunable(copy)) {
             INDArray w = l.weights(copy);
             w.assign(Nd4j.create(roundTrip(Arrays.floats(w)), w.shape(), 'c').castTo(w.dataType()));
@@ -54,7 +54,7 @@ public final class Int8Quantization {
      * byte a weight) and sparse int8 (a one-bit presence bitmap plus one byte per weight that is
      * non-zero after rounding), plus its 4-byte float32 scale; every other parameter as float32.
      */
-    public static long sizeBytes(MultiLayerNetwork net) {
+    public static long sizeBytes(Network net) {
         Set<String> weightKeys = new HashSet<>();
         long bytes = 0;
         for (PrunableLayer l : Layers.prunable(net)) {

@@ -1,7 +1,7 @@
 package dev.shears.pruning.metrics;
 
+import dev.shears.pruning.model.Network;
 import java.util.Arrays;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,15 +12,15 @@ public final class Latency {
     }
 
     /** Median milliseconds of one forward pass of {@code batch} examples of {@code width} features. */
-    public static double medianMillis(MultiLayerNetwork net, int width, int batch, int warmup, int repeats) {
+    public static double medianMillis(Network net, int width, int batch, int warmup, int repeats) {
         INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, width);
         for (int i = 0; i < warmup; i++) {
-            net.output(x, false);
+            net.output(x);
         }
         double[] t = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long start = System.nanoTime();
-            net.output(x, false);
+            net.output(x);
             t[i] = (System.nanoTime() - start) / 1e6;
         }
         return median(t);

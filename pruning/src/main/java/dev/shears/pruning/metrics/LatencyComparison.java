@@ -1,7 +1,7 @@
 package dev.shears.pruning.metrics;
 
+import dev.shears.pruning.model.Network;
 import java.io.Serializable;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Forward-pass latency of a model beside a reference (the dense base), measured under the same
@@ -38,10 +38,10 @@ public final class LatencyComparison {
      * @param width  features of one example (flattened images for convolutional models)
      * @param rounds alternating rounds; the result is the median over rounds of each round's median
      */
-    public static Compared compare(MultiLayerNetwork reference, MultiLayerNetwork model, int width, int rounds) {
+    public static Compared compare(Network reference, Network model, int width, int rounds) {
         double[][] b1 = new double[2][rounds];
         double[][] b64 = new double[2][rounds];
-        MultiLayerNetwork[] nets = {reference, model};
+        Network[] nets = {reference, model};
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < 2; k++) {
                 int n = (round + k) % 2;

@@ -1,11 +1,11 @@
 package dev.shears.pruning.metrics;
 
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Arrays;
 import dev.shears.pruning.prune.PrunableLayer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public record ModelMetrics(long paramsTotal, long paramsNonzero, double weightSparsity, long flops, long flopsDense,
                            long sizeDenseBytes, long sizeSparseBytes, Map<String, Double> layerSparsity) {
 
-    public static ModelMetrics measure(MultiLayerNetwork net, List<PrunableLayer> allLayers,
+    public static ModelMetrics measure(Network net, List<PrunableLayer> allLayers,
                                        List<PrunableLayer> prunedLayers, int[] exampleShape) {
         long total = 0;
         long nonzero = 0;
@@ -71,7 +71,7 @@ public record ModelMetrics(long paramsTotal, long paramsNonzero, double weightSp
     }
 
     /** How many output positions each layer's weights are applied at (1 for dense, H*W for convolutions). */
-    private static long[] outputPositions(MultiLayerNetwork net, List<PrunableLayer> layers, int[] exampleShape) {
+    private static long[] outputPositions(Network net, List<PrunableLayer> layers, int[] exampleShape) {
         long[] positions = new long[layers.size()];
         java.util.Arrays.fill(positions, 1);
         if (layers.stream().noneMatch(l -> l.kind() == PrunableLayer.Kind.CONVOLUTION)) {
@@ -81,11 +81,11 @@ public record ModelMetrics(long paramsTotal, long paramsNonzero, double weightSp
         for (int s : exampleShape) {
             width *= s;
         }
-        List<INDArray> acts = net.feedForward(Nd4j.zeros(1, width), false);
+        Map<String, INDArray> acts = net.activations(Nd4j.zeros(1, width));
         for (int i = 0; i < layers.size(); i++) {
             PrunableLayer l = layers.get(i);
             if (l.kind() == PrunableLayer.Kind.CONVOLUTION) {
-                long[] shape = acts.get(l.index() + 1).shape();
+                long[] shape = acts.get(l.key()).shape();
                 positions[i] = shape.length == 4 ? shape[2] * shape[3] : 1;
             }
         }

@@ -3,6 +3,7 @@ package dev.shears.pruning.model;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
+import dev.shears.pruning.model.Network;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
@@ -22,10 +24,10 @@ public final class ModelBytes {
     private ModelBytes() {
     }
 
-    public static byte[] of(MultiLayerNetwork net) {
+    public static byte[] of(Network net) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ModelSerializer.writeModel(net, out, false);
+            ModelSerializer.writeModel(net.model(), out, false);
             return out.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize the network", e);
@@ -37,9 +39,9 @@ public final class ModelBytes {
      * model file's zip entries carry the time they were written, so the same network saved twice gives
      * other bytes.
      */
-    public static String contentHash(MultiLayerNetwork net) {
+    public static String contentHash(Network net) {
         MessageDigest digest = Hashes.sha256();
-        digest.update(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
+        digest.update(net.configurationJson().getBytes(StandardCharsets.UTF_8));
         float[] params = net.params().toFloatVector();
         ByteBuffer buffer = ByteBuffer.allocate(params.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(params);
@@ -47,12 +49,28 @@ public final class ModelBytes {
         return Hashes.hex(digest.digest());
     }
 
-    public static MultiLayerNetwork restore(byte[] bytes) {
+    /** A chain or a graph, as the file's configuration says. */
+    public static Network restore(byte[] bytes) {
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+            return isGraph(bytes)
+                    ? Network.of(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false))
+                    : Network.of(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false));
         } catch (IOException | RuntimeException e) {
-            throw new BadInputException("not a DL4J MultiLayerNetwork model file: " + e.getMessage(), e);
+            throw new BadInputException("not a DL4J model file (MultiLayerNetwork or ComputationGraph): "
+                    + e.getMessage(), e);
         }
+    }
+
+    /** Whether the model file's configuration is a computation graph's (it lists vertices). */
+    private static boolean isGraph(byte[] bytes) throws IOException {
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals("configuration.json")) {
+                    return new String(zip.readAllBytes(), StandardCharsets.UTF_8).contains("\"vertices\"");
+                }
+            }
+        }
+        return false;
     }
 
     /** Reads a user's model file (any Hadoop location); an unreadable file is bad input naming it. */

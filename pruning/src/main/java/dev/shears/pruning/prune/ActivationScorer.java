@@ -20,7 +20,7 @@ abstract class ActivationScorer implements ImportanceScorer {
 
     @Override
     public final INDArray score(PrunableLayer layer, ScoringContext context) {
-        float[][] samples = samplesPerUnit(context.activations(layer.index()), perPosition());
+        float[][] samples = samplesPerUnit(context.activations(layer), perPosition());
         float[] units = new float[samples.length];
         for (int j = 0; j < units.length; j++) {
             units[j] = unitScore(samples[j]);

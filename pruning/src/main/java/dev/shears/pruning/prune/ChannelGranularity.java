@@ -1,12 +1,16 @@
 package dev.shears.pruning.prune;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.shears.pruning.model.Network;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Removes input channels of a convolution, {@code W[:,c,:,:]}, together with the previous
- * convolution's filter c that produces them: the same structure as filter pruning of the previous
- * layer, but judged by how the consuming layer uses the channel. Needs a convolution before the layer.
+ * Removes input channels of a convolution, {@code W[:,c,:,:]}, together with the filters that
+ * produce them and everything else coupled to them (their {@link ChannelGroup}): the same
+ * structure as filter pruning of the producers, but judged by how the consuming layer uses each
+ * channel. Needs a convolution whose inputs are one group of convolution filters.
  */
 public final class ChannelGranularity implements Granularity {
 
@@ -21,10 +25,8 @@ public final class ChannelGranularity implements Granularity {
     }
 
     @Override
-    public boolean appliesTo(PrunableLayer layer, MultiLayerNetwork net) {
-        return appliesTo(layer) && Coupling.into(net, layer)
-                .filter(c -> c.producer().kind() == PrunableLayer.Kind.CONVOLUTION)
-                .isPresent();
+    public boolean appliesTo(PrunableLayer layer, Network net) {
+        return appliesTo(layer) && group(net, layer).isPresent();
     }
 
     @Override
@@ -32,8 +34,14 @@ public final class ChannelGranularity implements Granularity {
         return Groups.sumAlong(weightScores, layer.inputAxis());
     }
 
+    /** The channel's score is this layer's use of it alone, whatever {@code reduce} says. */
     @Override
-    public long groupSize(PrunableLayer layer, MultiLayerNetwork net) {
+    public float[] groupScores(PrunableLayer layer, Network net, Function<String, INDArray> scores, GroupReduce reduce) {
+        return groupScores(layer, scores.apply(layer.weightKey()));
+    }
+
+    @Override
+    public long groupSize(PrunableLayer layer, Network net) {
         return layer.weights(net).length() / layer.inputs(net);
     }
 
@@ -43,7 +51,19 @@ public final class ChannelGranularity implements Granularity {
     }
 
     @Override
-    public void mask(PrunableLayer layer, boolean[] keep, MultiLayerNetwork net, MaskSet masks) {
-        Coupling.into(net, layer).orElseThrow().mask(net, keep, masks);
+    public void mask(PrunableLayer layer, boolean[] keep, Network net, MaskSet masks) {
+        group(net, layer).orElseThrow().mask(keep, net::getParam, masks);
+    }
+
+    /** The group this layer reads all its inputs from, when its producers are convolutions. */
+    private static Optional<ChannelGroup> group(Network net, PrunableLayer layer) {
+        List<PrunableLayer> all = net.prunable();
+        return net.groups().stream()
+                .filter(g -> g.consumers().stream().anyMatch(s -> s.key().equals(layer.weightKey())
+                        && s.offset() == 0 && s.perChannel() == 1 && g.size() == layer.inputs(net)))
+                .filter(g -> g.producers().stream().filter(s -> s.key().endsWith("_W"))
+                        .allMatch(s -> all.stream().anyMatch(l -> l.weightKey().equals(s.key())
+                                && l.kind() == PrunableLayer.Kind.CONVOLUTION)))
+                .findFirst();
     }
 }

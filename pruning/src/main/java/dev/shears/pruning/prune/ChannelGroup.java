@@ -63,7 +63,8 @@ public record ChannelGroup(String name, int size, List<ChannelSlice> producers, 
 
     /**
      * One score per channel: each member slice sums its scores per channel (over a filter, an input
-     * slice, a batch normalisation entry), then {@code reduce} combines the members. Members the
+     * slice, a batch normalisation entry), then {@code reduce} combines the members ({@code producers}
+     * sums the producers alone). Members the
      * lookup has no scores for (it returns null) are left out, so a scorer of weight arrays only
      * scores the producers and consumers.
      *
@@ -71,7 +72,9 @@ public record ChannelGroup(String name, int size, List<ChannelSlice> producers, 
      */
     public float[] scores(Function<String, INDArray> scores, GroupReduce reduce) {
         List<float[]> members = new ArrayList<>();
-        Stream.of(producers, followers, consumers).flatMap(List::stream).forEach(s -> {
+        Stream<List<ChannelSlice>> which = reduce == GroupReduce.PRODUCERS ? Stream.of(producers)
+                : Stream.of(producers, followers, consumers);
+        which.flatMap(List::stream).forEach(s -> {
             INDArray a = scores.apply(s.key());
             if (a != null) {
                 members.add(s.sumPerChannel(Groups.sumAlong(a, s.axis()), size));

@@ -1,6 +1,7 @@
 package dev.shears.pruning.prune;
 
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.model.Network;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,7 +25,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -45,31 +45,18 @@ public final class ChannelGroups {
     private ChannelGroups() {
     }
 
-    public static List<ChannelGroup> of(MultiLayerNetwork net) {
-        return of(net, Set.of());
-    }
-
     /** @param keepWhole names (or chain indices) of layers whose output channels all stay, such as the last one before a flatten */
-    public static List<ChannelGroup> of(MultiLayerNetwork net, Set<String> keepWhole) {
-        return new Analysis(NetNode.of(net), keepWhole).groups;
-    }
-
-    public static List<ChannelGroup> of(ComputationGraph net) {
-        return of(net, Set.of());
-    }
-
-    /** @param keepWhole names of layers or vertices whose output channels all stay */
-    public static List<ChannelGroup> of(ComputationGraph net, Set<String> keepWhole) {
-        return new Analysis(NetNode.of(net), keepWhole).groups;
+    public static List<ChannelGroup> of(Network net, Set<String> keepWhole) {
+        return new Analysis(nodes(net), keepWhole).groups;
     }
 
     /** The groups with their members, and every other set of channels with why it cannot be pruned. */
-    public static String describe(MultiLayerNetwork net, Set<String> keepWhole) {
-        return new Analysis(NetNode.of(net), keepWhole).describe();
+    public static String describe(Network net, Set<String> keepWhole) {
+        return new Analysis(nodes(net), keepWhole).describe();
     }
 
-    public static String describe(ComputationGraph net, Set<String> keepWhole) {
-        return new Analysis(NetNode.of(net), keepWhole).describe();
+    private static List<NetNode> nodes(Network net) {
+        return net.chain().isPresent() ? NetNode.of(net.chain().get()) : NetNode.of((ComputationGraph) net.model());
     }
 
     /** Channels known to stay aligned; union-find merges the spaces an element-wise vertex lines up. */

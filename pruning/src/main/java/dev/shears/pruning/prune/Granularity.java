@@ -1,6 +1,7 @@
 package dev.shears.pruning.prune;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.shears.pruning.model.Network;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,15 +18,26 @@ public interface Granularity {
     boolean appliesTo(PrunableLayer layer);
 
     /** Whether this granularity can prune the layer within this network (structures coupled to the next layer need one). */
-    default boolean appliesTo(PrunableLayer layer, MultiLayerNetwork net) {
+    default boolean appliesTo(PrunableLayer layer, Network net) {
         return appliesTo(layer);
     }
 
     /** One score per group of the layer, from its per-weight scores. */
     float[] groupScores(PrunableLayer layer, INDArray weightScores);
 
+    /**
+     * One score per group of the layer, for granularities whose groups reach other layers (a
+     * residual addition's filters, the next layer's inputs): they combine those layers' scores too.
+     *
+     * @param scores per-weight scores of any prunable layer, by weight key
+     * @param reduce how a channel group combines its members' scores
+     */
+    default float[] groupScores(PrunableLayer layer, Network net, Function<String, INDArray> scores, GroupReduce reduce) {
+        return groupScores(layer, scores.apply(layer.weightKey()));
+    }
+
     /** Weights in one group of the layer: global scope removes a share of weights, not of groups. */
-    long groupSize(PrunableLayer layer, MultiLayerNetwork net);
+    long groupSize(PrunableLayer layer, Network net);
 
     /** Which groups to keep when pruning {@code ratio} of the layer on its own. */
     default boolean[] selectLayerwise(float[] groupScores, double ratio) {
@@ -33,7 +45,7 @@ public interface Granularity {
     }
 
     /** The same, for granularities whose choice depends on where groups sit in the weight array. */
-    default boolean[] selectLayerwise(PrunableLayer layer, MultiLayerNetwork net, float[] groupScores, double ratio) {
+    default boolean[] selectLayerwise(PrunableLayer layer, Network net, float[] groupScores, double ratio) {
         return selectLayerwise(groupScores, ratio);
     }
 
@@ -53,5 +65,5 @@ public interface Granularity {
     }
 
     /** Adds the masks that remove the groups not kept. */
-    void mask(PrunableLayer layer, boolean[] keep, MultiLayerNetwork net, MaskSet masks);
+    void mask(PrunableLayer layer, boolean[] keep, Network net, MaskSet masks);
 }

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How a channel group combines its members' scores for one channel (the producers' filters, the
- * batch normalisation entries, the consumers' input slices) into the channel's score.
+ * How a channel group combines its members' scores for one channel into the channel's score.
+ * {@code producers} (the default) sums over the weights that compute the channel (the filters or
+ * neurons of every producer: the classic filter and neuron norms); {@code sum}, {@code mean} and
+ * {@code max} combine every weight array of the group, the consumers' input slices included.
  */
 public enum GroupReduce {
-    SUM, MEAN, MAX;
+    PRODUCERS, SUM, MEAN, MAX;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
@@ -22,7 +24,7 @@ public enum GroupReduce {
                 return r;
             }
         }
-        throw new BadInputException("group reduce '" + name + "' is not known (allowed: "
+        throw new BadInputException("options.groupScore: '" + name + "' is not known (allowed: "
                 + String.join(", ", Arrays.stream(values()).map(GroupReduce::label).toList()) + ")");
     }
 

@@ -1,9 +1,9 @@
 package dev.shears.pruning.prune;
 
+import dev.shears.pruning.model.Network;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Binary masks by parameter key ({@code 0_W}, {@code 0_b}, ...): 1 keeps a value, 0 prunes it. */
@@ -37,7 +37,7 @@ public final class MaskSet {
     }
 
     /** Zeroes the pruned values of the network in place. */
-    public void apply(MultiLayerNetwork net) {
+    public void apply(Network net) {
         for (Map.Entry<String, INDArray> e : masks.entrySet()) {
             INDArray param = net.getParam(e.getKey());
             if (e.getValue().ordering() != param.ordering()) {
@@ -50,7 +50,7 @@ public final class MaskSet {
     }
 
     /** The mask implied by the zeros a network already has (to continue fine-tuning a pruned model). */
-    public static MaskSet fromZeros(MultiLayerNetwork net, Iterable<PrunableLayer> layers) {
+    public static MaskSet fromZeros(Network net, Iterable<PrunableLayer> layers) {
         MaskSet m = new MaskSet();
         for (PrunableLayer l : layers) {
             INDArray w = l.weights(net);

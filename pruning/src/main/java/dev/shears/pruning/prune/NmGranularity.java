@@ -1,9 +1,9 @@
 package dev.shears.pruning.prune;
 
+import dev.shears.pruning.model.Network;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -52,7 +52,7 @@ public final class NmGranularity implements Granularity {
     }
 
     @Override
-    public boolean appliesTo(PrunableLayer layer, MultiLayerNetwork net) {
+    public boolean appliesTo(PrunableLayer layer, Network net) {
         return layer.inputs(net) >= m;
     }
 
@@ -62,7 +62,7 @@ public final class NmGranularity implements Granularity {
     }
 
     @Override
-    public long groupSize(PrunableLayer layer, MultiLayerNetwork net) {
+    public long groupSize(PrunableLayer layer, Network net) {
         return 1;
     }
 
@@ -77,7 +77,7 @@ public final class NmGranularity implements Granularity {
     }
 
     @Override
-    public boolean[] selectLayerwise(PrunableLayer layer, MultiLayerNetwork net, float[] scores, double ratio) {
+    public boolean[] selectLayerwise(PrunableLayer layer, Network net, float[] scores, double ratio) {
         long[] shape = layer.weights(net).shape();
         int axis = layer.inputAxis();
         int length = (int) shape[axis];
@@ -102,7 +102,7 @@ public final class NmGranularity implements Granularity {
     }
 
     @Override
-    public void mask(PrunableLayer layer, boolean[] keep, MultiLayerNetwork net, MaskSet masks) {
+    public void mask(PrunableLayer layer, boolean[] keep, Network net, MaskSet masks) {
         weights.mask(layer, keep, net, masks);
     }
 }

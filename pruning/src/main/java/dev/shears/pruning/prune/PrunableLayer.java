@@ -1,37 +1,36 @@
 package dev.shears.pruning.prune;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.shears.pruning.model.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A layer with a weight array that pruning may touch.
  *
- * @param index  position in the network (DL4J's parameter keys are {@code index_W})
+ * @param index  the layer's position: its index in a chain, its place among layers in topological order in a graph
+ * @param key    what DL4J's parameter keys start with: the layer index in a chain, the vertex name in a graph
  * @param name   the layer's configured name, or its index when it has none
  * @param kind   what the weight array is: dense {@code [nIn, nOut]} or convolution {@code [nOut, nIn, kH, kW]}
  * @param output true for the network's last layer, which pruning keeps by default
  */
-public record PrunableLayer(int index, String name, Kind kind, boolean output) {
+public record PrunableLayer(int index, String key, String name, Kind kind, boolean output) {
 
     public enum Kind { DENSE, CONVOLUTION }
 
     public String weightKey() {
-        return index + "_W";
+        return key + "_W";
     }
 
     public String biasKey() {
-        return index + "_b";
+        return key + "_b";
     }
 
     /** The live weight array (a view: writing to it changes the network). */
-    public INDArray weights(MultiLayerNetwork net) {
+    public INDArray weights(Network net) {
         return net.getParam(weightKey());
     }
 
-    public boolean hasBias(MultiLayerNetwork net) {
-        Layer layer = net.getLayer(index);
-        return layer.paramTable().containsKey("b");
+    public boolean hasBias(Network net) {
+        return net.layerParams(key).containsKey("b");
     }
 
     /** The weight array's axis that indexes output units: dense columns, convolution filters. */
@@ -45,12 +44,12 @@ public record PrunableLayer(int index, String name, Kind kind, boolean output) {
     }
 
     /** Output units: dense columns or convolution filters. */
-    public long units(MultiLayerNetwork net) {
+    public long units(Network net) {
         return weights(net).size(unitAxis());
     }
 
     /** Inputs: dense rows or convolution input channels. */
-    public long inputs(MultiLayerNetwork net) {
+    public long inputs(Network net) {
         return weights(net).size(inputAxis());
     }
 }

@@ -1,10 +1,12 @@
 package dev.shears.pruning.prune;
 
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.model.Network;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,6 +24,7 @@ public final class Pruner {
     private final int floor;
     private final double referenceRatio;
     private final Normalizer normalizer;
+    private final GroupReduce groupReduce;
 
     /** @param layerRatios per-layer ratio overrides by layer name (layerwise scope only); may be empty */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios) {
@@ -51,6 +54,12 @@ public final class Pruner {
     /** @param normalizer how each layer's group scores are scaled before the global threshold (global scope only) */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
                   int minUnits, double referenceRatio, Normalizer normalizer) {
+        this(scorer, granularity, scope, layerRatios, minUnits, referenceRatio, normalizer, GroupReduce.PRODUCERS);
+    }
+
+    /** @param groupReduce how a channel group combines its members' scores (structural granularities) */
+    public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
+                  int minUnits, double referenceRatio, Normalizer normalizer, GroupReduce groupReduce) {
         if (scope == Scope.GLOBAL && !granularity.supportsGlobalScope()) {
             throw new BadInputException("granularity '" + granularity.name() + "' cannot be used with scope global (use layerwise)");
         }
@@ -61,6 +70,7 @@ public final class Pruner {
         this.floor = granularity.structural() ? minUnits : 0;
         this.referenceRatio = referenceRatio;
         this.normalizer = normalizer;
+        this.groupReduce = groupReduce;
     }
 
     public ImportanceScorer scorer() {
@@ -73,20 +83,25 @@ public final class Pruner {
 
     /** Prunes {@code ratio} of the layers' groups into {@code masks} and applies the masks to the network. */
     public void prune(List<PrunableLayer> selected, double ratio, ScoringContext context, MaskSet masks) {
-        MultiLayerNetwork net = context.net();
+        Network net = context.net();
         List<PrunableLayer> layers = selected.stream().filter(l -> granularity.appliesTo(l, net)).toList();
         if (layers.isEmpty()) {
             throw new BadInputException("granularity '" + granularity.name() + "' applies to none of the selected layers "
                     + selected.stream().map(PrunableLayer::name).toList());
         }
+        Map<String, PrunableLayer> byKey = new HashMap<>();
+        net.prunable().forEach(l -> byKey.put(l.weightKey(), l));
+        Map<String, INDArray> scored = new HashMap<>();
+        // per-weight scores of any prunable layer a group reaches, computed once; null for other parameters
+        Function<String, INDArray> weightScores = key -> !byKey.containsKey(key) ? null
+                : scored.computeIfAbsent(key, k -> {
+                    INDArray s = scorer.score(byKey.get(k), context);
+                    INDArray held = masks.get(k);
+                    return held == null ? s : withPrunedLowest(s, held);
+                });
         List<float[]> scores = new ArrayList<>();
         for (PrunableLayer layer : layers) {
-            INDArray s = scorer.score(layer, context);
-            INDArray held = masks.get(layer.weightKey());
-            if (held != null) {
-                s = withPrunedLowest(s, held);
-            }
-            scores.add(granularity.groupScores(layer, s));
+            scores.add(granularity.groupScores(layer, net, weightScores, groupReduce));
         }
         List<boolean[]> keep = scope == Scope.GLOBAL
                 ? selectGlobal(layers, scores, ratio, net)
@@ -111,7 +126,7 @@ public final class Pruner {
     }
 
     private List<boolean[]> selectLayerwise(List<PrunableLayer> layers, List<float[]> scores, double ratio,
-                                            MultiLayerNetwork net) {
+                                            Network net) {
         List<boolean[]> keep = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Double override = layerRatios.get(layers.get(i).name());
@@ -129,7 +144,7 @@ public final class Pruner {
      * until {@code ratio} of the weights are gone, passing over groups of layers that are down to the floor.
      */
     private List<boolean[]> selectGlobal(List<PrunableLayer> layers, List<float[]> scores, double ratio,
-                                         MultiLayerNetwork net) {
+                                         Network net) {
         int total = scores.stream().mapToInt(s -> s.length).sum();
         float[] all = new float[total];
         long[] size = new long[total];

@@ -1,12 +1,12 @@
 package dev.shears.pruning.prune;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,20 +19,20 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class ScoringContext {
 
-    private final MultiLayerNetwork net;
+    private final Network net;
     private final LabeledData calibration;
     private final int batches;
     private final int batchSize;
     private final long seed;
     private Map<String, INDArray> meanAbsGradient;
     private Map<String, INDArray> meanSquaredGradient;
-    private Map<Integer, INDArray> activations;
+    private Map<String, INDArray> activations;
 
     /**
      * @param calibration data the data-driven scorers draw batches from (the training split)
      * @param batches     how many calibration batches to use
      */
-    public ScoringContext(MultiLayerNetwork net, LabeledData calibration, int batches, int batchSize, long seed) {
+    public ScoringContext(Network net, LabeledData calibration, int batches, int batchSize, long seed) {
         this.net = net;
         this.calibration = calibration;
         this.batches = batches;
@@ -40,7 +40,7 @@ public final class ScoringContext {
         this.seed = seed;
     }
 
-    public MultiLayerNetwork net() {
+    public Network net() {
         return net;
     }
 
@@ -68,13 +68,13 @@ public final class ScoringContext {
     }
 
     /**
-     * The outputs of layer {@code index} after its activation function, for every calibration
-     * example (inference mode): {@code [examples, units]} for dense layers, {@code [examples,
-     * channels, h, w]} for convolutions. The same as {@code net.feedForward(x, false).get(index + 1)}.
+     * The outputs of a layer after its activation function, for every calibration example
+     * (inference mode): {@code [examples, units]} for dense layers, {@code [examples, channels, h,
+     * w]} for convolutions.
      */
-    public INDArray activations(int layerIndex) {
+    public INDArray activations(PrunableLayer layer) {
         computeActivations();
-        return activations.get(layerIndex);
+        return activations.get(layer.key());
     }
 
     /** Forgets gradient statistics and activations, after the network's weights changed. */
@@ -88,14 +88,12 @@ public final class ScoringContext {
         if (activations != null) {
             return;
         }
-        Map<Integer, List<INDArray>> parts = new HashMap<>();
+        Map<String, List<INDArray>> parts = new HashMap<>();
         for (DataSet batch : calibrationBatches()) {
-            List<INDArray> acts = net.feedForward(batch.getFeatures(), false);
-            for (int i = 1; i < acts.size(); i++) {
-                parts.computeIfAbsent(i - 1, k -> new ArrayList<>()).add(acts.get(i).dup());
-            }
+            net.activations(batch.getFeatures())
+                    .forEach((key, a) -> parts.computeIfAbsent(key, k -> new ArrayList<>()).add(a.dup()));
         }
-        Map<Integer, INDArray> joined = new HashMap<>();
+        Map<String, INDArray> joined = new HashMap<>();
         parts.forEach((layer, list) -> joined.put(layer, Nd4j.concat(0, list.toArray(new INDArray[0]))));
         net.clear();
         activations = joined;
@@ -109,10 +107,7 @@ public final class ScoringContext {
         Map<String, INDArray> sq = new HashMap<>();
         int count = 0;
         for (DataSet batch : calibrationBatches()) {
-            net.setInput(batch.getFeatures());
-            net.setLabels(batch.getLabels());
-            net.computeGradientAndScore();
-            Gradient g = net.gradient();
+            Gradient g = net.gradient(batch);
             for (Map.Entry<String, INDArray> e : g.gradientForVariable().entrySet()) {
                 // DL4J's raw gradient sums over the batch (its updater divides later): make it the mean loss's
                 INDArray grad = e.getValue().div(batch.numExamples());

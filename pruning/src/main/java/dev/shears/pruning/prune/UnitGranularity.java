@@ -1,13 +1,17 @@
 package dev.shears.pruning.prune;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.shears.pruning.model.Network;
+import java.util.Optional;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Structural pruning of a layer's own output units of one kind, with their bias and the next
- * layer's inputs that read them (see {@link Coupling}). A unit scores the sum of its weights'
- * scores: the L1 norm with {@code magnitude}, the squared L2 norm with {@code l2}. The output
- * layer's units are the classes and are never pruned.
+ * Structural pruning of a layer's own output units of one kind, with everything coupled to them:
+ * the {@link ChannelGroup} the layer is the first producer of (its bias, the other producers a
+ * residual addition lines up with it, batch normalisation in between, and every input that reads
+ * the units). A unit scores the sum of its weights' scores by default: the L1 norm with
+ * {@code magnitude}, the squared L2 norm with {@code l2}. The output layer's units are the classes
+ * and are never pruned; a group is pruned through its first producer only, so that it is ranked once.
  */
 abstract class UnitGranularity implements Granularity {
 
@@ -30,8 +34,8 @@ abstract class UnitGranularity implements Granularity {
     }
 
     @Override
-    public boolean appliesTo(PrunableLayer layer, MultiLayerNetwork net) {
-        return appliesTo(layer) && Coupling.from(net, layer).isPresent();
+    public boolean appliesTo(PrunableLayer layer, Network net) {
+        return appliesTo(layer) && group(net, layer).isPresent();
     }
 
     @Override
@@ -40,8 +44,17 @@ abstract class UnitGranularity implements Granularity {
     }
 
     @Override
-    public long groupSize(PrunableLayer layer, MultiLayerNetwork net) {
-        return layer.weights(net).length() / layer.units(net);
+    public float[] groupScores(PrunableLayer layer, Network net, Function<String, INDArray> scores, GroupReduce reduce) {
+        return group(net, layer).orElseThrow().scores(scores, reduce);
+    }
+
+    /** Producer weights per unit: global scope removes a share of the weights that compute units. */
+    @Override
+    public long groupSize(PrunableLayer layer, Network net) {
+        return group(net, layer).orElseThrow().producers().stream()
+                .filter(s -> s.key().endsWith("_W"))
+                .mapToLong(s -> net.getParam(s.key()).length() / net.getParam(s.key()).size(s.axis()))
+                .sum();
     }
 
     @Override
@@ -50,7 +63,14 @@ abstract class UnitGranularity implements Granularity {
     }
 
     @Override
-    public void mask(PrunableLayer layer, boolean[] keep, MultiLayerNetwork net, MaskSet masks) {
-        Coupling.from(net, layer).orElseThrow().mask(net, keep, masks);
+    public void mask(PrunableLayer layer, boolean[] keep, Network net, MaskSet masks) {
+        group(net, layer).orElseThrow().mask(keep, net::getParam, masks);
+    }
+
+    /** The group whose first producer is this layer. */
+    static Optional<ChannelGroup> group(Network net, PrunableLayer layer) {
+        return net.groups().stream()
+                .filter(g -> g.producers().get(0).key().equals(layer.weightKey()))
+                .findFirst();
     }
 }

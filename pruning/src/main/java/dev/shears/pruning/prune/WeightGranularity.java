@@ -1,6 +1,6 @@
 package dev.shears.pruning.prune;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.shears.pruning.model.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,12 +23,12 @@ public final class WeightGranularity implements Granularity {
     }
 
     @Override
-    public long groupSize(PrunableLayer layer, MultiLayerNetwork net) {
+    public long groupSize(PrunableLayer layer, Network net) {
         return 1;
     }
 
     @Override
-    public void mask(PrunableLayer layer, boolean[] keep, MultiLayerNetwork net, MaskSet masks) {
+    public void mask(PrunableLayer layer, boolean[] keep, Network net, MaskSet masks) {
         INDArray w = layer.weights(net);
         float[] m = new float[keep.length];
         for (int i = 0; i < keep.length; i++) {

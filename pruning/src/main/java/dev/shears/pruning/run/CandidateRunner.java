@@ -3,16 +3,16 @@ package dev.shears.pruning.run;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.schedule.PruningSchedule;
 import dev.shears.pruning.schedule.PruningSession;
 import dev.shears.pruning.schedule.Schedules;
-import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.shrink.Shrinker;
+import dev.shears.pruning.train.FineTuner;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Evaluates one candidate from a copy of a model: prune on the schedule, fine-tune with the mask
@@ -53,12 +53,12 @@ public final class CandidateRunner {
         int epochs = 0;
         try {
             long start = System.nanoTime();
-            MultiLayerNetwork net = ModelBytes.restore(modelBytes);
+            Network net = ModelBytes.restore(modelBytes);
             PruningSchedule schedule = Schedules.create(plan.schedule());
             PlanOptions options = PlanOptions.of(plan);
             // every layer, not just the selection: structural pruning also zeroes the next layer's inputs
             MaskSet masks = continuing ? MaskSet.fromZeros(net, Layers.prunable(net)) : new MaskSet();
-            MultiLayerNetwork teacher = options.distill() && teacherBytes != null ? ModelBytes.restore(teacherBytes) : null;
+            Network teacher = options.distill() && teacherBytes != null ? ModelBytes.restore(teacherBytes) : null;
             PruningSession session = new PruningSession(net, plan, data, masks, teacher, tuner);
             schedule.run(session);
             epochs = session.epochsSpent();
@@ -67,7 +67,7 @@ public final class CandidateRunner {
                 return new CandidateOutcome("DIVERGED", "parameters became NaN or infinite during fine-tuning",
                         Map.of(), Map.of(), epochs, null);
             }
-            MultiLayerNetwork result = options.shrink() ? Shrinker.shrink(net) : net;
+            Network result = options.shrink() ? Shrinker.shrink(net) : net;
             boolean shrunk = result.numParams() < net.numParams();
             Map<String, Object> metrics = new LinkedHashMap<>(Measurement.of(result, data, session.layers(), base,
                     options.quantize(), tuner));
@@ -93,7 +93,7 @@ public final class CandidateRunner {
         }
     }
 
-    private static boolean finite(MultiLayerNetwork net) {
+    private static boolean finite(Network net) {
         double sum = net.params().sumNumber().doubleValue();
         return Double.isFinite(sum);
     }

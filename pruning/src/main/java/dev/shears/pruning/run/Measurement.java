@@ -3,6 +3,7 @@ package dev.shears.pruning.run;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.Int8Quantization;
 import dev.shears.pruning.metrics.ModelMetrics;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.train.Evaluator;
@@ -10,7 +11,6 @@ import dev.shears.pruning.train.FineTuner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** The table's figures for one network, measured the same way for the base row and for candidates. */
 public final class Measurement {
@@ -22,7 +22,7 @@ public final class Measurement {
      * @param prunedLayers the layers whose sparsity the {@code sparsity} column reports
      * @param base         the base model's figures, or null when measuring the base itself
      */
-    public static Map<String, Object> of(MultiLayerNetwork net, DataSplits data, List<PrunableLayer> prunedLayers,
+    public static Map<String, Object> of(Network net, DataSplits data, List<PrunableLayer> prunedLayers,
                                          BaseReference base) {
         return of(net, data, prunedLayers, base, false, FineTuner.LOCAL);
     }
@@ -33,7 +33,7 @@ public final class Measurement {
      *                 and {@code size_int8_bytes} (see {@link Int8Quantization#sizeBytes})
      * @param scorer   where the splits are scored (in this JVM, or by Spark for data-parallel runs)
      */
-    public static Map<String, Object> of(MultiLayerNetwork net, DataSplits data, List<PrunableLayer> prunedLayers,
+    public static Map<String, Object> of(Network net, DataSplits data, List<PrunableLayer> prunedLayers,
                                          BaseReference base, boolean quantize, FineTuner scorer) {
         Evaluator.Score test = scorer.evaluate(net, data.test());
         Evaluator.Score val = scorer.evaluate(net, data.validation());

@@ -3,6 +3,7 @@ package dev.shears.pruning.run;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Granularity;
+import dev.shears.pruning.prune.GroupReduce;
 import dev.shears.pruning.prune.Normalizer;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -34,6 +35,11 @@ import java.util.Set;
  *   <li>{@code quantize} (default false): also evaluate a simulated int8 copy of the fine-tuned model.</li>
  *   <li>{@code shrink} (default true for neuron, filter and channel granularities, else false):
  *       rebuild a structurally pruned model with the removed units physically gone.</li>
+ *   <li>{@code groupScore} ({@code producers}, {@code sum}, {@code mean}, {@code max}; default
+ *       {@code producers}): how structural pruning combines the scores of a coupled group's
+ *       members (see {@link GroupReduce}).</li>
+ *   <li>{@code keepWhole} (layer names, comma-separated): layers whose output units structural
+ *       pruning leaves whole, such as the last one before a flatten.</li>
  * </ul>
  */
 public final class PlanOptions {
@@ -48,11 +54,13 @@ public final class PlanOptions {
     public static final String DISTILL_TEMPERATURE = "distillTemperature";
     public static final String QUANTIZE = "quantize";
     public static final String SHRINK = "shrink";
+    public static final String GROUP_SCORE = "groupScore";
+    public static final String KEEP_WHOLE = "keepWhole";
 
     /** Every key {@code options} may hold. */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(MIN_UNITS,
             NORMALIZER, INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA,
-            DISTILL_TEMPERATURE, QUANTIZE, SHRINK)));
+            DISTILL_TEMPERATURE, QUANTIZE, SHRINK, GROUP_SCORE, KEEP_WHOLE)));
 
     private final Map<String, Object> values;
     private final int minUnits;
@@ -65,6 +73,8 @@ public final class PlanOptions {
     private final double distillTemperature;
     private final boolean quantize;
     private final boolean shrink;
+    private final GroupReduce groupReduce;
+    private final Set<String> keepWhole;
 
     private PlanOptions(PruningPlan plan) {
         this.values = plan.options();
@@ -84,6 +94,9 @@ public final class PlanOptions {
         distillTemperature = number(DISTILL_TEMPERATURE, 4, 0, false, Double.POSITIVE_INFINITY, false);
         quantize = flag(QUANTIZE, false);
         shrink = flag(SHRINK, granularity.structural());
+        groupReduce = values.containsKey(GROUP_SCORE) ? GroupReduce.of(values.get(GROUP_SCORE).toString().trim())
+                : GroupReduce.PRODUCERS;
+        keepWhole = names(KEEP_WHOLE);
     }
 
     /** The plan's options with defaults filled in; throws {@link BadInputException} on a bad key or value. */
@@ -134,6 +147,27 @@ public final class PlanOptions {
 
     public boolean shrink() {
         return shrink;
+    }
+
+    public GroupReduce groupReduce() {
+        return groupReduce;
+    }
+
+    public Set<String> keepWhole() {
+        return keepWhole;
+    }
+
+    /** A list of names, from YAML or as one comma-separated string. */
+    private Set<String> names(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            return Set.of();
+        }
+        List<?> items = v instanceof List<?> list ? list : List.of(v.toString().split(","));
+        Set<String> names = new LinkedHashSet<>();
+        items.forEach(item -> names.add(item.toString().trim()));
+        names.remove("");
+        return Collections.unmodifiableSet(names);
     }
 
     private double number(String key, double fallback, double min, boolean minIncluded, double max,

@@ -1,9 +1,8 @@
 package dev.shears.pruning.run;
 
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * The starting points of the two classic controls for a pruning result, which ask whether the
@@ -15,7 +14,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class Retraining {
 
     /** A network to train with its mask held. */
-    public record Start(MultiLayerNetwork net, MaskSet mask) {
+    public record Start(Network net, MaskSet mask) {
     }
 
     private Retraining() {
@@ -25,23 +24,19 @@ public final class Retraining {
      * The dense model's initial parameters with the pruned model's zeros: a copy of {@code initial}
      * masked where {@code pruned} has zero weights (both of the same, unshrunk, shape).
      */
-    public static Start rewind(MultiLayerNetwork initial, MultiLayerNetwork pruned) {
+    public static Start rewind(Network initial, Network pruned) {
         if (initial.numParams() != pruned.numParams()) {
             throw new IllegalArgumentException("cannot rewind: the pruned model has " + pruned.numParams()
                     + " parameters, the initial one " + initial.numParams() + " (rewinding needs the unshrunk model)");
         }
         MaskSet mask = MaskSet.fromZeros(pruned, Layers.prunable(pruned));
-        MultiLayerNetwork net = initial.clone();
+        Network net = initial.copy();
         mask.apply(net);
         return new Start(net, mask);
     }
 
     /** A network of the (shrunk) model's configuration with fresh parameters drawn from {@code seed}. */
-    public static Start reinitialise(MultiLayerNetwork shrunk, long seed) {
-        MultiLayerConfiguration conf = shrunk.getLayerWiseConfigurations().clone();
-        conf.getConfs().forEach(c -> c.setSeed(seed));
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return new Start(net, null);
+    public static Start reinitialise(Network shrunk, long seed) {
+        return new Start(shrunk.reinitialised(seed), null);
     }
 }

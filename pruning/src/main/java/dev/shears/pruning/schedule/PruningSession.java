@@ -1,6 +1,7 @@
 package dev.shears.pruning.schedule;
 
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
@@ -15,7 +16,6 @@ import dev.shears.pruning.train.Distillation;
 import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Trainer;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The network being pruned for one candidate, and the operations schedules combine. */
@@ -25,14 +25,14 @@ public final class PruningSession {
     public record Checkpoint(INDArray params, MaskSet masks, double ratio) {
     }
 
-    private final MultiLayerNetwork net;
+    private final Network net;
     private final PruningPlan plan;
     private final PlanOptions options;
     private final DataSplits data;
     private final List<PrunableLayer> layers;
     private final Pruner pruner;
     private final ScoringContext context;
-    private final MultiLayerNetwork teacher;
+    private final Network teacher;
     private final FineTuner tuner;
     private MaskSet masks;
     private float[] distillTargets;
@@ -40,7 +40,7 @@ public final class PruningSession {
     private double currentRatio;
 
     /** @param masks masks already in force (a continued candidate's), or an empty set */
-    public PruningSession(MultiLayerNetwork net, PruningPlan plan, DataSplits data, MaskSet masks) {
+    public PruningSession(Network net, PruningPlan plan, DataSplits data, MaskSet masks) {
         this(net, plan, data, masks, null);
     }
 
@@ -48,28 +48,30 @@ public final class PruningSession {
      * @param teacher the model fine-tuning distils from when {@code options.distillAlpha} is set
      *                (ignored otherwise); null means the network as it is now, before this session prunes it
      */
-    public PruningSession(MultiLayerNetwork net, PruningPlan plan, DataSplits data, MaskSet masks,
-                          MultiLayerNetwork teacher) {
+    public PruningSession(Network net, PruningPlan plan, DataSplits data, MaskSet masks,
+                          Network teacher) {
         this(net, plan, data, masks, teacher, FineTuner.LOCAL);
     }
 
     /** @param tuner how fine-tuning runs: in this JVM, or data-parallel */
-    public PruningSession(MultiLayerNetwork net, PruningPlan plan, DataSplits data, MaskSet masks,
-                          MultiLayerNetwork teacher, FineTuner tuner) {
+    public PruningSession(Network net, PruningPlan plan, DataSplits data, MaskSet masks,
+                          Network teacher, FineTuner tuner) {
         this.tuner = tuner;
         this.net = net;
         this.plan = plan;
         this.options = PlanOptions.of(plan);
         this.data = data;
+        net.keepWhole(options.keepWhole());
         this.layers = Layers.select(net, plan.layers());
         this.pruner = new Pruner(Scorers.create(plan.scorer()), Granularities.create(plan.granularity()),
-                Scope.of(plan.scope()), plan.layerRatios(), options.minUnits(), plan.ratio(), options.normalizer());
+                Scope.of(plan.scope()), plan.layerRatios(), options.minUnits(), plan.ratio(), options.normalizer(),
+                options.groupReduce());
         this.context = new ScoringContext(net, data.train(), plan.calibrationBatches(), plan.batchSize(), plan.seed());
         this.masks = masks;
-        this.teacher = !options.distill() ? null : teacher == null ? net.clone() : teacher;
+        this.teacher = !options.distill() ? null : teacher == null ? net.copy() : teacher;
     }
 
-    public MultiLayerNetwork net() {
+    public Network net() {
         return net;
     }
 

@@ -1,8 +1,8 @@
 package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,7 +27,7 @@ public final class BestEpoch {
      * Trains {@code net} in place (the mask held, when given) and leaves it with the parameters
      * of its best epoch on {@code validation}; the first epoch wins ties.
      */
-    public static Result fit(MultiLayerNetwork net, LabeledData train, LabeledData validation, int epochs,
+    public static Result fit(Network net, LabeledData train, LabeledData validation, int epochs,
                              int batchSize, double learningRate, long seed, MaskSet mask) {
         long perEpoch = Trainer.stepsPerEpoch(train, batchSize);
         double[] best = {Double.NEGATIVE_INFINITY};

@@ -2,9 +2,8 @@ package dev.shears.pruning.train;
 
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.LabeledData;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import dev.shears.pruning.model.Network;
+import dev.shears.pruning.prune.PrunableLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -24,7 +23,7 @@ public final class Distillation {
     }
 
     /** Mixed targets for every row of {@code data}, {@code size x numClasses} row-major. */
-    public static float[] targets(MultiLayerNetwork teacher, LabeledData data, double alpha, double temperature) {
+    public static float[] targets(Network teacher, LabeledData data, double alpha, double temperature) {
         int classes = data.numClasses();
         float[] out = new float[data.size() * classes];
         for (int from = 0; from < data.size(); from += BATCH) {
@@ -61,19 +60,14 @@ public final class Distillation {
      * from {@code feedForward}, through the output layer's preprocessor if it has one) times its
      * weights plus bias. Needs a dense output layer.
      */
-    public static INDArray logits(MultiLayerNetwork teacher, INDArray features) {
-        int last = teacher.getnLayers() - 1;
-        INDArray w = teacher.getLayer(last).getParam("W");
+    public static INDArray logits(Network teacher, INDArray features) {
+        PrunableLayer output = teacher.prunable().stream().filter(PrunableLayer::output).findFirst().orElse(null);
+        INDArray w = output == null ? null : output.weights(teacher);
         if (w == null || w.rank() != 2) {
             throw new BadInputException("distillation needs a teacher whose output layer is dense");
         }
-        INDArray in = teacher.feedForward(features, false).get(last);
-        InputPreProcessor pre = teacher.getLayerWiseConfigurations().getInputPreProcess(last);
-        if (pre != null) {
-            in = pre.preProcess(in, (int) in.size(0), LayerWorkspaceMgr.noWorkspaces());
-        }
-        INDArray z = in.castTo(w.dataType()).mmul(w);
-        INDArray b = teacher.getLayer(last).getParam("b");
+        INDArray z = teacher.outputLayerInput(features).castTo(w.dataType()).mmul(w);
+        INDArray b = output.hasBias(teacher) ? teacher.getParam(output.biasKey()) : null;
         return b == null ? z : z.addiRowVector(b);
     }
 }

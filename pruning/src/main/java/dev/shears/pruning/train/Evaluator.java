@@ -1,8 +1,8 @@
 package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.TrialDeadline;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Accuracy and mean cross-entropy of a classifier on a split. */
@@ -19,12 +19,12 @@ public final class Evaluator {
         }
     }
 
-    public static Score evaluate(MultiLayerNetwork net, LabeledData data) {
+    public static Score evaluate(Network net, LabeledData data) {
         return evaluate(net, data, 0, data.size());
     }
 
     /** The score on rows [from, to) of {@code data} alone (NaN for no rows). */
-    public static Score evaluate(MultiLayerNetwork net, LabeledData data, int from, int to) {
+    public static Score evaluate(Network net, LabeledData data, int from, int to) {
         if (to <= from) {
             return new Score(Double.NaN, Double.NaN);
         }
@@ -34,7 +34,7 @@ public final class Evaluator {
         for (int start = from; start < to; start += BATCH) {
             TrialDeadline.check();
             int end = Math.min(to, start + BATCH);
-            INDArray out = net.output(data.featureRows(start, end), false);
+            INDArray out = net.output(data.featureRows(start, end));
             float[] probs = out.dup('c').data().asFloat();
             for (int i = 0; i < end - start; i++) {
                 int best = 0;

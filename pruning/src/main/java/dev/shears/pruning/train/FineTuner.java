@@ -1,8 +1,8 @@
 package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Where the work on one network runs: in this JVM ({@link #LOCAL}), or data-parallel across a
@@ -22,11 +22,11 @@ public interface FineTuner {
      * @param mask    values to keep at zero, or null
      * @param hook    called after updates (a data-parallel trainer calls it once per epoch), or null
      */
-    void fit(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs, int batchSize, double learningRate,
+    void fit(Network net, LabeledData data, float[] targets, int epochs, int batchSize, double learningRate,
              long seed, MaskSet mask, Trainer.StepHook hook);
 
     /** Accuracy and mean cross-entropy of {@code net} on {@code data}; in this JVM unless overridden. */
-    default Evaluator.Score evaluate(MultiLayerNetwork net, LabeledData data) {
+    default Evaluator.Score evaluate(Network net, LabeledData data) {
         return Evaluator.evaluate(net, data);
     }
 }

@@ -1,9 +1,9 @@
 package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.run.TrialDeadline;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Mini-batch training with a seeded shuffle. When a mask is given it is re-applied after every
@@ -44,34 +44,35 @@ public final class Trainer {
      *                uses): {@code data.size() x data.numClasses()} values, row-major in data's row
      *                order; null trains on the labels
      */
-    public static void fit(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs, int batchSize,
+    public static void fit(Network net, LabeledData data, float[] targets, int epochs, int batchSize,
                            double learningRate, long seed, MaskSet mask, StepHook hook) {
         // setLearningRate rebuilds DL4J's updater, so the step reads it only afterwards
         setLearningRate(net, learningRate);
-        Step step = DenseStep.unsupported(net) == null ? new DenseStep(net, data, targets, mask)
+        Step step = leanStepUnsupported(net) == null ? new DenseStep(net.chain().orElseThrow(), data, targets, mask)
                 : dl4jStep(net, data, targets, mask);
         loop(data, epochs, batchSize, seed, step, hook);
     }
 
-    /** As {@link #fit}, always with DL4J's {@code MultiLayerNetwork.fit}. */
-    public static void fitWithDl4j(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs,
+    /** As {@link #fit}, always with DL4J's own {@code fit}. */
+    public static void fitWithDl4j(Network net, LabeledData data, float[] targets, int epochs,
                                    int batchSize, double learningRate, long seed, MaskSet mask, StepHook hook) {
         setLearningRate(net, learningRate);
         loop(data, epochs, batchSize, seed, dl4jStep(net, data, targets, mask), hook);
     }
 
     /** Why {@link #fit} trains {@code net} with DL4J's fit rather than its lean step, or null when it does not. */
-    public static String leanStepUnsupported(MultiLayerNetwork net) {
-        return DenseStep.unsupported(net);
+    public static String leanStepUnsupported(Network net) {
+        return net.chain().isPresent() ? DenseStep.unsupported(net.chain().get())
+                : "the lean step trains layer chains, not graphs";
     }
 
-    private static void setLearningRate(MultiLayerNetwork net, double learningRate) {
+    private static void setLearningRate(Network net, double learningRate) {
         if (learningRate > 0) {
             net.setLearningRate(learningRate);
         }
     }
 
-    private static Step dl4jStep(MultiLayerNetwork net, LabeledData data, float[] targets, MaskSet mask) {
+    private static Step dl4jStep(Network net, LabeledData data, float[] targets, MaskSet mask) {
         return (order, from, to) -> {
             net.fit(data.batch(order, from, to, targets));
             if (mask != null) {
@@ -98,12 +99,12 @@ public final class Trainer {
         step.finish();
     }
 
-    public static void fit(MultiLayerNetwork net, LabeledData data, int epochs, int batchSize, double learningRate,
+    public static void fit(Network net, LabeledData data, int epochs, int batchSize, double learningRate,
                            long seed, MaskSet mask, StepHook hook) {
         fit(net, data, null, epochs, batchSize, learningRate, seed, mask, hook);
     }
 
-    public static void fit(MultiLayerNetwork net, LabeledData data, int epochs, int batchSize, double learningRate,
+    public static void fit(Network net, LabeledData data, int epochs, int batchSize, double learningRate,
                            long seed, MaskSet mask) {
         fit(net, data, null, epochs, batchSize, learningRate, seed, mask, null);
     }

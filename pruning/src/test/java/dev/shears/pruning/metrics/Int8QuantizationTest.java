@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -40,7 +40,7 @@ class Int8QuantizationTest {
 
     @Test
     void sizeCountsSparseOrDenseInt8WeightsAScaleAndFloatBiases() {
-        MultiLayerNetwork net = MlpFactory.build(3, List.of(2), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(3, List.of(2), 2, 1e-3, 1));
         net.getParam("0_W").assign(Nd4j.create(new float[][] {{0, 0}, {0.5f, 0}, {0, 0}}));
         // W0: 1 non-zero + 1 bitmap byte (< 6 dense) + 4 scale; W1: 4 dense (< 4 + 1) + 4; biases: 4 floats
         assertEquals(2 + 4 + 4 + 4 + 16, Int8Quantization.sizeBytes(net));
@@ -48,9 +48,9 @@ class Int8QuantizationTest {
 
     @Test
     void quantizedCopyLeavesTheNetworkAlone() {
-        MultiLayerNetwork net = MlpFactory.build(6, List.of(5), 3, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(6, List.of(5), 3, 1e-3, 1));
         float[] before = Arrays.floats(net.params());
-        MultiLayerNetwork q = Int8Quantization.quantizedCopy(net);
+        Network q = Int8Quantization.quantizedCopy(net);
         assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(Arrays.floats(net.params())));
         assertNotEquals(net.params(), q.params());
         assertEquals(net.getParam("0_b"), q.getParam("0_b"), "biases stay float32");

@@ -7,6 +7,7 @@ import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
@@ -15,7 +16,6 @@ import dev.shears.pruning.run.Measurement;
 import dev.shears.pruning.run.Threads;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +28,7 @@ class LatencyComparisonTest {
     void maskedModelRunsAtDenseSpeedAndShrunkModelFaster() {
         Threads.limit(1);
         DataSplits data = Fixtures.splits(64, new int[] {784}, 10);
-        MultiLayerNetwork dense = MlpFactory.build(784, List.of(1024, 1024), 10, 1e-3, 1);
+        Network dense = Network.of(MlpFactory.build(784, List.of(1024, 1024), 10, 1e-3, 1));
         byte[] bytes = ModelBytes.of(dense);
         BaseReference base = BaseReference.of(Measurement.of(dense, data, Layers.prunable(dense), null));
         // 90% of the hidden units, no fine-tuning: masked keeps the dense shapes, shrunk drops the units

@@ -10,12 +10,12 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.GraphFixtures;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.ResNetFactory;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -63,8 +63,8 @@ class ChannelGroupsTest {
     @Test
     void resnetSmallGroupsFollowTheShortcutsAndTheConcatenation() {
         ComputationGraph net = ResNetFactory.resnetSmall(28, 28, 1, 10, 1e-3, 1);
-        List<ChannelGroup> groups = ChannelGroups.of(net);
-        assertEquals(6, groups.size(), ChannelGroups.describe(net, Set.of()));
+        List<ChannelGroup> groups = groups(net);
+        assertEquals(6, groups.size(), ChannelGroups.describe(network(net), Set.of()));
 
         // the identity shortcut adds the stem's output to block 1's second convolution
         ChannelGroup stem = producedBy(groups, "stem");
@@ -97,7 +97,7 @@ class ChannelGroupsTest {
         assertEquals(12, producedBy(groups, "b3_b").size());
 
         assertTrue(groups.stream().noneMatch(g -> g.producerLayers().contains("output")));
-        String description = ChannelGroups.describe(net, Set.of());
+        String description = ChannelGroups.describe(network(net), Set.of());
         assertTrue(description.contains("output (10 channels): they are the units of output (OutputLayer)"), description);
         assertTrue(description.contains("input: they are a network input"), description);
     }
@@ -105,8 +105,8 @@ class ChannelGroupsTest {
     @Test
     void aConcatenationFlattenedReadsEachBranchAtItsRows() {
         ComputationGraph net = GraphFixtures.concatFlatten(1);
-        List<ChannelGroup> groups = ChannelGroups.of(net);
-        assertEquals(3, groups.size(), ChannelGroups.describe(net, Set.of()));
+        List<ChannelGroup> groups = groups(net);
+        assertEquals(3, groups.size(), ChannelGroups.describe(network(net), Set.of()));
         assertEquals(List.of(new ChannelSlice("dense_W", 0, 0, 64)), producedBy(groups, "a").consumers());
         assertEquals(List.of(new ChannelSlice("dense_W", 0, 3 * 64, 64)), producedBy(groups, "b").consumers());
         assertEquals(batchNorm("b_bn").stream().filter(k -> net.getParam(k) != null).collect(Collectors.toSet()),
@@ -124,12 +124,12 @@ class ChannelGroupsTest {
     void maskedChannelsNoLongerReachTheOutput() {
         ComputationGraph net = ResNetFactory.resnetSmall(28, 28, 1, 10, 1e-2, 1);
         GraphFixtures.train(net, 784, 10, 2, 1);
-        List<ChannelGroup> groups = ChannelGroups.of(net);
+        List<ChannelGroup> groups = groups(net);
         MaskSet masks = new MaskSet();
         for (int i = 0; i < groups.size(); i++) {
             groups.get(i).mask(alternate(groups.get(i).size(), i), net::getParam, masks);
         }
-        GraphFixtures.apply(masks, net);
+        masks.apply(Network.of(net));
         INDArray x = GraphFixtures.rows(8, 784, 3);
         INDArray before = net.outputSingle(false, x);
         for (int i = 0; i < groups.size(); i++) {
@@ -173,65 +173,51 @@ class ChannelGroupsTest {
         return net;
     }
 
-    /** On chains, the groups are what {@link Coupling} has found all along, member for member. */
+    /**
+     * On chains every hidden weight layer is a group of its own: its weights and bias, the
+     * per-channel layers up to the next weight layer, and that layer's inputs ({@code h*w} per
+     * channel after a flatten).
+     */
     @Test
-    void onChainsTheGroupsAreTheCouplings() {
+    void onChainsEveryHiddenLayerIsAGroupReadByTheNextWeightLayer() {
         List<MultiLayerNetwork> chains = List.of(MlpFactory.build(20, List.of(16, 12), 3, 1e-3, 1),
                 CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1), CnnFactory.small(16, 16, 1, 2, 1e-3, 1), batchNormChain());
-        for (MultiLayerNetwork net : chains) {
-            List<ChannelGroup> groups = ChannelGroups.of(net);
-            int couplings = 0;
-            for (PrunableLayer p : Layers.prunable(net)) {
-                Optional<Coupling> coupling = Coupling.from(net, p);
-                Optional<ChannelGroup> group = groups.stream()
-                        .filter(g -> g.producerLayers().equals(List.of(p.name()))).findFirst();
-                assertEquals(coupling.isPresent(), group.isPresent(), p.name());
-                if (coupling.isEmpty()) {
-                    continue;
-                }
-                couplings++;
-                Coupling c = coupling.get();
-                ChannelGroup g = group.get();
+        for (MultiLayerNetwork chain : chains) {
+            Network net = Network.of(chain);
+            List<ChannelGroup> groups = groups(chain);
+            List<PrunableLayer> layers = net.prunable();
+            assertEquals(layers.size() - 1, groups.size());
+            for (int i = 0; i < layers.size() - 1; i++) {
+                PrunableLayer p = layers.get(i);
+                PrunableLayer next = layers.get(i + 1);
+                ChannelGroup g = groups.get(i);
                 assertEquals(p.units(net), g.size());
                 assertEquals(List.of(new ChannelSlice(p.weightKey(), p.unitAxis(), 0, 1),
                         new ChannelSlice(p.biasKey(), 1, 0, 1)), g.producers());
-                assertEquals(List.of(new ChannelSlice(c.consumer().weightKey(), c.consumer().inputAxis(), 0,
-                        c.inputsPerUnit())), g.consumers());
-                assertEquals(c.between().stream().flatMap(b -> net.getLayer(b).paramTable().keySet().stream()
-                        .map(k -> b + "_" + k)).collect(Collectors.toSet()), keys(g.followers()));
-
-                boolean[] keep = alternate(g.size(), 0);
-                MaskSet byCoupling = new MaskSet();
-                c.mask(net, keep, byCoupling);
-                MaskSet byGroup = new MaskSet();
-                g.mask(keep, net::getParam, byGroup);
-                assertEquals(byCoupling.all().keySet(), byGroup.all().keySet());
-                for (Map.Entry<String, INDArray> e : byCoupling.all().entrySet()) {
-                    assertEquals(e.getValue(), byGroup.get(e.getKey()), e.getKey());
-                }
-                MultiLayerNetwork masked = net.clone();
-                byGroup.apply(masked);
-                assertArrayEquals(c.readUnits(masked), g.readChannels(masked::getParam), p.name());
+                assertEquals(List.of(new ChannelSlice(next.weightKey(), next.inputAxis(), 0,
+                        (int) (next.inputs(net) / p.units(net)))), g.consumers());
+                assertEquals(IntStream.range(p.index() + 1, next.index()).boxed()
+                        .flatMap(b -> chain.getLayer(b).paramTable().keySet().stream().map(k -> b + "_" + k))
+                        .collect(Collectors.toSet()), keys(g.followers()));
             }
-            assertEquals(couplings, groups.size());
         }
     }
 
     @Test
     void keepWholeFixesANamedLayersChannels() {
         MultiLayerNetwork lenet = CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1);
-        assertEquals(4, ChannelGroups.of(lenet).size());
-        List<ChannelGroup> groups = ChannelGroups.of(lenet, Set.of("conv1", "5"));
+        assertEquals(4, groups(lenet).size());
+        List<ChannelGroup> groups = ChannelGroups.of(network(lenet), Set.of("conv1", "5"));
         assertEquals(List.of("conv0", "dense0"), groups.stream().map(ChannelGroup::name).toList());
-        String description = ChannelGroups.describe(lenet, Set.of("conv1"));
+        String description = ChannelGroups.describe(network(lenet), Set.of("conv1"));
         assertTrue(description.contains("conv1 (16 channels): conv1 is named in keepWhole"), description);
 
         ComputationGraph resnet = ResNetFactory.resnetSmall(28, 28, 1, 10, 1e-3, 1);
         // naming the concatenation keeps both branches; naming a batch normalisation keeps its channels
-        List<ChannelGroup> kept = ChannelGroups.of(resnet, Set.of("b3_cat", "b1_conv1_bn"));
+        List<ChannelGroup> kept = ChannelGroups.of(network(resnet), Set.of("b3_cat", "b1_conv1_bn"));
         assertEquals(List.of("stem", "b2_proj", "b2_conv1"), kept.stream().map(ChannelGroup::name).toList());
 
-        BadInputException e = assertThrows(BadInputException.class, () -> ChannelGroups.of(resnet, Set.of("b9")));
+        BadInputException e = assertThrows(BadInputException.class, () -> ChannelGroups.of(network(resnet), Set.of("b9")));
         assertTrue(e.getMessage().contains("'b9'") && e.getMessage().contains("allowed: input, stem"), e.getMessage());
     }
 
@@ -247,15 +233,14 @@ class ChannelGroupsTest {
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "c3")
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
                         .activation(Activation.SOFTMAX).build(), "pool")
-                .setOutputs("output", "c2")
+                .setOutputs("output")
                 .build());
         net.init();
-        List<ChannelGroup> groups = ChannelGroups.of(net);
-        assertEquals(List.of("c3"), groups.stream().map(ChannelGroup::name).toList());
-        String description = ChannelGroups.describe(net, Set.of());
+        List<ChannelGroup> groups = groups(net);
+        assertEquals(List.of("c2", "c3"), groups.stream().map(ChannelGroup::name).toList());
+        String description = ChannelGroups.describe(network(net), Set.of());
         assertTrue(description.contains("c1 (4 channels): they reach dw (DepthwiseConvolution2D), which channel "
                 + "pruning does not handle"), description);
-        assertTrue(description.contains("c2 (5 channels): they reach the network output c2"), description);
     }
 
     @Test
@@ -267,7 +252,7 @@ class ChannelGroupsTest {
         assertArrayEquals(new float[] {3, inf, 3}, GroupReduce.MAX.reduce(members));
         assertEquals(GroupReduce.MEAN, GroupReduce.of("mean"));
         BadInputException e = assertThrows(BadInputException.class, () -> GroupReduce.of("median"));
-        assertTrue(e.getMessage().contains("'median'") && e.getMessage().contains("allowed: sum, mean, max"),
+        assertTrue(e.getMessage().contains("'median'") && e.getMessage().contains("allowed: producers, sum, mean, max"),
                 e.getMessage());
     }
 
@@ -275,7 +260,7 @@ class ChannelGroupsTest {
     @Test
     void groupScoresSumEachMembersSliceOfAChannel() {
         MultiLayerNetwork net = CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1);
-        ChannelGroup conv1 = producedBy(ChannelGroups.of(net), "conv1");
+        ChannelGroup conv1 = producedBy(groups(net), "conv1");
         float[] scores = conv1.scores(k -> k.endsWith("_W") ? Transforms.abs(net.getParam(k), true) : null,
                 GroupReduce.MAX);
         INDArray filters = net.getParam("2_W");
@@ -287,5 +272,19 @@ class ChannelGroupsTest {
             assertEquals(Math.max(filter, read), scores[c], 1e-3 * Math.max(filter, read), "channel " + c);
         }
         assertFalse(scores[0] == scores[1]);
+        float[] producers = conv1.scores(k -> k.endsWith("_W") ? Transforms.abs(net.getParam(k), true) : null,
+                GroupReduce.PRODUCERS);
+        for (int c = 0; c < 16; c++) {
+            double filter = filters.get(NDArrayIndex.point(c)).norm1Number().doubleValue();
+            assertEquals(filter, producers[c], 1e-3 * filter, "channel " + c + " scored by its filter alone");
+        }
+    }
+
+    static List<ChannelGroup> groups(Object net) {
+        return ChannelGroups.of(network(net), Set.of());
+    }
+
+    static Network network(Object net) {
+        return net instanceof ComputationGraph g ? Network.of(g) : Network.of((MultiLayerNetwork) net);
     }
 }

@@ -11,9 +11,9 @@ import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,7 +25,7 @@ class GranularitiesTest {
     private static final LabeledData VECTORS = Fixtures.data(16, new int[] {4}, 2, 1);
     private static final LabeledData IMAGES = Fixtures.data(16, new int[] {16, 16, 1}, 2, 1);
 
-    private static MaskSet prune(MultiLayerNetwork net, String granularity, String layers, double ratio, int minUnits,
+    private static MaskSet prune(Network net, String granularity, String layers, double ratio, int minUnits,
                                  LabeledData data) {
         MaskSet masks = new MaskSet();
         new Pruner(Scorers.create("magnitude"), Granularities.create(granularity), Scope.LAYERWISE, Map.of(), minUnits)
@@ -51,7 +51,7 @@ class GranularitiesTest {
 
     @Test
     void neuronZeroesColumnBiasAndNextRow() {
-        MultiLayerNetwork net = MlpFactory.build(4, List.of(5, 3), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(4, List.of(5, 3), 2, 1e-3, 1));
         Fixtures.randomize(net, 1);
         INDArray w0 = net.getParam("0_W");
         w0.getColumn(1).muli(0.01);
@@ -68,7 +68,7 @@ class GranularitiesTest {
 
     @Test
     void neuronPrunesTheOutputLayersInputsButNeverItsUnits() {
-        MultiLayerNetwork net = MlpFactory.build(4, List.of(5, 3), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(4, List.of(5, 3), 2, 1e-3, 1));
         PrunableLayer output = Layers.prunable(net).get(2);
         assertFalse(Granularities.create("neuron").appliesTo(output, net));
         prune(net, "neuron", "all", 0.5, 1, VECTORS);
@@ -85,10 +85,10 @@ class GranularitiesTest {
 
     @Test
     void structuralPruningLeavesMinUnits() {
-        MultiLayerNetwork net = MlpFactory.build(4, List.of(6, 5), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(4, List.of(6, 5), 2, 1e-3, 1));
         prune(net, "neuron", "hidden", 0.99, 1, VECTORS);
         assertEquals(1, Layers.prunable(net).get(0).units(net) - zeroColumns(net.getParam("0_W")));
-        MultiLayerNetwork net2 = MlpFactory.build(4, List.of(6, 5), 2, 1e-3, 1);
+        Network net2 = Network.of(MlpFactory.build(4, List.of(6, 5), 2, 1e-3, 1));
         prune(net2, "neuron", "hidden", 0.99, 3, VECTORS);
         assertEquals(3, 6 - zeroColumns(net2.getParam("0_W")));
         assertEquals(3, 5 - zeroColumns(net2.getParam("1_W")));
@@ -96,7 +96,7 @@ class GranularitiesTest {
 
     @Test
     void globalStructuralPruningRespectsTheFloor() {
-        MultiLayerNetwork net = MlpFactory.build(4, List.of(6, 5), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(4, List.of(6, 5), 2, 1e-3, 1));
         MaskSet masks = new MaskSet();
         new Pruner(Scorers.create("magnitude"), Granularities.create("neuron"), Scope.GLOBAL, Map.of(), 2)
                 .prune(Layers.select(net, "hidden"), 0.95, new ScoringContext(net, VECTORS, 1, 16, 1), masks);
@@ -119,14 +119,14 @@ class GranularitiesTest {
      */
     @Test
     void filterMasksTheChannelMajorRowsAfterAFlatten() {
-        MultiLayerNetwork net = CnnFactory.small(16, 16, 1, 2, 1e-3, 1);
+        Network net = Network.of(CnnFactory.small(16, 16, 1, 2, 1e-3, 1));
         // conv1 (index 2) has 8 filters; its pooled maps are 2x2, so dense0 reads 4 rows a filter
         assertEquals(32, net.getParam("4_W").rows());
         MaskSet masks = prune(net, "filter", "conv1", 0.5, 1, IMAGES);
         INDArray w = net.getParam("2_W");
         INDArray dense = net.getParam("4_W");
         INDArray x = Nd4j.rand(3, 256);
-        INDArray before = net.output(x, false);
+        INDArray before = net.output(x);
         int pruned = 0;
         for (int j = 0; j < 8; j++) {
             INDArray filter = w.get(NDArrayIndex.point(j));
@@ -141,13 +141,13 @@ class GranularitiesTest {
             }
         }
         assertEquals(4, pruned);
-        assertTrue(before.equalsWithEps(net.output(x, false), 1e-6), "pruned filters still reach the output");
+        assertTrue(before.equalsWithEps(net.output(x), 1e-6), "pruned filters still reach the output");
         assertFalse(masks.isEmpty());
     }
 
     @Test
     void filterBeforeAConvolutionMasksItsInputChannel() {
-        MultiLayerNetwork net = CnnFactory.small(16, 16, 1, 2, 1e-3, 1);
+        Network net = Network.of(CnnFactory.small(16, 16, 1, 2, 1e-3, 1));
         prune(net, "filter", "conv0", 0.5, 1, IMAGES);
         INDArray w0 = net.getParam("0_W");
         INDArray w2 = net.getParam("2_W");
@@ -168,7 +168,7 @@ class GranularitiesTest {
 
     @Test
     void channelIsScoredByTheConsumerAndRemovesTheProducersFilter() {
-        MultiLayerNetwork net = CnnFactory.small(16, 16, 1, 2, 1e-3, 1);
+        Network net = Network.of(CnnFactory.small(16, 16, 1, 2, 1e-3, 1));
         Fixtures.randomize(net, 3);
         INDArray w0 = net.getParam("0_W");
         INDArray w2 = net.getParam("2_W");
@@ -186,7 +186,7 @@ class GranularitiesTest {
 
     @Test
     void nmKeepsTheLargestNOfEveryMAlongTheInputs() {
-        MultiLayerNetwork net = MlpFactory.build(10, List.of(3), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(10, List.of(3), 2, 1e-3, 1));
         Fixtures.randomize(net, 5);
         float[][] before = net.getParam("0_W").toFloatMatrix();
         prune(net, "2:4", "dense0", 0.9, 1, Fixtures.data(16, new int[] {10}, 2, 1));
@@ -213,7 +213,7 @@ class GranularitiesTest {
 
     @Test
     void nmBlocksRunAlongInputChannelsOfConvolutions() {
-        MultiLayerNetwork net = CnnFactory.build(12, 12, 1, new int[] {8, 4}, 3, new int[] {8}, 2, 1e-3, 1);
+        Network net = Network.of(CnnFactory.build(12, 12, 1, new int[] {8, 4}, 3, new int[] {8}, 2, 1e-3, 1));
         prune(net, "1:4", "all", 0.1, 1, Fixtures.data(8, new int[] {12, 12, 1}, 2, 1));
         assertEquals(0, zeroFilters(net.getParam("0_W")), "conv0 has a single input channel: left alone");
         float[] w = Arrays.floats(net.getParam("2_W"));
@@ -235,7 +235,7 @@ class GranularitiesTest {
 
     @Test
     void weightGranularityPrunesTheRatioOfEachLayer() {
-        MultiLayerNetwork net = MlpFactory.build(4, List.of(5), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(4, List.of(5), 2, 1e-3, 1));
         prune(net, "weight", "all", 0.5, 1, VECTORS);
         assertEquals(10, net.getParam("0_W").length() - net.getParam("0_W").neq(0).castTo(DataType.INT)
                 .sumNumber().intValue());

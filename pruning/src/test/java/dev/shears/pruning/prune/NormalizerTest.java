@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -58,7 +58,7 @@ class NormalizerTest {
     }
 
     /** Hidden units kept per hidden layer after global neuron magnitude pruning of a wide-fan-in and a narrow layer. */
-    private static int[] keptUnits(Pruner pruner, MultiLayerNetwork net, double... ratios) {
+    private static int[] keptUnits(Pruner pruner, Network net, double... ratios) {
         MaskSet masks = new MaskSet();
         for (double ratio : ratios) {
             pruner.prune(Layers.select(net, "hidden"), ratio, new ScoringContext(net, VECTORS, 1, 16, 1), masks);
@@ -67,8 +67,8 @@ class NormalizerTest {
     }
 
     /** dense0 reads 64 inputs, dense1 32: weights of one distribution give dense0's units twice the sums. */
-    private static MultiLayerNetwork wideThenNarrow() {
-        MultiLayerNetwork net = MlpFactory.build(INPUTS, List.of(UNITS, UNITS), 2, 1e-3, 1);
+    private static Network wideThenNarrow() {
+        Network net = Network.of(MlpFactory.build(INPUTS, List.of(UNITS, UNITS), 2, 1e-3, 1));
         Fixtures.randomize(net, 5);
         return net;
     }
@@ -114,9 +114,9 @@ class NormalizerTest {
     /** Units pruned by an earlier step score -inf: they stay pruned and do not distort the layer's scale. */
     @Test
     void aLaterStepKeepsEarlierPrunesAndFairShares() {
-        MultiLayerNetwork once = wideThenNarrow();
+        Network once = wideThenNarrow();
         int[] afterOne = keptUnits(globalMagnitude(1, Normalizer.MEAN), once, 0.5);
-        MultiLayerNetwork twice = wideThenNarrow();
+        Network twice = wideThenNarrow();
         int[] afterTwo = keptUnits(globalMagnitude(1, Normalizer.MEAN), twice, 0.5, 0.8);
         assertFairShares(afterOne, 0.5);
         assertFairShares(afterTwo, 0.8);

@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 
 class PrunerTest {
 
     private static final LabeledData DATA = Fixtures.data(16, new int[] {20}, 2, 1);
 
-    private static double sparsity(MultiLayerNetwork net, String key) {
+    private static double sparsity(Network net, String key) {
         double[] w = net.getParam(key).dup().data().asDouble();
         long zeros = java.util.Arrays.stream(w).filter(x -> x == 0).count();
         return (double) zeros / w.length;
@@ -22,7 +22,7 @@ class PrunerTest {
 
     @Test
     void perLayerRatiosRampWithTheScheduleTowardTheReferenceRatio() {
-        MultiLayerNetwork net = MlpFactory.build(20, List.of(30, 10), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(20, List.of(30, 10), 2, 1e-3, 1));
         Fixtures.randomize(net, 3);
         Pruner pruner = new Pruner(Scorers.create("magnitude"), Granularities.create("weight"), Scope.LAYERWISE,
                 Map.of("dense0", 0.9), 1, 0.6);
@@ -41,7 +41,7 @@ class PrunerTest {
 
     @Test
     void withoutAReferenceRatioOverridesHoldInFull() {
-        MultiLayerNetwork net = MlpFactory.build(20, List.of(30, 10), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(20, List.of(30, 10), 2, 1e-3, 1));
         Fixtures.randomize(net, 3);
         new Pruner(Scorers.create("magnitude"), Granularities.create("weight"), Scope.LAYERWISE, Map.of("dense0", 0.9))
                 .prune(Layers.select(net, "hidden"), 0.3, new ScoringContext(net, DATA, 1, 16, 1), new MaskSet());

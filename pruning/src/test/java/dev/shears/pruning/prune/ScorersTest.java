@@ -10,9 +10,9 @@ import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import java.util.List;
 import java.util.Set;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -23,21 +23,21 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class ScorersTest {
 
     /** A 3-input, 2-unit dense layer with known weights, feeding a 2-class output. */
-    private static MultiLayerNetwork denseWith(float[][] w) {
-        MultiLayerNetwork net = MlpFactory.build(w.length, List.of(w[0].length), 2, 1e-3, 1);
+    private static Network denseWith(float[][] w) {
+        Network net = Network.of(MlpFactory.build(w.length, List.of(w[0].length), 2, 1e-3, 1));
         net.getParam("0_W").assign(Nd4j.create(w));
         return net;
     }
 
-    private static ScoringContext context(MultiLayerNetwork net, LabeledData data, int batches, int batchSize) {
+    private static ScoringContext context(Network net, LabeledData data, int batches, int batchSize) {
         return new ScoringContext(net, data, batches, batchSize, 3);
     }
 
-    private static PrunableLayer layer0(MultiLayerNetwork net) {
+    private static PrunableLayer layer0(Network net) {
         return Layers.prunable(net).get(0);
     }
 
-    private static float[] score(String scorer, MultiLayerNetwork net, ScoringContext ctx) {
+    private static float[] score(String scorer, Network net, ScoringContext ctx) {
         return Arrays.floats(Scorers.create(scorer).score(layer0(net), ctx));
     }
 
@@ -51,7 +51,7 @@ class ScorersTest {
 
     @Test
     void magnitudeAndL2OnAHandCase() {
-        MultiLayerNetwork net = denseWith(new float[][] {{1, -2}, {0.5f, 3}, {-4, 0}});
+        Network net = denseWith(new float[][] {{1, -2}, {0.5f, 3}, {-4, 0}});
         ScoringContext ctx = context(net, Fixtures.data(8, new int[] {3}, 2, 1), 1, 8);
         assertArrayEquals(new float[] {1, 2, 0.5f, 3, 4, 0}, score("magnitude", net, ctx), 1e-6f);
         assertArrayEquals(new float[] {1, 4, 0.25f, 9, 16, 0}, score("l2", net, ctx), 1e-6f);
@@ -59,7 +59,7 @@ class ScorersTest {
 
     @Test
     void groupAggregatesAreNorms() {
-        MultiLayerNetwork net = denseWith(new float[][] {{1, -2}, {0.5f, 3}, {-4, 0}});
+        Network net = denseWith(new float[][] {{1, -2}, {0.5f, 3}, {-4, 0}});
         ScoringContext ctx = context(net, Fixtures.data(8, new int[] {3}, 2, 1), 1, 8);
         PrunableLayer layer = layer0(net);
         Granularity neuron = Granularities.create("neuron");
@@ -79,7 +79,7 @@ class ScorersTest {
     }
 
     /** A network that is just a softmax output layer, so dL/dW = x^T (softmax(xW + b) - y) / n. */
-    private static float[] handGradient(MultiLayerNetwork net, DataSet batch) {
+    private static float[] handGradient(Network net, DataSet batch) {
         INDArray x = batch.getFeatures();
         INDArray p = Transforms.softmax(x.mmul(net.getParam("0_W")).addRowVector(net.getParam("0_b")), true);
         return Arrays.floats(x.transpose().mmul(p.sub(batch.getLabels())).divi(x.size(0)));
@@ -87,7 +87,7 @@ class ScorersTest {
 
     @Test
     void gradientIsMeanAbsoluteGradientOverBatches() {
-        MultiLayerNetwork net = MlpFactory.build(3, List.of(), 2, 1e-3, 5);
+        Network net = Network.of(MlpFactory.build(3, List.of(), 2, 1e-3, 5));
         LabeledData data = Fixtures.data(8, new int[] {3}, 2, 4);
         ScoringContext ctx = context(net, data, 2, 4);
         float[] expected = new float[6];
@@ -102,7 +102,7 @@ class ScorersTest {
 
     @Test
     void taylorAndFisherFollowFromTheCachedGradients() {
-        MultiLayerNetwork net = MlpFactory.build(4, List.of(3), 2, 1e-3, 6);
+        Network net = Network.of(MlpFactory.build(4, List.of(3), 2, 1e-3, 6));
         ScoringContext ctx = context(net, Fixtures.data(24, new int[] {4}, 2, 5), 3, 8);
         float[] w = Arrays.floats(net.getParam("0_W"));
         float[] g = Arrays.floats(ctx.meanAbsGradient("0_W"));
@@ -122,7 +122,7 @@ class ScorersTest {
      */
     @Test
     void activationScorersOnAHandCase() {
-        MultiLayerNetwork net = denseWith(new float[][] {{1, -1, 0}, {0, 0, 0}});
+        Network net = denseWith(new float[][] {{1, -1, 0}, {0, 0, 0}});
         net.getParam("0_b").assign(0);
         LabeledData data = new LabeledData(new float[] {-1, 0, 1, 0, 2, 0, 3, 0}, new int[] {0, 1, 0, 1}, 2,
                 new int[] {2});
@@ -136,12 +136,12 @@ class ScorersTest {
 
     @Test
     void activationsAreTheFeedForwardOutputs() {
-        MultiLayerNetwork net = MlpFactory.build(4, List.of(5), 3, 1e-3, 2);
+        Network net = Network.of(MlpFactory.build(4, List.of(5), 3, 1e-3, 2));
         LabeledData data = Fixtures.data(6, new int[] {4}, 3, 2);
         ScoringContext ctx = context(net, data, 1, 6);
         INDArray x = ctx.calibrationBatches().iterator().next().getFeatures();
-        assertTrue(net.feedForward(x, false).get(1).equalsWithEps(ctx.activations(0), 1e-6));
-        assertTrue(net.output(x, false).equalsWithEps(ctx.activations(1), 1e-6));
+        assertTrue(net.activations(x).get("0").equalsWithEps(ctx.activations(net.prunable().get(0)), 1e-6));
+        assertTrue(net.output(x).equalsWithEps(ctx.activations(net.prunable().get(1)), 1e-6));
     }
 
     @Test
@@ -158,11 +158,11 @@ class ScorersTest {
 
     @Test
     void activationScoresOfAFilterFillItsWeights() {
-        MultiLayerNetwork net = CnnFactory.small(8, 8, 1, 2, 1e-3, 1);
+        Network net = Network.of(CnnFactory.small(8, 8, 1, 2, 1e-3, 1));
         ScoringContext ctx = context(net, Fixtures.data(10, new int[] {8, 8, 1}, 2, 1), 1, 10);
         INDArray s = Scorers.create("activation-mean").score(layer0(net), ctx);
         assertArrayEquals(net.getParam("0_W").shape(), s.shape());
-        float[][] samples = ActivationScorer.samplesPerUnit(ctx.activations(0), false);
+        float[][] samples = ActivationScorer.samplesPerUnit(ctx.activations(layer0(net)), false);
         for (int j = 0; j < samples.length; j++) {
             float mean = new ActivationMeanScorer().unitScore(samples[j]);
             INDArray filter = s.get(NDArrayIndex.point(j));
@@ -173,7 +173,7 @@ class ScorersTest {
 
     @Test
     void randomIsSeeded() {
-        MultiLayerNetwork net = MlpFactory.build(4, List.of(5), 3, 1e-3, 2);
+        Network net = Network.of(MlpFactory.build(4, List.of(5), 3, 1e-3, 2));
         LabeledData data = Fixtures.data(6, new int[] {4}, 3, 2);
         assertArrayEquals(score("random", net, context(net, data, 1, 6)), score("random", net, context(net, data, 1, 6)),
                 0f);

@@ -10,12 +10,13 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.train.Trainer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +31,13 @@ class CandidateRunnerTest {
 
     @BeforeAll
     static void trainBase() {
-        MultiLayerNetwork net = MlpFactory.build(16, List.of(24, 12), 3, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(16, List.of(24, 12), 3, 1e-3, 1));
         Trainer.fit(net, DATA.train(), 4, 32, 1e-2, 1, null);
         baseBytes = ModelBytes.of(net);
         base = reference(net, DATA);
     }
 
-    private static BaseReference reference(MultiLayerNetwork net, DataSplits data) {
+    private static BaseReference reference(Network net, DataSplits data) {
         return BaseReference.of(Measurement.of(net, data, Layers.prunable(net), null));
     }
 
@@ -53,7 +54,7 @@ class CandidateRunnerTest {
             assertTrue(o.metrics().containsKey(column), column);
         }
         assertEquals(true, o.metrics().get("shrunk"));
-        MultiLayerNetwork small = ModelBytes.restore(o.model());
+        Network small = ModelBytes.restore(o.model());
         assertArrayEquals(new long[] {16, 12}, small.getParam("0_W").shape());
         assertArrayEquals(new long[] {12, 6}, small.getParam("1_W").shape());
         assertEquals(small.numParams(), ((Number) o.metrics().get("params_total")).longValue());
@@ -115,8 +116,8 @@ class CandidateRunnerTest {
         CandidateOutcome child = CandidateRunner.run(parent.model(), true, DATA,
                 Fixtures.plan("magnitude", "neuron", "hidden", 0.75, "oneshot", 1, options), base, true);
         assertEquals("OK", child.status(), child.error());
-        MultiLayerNetwork p = ModelBytes.restore(parent.model());
-        MultiLayerNetwork c = ModelBytes.restore(child.model());
+        Network p = ModelBytes.restore(parent.model());
+        Network c = ModelBytes.restore(child.model());
         float[][] cw = c.getParam("1_W").toFloatMatrix();
         float[][] pOut = p.getParam("2_W").toFloatMatrix();
         float[][] cOut = c.getParam("2_W").toFloatMatrix();
@@ -142,17 +143,45 @@ class CandidateRunnerTest {
     @Test
     void filterCandidateOnACnnIsShrunk() {
         DataSplits images = Fixtures.splits(96, new int[] {12, 12, 1}, 3);
-        MultiLayerNetwork net = CnnFactory.small(12, 12, 1, 3, 1e-3, 1);
+        Network net = Network.of(CnnFactory.small(12, 12, 1, 3, 1e-3, 1));
         Trainer.fit(net, images.train(), 1, 32, 1e-3, 1, null);
         CandidateOutcome o = CandidateRunner.run(ModelBytes.of(net), false, images,
                 Fixtures.plan("activation-mean", "filter", "all", 0.5, "oneshot", 1, Map.of()),
                 reference(net, images), true);
         assertEquals("OK", o.status(), o.error());
         assertEquals(true, o.metrics().get("shrunk"));
-        MultiLayerNetwork small = ModelBytes.restore(o.model());
+        Network small = ModelBytes.restore(o.model());
         assertArrayEquals(new long[] {2, 1, 3, 3}, small.getParam("0_W").shape());
         assertArrayEquals(new long[] {4, 2, 3, 3}, small.getParam("2_W").shape());
         assertNotNull(o.layerSparsity().get("conv1"));
         assertTrue(o.metric("flops_reduction") > 1.5, "flops reduction " + o.metric("flops_reduction"));
+    }
+
+    /**
+     * A residual graph goes the same way: filter groups span both sides of each addition, the
+     * shrunk graph is smaller and computes what the masked one does, and every scorer-granularity
+     * pairing a graph allows runs.
+     */
+    @Test
+    void filterCandidatesOnAResidualGraphAreShrunk() {
+        DataSplits images = Fixtures.splits(96, new int[] {12, 12, 1}, 3);
+        Network net = Network.of(ResNetFactory.resnetSmall(12, 12, 1, 3, 1e-3, 1));
+        Trainer.fit(net, images.train(), 1, 32, 1e-3, 1, null);
+        BaseReference base = reference(net, images);
+        for (String scorer : List.of("magnitude", "taylor", "apoz")) {
+            PruningPlan plan = Fixtures.plan(scorer, "filter", "all", 0.5, "oneshot", 1, Map.of("groupScore", "mean"));
+            CandidateOutcome shrunk = CandidateRunner.run(ModelBytes.of(net), false, images, plan, base, true);
+            assertEquals("OK", shrunk.status(), scorer + ": " + shrunk.error());
+            assertEquals(true, shrunk.metrics().get("shrunk"), scorer);
+            CandidateOutcome masked = CandidateRunner.run(ModelBytes.of(net), false, images,
+                    plan.withOptions(Map.of("groupScore", "mean", "shrink", false)), base, true);
+            Network small = ModelBytes.restore(shrunk.model());
+            assertEquals("ComputationGraph", small.kind());
+            assertTrue(small.numParams() < net.numParams() * 0.75, scorer + ": " + small.numParams());
+            // the stem and block 1's second convolution are one group: they shrink together
+            assertEquals(small.getParam("stem_W").size(0), small.getParam("b1_conv2_W").size(0));
+            assertEquals(masked.metric("accuracy"), shrunk.metric("accuracy"), 1e-9, scorer);
+            assertEquals(masked.metric("loss"), shrunk.metric("loss"), 1e-4, scorer);
+        }
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.prune.PrunableLayer;
@@ -16,7 +17,6 @@ import dev.shears.pruning.shrink.Shrinker;
 import dev.shears.pruning.train.BestEpoch;
 import dev.shears.pruning.train.Evaluator;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -25,15 +25,15 @@ class RetrainingTest {
 
     private static final DataSplits DATA = Fixtures.splits(160, new int[] {12}, 3);
 
-    private static MultiLayerNetwork mlp(int hidden, long seed) {
-        return MlpFactory.build(12, List.of(hidden, 8), 3, 1e-2, seed);
+    private static Network mlp(int hidden, long seed) {
+        return Network.of(MlpFactory.build(12, List.of(hidden, 8), 3, 1e-2, seed));
     }
 
     @Test
     void rewindingKeepsTheInitialWeightsWherePruningKeptWeightsAndHoldsTheZeros() {
-        MultiLayerNetwork initial = mlp(16, 3);
+        Network initial = mlp(16, 3);
         INDArray before = initial.params().dup();
-        MultiLayerNetwork pruned = initial.clone();
+        Network pruned = initial.copy();
         BestEpoch.fit(pruned, DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, null);
         // prune by hand: zero the weights of the trained copy below their layer's mean magnitude
         for (PrunableLayer l : Layers.prunable(pruned)) {
@@ -60,18 +60,18 @@ class RetrainingTest {
 
     @Test
     void rewindingRefusesAShrunkModel() {
-        MultiLayerNetwork initial = mlp(16, 3);
+        Network initial = mlp(16, 3);
         assertThrows(IllegalArgumentException.class, () -> Retraining.rewind(initial, mlp(8, 3)));
     }
 
     @Test
     void reinitialisingGivesTheSameShapeWithFreshSeededParameters() {
-        MultiLayerNetwork shrunk = Shrinker.shrink(mlp(16, 3));
+        Network shrunk = Shrinker.shrink(mlp(16, 3));
         BestEpoch.fit(shrunk, DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, null);
 
-        MultiLayerNetwork a = Retraining.reinitialise(shrunk, 5).net();
-        MultiLayerNetwork b = Retraining.reinitialise(shrunk, 5).net();
-        MultiLayerNetwork c = Retraining.reinitialise(shrunk, 6).net();
+        Network a = Retraining.reinitialise(shrunk, 5).net();
+        Network b = Retraining.reinitialise(shrunk, 5).net();
+        Network c = Retraining.reinitialise(shrunk, 6).net();
 
         assertEquals(shrunk.numParams(), a.numParams());
         for (String key : shrunk.paramTable().keySet()) {
@@ -84,7 +84,7 @@ class RetrainingTest {
 
     @Test
     void bestEpochLeavesTheNetworkAtItsBestValidationEpoch() {
-        MultiLayerNetwork net = mlp(16, 4);
+        Network net = mlp(16, 4);
         BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 4, 32, 5e-2, 2, null);
 
         assertEquals(4, r.epochs());

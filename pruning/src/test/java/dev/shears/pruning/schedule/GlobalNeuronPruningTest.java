@@ -7,6 +7,7 @@ import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.pruning.train.Evaluator;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class GlobalNeuronPruningTest {
     private static final String DIR = "/usr/share/datasets/fashion-mnist";
     private static final long SEED = 1;
     private static DataSplits data;
-    private static MultiLayerNetwork base;
+    private static Network base;
 
     @BeforeAll
     static void trainBase() {
@@ -38,7 +38,7 @@ class GlobalNeuronPruningTest {
                 "Fashion-MNIST is not installed in " + DIR + " (apt-get install dataset-fashion-mnist)");
         // 5,400 training rows, 600 validation, 2,000 test: about 0.8 accuracy after 3 epochs
         data = DataLoader.load(DataLocation.idx(DIR, 6000, 2000, 0.1, SEED));
-        base = MlpFactory.build(784, List.of(256, 128), 10, 1e-3, SEED);
+        base = Network.of(MlpFactory.build(784, List.of(256, 128), 10, 1e-3, SEED));
         Trainer.fit(base, data.train(), 3, 128, 1e-3, SEED, null);
     }
 
@@ -46,7 +46,7 @@ class GlobalNeuronPruningTest {
     private static double accuracy(String scorer, Map<String, Object> options) {
         PruningPlan plan = new PruningPlan(scorer, "neuron", "global", "all", 0.8, Map.of(), "oneshot", 3, 1, 1e-3,
                 128, 4, 0.02, SEED, options);
-        MultiLayerNetwork net = base.clone();
+        Network net = base.copy();
         Schedules.create(plan.schedule()).run(new PruningSession(net, plan, data, new MaskSet()));
         return Evaluator.evaluate(net, data.test()).accuracy();
     }

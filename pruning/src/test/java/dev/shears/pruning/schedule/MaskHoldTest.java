@@ -8,13 +8,13 @@ import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.prune.Scorers;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,9 +34,9 @@ class MaskHoldTest {
     @MethodSource("methods")
     void maskedValuesStayZeroAfterFineTuning(String scorer, String granularity) {
         boolean convolutional = granularity.equals("filter") || granularity.equals("channel");
-        MultiLayerNetwork net = convolutional
-                ? CnnFactory.build(12, 12, 1, new int[] {4, 8}, 3, new int[] {8}, 3, 1e-2, 1)
-                : MlpFactory.build(12, List.of(8, 8), 3, 1e-2, 1);
+        Network net = convolutional
+                ? Network.of(CnnFactory.build(12, 12, 1, new int[] {4, 8}, 3, new int[] {8}, 3, 1e-2, 1))
+                : Network.of(MlpFactory.build(12, List.of(8, 8), 3, 1e-2, 1));
         PruningSession s = new PruningSession(net, Fixtures.plan(scorer, granularity, "all", 0.5, "oneshot", 2,
                 Map.of()), convolutional ? IMAGES : VECTORS, new MaskSet());
         Schedules.create("oneshot").run(s);

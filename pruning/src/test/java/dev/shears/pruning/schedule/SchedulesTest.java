@@ -9,12 +9,12 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.pruning.schedule.AdaptiveSchedule.Decision;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,11 +28,11 @@ class SchedulesTest {
         PruningPlan plan = new PruningPlan(p.scorer(), p.granularity(), p.scope(), p.layers(), p.ratio(),
                 p.layerRatios(), p.schedule(), p.steps(), p.epochs(), p.learningRate(), p.batchSize(),
                 p.calibrationBatches(), maxDrop, p.seed(), p.options());
-        MultiLayerNetwork net = MlpFactory.build(16, List.of(12), 3, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(16, List.of(12), 3, 1e-3, 1));
         return new PruningSession(net, plan, DATA, new MaskSet());
     }
 
-    private static double sparsity(MultiLayerNetwork net, String key) {
+    private static double sparsity(Network net, String key) {
         INDArray w = net.getParam(key);
         return 1.0 - w.neq(0).castTo(w.dataType()).sumNumber().doubleValue() / w.length();
     }

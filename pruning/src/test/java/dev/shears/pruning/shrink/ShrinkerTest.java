@@ -10,6 +10,7 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
@@ -38,50 +39,50 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class ShrinkerTest {
 
-    private static void prune(MultiLayerNetwork net, String granularity, String layers, double ratio, LabeledData data) {
+    private static void prune(Network net, String granularity, String layers, double ratio, LabeledData data) {
         new Pruner(Scorers.create("l2"), Granularities.create(granularity), Scope.LAYERWISE, Map.of())
                 .prune(Layers.select(net, layers), ratio, new ScoringContext(net, data, 1, 8, 1), new MaskSet());
     }
 
-    private static void assertSameOutputs(MultiLayerNetwork masked, MultiLayerNetwork shrunk, int width) {
+    private static void assertSameOutputs(Network masked, Network shrunk, int width) {
         Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.rand(16, width);
-        INDArray expected = masked.output(x, false);
-        INDArray actual = shrunk.output(x, false);
+        INDArray expected = masked.output(x);
+        INDArray actual = shrunk.output(x);
         double diff = expected.sub(actual).amaxNumber().doubleValue();
         assertTrue(diff < 1e-4, "largest output difference " + diff);
     }
 
     @Test
     void shrunkMlpComputesWhatTheMaskedOneDoes() {
-        MultiLayerNetwork net = MlpFactory.build(20, List.of(16, 12), 3, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(20, List.of(16, 12), 3, 1e-3, 1));
         prune(net, "neuron", "hidden", 0.5, Fixtures.data(8, new int[] {20}, 3, 1));
-        MultiLayerNetwork small = Shrinker.shrink(net);
+        Network small = Shrinker.shrink(net);
         assertArrayEquals(new long[] {20, 8}, small.getParam("0_W").shape());
         assertArrayEquals(new long[] {1, 8}, small.getParam("0_b").shape());
         assertArrayEquals(new long[] {8, 6}, small.getParam("1_W").shape());
         assertArrayEquals(new long[] {6, 3}, small.getParam("2_W").shape());
         assertSameOutputs(net, small, 20);
-        assertEquals(net.getLayer(1).conf().getLayer().getLayerName(), small.getLayer(1).conf().getLayer().getLayerName());
-        assertEquals(net.getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"),
-                small.getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"));
+        assertEquals(net.chain().orElseThrow().getLayer(1).conf().getLayer().getLayerName(), small.chain().orElseThrow().getLayer(1).conf().getLayer().getLayerName());
+        assertEquals(net.chain().orElseThrow().getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"),
+                small.chain().orElseThrow().getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"));
         assertSameOutputs(small, ModelBytes.restore(ModelBytes.of(small)), 20);
     }
 
     @Test
     void shrunkLeNetComputesWhatTheMaskedOneDoes() {
-        MultiLayerNetwork net = CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1);
+        Network net = Network.of(CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1));
         LabeledData data = Fixtures.data(8, new int[] {28, 28, 1}, 10, 1);
         prune(net, "filter", "conv0,conv1", 0.5, data);
         prune(net, "neuron", "hidden", 0.5, data);
-        MultiLayerNetwork small = Shrinker.shrink(net);
+        Network small = Shrinker.shrink(net);
         assertArrayEquals(new long[] {3, 1, 5, 5}, small.getParam("0_W").shape());
         assertArrayEquals(new long[] {8, 3, 5, 5}, small.getParam("2_W").shape());
         assertArrayEquals(new long[] {8 * 4 * 4, 60}, small.getParam("4_W").shape());
         assertArrayEquals(new long[] {60, 42}, small.getParam("5_W").shape());
         assertArrayEquals(new long[] {42, 10}, small.getParam("6_W").shape());
         CnnToFeedForwardPreProcessor flat =
-                (CnnToFeedForwardPreProcessor) small.getLayerWiseConfigurations().getInputPreProcess(4);
+                (CnnToFeedForwardPreProcessor) small.chain().orElseThrow().getLayerWiseConfigurations().getInputPreProcess(4);
         assertEquals(8, flat.getNumChannels());
         assertSameOutputs(net, small, 784);
         assertTrue(small.numParams() < net.numParams() / 2);
@@ -99,15 +100,15 @@ class ShrinkerTest {
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutionalFlat(10, 10, 1))
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        Network net = Network.of(new MultiLayerNetwork(conf));
+        net.model().init();
         Nd4j.getRandom().setSeed(4);
-        for (Map.Entry<String, INDArray> p : net.getLayer(1).paramTable().entrySet()) {
+        for (Map.Entry<String, INDArray> p : net.chain().orElseThrow().getLayer(1).paramTable().entrySet()) {
             p.getValue().assign(Nd4j.rand(p.getValue().shape()).subi(p.getKey().equals("var") ? -0.5 : 0.5));
         }
         prune(net, "filter", "conv", 0.5, Fixtures.data(8, new int[] {10, 10, 1}, 3, 1));
-        MultiLayerNetwork small = Shrinker.shrink(net);
-        for (INDArray p : small.getLayer(1).paramTable().values()) {
+        Network small = Shrinker.shrink(net);
+        for (INDArray p : small.chain().orElseThrow().getLayer(1).paramTable().values()) {
             assertEquals(3, p.length());
         }
         assertArrayEquals(new long[] {3 * 4 * 4, 10}, small.getParam("3_W").shape());
@@ -116,7 +117,7 @@ class ShrinkerTest {
 
     @Test
     void nothingToRemoveGivesTheSameNetwork() {
-        MultiLayerNetwork net = MlpFactory.build(5, List.of(4), 2, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(5, List.of(4), 2, 1e-3, 1));
         assertSame(net, Shrinker.shrink(net));
     }
 }

@@ -9,6 +9,7 @@ import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -43,36 +44,36 @@ class DenseStepTest {
 
     @Test
     void matchesDl4jFitBitForBitForTheSearchsMlpWithAMaskHeld() {
-        MultiLayerNetwork net = MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 3);
-        MultiLayerNetwork dl4j = assertSameTraining(net, randomMask(net, 0.5, 5), null);
+        Network net = Network.of(MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 3));
+        Network dl4j = assertSameTraining(net, randomMask(net, 0.5, 5), null);
         assertEquals(dl4j.params(), net.params());
     }
 
     @Test
     void matchesDl4jFitForTanhAndSigmoidWithAdam() {
-        MultiLayerNetwork net = network(new Adam(1e-2), Activation.TANH, 24, Activation.SIGMOID, 12);
+        Network net = network(new Adam(1e-2), Activation.TANH, 24, Activation.SIGMOID, 12);
         assertSameTraining(net, randomMask(net, 0.7, 6), null);
     }
 
     @Test
     void matchesDl4jFitWithSgdAndAnIdentityLayer() {
-        MultiLayerNetwork net = network(new Sgd(0.1), Activation.IDENTITY, 10, Activation.RELU, 6);
+        Network net = network(new Sgd(0.1), Activation.IDENTITY, 10, Activation.RELU, 6);
         assertSameTraining(net, randomMask(net, 0.3, 7), null);
     }
 
     @Test
     void matchesDl4jFitOnDistillationTargets() {
-        MultiLayerNetwork teacher = MlpFactory.build(20, List.of(16), 4, 1e-2, 8);
+        Network teacher = Network.of(MlpFactory.build(20, List.of(16), 4, 1e-2, 8));
         Trainer.fitWithDl4j(teacher, DATA, null, 1, 32, 1e-2, 1, null, null);
         float[] targets = Distillation.targets(teacher, DATA, 0.5, 4);
-        MultiLayerNetwork student = MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 9);
+        Network student = Network.of(MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 9));
         assertSameTraining(student, randomMask(student, 0.5, 10), targets);
     }
 
     @Test
     void aMaskTightenedDuringTrainingIsHeldFromTheNextStep() {
-        MultiLayerNetwork lean = MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 11);
-        MultiLayerNetwork dl4j = lean.clone();
+        Network lean = Network.of(MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 11));
+        Network dl4j = lean.copy();
         MaskSet leanMask = randomMask(lean, 0.3, 12);
         MaskSet dl4jMask = leanMask.copy();
         MaskSet tighter = randomMask(lean, 0.5, 13);
@@ -92,31 +93,31 @@ class DenseStepTest {
 
     @Test
     void theNetworksTheSearchBuildsAreSupported() {
-        assertNull(Trainer.leanStepUnsupported(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1)));
+        assertNull(Trainer.leanStepUnsupported(Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1))));
         assertNull(Trainer.leanStepUnsupported(network(new Sgd(0.1), Activation.IDENTITY, 5)));
     }
 
     @Test
     void unsupportedNetworksFallBackToDl4jFit() {
-        MultiLayerNetwork cnn = CnnFactory.small(12, 12, 1, 4, 1e-3, 1);
+        Network cnn = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-3, 1));
         assertTrue(Trainer.leanStepUnsupported(cnn).contains("not a DenseLayer"), Trainer.leanStepUnsupported(cnn));
-        MultiLayerNetwork mse = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)),
+        Network mse = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)),
                 LossFunctions.LossFunction.MSE, Activation.SOFTMAX);
         assertTrue(Trainer.leanStepUnsupported(mse).contains("loss"), Trainer.leanStepUnsupported(mse));
-        MultiLayerNetwork dropout = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2))
+        Network dropout = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2))
                 .dropOut(0.5), LossFunctions.LossFunction.MCXENT, Activation.SOFTMAX);
         assertTrue(Trainer.leanStepUnsupported(dropout).contains("dropout"), Trainer.leanStepUnsupported(dropout));
-        MultiLayerNetwork nesterovs = mlp(new NeuralNetConfiguration.Builder().seed(1)
+        Network nesterovs = mlp(new NeuralNetConfiguration.Builder().seed(1)
                 .updater(new org.nd4j.linalg.learning.config.Nesterovs(0.1)), LossFunctions.LossFunction.MCXENT,
                 Activation.SOFTMAX);
         assertTrue(Trainer.leanStepUnsupported(nesterovs).contains("updater"),
                 Trainer.leanStepUnsupported(nesterovs));
 
         // L2 is deterministic, so taking DL4J's fit shows as results identical to it, not just close
-        MultiLayerNetwork l2 = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)).l2(1e-2),
+        Network l2 = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)).l2(1e-2),
                 LossFunctions.LossFunction.MCXENT, Activation.SOFTMAX);
         assertTrue(Trainer.leanStepUnsupported(l2).contains("regularization"), Trainer.leanStepUnsupported(l2));
-        MultiLayerNetwork reference = l2.clone();
+        Network reference = l2.copy();
         MaskSet mask = randomMask(l2, 0.5, 14);
         Trainer.fit(l2, DATA, null, 1, 32, 1e-2, 1, mask, null);
         Trainer.fitWithDl4j(reference, DATA, null, 1, 32, 1e-2, 1, mask, null);
@@ -129,9 +130,9 @@ class DenseStepTest {
      * fine-tune in rounds rely on), 100 rows at batch 32 (a last batch of 4): parameters, loss and
      * iteration count agree, and the masked values are exactly zero.
      */
-    private static MultiLayerNetwork assertSameTraining(MultiLayerNetwork net, MaskSet mask, float[] targets) {
+    private static Network assertSameTraining(Network net, MaskSet mask, float[] targets) {
         assertNull(Trainer.leanStepUnsupported(net));
-        MultiLayerNetwork dl4j = net.clone();
+        Network dl4j = net.copy();
         MaskSet dl4jMask = mask.copy();
         INDArray start = net.params().dup();
         for (int round = 0; round < 2; round++) {
@@ -141,15 +142,15 @@ class DenseStepTest {
         assertClose(dl4j, net);
         // agreement must not come from nothing having been trained
         assertTrue(maxAbs(net.params().sub(start)) > 1e-3);
-        assertEquals(16, net.getIterationCount());
-        assertEquals(dl4j.getIterationCount(), net.getIterationCount());
+        assertEquals(16, net.chain().orElseThrow().getIterationCount());
+        assertEquals(dl4j.chain().orElseThrow().getIterationCount(), net.chain().orElseThrow().getIterationCount());
         assertTrue(Fixtures.maskedAreZero(net, mask));
         DataSet all = DATA.batch(0, DATA.size());
-        assertEquals(dl4j.score(all), net.score(all), TOLERANCE);
+        assertEquals(dl4j.chain().orElseThrow().score(all), net.chain().orElseThrow().score(all), TOLERANCE);
         return dl4j;
     }
 
-    private static void assertClose(MultiLayerNetwork expected, MultiLayerNetwork actual) {
+    private static void assertClose(Network expected, Network actual) {
         double largest = maxAbs(expected.params().sub(actual.params()));
         assertTrue(largest <= TOLERANCE, "parameters differ by up to " + largest);
     }
@@ -159,17 +160,17 @@ class DenseStepTest {
     }
 
     /** Keeps a seeded random share of every weight matrix (not applied: training applies it after every step). */
-    private static MaskSet randomMask(MultiLayerNetwork net, double pruned, long seed) {
+    private static MaskSet randomMask(Network net, double pruned, long seed) {
         Nd4j.getRandom().setSeed(seed);
         MaskSet m = new MaskSet();
-        for (int l = 0; l < net.getnLayers(); l++) {
+        for (int l = 0; l < net.chain().orElseThrow().getnLayers(); l++) {
             INDArray w = net.getParam(l + "_W");
             m.put(l + "_W", Nd4j.rand(DataType.FLOAT, w.shape()).gt(pruned).castTo(DataType.FLOAT));
         }
         return m;
     }
 
-    private static MultiLayerNetwork network(IUpdater updater, Object... hidden) {
+    private static Network network(IUpdater updater, Object... hidden) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(2).updater(updater).list();
         int nIn = 20;
         for (int i = 0; i < hidden.length; i += 2) {
@@ -179,18 +180,18 @@ class DenseStepTest {
         }
         list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(4)
                 .activation(Activation.SOFTMAX).build());
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
+        Network net = Network.of(new MultiLayerNetwork(list.build()));
+        net.model().init();
         return net;
     }
 
-    private static MultiLayerNetwork mlp(NeuralNetConfiguration.Builder builder, LossFunctions.LossFunction loss,
+    private static Network mlp(NeuralNetConfiguration.Builder builder, LossFunctions.LossFunction loss,
                                          Activation output) {
-        MultiLayerNetwork net = new MultiLayerNetwork(builder.list()
+        Network net = Network.of(new MultiLayerNetwork(builder.list()
                 .layer(new DenseLayer.Builder().nIn(20).nOut(8).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(loss).nIn(8).nOut(4).activation(output).build())
-                .build());
-        net.init();
+                .build()));
+        net.model().init();
         return net;
     }
 }

@@ -12,12 +12,12 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.schedule.PruningSession;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -28,18 +28,18 @@ class DistillationTest {
 
     @Test
     void logitsAreWhatTheSoftmaxOutputIsComputedFrom() {
-        MultiLayerNetwork mlp = MlpFactory.build(8, List.of(6), 3, 1e-3, 1);
+        Network mlp = Network.of(MlpFactory.build(8, List.of(6), 3, 1e-3, 1));
         INDArray x = DATA.train().batch(0, 10).getFeatures();
-        assertTrue(Transforms.softmax(Distillation.logits(mlp, x), true).equalsWithEps(mlp.output(x, false), 1e-5));
-        MultiLayerNetwork cnn = CnnFactory.small(12, 12, 1, 4, 1e-3, 1);
+        assertTrue(Transforms.softmax(Distillation.logits(mlp, x), true).equalsWithEps(mlp.output(x), 1e-5));
+        Network cnn = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-3, 1));
         INDArray images = Fixtures.data(5, new int[] {12, 12, 1}, 4, 1).batch(0, 5).getFeatures();
-        assertTrue(Transforms.softmax(Distillation.logits(cnn, images), true).equalsWithEps(cnn.output(images, false),
+        assertTrue(Transforms.softmax(Distillation.logits(cnn, images), true).equalsWithEps(cnn.output(images),
                 1e-5));
     }
 
     @Test
     void targetsMixOneHotWithTheTeachersSoftenedOutput() {
-        MultiLayerNetwork teacher = MlpFactory.build(8, List.of(6), 3, 1e-3, 1);
+        Network teacher = Network.of(MlpFactory.build(8, List.of(6), 3, 1e-3, 1));
         Fixtures.randomize(teacher, 2);
         LabeledData data = DATA.train().slice(0, 4);
         float[] hard = Distillation.targets(teacher, data, 0, 4);
@@ -64,7 +64,7 @@ class DistillationTest {
 
     @Test
     void distillationChangesWhatFineTuningLearns() {
-        MultiLayerNetwork teacher = MlpFactory.build(8, List.of(6), 3, 1e-3, 1);
+        Network teacher = Network.of(MlpFactory.build(8, List.of(6), 3, 1e-3, 1));
         Trainer.fit(teacher, DATA.train(), 2, 16, 1e-2, 1, null);
         PruningSession plain = session(teacher, Map.of());
         PruningSession distilled = session(teacher, Map.of("distillAlpha", 0.7, "distillTemperature", 2));
@@ -77,8 +77,8 @@ class DistillationTest {
         assertTrue(Fixtures.maskedAreZero(distilled.net(), distilled.masks()));
     }
 
-    private static PruningSession session(MultiLayerNetwork teacher, Map<String, Object> options) {
-        PruningSession s = new PruningSession(teacher.clone(), Fixtures.plan("magnitude", "weight", "all", 0.5,
+    private static PruningSession session(Network teacher, Map<String, Object> options) {
+        PruningSession s = new PruningSession(teacher.copy(), Fixtures.plan("magnitude", "weight", "all", 0.5,
                 "oneshot", 1, options), DATA, new MaskSet(), teacher);
         s.pruneTo(0.5);
         return s;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
@@ -15,7 +15,7 @@ class EvaluatorTest {
     @Test
     void rowRangesAddUpToTheWholeAndMatchTheirSlices() {
         LabeledData data = Fixtures.data(2500, new int[] {6}, 3, 4);
-        MultiLayerNetwork net = MlpFactory.build(6, List.of(5), 3, 0.01, 2);
+        Network net = Network.of(MlpFactory.build(6, List.of(5), 3, 0.01, 2));
         Evaluator.Score whole = Evaluator.evaluate(net, data);
         Evaluator.Score head = Evaluator.evaluate(net, data, 0, 1000);
         Evaluator.Score tail = Evaluator.evaluate(net, data, 1000, 2500);

@@ -10,6 +10,7 @@ import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.run.BaseReference;
@@ -35,7 +36,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongFunction;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -167,7 +167,7 @@ public final class QualityBench implements Callable<Integer> {
      * @param best       the methods among which "best" chooses by validation
      * @param structural the method whose networks are shrunk
      */
-    record Arch(String name, String title, LongFunction<MultiLayerNetwork> build, LongFunction<DataLocation> data,
+    record Arch(String name, String title, LongFunction<Network> build, LongFunction<DataLocation> data,
                 int epochs, List<Method> methods, List<String> best, String structural) {
     }
 
@@ -298,7 +298,7 @@ public final class QualityBench implements Callable<Integer> {
 
     private Arch mlp() {
         List<Integer> hidden = List.of(300, 100);
-        LongFunction<MultiLayerNetwork> build = seed -> MlpFactory.build(784, hidden, 10, 1e-3, seed);
+        LongFunction<Network> build = seed -> Network.of(MlpFactory.build(784, hidden, 10, 1e-3, seed));
         Map<String, Long> sizes = weightCounts(build.apply(0));
         int f = finetuneEpochs;
         Method global = Method.pruning("global", Role.METHOD,
@@ -332,9 +332,9 @@ public final class QualityBench implements Callable<Integer> {
     }
 
     private Arch cnn() {
-        LongFunction<MultiLayerNetwork> build = cnn.equals("lenet5")
-                ? seed -> CnnFactory.lenet5(28, 28, 1, 10, 1e-3, seed)
-                : seed -> CnnFactory.small(28, 28, 1, 10, 1e-3, seed);
+        LongFunction<Network> build = cnn.equals("lenet5")
+                ? seed -> Network.of(CnnFactory.lenet5(28, 28, 1, 10, 1e-3, seed))
+                : seed -> Network.of(CnnFactory.small(28, 28, 1, 10, 1e-3, seed));
         int f = cnnFinetuneEpochs;
         Method global = Method.pruning("global", Role.METHOD,
                 "magnitude pruning, one global threshold, " + rounds(f) + " round(s), " + f + " fine-tuning epoch(s)",
@@ -386,7 +386,7 @@ public final class QualityBench implements Callable<Integer> {
                 PlanOptions.DISTILL_ALPHA, 0.5, PlanOptions.DISTILL_TEMPERATURE, 4));
     }
 
-    private static Map<String, Long> weightCounts(MultiLayerNetwork net) {
+    private static Map<String, Long> weightCounts(Network net) {
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (PrunableLayer l : Layers.prunable(net)) {
             sizes.put(l.name(), l.weights(net).length());
@@ -466,7 +466,7 @@ public final class QualityBench implements Callable<Integer> {
     private Base trainBase(Arch arch, long seed, long start) {
         long t0 = System.nanoTime();
         DataSplits splits = DataLoader.cached(arch.data().apply(seed));
-        MultiLayerNetwork net = arch.build().apply(seed);
+        Network net = arch.build().apply(seed);
         byte[] initial = ModelBytes.of(net);
         BestEpoch.Result training = BestEpoch.fit(net, splits.train(), splits.validation(), arch.epochs(), 128, 1e-3,
                 seed, null);
@@ -500,7 +500,7 @@ public final class QualityBench implements Callable<Integer> {
                     source.method() + " failed at this ratio", Map.of(), null, 0);
         }
         try {
-            MultiLayerNetwork pruned = ModelBytes.restore(source.model());
+            Network pruned = ModelBytes.restore(source.model());
             Retraining.Start s = m.role() == Role.REWIND
                     ? Retraining.rewind(ModelBytes.restore(base.initial()), pruned)
                     : Retraining.reinitialise(pruned, base.seed() + 1000);
@@ -515,7 +515,7 @@ public final class QualityBench implements Callable<Integer> {
     }
 
     /** The table's figures, as candidates get them, plus the int8 copy's validation accuracy. */
-    private static Map<String, Object> measure(MultiLayerNetwork net, DataSplits data, BaseReference base) {
+    private static Map<String, Object> measure(Network net, DataSplits data, BaseReference base) {
         Map<String, Object> m = new LinkedHashMap<>(Measurement.of(net, data, Layers.prunable(net), base, true,
                 FineTuner.LOCAL));
         m.remove("layer_sparsity");
@@ -524,7 +524,7 @@ public final class QualityBench implements Callable<Integer> {
     }
 
     // choosing the int8 candidate needs its validation accuracy; Measurement gives the test one
-    private static double int8Validation(MultiLayerNetwork net, DataSplits data) {
+    private static double int8Validation(Network net, DataSplits data) {
         return Evaluator.evaluate(Int8Quantization.quantizedCopy(net), data.validation()).accuracy();
     }
 
@@ -551,7 +551,7 @@ public final class QualityBench implements Callable<Integer> {
         double tolerance = TOLERANCES[0];
         for (Base base : bases) {
             Arch arch = base.arch();
-            MultiLayerNetwork dense = ModelBytes.restore(base.trained());
+            Network dense = ModelBytes.restore(base.trained());
             int width = base.data().train().width();
             List<Result> mine = results.stream().filter(r -> r.arch().equals(arch.name()) && r.seed() == base.seed()).toList();
             Map<String, Result> chosen = new LinkedHashMap<>();

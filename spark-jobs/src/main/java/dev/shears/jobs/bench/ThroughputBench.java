@@ -13,6 +13,7 @@ import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.Threads;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.Trainer;
@@ -36,7 +37,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -246,7 +246,7 @@ public final class ThroughputBench implements Callable<Integer> {
                 train.numClasses(), m.epochs, train.size(), m.batchSize, m.learningRate);
 
         Threads.limit(cores);
-        MultiLayerNetwork single = MlpFactory.build(train.width(), m.hidden, train.numClasses(), m.learningRate, s.seed);
+        Network single = Network.of(MlpFactory.build(train.width(), m.hidden, train.numClasses(), m.learningRate, s.seed));
         long t0 = System.nanoTime();
         Trainer.fit(single, train, m.epochs, m.batchSize, m.learningRate, s.seed, null);
         double singleSeconds = seconds(t0);
@@ -256,7 +256,7 @@ public final class ThroughputBench implements Callable<Integer> {
         trained(out, "one JVM, Trainer.fit, " + cores + " ND4J threads", singleSeconds, singleAccuracy);
 
         Threads.limit(s.search.threadsPerTask);
-        MultiLayerNetwork spread = MlpFactory.build(train.width(), m.hidden, train.numClasses(), m.learningRate, s.seed);
+        Network spread = Network.of(MlpFactory.build(train.width(), m.hidden, train.numClasses(), m.learningRate, s.seed));
         long t2 = System.nanoTime();
         DistributedTraining.fit(jsc, spread, train, m.epochs,
                 new DistributedTraining.Settings(m.batchSize, averagingFrequency, 0, s.seed));

@@ -7,8 +7,8 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.train.FineTuner;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** The dense model every candidate starts from: the user's model file, or one trained as the spec describes. */
 final class BaseModel {
@@ -17,11 +17,11 @@ final class BaseModel {
     }
 
     /** The user's model file, or the untrained network the spec describes (see {@link #train}). */
-    static MultiLayerNetwork build(SearchSpec spec, DataSplits data) {
+    static Network build(SearchSpec spec, DataSplits data) {
         SearchSpec.ModelSpec m = spec.model;
         if (m.file != null) {
-            MultiLayerNetwork net = ModelBytes.restore(ModelBytes.read(SpecLoader.toUri(m.file)));
-            long inputs = net.layerInputSize(0);
+            Network net = ModelBytes.restore(ModelBytes.read(SpecLoader.toUri(m.file)));
+            long inputs = net.inputSize();
             if (inputs != data.train().width()) {
                 throw new SpecException("model.file " + m.file + ": the model takes " + inputs
                         + " inputs but the data has " + data.train().width() + " features");
@@ -34,10 +34,10 @@ final class BaseModel {
             throw new SpecException("model.architecture '" + m.architecture + "' needs image data (data.format: idx), "
                     + "but the data has flat rows of " + data.train().width() + " features");
         }
-        MultiLayerNetwork net = switch (m.architecture) {
-            case "mlp" -> MlpFactory.build(data.train().width(), m.hidden, classes, m.learningRate, spec.seed);
-            case "lenet5" -> CnnFactory.lenet5(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed);
-            case "cnn-small" -> CnnFactory.small(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed);
+        Network net = switch (m.architecture) {
+            case "mlp" -> Network.of(MlpFactory.build(data.train().width(), m.hidden, classes, m.learningRate, spec.seed));
+            case "lenet5" -> Network.of(CnnFactory.lenet5(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed));
+            case "cnn-small" -> Network.of(CnnFactory.small(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed));
             default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: "
                     + String.join(", ", SpecLoader.ARCHITECTURES) + ")");
         };
@@ -49,7 +49,7 @@ final class BaseModel {
         return spec.model.file == null;
     }
 
-    static void train(SearchSpec spec, MultiLayerNetwork net, DataSplits data, FineTuner tuner) {
+    static void train(SearchSpec spec, Network net, DataSplits data, FineTuner tuner) {
         SearchSpec.ModelSpec m = spec.model;
         tuner.fit(net, data.train(), null, m.epochs, m.batchSize, m.learningRate, spec.seed, null, null);
     }

@@ -22,6 +22,7 @@ import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Granularity;
 import dev.shears.pruning.prune.Layers;
@@ -46,7 +47,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +129,7 @@ public final class SearchJob {
             LOG.info("data: {} training, {} validation, {} test rows", data.train().size(),
                     data.validation().size(), data.test().size());
             long t1 = System.nanoTime();
-            MultiLayerNetwork net = resumedBase(spec, location, checkpoints);
+            Network net = resumedBase(spec, location, checkpoints);
             boolean resumed = net != null;
             if (net == null && start.extend()) {
                 // the larger search compares every row with the model the finished one used
@@ -184,13 +184,13 @@ public final class SearchJob {
     }
 
     /** A base model an earlier run trained as this spec describes, from the cache, or null. */
-    private static MultiLayerNetwork cachedBase(TrialCache cache, String key) {
+    private static Network cachedBase(TrialCache cache, String key) {
         byte[] cached = cache.findBase(key);
         if (cached == null) {
             return null;
         }
         try {
-            MultiLayerNetwork net = ModelBytes.restore(cached);
+            Network net = ModelBytes.restore(cached);
             LOG.info("base model: the one an earlier run trained, from the cache at {}", cache.location());
             return net;
         } catch (BadInputException damaged) {
@@ -203,7 +203,7 @@ public final class SearchJob {
      * The base model of the stopped run being resumed (so every row compares with the same model), or
      * null when that run stopped before its base model was saved (it is then trained again).
      */
-    private static MultiLayerNetwork resumedBase(LoadedSpec spec, OutputLocation location, Checkpoints checkpoints) {
+    private static Network resumedBase(LoadedSpec spec, OutputLocation location, Checkpoints checkpoints) {
         if (!location.resumed()) {
             return null;
         }
@@ -313,7 +313,7 @@ public final class SearchJob {
      */
     public static Checked check(LoadedSpec spec, TableReader tables) {
         SearchData read = SearchData.read(spec, tables, null);
-        MultiLayerNetwork net = BaseModel.build(spec.spec(), read.splits());
+        Network net = BaseModel.build(spec.spec(), read.splits());
         checkAgainst(spec, net);
         return new Checked(read.splits(), read.description(), net);
     }
@@ -323,10 +323,10 @@ public final class SearchJob {
      *
      * @param tables what was read from each table, one line a table (empty for files)
      */
-    public record Checked(DataSplits data, List<String> tables, MultiLayerNetwork baseModel) {
+    public record Checked(DataSplits data, List<String> tables, Network baseModel) {
     }
 
-    private static void checkAgainst(LoadedSpec spec, MultiLayerNetwork net) {
+    private static void checkAgainst(LoadedSpec spec, Network net) {
         checkLayers(spec, net);
         checkStrategy(spec, net);
     }
@@ -336,7 +336,7 @@ public final class SearchJob {
      * apply to some of the layers each selection picks (filters to convolutions, say): otherwise
      * every such candidate would fail after the base model was trained.
      */
-    private static void checkLayers(LoadedSpec spec, MultiLayerNetwork net) {
+    private static void checkLayers(LoadedSpec spec, Network net) {
         for (SearchSpace space : spec.spaces()) {
             for (Object selection : values(space, "layers")) {
                 List<PrunableLayer> selected;
@@ -480,7 +480,7 @@ public final class SearchJob {
      * The spec's strategy, its options completed from the base model where a strategy needs to know
      * it (sensitivity: which layers, how large, and the base accuracy its scan is compared with).
      */
-    private static SearchStrategy strategy(LoadedSpec spec, MultiLayerNetwork net, double baseAccuracy) {
+    private static SearchStrategy strategy(LoadedSpec spec, Network net, double baseAccuracy) {
         SearchSpec s = spec.spec();
         if (spec.spaces().size() > 1) {
             return new GridStrategy(spec.spaces(), s.search.budget, 0);
@@ -501,7 +501,7 @@ public final class SearchJob {
     }
 
     /** The strategy accepts the spec's settings and options (the base accuracy is not known yet: any will do). */
-    private static void checkStrategy(LoadedSpec spec, MultiLayerNetwork net) {
+    private static void checkStrategy(LoadedSpec spec, Network net) {
         try {
             strategy(spec, net, 1.0);
         } catch (IllegalArgumentException e) {

@@ -2,11 +2,11 @@ package dev.shears.jobs.engine;
 
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.Threads;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Forward-pass latency of finished candidates, each timed right beside the base model in one
@@ -23,7 +23,7 @@ public record LatencyRequest(byte[] baseModel, Map<String, byte[]> models, int w
     /** Times every model beside the base, in this JVM. */
     public Map<String, LatencyComparison.Compared> run() {
         Threads.limit(threads);
-        MultiLayerNetwork base = ModelBytes.restore(baseModel);
+        Network base = ModelBytes.restore(baseModel);
         Map<String, LatencyComparison.Compared> out = new LinkedHashMap<>();
         models.forEach((id, bytes) -> out.put(id, LatencyComparison.compare(base, ModelBytes.restore(bytes), width,
                 LatencyComparison.DEFAULT_ROUNDS)));

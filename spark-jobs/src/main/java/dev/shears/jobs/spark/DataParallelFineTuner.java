@@ -1,12 +1,12 @@
 package dev.shears.jobs.spark;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Trainer;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Trains one network data-parallel across the cluster with dl4j-spark parameter averaging, for
@@ -32,12 +32,12 @@ public final class DataParallelFineTuner implements FineTuner {
 
     /** Scored by Spark tasks too: a data set too large for one task is also too large to score in one. */
     @Override
-    public Evaluator.Score evaluate(MultiLayerNetwork net, LabeledData data) {
+    public Evaluator.Score evaluate(Network net, LabeledData data) {
         return DistributedTraining.evaluate(jsc, net, data);
     }
 
     @Override
-    public void fit(MultiLayerNetwork net, LabeledData data, float[] targets, int epochs, int batchSize,
+    public void fit(Network net, LabeledData data, float[] targets, int epochs, int batchSize,
                     double learningRate, long seed, MaskSet mask, Trainer.StepHook hook) {
         if (targets != null) {
             throw new UnsupportedOperationException(
@@ -48,9 +48,9 @@ public final class DataParallelFineTuner implements FineTuner {
         }
         long perEpoch = Trainer.stepsPerEpoch(data, batchSize);
         for (int epoch = 0; epoch < epochs; epoch++) {
-            MultiLayerNetwork trained = DistributedTraining.fit(jsc, net, data, 1,
+            Network trained = DistributedTraining.fit(jsc, net, data, 1,
                     new DistributedTraining.Settings(batchSize, averagingFrequency, workers, seed * 31 + epoch));
-            if (trained != net) {
+            if (trained.model() != net.model()) {
                 net.setParams(trained.params());
             }
             if (mask != null) {

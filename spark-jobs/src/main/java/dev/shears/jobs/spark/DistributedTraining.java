@@ -2,14 +2,16 @@ package dev.shears.jobs.spark;
 
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.train.Evaluator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
@@ -47,7 +49,7 @@ public final class DistributedTraining {
      * Trains {@code net} in place for {@code epochs} passes over {@code data} with parameter
      * averaging, and returns it.
      */
-    public static MultiLayerNetwork fit(JavaSparkContext jsc, MultiLayerNetwork net, LabeledData data, int epochs,
+    public static Network fit(JavaSparkContext jsc, Network net, LabeledData data, int epochs,
                                         Settings settings) {
         int workers = settings.workers() > 0 ? settings.workers() : jsc.defaultParallelism();
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers,
@@ -60,18 +62,25 @@ public final class DistributedTraining {
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .rngSeed(settings.seed())
                 .build();
-        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master);
         Broadcast<LabeledData> rows = jsc.broadcast(data.rows(data.permutation(settings.seed())));
         JavaRDD<DataSet> batches = dataSets(jsc, rows, settings.batchSizePerWorker(), workers);
         try {
+            if (net.chain().isPresent()) {
+                SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net.chain().get(), master);
+                for (int epoch = 0; epoch < epochs; epoch++) {
+                    spark.fit(batches);
+                }
+                return Network.of(spark.getNetwork());
+            }
+            SparkComputationGraph spark = new SparkComputationGraph(jsc, (ComputationGraph) net.model(), master);
             for (int epoch = 0; epoch < epochs; epoch++) {
                 spark.fit(batches);
             }
+            return Network.of(spark.getNetwork());
         } finally {
             batches.unpersist(false);
             rows.destroy();
         }
-        return spark.getNetwork();
     }
 
     /**
@@ -79,7 +88,7 @@ public final class DistributedTraining {
      * scores row ranges of the broadcast rows with the single-JVM evaluator, and the sums are combined,
      * so the figures are those of one JVM (up to the order of the additions).
      */
-    public static Evaluator.Score evaluate(JavaSparkContext jsc, MultiLayerNetwork net, LabeledData data) {
+    public static Evaluator.Score evaluate(JavaSparkContext jsc, Network net, LabeledData data) {
         if (data.size() == 0) {
             return Evaluator.evaluate(net, data);
         }
@@ -91,7 +100,7 @@ public final class DistributedTraining {
             // per slice: rows, correct rows, summed loss
             double[] sums = jsc.parallelize(starts, Math.max(1, Math.min(jsc.defaultParallelism(), starts.size())))
                     .mapPartitions(slices -> {
-                        MultiLayerNetwork local = ModelBytes.restore(model.value());
+                        Network local = ModelBytes.restore(model.value());
                         double[] partial = new double[3];
                         while (slices.hasNext()) {
                             int from = slices.next();

@@ -12,12 +12,12 @@ import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +32,13 @@ class DistributedTrainingTest {
         TestData.writeBlobs(dir);
         DataSplits data = DataLoader.load(SpecLoader.parse("test", TestData.spec(dir, "  ratio: [0.5]", ""), List.of()).dataLocation());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
-        MultiLayerNetwork net = MlpFactory.build(16, List.of(32, 16), 4, 0.01, 7);
+        Network net = Network.of(MlpFactory.build(16, List.of(32, 16), 4, 0.01, 7));
         double before = Evaluator.evaluate(net, data.test()).accuracy();
 
-        MultiLayerNetwork trained = DistributedTraining.fit(jsc, net, data.train(), 4,
+        Network trained = DistributedTraining.fit(jsc, net, data.train(), 4,
                 new DistributedTraining.Settings(32, 2, 0, 7));
 
-        assertSame(net, trained, "trained in place");
+        assertSame(net.model(), trained.model(), "trained in place");
         Evaluator.Score local = Evaluator.evaluate(trained, data.test());
         Evaluator.Score spread = DistributedTraining.evaluate(jsc, trained, data.test());
         assertEquals(local.accuracy(), spread.accuracy(), 1e-9, "Spark's accuracy and the single-JVM evaluator's disagree");
@@ -53,7 +53,7 @@ class DistributedTrainingTest {
         TestData.writeBlobs(dir);
         DataSplits data = DataLoader.load(SpecLoader.parse("test", TestData.spec(dir, "  ratio: [0.5]", ""), List.of()).dataLocation());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
-        MultiLayerNetwork net = MlpFactory.build(16, List.of(8), 4, 0.01, 3);
+        Network net = Network.of(MlpFactory.build(16, List.of(8), 4, 0.01, 3));
         FineTuner tuner = new DataParallelFineTuner(jsc, 2, 0);
         jsc.setJobGroup("scoring", "scoring through the data-parallel tuner", false);
         try {

@@ -1,11 +1,7 @@
 package dev.shears.pruning.shrink;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.shears.pruning.GraphFixtures;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.prune.ChannelGroup;
 import dev.shears.pruning.prune.ChannelGroups;
@@ -25,8 +21,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class GraphShrinkerTest {
+class GraphShrinkTest {
 
     /** Masks about half the channels of the chosen groups at random (each keeps one); returns channels kept per group name. */
     private static Map<String, Integer> maskHalf(ComputationGraph net, List<ChannelGroup> groups, long seed) {
@@ -44,7 +44,7 @@ class GraphShrinkerTest {
             g.mask(keep, net::getParam, masks);
             kept.put(g.name(), n);
         }
-        GraphFixtures.apply(masks, net);
+        masks.apply(Network.of(net));
         return kept;
     }
 
@@ -62,12 +62,12 @@ class GraphShrinkerTest {
     void shrunkResNetComputesWhatTheMaskedOneDoes() throws IOException {
         ComputationGraph net = ResNetFactory.resnetSmall(28, 28, 1, 10, 1e-2, 1);
         GraphFixtures.train(net, 784, 10, 3, 1);
-        List<ChannelGroup> groups = ChannelGroups.of(net);
+        List<ChannelGroup> groups = ChannelGroups.of(Network.of(net), Set.of());
         Map<String, Integer> kept = maskHalf(net, groups, 7);
         ToIntFunction<String> keptOf = layer -> kept.get(groups.stream()
                 .filter(g -> g.producerLayers().contains(layer)).findFirst().orElseThrow().name());
 
-        ComputationGraph small = GraphShrinker.shrink(net);
+        ComputationGraph small = shrink(net, Set.of());
         int stem = keptOf.applyAsInt("stem");
         assertArrayEquals(new long[] {stem, 1, 3, 3}, small.getParam("stem_W").shape());
         assertEquals(stem, size(small, "b1_conv2_W", 0));
@@ -94,9 +94,9 @@ class GraphShrinkerTest {
     void aConcatenationBeforeAFlattenShrinksEachBranchAtItsRows() throws IOException {
         ComputationGraph net = GraphFixtures.concatFlatten(2);
         GraphFixtures.train(net, 64, 3, 3, 2);
-        List<ChannelGroup> groups = ChannelGroups.of(net);
+        List<ChannelGroup> groups = ChannelGroups.of(Network.of(net), Set.of());
         Map<String, Integer> kept = maskHalf(net, groups, 3);
-        ComputationGraph small = GraphShrinker.shrink(net);
+        ComputationGraph small = shrink(net, Set.of());
         int channels = kept.get("a") + kept.get("b");
         assertTrue(channels < 8);
         assertArrayEquals(new long[] {channels * 64L, kept.get("dense")}, small.getParam("dense_W").shape());
@@ -117,10 +117,10 @@ class GraphShrinkerTest {
     void aMaskedResidualGroupShrinksOnBothSidesOfTheAddition() throws IOException {
         ComputationGraph net = ResNetFactory.build(28, 28, 1, 10, 1e-2, 4, true, false);
         GraphFixtures.train(net, 784, 10, 3, 4);
-        List<ChannelGroup> residual = ChannelGroups.of(net).stream()
+        List<ChannelGroup> residual = ChannelGroups.of(Network.of(net), Set.of()).stream()
                 .filter(g -> g.producerLayers().contains("stem")).toList();
         int stem = maskHalf(net, residual, 5).get("stem");
-        ComputationGraph small = GraphShrinker.shrink(net);
+        ComputationGraph small = shrink(net, Set.of());
         Map<String, Long> changed = net.paramTable().keySet().stream()
                 .filter(k -> net.getParam(k).length() != small.getParam(k).length())
                 .collect(Collectors.toMap(k -> k, k -> small.getParam(k).length()));
@@ -136,11 +136,11 @@ class GraphShrinkerTest {
     void aGroupNoOneReadsKeepsOneChannelAndKeepWholeGroupsStay() {
         ComputationGraph net = GraphFixtures.concatFlatten(3);
         MaskSet masks = new MaskSet();
-        for (ChannelGroup g : ChannelGroups.of(net)) {
+        for (ChannelGroup g : ChannelGroups.of(Network.of(net), Set.of())) {
             g.mask(new boolean[g.size()], net::getParam, masks);
         }
-        GraphFixtures.apply(masks, net);
-        ComputationGraph small = GraphShrinker.shrink(net, Set.of("a"));
+        masks.apply(Network.of(net));
+        ComputationGraph small = shrink(net, Set.of("a"));
         assertEquals(3, size(small, "a_W", 0));
         assertEquals(1, size(small, "b_W", 0));
         assertEquals(1, size(small, "dense_W", 1));
@@ -151,8 +151,12 @@ class GraphShrinkerTest {
     @Test
     void nothingToRemoveGivesTheSameGraph() {
         ComputationGraph net = ResNetFactory.resnetSmall(28, 28, 1, 10, 1e-3, 1);
-        assertSame(net, GraphShrinker.shrink(net));
+        assertSame(net, shrink(net, Set.of()));
         INDArray w = net.getParam("b3_b_W");
         assertEquals(12, w.size(0));
+    }
+
+    private static ComputationGraph shrink(ComputationGraph net, Set<String> keepWhole) {
+        return (ComputationGraph) Shrinker.shrink(Network.of(net).keepWhole(keepWhole)).model();
     }
 }

@@ -1,0 +1,417 @@
+package dev.shears.pruning.model;
+
+import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.prune.ChannelGroup;
+import dev.shears.pruning.prune.ChannelGroups;
+import dev.shears.pruning.prune.PrunableLayer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * A classifier Shears can prune: a layer chain ({@link MultiLayerNetwork}) or a graph
+ * ({@link ComputationGraph}, one input and one output). Pruning, training and measuring see layers
+ * by their parameter keys ({@code <key>_W}), which both kinds share, so every scorer, granularity
+ * and schedule serves both.
+ */
+public abstract sealed class Network permits Network.Chain, Network.Graph {
+
+    private Set<String> keepWhole = Set.of();
+    private List<ChannelGroup> groups;
+
+    public static Network of(MultiLayerNetwork net) {
+        return new Chain(net);
+    }
+
+    public static Network of(ComputationGraph net) {
+        return new Graph(net);
+    }
+
+    /**
+     * Names layers whose output channels structural pruning leaves whole (a flatten boundary, say),
+     * besides those that must stay (see {@link ChannelGroups}).
+     */
+    public Network keepWhole(Set<String> names) {
+        keepWhole = Set.copyOf(names);
+        groups = null;
+        return this;
+    }
+
+    public Set<String> keepWhole() {
+        return keepWhole;
+    }
+
+    /** The channel groups structural pruning removes together; the structure never changes, so found once. */
+    public List<ChannelGroup> groups() {
+        if (groups == null) {
+            groups = ChannelGroups.of(this, keepWhole);
+        }
+        return groups;
+    }
+
+    /** The groups and why the other channels stay, for {@code validate}. */
+    public String describeGroups() {
+        return ChannelGroups.describe(this, keepWhole);
+    }
+
+    /** The DL4J model underneath, as saved and loaded with {@code ModelSerializer}. */
+    public abstract Model model();
+
+    /** The chain underneath, when this is one (the lean training step serves chains only). */
+    public Optional<MultiLayerNetwork> chain() {
+        return Optional.empty();
+    }
+
+    /** What kind of model this is, for tables and messages. */
+    public abstract String kind();
+
+    public INDArray getParam(String key) {
+        return model().getParam(key);
+    }
+
+    public Map<String, INDArray> paramTable() {
+        return model().paramTable();
+    }
+
+    public INDArray params() {
+        return model().params();
+    }
+
+    public void setParams(INDArray params) {
+        model().setParams(params);
+    }
+
+    public long numParams() {
+        return model().numParams();
+    }
+
+    /** Class probabilities in inference mode. */
+    public abstract INDArray output(INDArray features);
+
+    /** One update on a batch. */
+    public abstract void fit(DataSet batch);
+
+    /** Sets every layer's learning rate (rebuilds DL4J's updater). */
+    public abstract void setLearningRate(double learningRate);
+
+    /** The batch's raw gradient (summed over examples, as DL4J computes it before its updater). */
+    public abstract Gradient gradient(DataSet batch);
+
+    /** Every layer's output after its activation in inference mode, by parameter key. */
+    public abstract Map<String, INDArray> activations(INDArray features);
+
+    /** The output layer's input after its preprocessor: what its weights multiply. */
+    public abstract INDArray outputLayerInput(INDArray features);
+
+    /** Drops inputs, labels and activations DL4J keeps after a pass. */
+    public void clear() {
+        model().clear();
+    }
+
+    public abstract Network copy();
+
+    /** The configuration as DL4J's JSON. */
+    public abstract String configurationJson();
+
+    /** A network of the same configuration with fresh parameters drawn from {@code seed}. */
+    public abstract Network reinitialised(long seed);
+
+    /** The number of input features of one example. */
+    public abstract long inputSize();
+
+    /** Every layer with a weight array, in topological order. */
+    public abstract List<PrunableLayer> prunable();
+
+    /** The configuration of the layer whose parameters have this key. */
+    public abstract Layer layerConf(String key);
+
+    /** Parameters of the layer with this key, by DL4J's short names ({@code W}, {@code b}, {@code gamma}). */
+    public abstract Map<String, INDArray> layerParams(String key);
+
+    static PrunableLayer.Kind kindOf(Layer conf) {
+        return conf instanceof ConvolutionLayer ? PrunableLayer.Kind.CONVOLUTION : PrunableLayer.Kind.DENSE;
+    }
+
+    static boolean weighted(Layer conf, Map<String, INDArray> params) {
+        return params.containsKey("W") && conf instanceof FeedForwardLayer;
+    }
+
+    /** A {@link MultiLayerNetwork}: parameter keys are layer indices. */
+    public static final class Chain extends Network {
+
+        private final MultiLayerNetwork net;
+
+        Chain(MultiLayerNetwork net) {
+            this.net = net;
+        }
+
+        @Override
+        public MultiLayerNetwork model() {
+            return net;
+        }
+
+        @Override
+        public Optional<MultiLayerNetwork> chain() {
+            return Optional.of(net);
+        }
+
+        @Override
+        public String kind() {
+            return "MultiLayerNetwork";
+        }
+
+        @Override
+        public INDArray output(INDArray features) {
+            return net.output(features, false);
+        }
+
+        @Override
+        public void fit(DataSet batch) {
+            net.fit(batch);
+        }
+
+        @Override
+        public void setLearningRate(double learningRate) {
+            net.setLearningRate(learningRate);
+        }
+
+        @Override
+        public Gradient gradient(DataSet batch) {
+            net.setInput(batch.getFeatures());
+            net.setLabels(batch.getLabels());
+            net.computeGradientAndScore();
+            return net.gradient();
+        }
+
+        @Override
+        public Map<String, INDArray> activations(INDArray features) {
+            List<INDArray> acts = net.feedForward(features, false);
+            Map<String, INDArray> out = new HashMap<>();
+            for (int i = 1; i < acts.size(); i++) {
+                out.put(String.valueOf(i - 1), acts.get(i));
+            }
+            return out;
+        }
+
+        @Override
+        public INDArray outputLayerInput(INDArray features) {
+            int last = net.getnLayers() - 1;
+            INDArray in = net.feedForward(features, false).get(last);
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(last);
+            return pre == null ? in : pre.preProcess(in, (int) in.size(0), LayerWorkspaceMgr.noWorkspaces());
+        }
+
+        @Override
+        public Network copy() {
+            return new Chain(net.clone()).keepWhole(keepWhole());
+        }
+
+        @Override
+        public String configurationJson() {
+            return net.getLayerWiseConfigurations().toJson();
+        }
+
+        @Override
+        public Network reinitialised(long seed) {
+            MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+            conf.getConfs().forEach(c -> c.setSeed(seed));
+            MultiLayerNetwork fresh = new MultiLayerNetwork(conf);
+            fresh.init();
+            return new Chain(fresh);
+        }
+
+        @Override
+        public long inputSize() {
+            return net.layerInputSize(0);
+        }
+
+        @Override
+        public List<PrunableLayer> prunable() {
+            List<PrunableLayer> out = new ArrayList<>();
+            int n = net.getnLayers();
+            for (int i = 0; i < n; i++) {
+                Layer conf = net.getLayer(i).conf().getLayer();
+                if (weighted(conf, net.getLayer(i).paramTable())) {
+                    String name = conf.getLayerName() == null ? String.valueOf(i) : conf.getLayerName();
+                    out.add(new PrunableLayer(i, String.valueOf(i), name, kindOf(conf), i == n - 1));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Layer layerConf(String key) {
+            return net.getLayer(Integer.parseInt(key)).conf().getLayer();
+        }
+
+        @Override
+        public Map<String, INDArray> layerParams(String key) {
+            return net.getLayer(Integer.parseInt(key)).paramTable();
+        }
+    }
+
+    /** A {@link ComputationGraph} with one input and one output: parameter keys are vertex names. */
+    public static final class Graph extends Network {
+
+        private final ComputationGraph net;
+
+        Graph(ComputationGraph net) {
+            ComputationGraphConfiguration conf = net.getConfiguration();
+            if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
+                throw new BadInputException("a computation graph must have one input and one output to be pruned here; "
+                        + "this one has inputs " + conf.getNetworkInputs() + " and outputs " + conf.getNetworkOutputs());
+            }
+            this.net = net;
+        }
+
+        @Override
+        public ComputationGraph model() {
+            return net;
+        }
+
+        @Override
+        public String kind() {
+            return "ComputationGraph";
+        }
+
+        @Override
+        public INDArray output(INDArray features) {
+            return net.outputSingle(false, features);
+        }
+
+        @Override
+        public void fit(DataSet batch) {
+            net.fit(batch);
+        }
+
+        @Override
+        public void setLearningRate(double learningRate) {
+            net.setLearningRate(learningRate);
+        }
+
+        @Override
+        public Gradient gradient(DataSet batch) {
+            net.setInputs(batch.getFeatures());
+            net.setLabels(batch.getLabels());
+            net.computeGradientAndScore();
+            return net.gradient();
+        }
+
+        @Override
+        public Map<String, INDArray> activations(INDArray features) {
+            Map<String, INDArray> all = net.feedForward(features, false);
+            Map<String, INDArray> out = new HashMap<>();
+            for (PrunableLayer l : prunable()) {
+                out.put(l.key(), all.get(l.key()));
+            }
+            return out;
+        }
+
+        @Override
+        public INDArray outputLayerInput(INDArray features) {
+            String output = outputName();
+            String from = net.getConfiguration().getVertexInputs().get(output).get(0);
+            INDArray in = net.feedForward(features, false).get(from);
+            GraphVertex vertex = net.getConfiguration().getVertices().get(output);
+            InputPreProcessor pre = vertex instanceof LayerVertex lv ? lv.getPreProcessor() : null;
+            return pre == null ? in : pre.preProcess(in, (int) in.size(0), LayerWorkspaceMgr.noWorkspaces());
+        }
+
+        private String outputName() {
+            return net.getConfiguration().getNetworkOutputs().get(0);
+        }
+
+        @Override
+        public Network copy() {
+            return new Graph(net.clone()).keepWhole(keepWhole());
+        }
+
+        @Override
+        public String configurationJson() {
+            return net.getConfiguration().toJson();
+        }
+
+        @Override
+        public Network reinitialised(long seed) {
+            ComputationGraphConfiguration conf = net.getConfiguration().clone();
+            conf.getDefaultConfiguration().setSeed(seed);
+            conf.getVertices().values().stream()
+                    .filter(LayerVertex.class::isInstance)
+                    .forEach(v -> ((LayerVertex) v).getLayerConf().setSeed(seed));
+            ComputationGraph fresh = new ComputationGraph(conf);
+            fresh.init();
+            return new Graph(fresh);
+        }
+
+        /** From the first layer that reads the input: its flat-to-image preprocessor, or its inputs. */
+        @Override
+        public long inputSize() {
+            String input = net.getConfiguration().getNetworkInputs().get(0);
+            for (Map.Entry<String, List<String>> e : net.getConfiguration().getVertexInputs().entrySet()) {
+                GraphVertex vertex = net.getConfiguration().getVertices().get(e.getKey());
+                if (!e.getValue().contains(input) || !(vertex instanceof LayerVertex lv)) {
+                    continue;
+                }
+                if (lv.getPreProcessor() instanceof FeedForwardToCnnPreProcessor image) {
+                    return image.getInputHeight() * image.getInputWidth() * image.getNumChannels();
+                }
+                if (lv.getLayerConf().getLayer() instanceof FeedForwardLayer ff) {
+                    return ff.getNIn();
+                }
+            }
+            throw new BadInputException("cannot tell how many features the computation graph takes: no layer that "
+                    + "reads its input is dense or takes flat rows as images (InputType.convolutionalFlat)");
+        }
+
+        @Override
+        public List<PrunableLayer> prunable() {
+            List<PrunableLayer> out = new ArrayList<>();
+            String output = outputName();
+            int[] order = net.topologicalSortOrder();
+            org.deeplearning4j.nn.graph.vertex.GraphVertex[] vertices = net.getVertices();
+            int position = 0;
+            for (int v : order) {
+                org.deeplearning4j.nn.graph.vertex.GraphVertex vertex = vertices[v];
+                if (!vertex.hasLayer()) {
+                    continue;
+                }
+                Layer conf = vertex.getLayer().conf().getLayer();
+                if (weighted(conf, vertex.getLayer().paramTable())) {
+                    String name = vertex.getVertexName();
+                    out.add(new PrunableLayer(position, name, name, kindOf(conf), name.equals(output)));
+                }
+                position++;
+            }
+            return out;
+        }
+
+        @Override
+        public Layer layerConf(String key) {
+            return net.getLayer(key).conf().getLayer();
+        }
+
+        @Override
+        public Map<String, INDArray> layerParams(String key) {
+            return net.getLayer(key).paramTable();
+        }
+    }
+}
