@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -55,14 +56,22 @@ public final class ModelBytes {
         }
     }
 
-    /** Reads a user's model file (any Hadoop location); an unreadable file is bad input naming it. */
-    public static byte[] read(String location) {
+    /**
+     * Reads a user's model file (any Hadoop location): a DL4J model file, or a Keras HDF5 model imported by
+     * {@link KerasModels} (a MultiLayerNetwork, or a ComputationGraph for a functional model). What is
+     * neither is bad input naming the file.
+     */
+    public static Model load(String location) {
+        KerasModels.refuseSavedModel(location);
         byte[] bytes = HadoopFiles.readAll(location);
+        if (KerasModels.isHdf5(bytes)) {
+            return KerasModels.load(location, bytes);
+        }
+        KerasModels.refuseKeras3(location, bytes);
         try {
-            restore(bytes);
+            return restore(bytes);
         } catch (BadInputException e) {
             throw new BadInputException(location + ": " + e.getMessage(), e);
         }
-        return bytes;
     }
 }

@@ -20,7 +20,10 @@ final class BaseModel {
     static MultiLayerNetwork build(SearchSpec spec, DataSplits data) {
         SearchSpec.ModelSpec m = spec.model;
         if (m.file != null) {
-            MultiLayerNetwork net = ModelBytes.restore(ModelBytes.read(SpecLoader.toUri(m.file)));
+            if (!(ModelBytes.load(SpecLoader.toUri(m.file)) instanceof MultiLayerNetwork net)) {
+                throw new SpecException("model.file " + m.file + ": a functional Keras model loads as a computation "
+                        + "graph, which the search does not take yet; save the model as a Keras Sequential model");
+            }
             long inputs = net.layerInputSize(0);
             if (inputs != data.train().width()) {
                 throw new SpecException("model.file " + m.file + ": the model takes " + inputs
