@@ -10,6 +10,8 @@ with numpy from the same weights and written beside it as <name>.expected.json.
                  spark-jobs tests generate (TestData.blobsCsv: 16 features, 4 classes)
   cnn.h5         Sequential Conv2D(4, 3x3) - MaxPooling2D(2x2) - Flatten - Dense(4, softmax) on 8x8x1 images
   functional.h5  functional model: input 16 -> two Dense(8) branches -> Add -> Dense(4, softmax)
+  softmax_activation.h5  Sequential Dense(8, relu) - Dense(4) - Activation(softmax) on 16 inputs
+  keras3.h5      a Sequential model in this layout marked keras_version 3.3.3 (Keras 3 writes it for .h5)
   plain.h5       an HDF5 file that is not a Keras model (one dataset)
 
 Run from the repository root with Debian's h5py and numpy (apt-get install python3-h5py python3-numpy):
@@ -122,16 +124,16 @@ TRAINING_CONFIG = {"loss": "categorical_crossentropy", "metrics": [["accuracy"]]
                        "epsilon": 1e-07, "amsgrad": False}}}
 
 
-def save(name, model_config, weights):
+def save(name, model_config, weights, keras_version=KERAS_VERSION):
     """weights: (layer name, {'kernel': array, 'bias': array}) for every layer, in model order."""
     with h5py.File(os.path.join(HERE, name), "w") as f:
         f.attrs["backend"] = b"tensorflow"
-        f.attrs["keras_version"] = KERAS_VERSION.encode()
+        f.attrs["keras_version"] = keras_version.encode()
         f.attrs["model_config"] = json.dumps(model_config).encode()
         f.attrs["training_config"] = json.dumps(TRAINING_CONFIG).encode()
         root = f.create_group("model_weights")
         root.attrs["backend"] = b"tensorflow"
-        root.attrs["keras_version"] = KERAS_VERSION.encode()
+        root.attrs["keras_version"] = keras_version.encode()
         root.attrs["layer_names"] = np.array([layer.encode() for layer, _ in weights])
         for layer, params in weights:
             g = root.create_group(layer)
@@ -225,6 +227,29 @@ def functional(rng):
     expect("functional", x, softmax(added @ p["dense_2"]["kernel"] + p["dense_2"]["bias"]))
 
 
+def softmax_activation(rng):
+    hidden = {"kernel": (rng.standard_normal((FEATURES, 8)) * 0.5).astype(np.float32),
+              "bias": (rng.standard_normal(8) * 0.1).astype(np.float32)}
+    logits = {"kernel": (rng.standard_normal((8, CLASSES)) * 0.5).astype(np.float32),
+              "bias": (rng.standard_normal(CLASSES) * 0.1).astype(np.float32)}
+    activation = {"class_name": "Activation",
+                  "config": {"name": "activation", "trainable": True, "dtype": "float32", "activation": "softmax"}}
+    layers = [input_config("dense_input", [FEATURES]), dense_config("dense", 8, "relu", FEATURES),
+              dense_config("dense_1", CLASSES, "linear"), activation]
+    save("softmax_activation.h5", {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}},
+         [("dense", hidden), ("dense_1", logits), ("activation", {})])
+    x = rng.standard_normal((4, FEATURES)).astype(np.float32).round(6)
+    expect("softmax_activation", x,
+           softmax(relu(x @ hidden["kernel"] + hidden["bias"]) @ logits["kernel"] + logits["bias"]))
+
+
+def keras3(rng):
+    dense = {"kernel": rng.standard_normal((FEATURES, CLASSES)).astype(np.float32), "bias": np.zeros(CLASSES, np.float32)}
+    layers = [input_config("dense_input", [FEATURES]), dense_config("dense", CLASSES, "softmax", FEATURES)]
+    save("keras3.h5", {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}},
+         [("dense", dense)], keras_version="3.3.3")
+
+
 def plain():
     with h5py.File(os.path.join(HERE, "plain.h5"), "w") as f:
         f.create_dataset("x", data=np.arange(4, dtype=np.float32))
@@ -235,4 +260,6 @@ if __name__ == "__main__":
     mlp(generator)
     cnn(generator)
     functional(generator)
+    softmax_activation(generator)
+    keras3(generator)
     plain()

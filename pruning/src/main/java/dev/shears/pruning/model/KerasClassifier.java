@@ -4,12 +4,14 @@ import dev.shears.pruning.BadInputException;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -29,11 +31,17 @@ final class KerasClassifier {
     static MultiLayerNetwork of(String location, MultiLayerNetwork imported) {
         MultiLayerConfiguration conf = imported.getLayerWiseConfigurations().clone();
         List<NeuralNetConfiguration> layers = conf.getConfs();
+        if (endsInLinearDenseThenSoftmax(layers)) {
+            // Dense(n) + Activation('softmax') computes what Dense(n, activation='softmax') does; the
+            // activation layer has no parameters, so the imported parameters still line up
+            layers.remove(layers.size() - 1);
+            ((DenseLayer) layers.get(layers.size() - 1).getLayer()).setActivationFn(new ActivationSoftmax());
+        }
         NeuralNetConfiguration lastConf = layers.get(layers.size() - 1);
         Layer last = lastConf.getLayer();
         if (!(last instanceof DenseLayer dense) || !(dense.getActivationFn() instanceof ActivationSoftmax)) {
-            throw new BadInputException(location + ": the last layer is " + describe(last)
-                    + "; a classifier ending in Dense(activation='softmax') is needed");
+            throw new BadInputException(location + ": the last layer is " + describe(last) + "; a classifier "
+                    + "ending in Dense(activation='softmax') or Dense then Activation('softmax') is needed");
         }
         lastConf.setLayer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                 .name(dense.getLayerName())
@@ -57,6 +65,14 @@ final class KerasClassifier {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init(imported.params().dup(), false);
         return net;
+    }
+
+    private static boolean endsInLinearDenseThenSoftmax(List<NeuralNetConfiguration> layers) {
+        int n = layers.size();
+        return n >= 2 && layers.get(n - 1).getLayer() instanceof ActivationLayer activation
+                && activation.getActivationFn() instanceof ActivationSoftmax
+                && layers.get(n - 2).getLayer() instanceof DenseLayer dense
+                && dense.getActivationFn() instanceof ActivationIdentity;
     }
 
     private static String describe(Layer layer) {

@@ -32,6 +32,7 @@ public final class KerasModels {
     private static final byte[] ZIP_SIGNATURE = {'P', 'K', 3, 4};
     /** Root attribute holding the architecture as JSON; an HDF5 file without it is not a whole Keras model. */
     private static final String MODEL_CONFIG = "model_config";
+    private static final String KERAS_VERSION = "keras_version";
 
     private KerasModels() {
     }
@@ -64,6 +65,8 @@ public final class KerasModels {
             temp = Files.createTempFile("shears-keras-", ".h5");
             Files.write(temp, bytes);
             String file = temp.toString();
+            // HDF5 prints its own error stack on stderr for a damaged file; the exception says it in one line
+            org.bytedeco.hdf5.Exception.dontPrint();
             String kind = modelClass(location, file);
             // the training configuration is not read: fine-tuning uses Shears's own optimizer and loss
             return switch (kind) {
@@ -83,18 +86,23 @@ public final class KerasModels {
         }
     }
 
-    /** The model's Keras class, from the HDF5 file's model_config attribute. */
+    /** The model's Keras class, from the HDF5 file's model_config attribute, once the file is known to be Keras 2's. */
     private static String modelClass(String location, String file) throws InvalidKerasConfigurationException,
             UnsupportedKerasConfigurationException, IOException {
         String json;
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            try (Hdf5Archive archive = new Hdf5Archive(file)) {
-                if (!archive.hasAttribute(MODEL_CONFIG)) {
-                    throw new BadInputException(location + ": an HDF5 file without a Keras model_config (not a Keras "
-                            + "model, or weights only from save_weights); " + HOW);
-                }
-                json = archive.readAttributeAsJson(MODEL_CONFIG);
+        try (Hdf5Archive archive = new Hdf5Archive(file)) {
+            if (!archive.hasAttribute(MODEL_CONFIG)) {
+                throw new BadInputException(location + ": an HDF5 file without a Keras model_config (not a Keras "
+                        + "model, or weights only from save_weights); " + HOW);
             }
+            // DL4J 1.0.0-M2 reads Keras 1 and 2 only; Keras 3 writes this layout too when asked for .h5
+            String version = archive.hasAttribute(KERAS_VERSION)
+                    ? archive.readAttributeAsString(KERAS_VERSION).trim() : "";
+            if (!version.isEmpty() && version.charAt(0) != '1' && version.charAt(0) != '2') {
+                throw new BadInputException(location + ": written by Keras " + version
+                        + ", which Shears cannot import; " + HOW);
+            }
+            json = archive.readAttributeAsJson(MODEL_CONFIG);
         }
         Map<String, Object> config = KerasModelUtils.parseJsonString(json);
         return String.valueOf(config.get("class_name"));
@@ -127,7 +135,8 @@ public final class KerasModels {
     /** DL4J's messages may span lines; a bad-input message is one line. */
     private static String oneLine(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replaceAll("\\s*\\R\\s*", " ").trim();
+        // DL4J asks for an issue to be filed about what it does not support: not for the user of Shears
+        return message.replaceAll("\\s*\\R\\s*", " ").replaceAll(" ?Please file an issue at \\S+", "").trim();
     }
 
     private static void deleteQuietly(Path temp) {

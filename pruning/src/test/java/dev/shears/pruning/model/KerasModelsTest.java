@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -102,6 +103,16 @@ class KerasModelsTest {
     }
 
     @Test
+    void aDenseThenASoftmaxActivationBecomesTheOutputLayer() throws Exception {
+        MultiLayerNetwork net = assertInstanceOf(MultiLayerNetwork.class,
+                ModelBytes.load(fixture("softmax_activation.h5").toUri().toString()));
+        assertEquals(2, net.getnLayers(), "the activation layer is folded into the dense layer before it");
+        assertInstanceOf(OutputLayer.class, net.getLayer(1).conf().getLayer());
+        INDArray[] io = expected("softmax_activation");
+        assertClose(io[1], net.output(io[0]));
+    }
+
+    @Test
     void sequentialCnnImportsComputingWhatKerasDoes() throws Exception {
         MultiLayerNetwork net = assertInstanceOf(MultiLayerNetwork.class,
                 ModelBytes.load(fixture("cnn.h5").toUri().toString()));
@@ -139,6 +150,23 @@ class KerasModelsTest {
         assertTrue(e.getMessage().startsWith(location + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("without a Keras model_config"), e.getMessage());
         assertTrue(e.getMessage().contains(KerasModels.HOW), e.getMessage());
+    }
+
+    @Test
+    void anHdf5FileWrittenByKeras3IsBadInputSayingHowToSave() throws Exception {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ModelBytes.load(fixture("keras3.h5").toUri().toString()));
+        assertTrue(e.getMessage().contains("keras3.h5: written by Keras 3.3.3"), e.getMessage());
+        assertTrue(e.getMessage().contains(KerasModels.HOW), e.getMessage());
+    }
+
+    @Test
+    void aDamagedHdf5FileIsBadInputInOneLine() throws Exception {
+        byte[] whole = Files.readAllBytes(fixture("mlp.h5"));
+        Path file = Files.write(dir.resolve("damaged.h5"), Arrays.copyOf(whole, 3000));
+        BadInputException e = assertThrows(BadInputException.class, () -> ModelBytes.load(file.toUri().toString()));
+        assertTrue(e.getMessage().contains("damaged.h5: cannot be imported as a Keras model"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
 
     @Test
