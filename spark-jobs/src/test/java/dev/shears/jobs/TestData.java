@@ -122,6 +122,14 @@ public final class TestData {
                 "");
     }
 
+    /**
+     * A Keras model written by the pruning module's make_fixtures.py (mlp.h5 takes these blobs); tests run
+     * in the module's folder.
+     */
+    public static Path keras(String name) {
+        return Path.of("..", "pruning", "src", "test", "resources", "keras", name).toAbsolutePath().normalize();
+    }
+
     public static void writeBlobs(Path dir) throws IOException {
         blobsCsv(dir.resolve("train.csv"), 600, 16, 4, 1);
         blobsCsv(dir.resolve("test.csv"), 300, 16, 4, 2);

@@ -73,14 +73,22 @@ public final class ModelBytes {
         return false;
     }
 
-    /** Reads a user's model file (any Hadoop location); an unreadable file is bad input naming it. */
-    public static byte[] read(String location) {
+    /**
+     * Reads a user's model file (any Hadoop location): a DL4J model file, or a Keras HDF5 model imported by
+     * {@link KerasModels} (a MultiLayerNetwork, or a ComputationGraph for a functional model). What is
+     * neither is bad input naming the file.
+     */
+    public static Network load(String location) {
+        KerasModels.refuseSavedModel(location);
         byte[] bytes = HadoopFiles.readAll(location);
+        if (KerasModels.isHdf5(bytes)) {
+            return Network.of(KerasModels.load(location, bytes));
+        }
+        KerasModels.refuseKeras3(location, bytes);
         try {
-            restore(bytes);
+            return restore(bytes);
         } catch (BadInputException e) {
             throw new BadInputException(location + ": " + e.getMessage(), e);
         }
-        return bytes;
     }
 }

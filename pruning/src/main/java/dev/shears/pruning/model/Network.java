@@ -46,6 +46,17 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         return new Graph(net);
     }
 
+    /** A chain or a graph, whichever {@code model} is. */
+    public static Network of(Model model) {
+        if (model instanceof MultiLayerNetwork chain) {
+            return of(chain);
+        }
+        if (model instanceof ComputationGraph graph) {
+            return of(graph);
+        }
+        throw new BadInputException("not a network Shears can prune: " + model.getClass().getSimpleName());
+    }
+
     /**
      * Names layers whose output channels structural pruning leaves whole (a flatten boundary, say),
      * besides those that must stay (see {@link ChannelGroups}).

@@ -20,7 +20,7 @@ final class BaseModel {
     static Network build(SearchSpec spec, DataSplits data) {
         SearchSpec.ModelSpec m = spec.model;
         if (m.file != null) {
-            Network net = ModelBytes.restore(ModelBytes.read(SpecLoader.toUri(m.file)));
+            Network net = ModelBytes.load(SpecLoader.toUri(m.file));
             long inputs = net.inputSize();
             if (inputs != data.train().width()) {
                 throw new SpecException("model.file " + m.file + ": the model takes " + inputs

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -352,6 +354,21 @@ class BadInputTest {
                 }, "model.zip", "not a DL4J"),
                 data("missing model file", d -> List.of("--set", "model.file=" + d.resolve("gone.zip").toUri()),
                         "gone.zip", "no such file"),
+                data("Keras 3 .keras archive as model file", d -> {
+                    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(d.resolve("model.keras")))) {
+                        for (String entry : List.of("metadata.json", "config.json", "model.weights.h5")) {
+                            zip.putNextEntry(new ZipEntry(entry));
+                            zip.closeEntry();
+                        }
+                    }
+                    return List.of("--set", "model.file=" + d.resolve("model.keras").toUri());
+                }, "model.keras", "Keras 3", "model.save('model.h5')"),
+                data("TensorFlow SavedModel folder as model file", d -> {
+                    Files.writeString(Files.createDirectories(d.resolve("exported")).resolve("saved_model.pb"), "x");
+                    return List.of("--set", "model.file=" + d.resolve("exported").toUri());
+                }, "exported", "SavedModel", "model.save('model.h5')"),
+                data("HDF5 file that is not a Keras model", d -> List.of("--set",
+                        "model.file=" + TestData.keras("plain.h5").toUri()), "plain.h5", "without a Keras model_config"),
                 spec("unknown layer name", y -> y.replace(SPACE, SPACE + "\n  layers: [all, dense7]"),
                         "spec.yaml", "space.layers", "dense7", "dense0"),
                 spec("filter granularity on an MLP", y -> y.replace(SPACE, SPACE + "\n  granularity: filter"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shears.jobs.SavedModels;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
 import dev.shears.jobs.output.Columns;
@@ -142,6 +143,11 @@ class SearchCommandTest {
         assertTrue(html.contains("data:image/png;base64,"));
         assertTrue(html.contains("Pareto front"));
         assertTrue(html.contains("chosen on the validation split"), "the headline says which split chose");
+    }
+
+    @Test
+    void savedModelsLoadWithoutShearsAndMatchTheirRows() throws Exception {
+        assertEquals(3, SavedModels.assertMatchTheirRows(out, dir.resolve("test.csv")), "base + keepModels 2");
     }
 
     /** The deployable candidates are timed beside the base after the search; the rest are not timed at all. */
