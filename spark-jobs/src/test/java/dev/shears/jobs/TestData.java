@@ -162,6 +162,44 @@ public final class TestData {
                 pixels[i * height * width + p] = (byte) (square ? 180 + r.nextInt(70) : r.nextInt(60));
             }
         }
+        writeIdx(dir, imageFile, labelFile, rows, height, width, pixels, labels);
+    }
+
+    /**
+     * Writes 16x16 texture images whose class is the texture wherever it sits (horizontal stripes,
+     * vertical stripes, a checkerboard, noise alone), as networks that pool globally can learn them.
+     */
+    public static void writeTextures(Path dir, int trainRows, int testRows) throws IOException {
+        textures(dir, DataLocation.TRAIN_IMAGES, DataLocation.TRAIN_LABELS, trainRows, 1);
+        textures(dir, DataLocation.TEST_IMAGES, DataLocation.TEST_LABELS, testRows, 2);
+    }
+
+    private static void textures(Path dir, String imageFile, String labelFile, int rows, long seed) throws IOException {
+        int size = 16;
+        Random r = new Random(seed);
+        byte[] labels = new byte[rows];
+        byte[] pixels = new byte[rows * size * size];
+        for (int i = 0; i < rows; i++) {
+            int y = r.nextInt(4);
+            labels[i] = (byte) y;
+            int shift = r.nextInt(4);
+            for (int p = 0; p < size * size; p++) {
+                int row = p / size + shift;
+                int col = p % size + shift;
+                boolean on = switch (y) {
+                    case 0 -> row / 2 % 2 == 0;
+                    case 1 -> col / 2 % 2 == 0;
+                    case 2 -> (row / 2 + col / 2) % 2 == 0;
+                    default -> false;
+                };
+                pixels[i * size * size + p] = (byte) (on ? 160 + r.nextInt(90) : r.nextInt(90));
+            }
+        }
+        writeIdx(dir, imageFile, labelFile, rows, size, size, pixels, labels);
+    }
+
+    private static void writeIdx(Path dir, String imageFile, String labelFile, int rows, int height, int width,
+                                 byte[] pixels, byte[] labels) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(dir.resolve(imageFile))))) {
             out.writeInt(0x00000803);
             out.writeInt(rows);

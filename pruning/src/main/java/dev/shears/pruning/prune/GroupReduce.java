@@ -2,8 +2,10 @@ package dev.shears.pruning.prune;
 
 import dev.shears.pruning.BadInputException;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * How a channel group combines its members' scores for one channel into the channel's score.
@@ -18,6 +20,12 @@ public enum GroupReduce {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    public static Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        Arrays.stream(values()).forEach(r -> names.add(r.label()));
+        return names;
+    }
+
     public static GroupReduce of(String name) {
         for (GroupReduce r : values()) {
             if (r.label().equals(name)) {
@@ -25,7 +33,7 @@ public enum GroupReduce {
             }
         }
         throw new BadInputException("options.groupScore: '" + name + "' is not known (allowed: "
-                + String.join(", ", Arrays.stream(values()).map(GroupReduce::label).toList()) + ")");
+                + String.join(", ", names()) + ")");
     }
 
     /**

@@ -38,7 +38,7 @@ import java.util.Set;
  *   <li>{@code groupScore} ({@code producers}, {@code sum}, {@code mean}, {@code max}; default
  *       {@code producers}): how structural pruning combines the scores of a coupled group's
  *       members (see {@link GroupReduce}).</li>
- *   <li>{@code keepWhole} (layer names, comma-separated): layers whose output units structural
+ *   <li>{@code keepWhole} (layer names joined by {@code +} or commas): layers whose output units structural
  *       pruning leaves whole, such as the last one before a flatten.</li>
  * </ul>
  */
@@ -96,7 +96,7 @@ public final class PlanOptions {
         shrink = flag(SHRINK, granularity.structural());
         groupReduce = values.containsKey(GROUP_SCORE) ? GroupReduce.of(values.get(GROUP_SCORE).toString().trim())
                 : GroupReduce.PRODUCERS;
-        keepWhole = names(KEEP_WHOLE);
+        keepWhole = names(values.get(KEEP_WHOLE));
     }
 
     /** The plan's options with defaults filled in; throws {@link BadInputException} on a bad key or value. */
@@ -157,13 +157,12 @@ public final class PlanOptions {
         return keepWhole;
     }
 
-    /** A list of names, from YAML or as one comma-separated string. */
-    private Set<String> names(String key) {
-        Object v = values.get(key);
+    /** A list of names, from YAML or as one string joined by {@code +} or commas. */
+    public static Set<String> names(Object v) {
         if (v == null) {
             return Set.of();
         }
-        List<?> items = v instanceof List<?> list ? list : List.of(v.toString().split(","));
+        List<?> items = v instanceof List<?> list ? list : List.of(v.toString().split("[,+]"));
         Set<String> names = new LinkedHashSet<>();
         items.forEach(item -> names.add(item.toString().trim()));
         names.remove("");

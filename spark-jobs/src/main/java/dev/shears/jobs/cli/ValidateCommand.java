@@ -6,7 +6,7 @@ import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spark.SparkTables;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
-import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.PrunableLayer;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -40,8 +40,11 @@ final class ValidateCommand implements Callable<Integer> {
             System.out.println("  data: " + checked.data().train().size() + " training, " + checked.data().validation().size()
                     + " validation, " + checked.data().test().size() + " test rows");
             checked.tables().forEach(System.out::println);
-            System.out.println("  base model: " + checked.baseModel().numParams() + " parameters; prunable layers: "
-                    + Layers.prunable(checked.baseModel()).stream().map(PrunableLayer::name).collect(Collectors.joining(", ")));
+            Network base = checked.baseModel();
+            System.out.println("  base model: " + base.kind() + ", " + base.numParams() + " parameters; prunable layers: "
+                    + base.prunable().stream().map(PrunableLayer::name).collect(Collectors.joining(", ")));
+            // what structural granularities remove together, named by each group's first producer
+            base.describeGroups().lines().forEach(line -> System.out.println("  " + line));
         }
         return ShearsMain.OK;
     }

@@ -8,6 +8,7 @@ import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.train.FineTuner;
 
 /** The dense model every candidate starts from: the user's model file, or one trained as the spec describes. */
@@ -38,6 +39,8 @@ final class BaseModel {
             case "mlp" -> Network.of(MlpFactory.build(data.train().width(), m.hidden, classes, m.learningRate, spec.seed));
             case "lenet5" -> Network.of(CnnFactory.lenet5(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed));
             case "cnn-small" -> Network.of(CnnFactory.small(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed));
+            case "resnet-small" -> Network.of(ResNetFactory.resnetSmall(shape[0], shape[1], shape[2], classes,
+                    m.learningRate, spec.seed));
             default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: "
                     + String.join(", ", SpecLoader.ARCHITECTURES) + ")");
         };

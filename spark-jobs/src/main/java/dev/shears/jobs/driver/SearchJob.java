@@ -30,6 +30,7 @@ import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Measurement;
+import dev.shears.pruning.run.PlanOptions;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.pruning.train.FineTuner;
 import dev.shears.search.Candidate;
@@ -338,6 +339,13 @@ public final class SearchJob {
      */
     private static void checkLayers(LoadedSpec spec, Network net) {
         for (SearchSpace space : spec.spaces()) {
+            for (Object names : values(space, "keepWhole")) {
+                try {
+                    net.copy().keepWhole(PlanOptions.names(names)).groups();
+                } catch (BadInputException e) {
+                    throw new SpecException(spec.source() + ": field 'space.keepWhole': " + e.getMessage());
+                }
+            }
             for (Object selection : values(space, "layers")) {
                 List<PrunableLayer> selected;
                 try {

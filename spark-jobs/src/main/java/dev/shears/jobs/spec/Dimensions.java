@@ -1,6 +1,7 @@
 package dev.shears.jobs.spec;
 
 import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.GroupReduce;
 import dev.shears.pruning.prune.Normalizer;
 import dev.shears.pruning.prune.Scorers;
 import dev.shears.pruning.schedule.Schedules;
@@ -17,7 +18,7 @@ public final class Dimensions {
 
     /** How a dimension's values are checked. */
     enum Kind {
-        RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, NORMALIZER, TEXT
+        RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, NORMALIZER, GROUP_SCORE, TEXT
     }
 
     record Def(String name, Kind kind, Object fallback, boolean planOption, String help) {
@@ -46,6 +47,9 @@ public final class Dimensions {
         def("rampFraction", Kind.FRACTION, 0.75, true, "gradual schedule: share of fine-tuning steps the ramp takes");
         def("pruneEvery", Kind.COUNT, 0, true, "gradual schedule: steps between pruning events (0 = about 10 events)");
         def("adaptiveStep", Kind.FRACTION, 0.1, true, "adaptive schedule: share of the remaining density removed per round");
+        def("groupScore", Kind.GROUP_SCORE, "producers", true,
+                "structural pruning: how a coupled group's members' scores combine (producers, or sum, mean, max of all)");
+        def("keepWhole", Kind.TEXT, "", true, "structural pruning: layer names joined by '+' whose units all stay");
         def("shrink", Kind.BOOLEAN, false, true, "rebuild structurally pruned models physically smaller (default: yes for neuron, filter, channel)");
     }
 
@@ -92,6 +96,7 @@ public final class Dimensions {
             case SCORER -> allowed(value, Scorers.names());
             case SCHEDULE -> allowed(value, Schedules.names());
             case NORMALIZER -> allowed(value, Normalizer.names());
+            case GROUP_SCORE -> allowed(value, GroupReduce.names());
             case SCOPE -> allowed(value, Set.of("layerwise", "global"));
             case GRANULARITY -> granularity(value);
             case TEXT -> value instanceof String s && !s.isBlank() ? null : "a non-empty text";

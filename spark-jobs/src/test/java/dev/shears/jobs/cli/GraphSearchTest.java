@@ -1,0 +1,132 @@
+package dev.shears.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.jobs.SavedModels;
+import dev.shears.jobs.SharedSpark;
+import dev.shears.jobs.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A residual computation graph (resnet-small: batch normalisation, identity and projection
+ * shortcuts, a concatenation) through the whole command: trained from the spec, its coupled filter
+ * groups pruned, shrunk, saved as a ComputationGraph file a user loads with {@code ModelSerializer}.
+ */
+class GraphSearchTest {
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void images() throws Exception {
+        TestData.writeTextures(dir, 320, 120);
+        SharedSpark.get();
+    }
+
+    private static Path spec(String name, String space, String search) throws Exception {
+        return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
+                "name: " + name,
+                "seed: 3",
+                "data:",
+                "  dir: " + dir.toUri(),
+                "  numClasses: 4",
+                "  validationFraction: 0.25",
+                "model:",
+                "  architecture: resnet-small",
+                "  epochs: 2",
+                "  learningRate: 0.01",
+                "  batchSize: 32",
+                space,
+                "finetune:",
+                "  batchSize: 32",
+                "search:",
+                "  measureLatency: false",
+                search,
+                "output:",
+                "  keepModels: 4",
+                ""));
+    }
+
+    @Test
+    void coupledFilterGroupsArePrunedAndTheGraphShrinks() throws Exception {
+        Path spec = spec("graph", String.join("\n",
+                "space:",
+                "  - granularity: [filter]",
+                "    scorer: [l2]",
+                "    groupScore: [producers, mean]",
+                "    ratio: [0.5]",
+                "  - granularity: [channel]",
+                "    scorer: [magnitude]",
+                "    layers: [b1_conv2]",
+                "    ratio: [0.5]",
+                "  - granularity: [weight]",
+                "    scorer: [magnitude]",
+                "    scope: [global]",
+                "    ratio: [0.7]"), "");
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        try {
+            System.setOut(new PrintStream(said, true));
+            assertEquals(0, ShearsMain.execute("validate", "--spec", spec.toString()));
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(said.toString().contains("base model: ComputationGraph"), said.toString());
+        assertTrue(said.toString().contains("channel groups: 6"), said.toString());
+        assertTrue(said.toString().contains("producers: stem_W axis 0, stem_b axis 1, b1_conv2_W axis 0"), said.toString());
+
+        Path out = dir.resolve("graph-out");
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache"));
+        List<Map<String, Object>> rows = SavedModels.rows(out);
+        assertEquals(5, rows.size(), "base + 4 candidates");
+        Map<String, Object> base = rows.stream().filter(r -> r.get("candidate").equals("base")).findFirst().orElseThrow();
+        long baseParams = ((Number) base.get("params_total")).longValue();
+        assertTrue(((Number) base.get("accuracy")).doubleValue() > 0.5, "base accuracy " + base.get("accuracy") + " (chance is 0.25)");
+        for (Map<String, Object> row : rows) {
+            assertEquals("OK", row.get("status"), row.toString());
+            if (row.get("candidate").equals("base")) {
+                continue;
+            }
+            long params = ((Number) row.get("params_total")).longValue();
+            boolean structural = !row.get("granularity").equals("weight");
+            assertEquals(structural, row.get("shrunk"), row.toString());
+            assertTrue(structural ? params < baseParams : params == baseParams, row.toString());
+            Path file = out.resolve("models/" + row.get("candidate") + ".zip");
+            if (Files.exists(file)) {
+                ComputationGraph saved = ModelSerializer.restoreComputationGraph(file.toFile(), false);
+                assertEquals(params, saved.numParams(), row.toString());
+                // both sides of the identity shortcut keep the same filters
+                assertEquals(saved.getParam("stem_W").size(0), saved.getParam("b1_conv2_W").size(0));
+            }
+        }
+    }
+
+    @Test
+    void aGraphFineTunesDataParallelAcrossExecutors() throws Exception {
+        Path spec = spec("graph-dp", String.join("\n",
+                "space:",
+                "  granularity: [filter]",
+                "  scorer: [magnitude]",
+                "  ratio: [0.5]"), "  execution: data-parallel\n  averagingFrequency: 2");
+        Path out = dir.resolve("graph-dp-out");
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache"));
+        List<Map<String, Object>> rows = SavedModels.rows(out);
+        assertEquals(2, rows.size());
+        for (Map<String, Object> row : rows) {
+            assertEquals("OK", row.get("status"), row.toString());
+        }
+        Map<String, Object> base = rows.stream().filter(r -> r.get("candidate").equals("base")).findFirst().orElseThrow();
+        assertTrue(((Number) base.get("accuracy")).doubleValue() > 0.4, base.toString());
+    }
+}
