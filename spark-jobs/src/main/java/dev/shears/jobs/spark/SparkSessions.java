@@ -1,5 +1,6 @@
 package dev.shears.jobs.spark;
 
+import dev.shears.pruning.run.NativeBuild;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -74,6 +75,16 @@ public final class SparkSessions {
         }
         if (threadsPerTask > 0) {
             b.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(threadsPerTask));
+        }
+        String plugins = conf.get("spark.plugins", "");
+        if (!plugins.contains(NativeBuildPlugin.class.getName())) {
+            b.config("spark.plugins", plugins.isEmpty() ? NativeBuildPlugin.class.getName()
+                    : plugins + "," + NativeBuildPlugin.class.getName());
+        }
+        // a build forced on the driver is forced on the executors too; otherwise each chooses for its own CPU
+        String forced = NativeBuild.forced();
+        if (forced != null && !conf.contains("spark.executorEnv." + NativeBuild.ENV)) {
+            b.config("spark.executorEnv." + NativeBuild.ENV, forced);
         }
         quietSparkLogs();
         return b.config("spark.ui.showConsoleProgress", "false")

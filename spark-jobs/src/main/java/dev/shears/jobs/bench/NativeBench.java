@@ -1,0 +1,119 @@
+package dev.shears.jobs.bench;
+
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.run.NativeBuild;
+import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Trainer;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shears bench native}: what the ND4J native build this JVM loaded does with the MLP's
+ * matrix products and with one training epoch of it. Run it once per build
+ * ({@code SHEARS_ND4J_BUILD=avx2 submit-scripts/shears bench native}) to compare builds.
+ */
+@Command(name = "native", mixinStandardHelpOptions = true,
+        description = {"Matrix-product rates of the quickstart MLP's shapes and one training epoch of it, on the ND4J "
+                + "native build this JVM chose (force one with SHEARS_ND4J_BUILD=NAME).",
+                "The last line is 'native epoch S': seconds of one epoch."})
+public final class NativeBench implements Callable<Integer> {
+
+    /** rows x inner x columns of the products one training step of MLP 784-300-100-10 at batch 128 does. */
+    private static final List<int[]> SHAPES = List.of(
+            new int[] {128, 784, 300}, new int[] {128, 300, 100}, new int[] {128, 100, 10},
+            new int[] {784, 128, 300}, new int[] {128, 300, 784}, new int[] {1024, 1024, 1024});
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "ND4J threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--rows", defaultValue = "18000", paramLabel = "N",
+            description = "training rows of the timed epoch, random data (default: ${DEFAULT-VALUE}, as the quickstart)")
+    int rows;
+
+    @Option(names = "--seconds", defaultValue = "1", paramLabel = "S",
+            description = "timed seconds per matrix shape, after a warm-up (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Override
+    public Integer call() {
+        if (threads < 1 || rows < 128 || seconds <= 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--threads must be at least 1, --rows at least 128 and --seconds positive");
+        }
+        PrintStream out = System.out;
+        NativeBuild.Build build = NativeBuild.select();
+        Threads.limit(threads);
+        int level = NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel();
+        out.printf(Locale.ROOT, "bench native: build %s (ND4J binary level %s), %d ND4J thread(s)%n", build.label(),
+                List.of("unknown", "generic x86-64", "AVX2", "AVX-512").get(Math.min(3, Math.max(0, level))), threads);
+        for (int[] s : SHAPES) {
+            double perProduct = matmul(s[0], s[1], s[2]);
+            out.printf(Locale.ROOT, "  %4d x %4d x %4d: %7.3f ms, %6.1f GFLOP/s%n", s[0], s[1], s[2], perProduct * 1e3,
+                    2.0 * s[0] * s[1] * s[2] / perProduct / 1e9);
+        }
+        double epoch = epoch();
+        out.printf(Locale.ROOT, "  MLP 784-300-100-10, Adam, batch 128, one epoch of %d rows: %.2f s%n", rows, epoch);
+        out.printf(Locale.ROOT, "native epoch %.2f%n", epoch);
+        return 0;
+    }
+
+    /** Median seconds of one product {@code (m x k) . (k x n)} into a reused result, as DL4J's dense layers do. */
+    private double matmul(int m, int k, int n) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
+        INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, m, n);
+        long warmUpEnd = System.nanoTime() + (long) (0.2e9 * seconds);
+        while (System.nanoTime() < warmUpEnd) {
+            a.mmuli(b, c);
+        }
+        // batches of products long enough to time, their median: a neighbour's burst spoils a batch, not the figure
+        int perBatch = 1;
+        while (time(a, b, c, perBatch) < 0.01) {
+            perBatch *= 2;
+        }
+        int batches = Math.max(5, (int) (seconds / time(a, b, c, perBatch)));
+        double[] each = new double[batches];
+        for (int i = 0; i < batches; i++) {
+            each[i] = time(a, b, c, perBatch) / perBatch;
+        }
+        Arrays.sort(each);
+        return each[batches / 2];
+    }
+
+    private static double time(INDArray a, INDArray b, INDArray c, int times) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < times; i++) {
+            a.mmuli(b, c);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** One training epoch of the quickstart's MLP on random data, after an untimed one. */
+    private double epoch() {
+        Random random = new Random(1);
+        float[] features = new float[rows * 784];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = random.nextFloat();
+        }
+        int[] labels = random.ints(rows, 0, 10).toArray();
+        LabeledData data = new LabeledData(features, labels, 10, new int[] {784});
+        MultiLayerNetwork net = MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1);
+        Trainer.fit(net, data, 1, 128, 1e-3, 1, null);
+        long t0 = System.nanoTime();
+        Trainer.fit(net, data, 1, 128, 1e-3, 2, null);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
