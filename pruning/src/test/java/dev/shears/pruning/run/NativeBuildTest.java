@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.pruning.run.NativeBuild.Build;
 import dev.shears.pruning.run.NativeBuild.Choice;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class NativeBuildTest {
 
     @Test
     void avx512NeedsEveryFlagNd4jChecks() {
-        Set<String> noVl = new java.util.HashSet<>(SKYLAKE_X);
+        Set<String> noVl = new HashSet<>(SKYLAKE_X);
         noVl.remove("avx512vl");
         assertEquals(Build.AVX2, chosen(noVl, ALL, null));
     }

@@ -28,11 +28,16 @@ final class CandidateRuns {
 
     /** Timed runs of the search by one engine, added up. */
     record Timing(List<Map<String, Object>> candidates, double searchSeconds, double totalSeconds,
-                  long collections, double pauseSeconds) {
-        static final Timing NONE = new Timing(List.of(), 0, 0, 0, 0);
+                  long collections, double pauseSeconds, double cpuSeconds) {
+        static final Timing NONE = new Timing(List.of(), 0, 0, 0, 0, 0);
 
         double perMinute() {
             return candidates.size() * 60.0 / searchSeconds;
+        }
+
+        /** CPU seconds of the search per candidate: unlike wall time, hardly moved by other work on the machine. */
+        double cpuPerCandidate() {
+            return cpuSeconds / candidates.size();
         }
 
         long ok() {
@@ -43,7 +48,7 @@ final class CandidateRuns {
             List<Map<String, Object>> all = new ArrayList<>(candidates);
             all.addAll(o.candidates);
             return new Timing(all, searchSeconds + o.searchSeconds, totalSeconds + o.totalSeconds,
-                    collections + o.collections, pauseSeconds + o.pauseSeconds);
+                    collections + o.collections, pauseSeconds + o.pauseSeconds, cpuSeconds + o.cpuSeconds);
         }
     }
 
@@ -68,7 +73,8 @@ final class CandidateRuns {
         double total = (System.nanoTime() - start) / 1e9;
         List<Map<String, Object>> candidates = rows.stream().filter(r -> !"base".equals(r.get("candidate"))).toList();
         return new Timing(candidates, ((Number) prepared.timings().get("search_seconds")).doubleValue(), total,
-                gcCollections() - collections, (gcMillis() - gcMillis) / 1e3);
+                gcCollections() - collections, (gcMillis() - gcMillis) / 1e3,
+                ((Number) prepared.timings().get("search_cpu_seconds")).doubleValue());
     }
 
     // the collectors' counts and times: a stop-the-world pause halts every trial running in this JVM at once

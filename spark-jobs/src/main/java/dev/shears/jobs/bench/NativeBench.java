@@ -6,6 +6,8 @@ import dev.shears.pruning.run.NativeBuild;
 import dev.shears.pruning.run.Threads;
 import dev.shears.pruning.train.Trainer;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "native", mixinStandardHelpOptions = true,
         description = {"Matrix-product rates of the quickstart MLP's shapes and one training epoch of it, on the ND4J "
                 + "native build this JVM chose (force one with SHEARS_ND4J_BUILD=NAME).",
+                "With one thread the CPU-time figures leave out what other work on the machine takes.",
                 "The last line is 'native epoch S': seconds of one epoch."})
 public final class NativeBench implements Callable<Integer> {
 
@@ -35,6 +38,8 @@ public final class NativeBench implements Callable<Integer> {
     private static final List<int[]> SHAPES = List.of(
             new int[] {128, 784, 300}, new int[] {128, 300, 100}, new int[] {128, 100, 10},
             new int[] {784, 128, 300}, new int[] {128, 300, 784}, new int[] {1024, 1024, 1024});
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "ND4J threads (default: ${DEFAULT-VALUE})")
     int threads;
@@ -59,19 +64,27 @@ public final class NativeBench implements Callable<Integer> {
         int level = NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel();
         out.printf(Locale.ROOT, "bench native: build %s (ND4J binary level %s), %d ND4J thread(s)%n", build.label(),
                 List.of("unknown", "generic x86-64", "AVX2", "AVX-512").get(Math.min(3, Math.max(0, level))), threads);
+        out.printf(Locale.ROOT, "  %-20s %10s %10s %12s %12s%n", "rows x inner x cols", "wall ms", "CPU ms", "GFLOP/s wall",
+                "GFLOP/s CPU");
         for (int[] s : SHAPES) {
-            double perProduct = matmul(s[0], s[1], s[2]);
-            out.printf(Locale.ROOT, "  %4d x %4d x %4d: %7.3f ms, %6.1f GFLOP/s%n", s[0], s[1], s[2], perProduct * 1e3,
-                    2.0 * s[0] * s[1] * s[2] / perProduct / 1e9);
+            double[] t = matmul(s[0], s[1], s[2]);
+            double flops = 2.0 * s[0] * s[1] * s[2];
+            out.printf(Locale.ROOT, "  %4d x %4d x %4d   %10.3f %10.3f %12.1f %12.1f%n", s[0], s[1], s[2], t[0] * 1e3,
+                    t[1] * 1e3, flops / t[0] / 1e9, flops / t[1] / 1e9);
         }
-        double epoch = epoch();
-        out.printf(Locale.ROOT, "  MLP 784-300-100-10, Adam, batch 128, one epoch of %d rows: %.2f s%n", rows, epoch);
-        out.printf(Locale.ROOT, "native epoch %.2f%n", epoch);
+        double[] epoch = epoch();
+        out.printf(Locale.ROOT, "  MLP 784-300-100-10, Adam, batch 128, one epoch of %d rows: %.2f s, %.2f CPU s%n", rows,
+                epoch[0], epoch[1]);
+        out.printf(Locale.ROOT, "native epoch %.2f%n", epoch[0]);
         return 0;
     }
 
-    /** Median seconds of one product {@code (m x k) . (k x n)} into a reused result, as DL4J's dense layers do. */
-    private double matmul(int m, int k, int n) {
+    /**
+     * Median wall and CPU seconds of one product {@code (m x k) . (k x n)} into a reused result, as DL4J's dense
+     * layers do. With one ND4J thread the product runs on this thread, so its CPU time leaves out the time other
+     * work on the machine takes the core away: on a busy machine that is the figure to compare builds by.
+     */
+    private double[] matmul(int m, int k, int n) {
         INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
         INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
         INDArray c = Nd4j.create(DataType.FLOAT, m, n);
@@ -81,28 +94,36 @@ public final class NativeBench implements Callable<Integer> {
         }
         // batches of products long enough to time, their median: a neighbour's burst spoils a batch, not the figure
         int perBatch = 1;
-        while (time(a, b, c, perBatch) < 0.01) {
+        while (time(a, b, c, perBatch)[0] < 0.01) {
             perBatch *= 2;
         }
-        int batches = Math.max(5, (int) (seconds / time(a, b, c, perBatch)));
-        double[] each = new double[batches];
+        int batches = Math.max(5, (int) (seconds / time(a, b, c, perBatch)[0]));
+        double[] wall = new double[batches];
+        double[] cpu = new double[batches];
         for (int i = 0; i < batches; i++) {
-            each[i] = time(a, b, c, perBatch) / perBatch;
+            double[] t = time(a, b, c, perBatch);
+            wall[i] = t[0] / perBatch;
+            cpu[i] = t[1] / perBatch;
         }
-        Arrays.sort(each);
-        return each[batches / 2];
+        return new double[] {median(wall), median(cpu)};
     }
 
-    private static double time(INDArray a, INDArray b, INDArray c, int times) {
+    private static double[] time(INDArray a, INDArray b, INDArray c, int times) {
+        long cpu = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < times; i++) {
             a.mmuli(b, c);
         }
-        return (System.nanoTime() - t0) / 1e9;
+        return new double[] {(System.nanoTime() - t0) / 1e9, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9};
+    }
+
+    private static double median(double[] values) {
+        Arrays.sort(values);
+        return values[values.length / 2];
     }
 
     /** One training epoch of the quickstart's MLP on random data, after an untimed one. */
-    private double epoch() {
+    private double[] epoch() {
         Random random = new Random(1);
         float[] features = new float[rows * 784];
         for (int i = 0; i < features.length; i++) {
@@ -112,8 +133,9 @@ public final class NativeBench implements Callable<Integer> {
         LabeledData data = new LabeledData(features, labels, 10, new int[] {784});
         MultiLayerNetwork net = MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1);
         Trainer.fit(net, data, 1, 128, 1e-3, 1, null);
+        long cpu = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Trainer.fit(net, data, 1, 128, 1e-3, 2, null);
-        return (System.nanoTime() - t0) / 1e9;
+        return new double[] {(System.nanoTime() - t0) / 1e9, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9};
     }
 }

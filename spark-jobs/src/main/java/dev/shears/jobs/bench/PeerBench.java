@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code shears bench peer}: the spec's candidates run by Shears on local Spark, then by a plain
@@ -48,9 +51,12 @@ public final class PeerBench implements Callable<Integer> {
 
     static final String INSTALL = "apt-get install -y python3-torch libopenblas0-pthread";
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--spec", defaultValue = "conf/quickstart.yaml", paramLabel = "FILE",
             description = "the search spec (default: ${DEFAULT-VALUE})")
-    String spec;
+    String specFile;
 
     @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "override a spec field, e.g. --set search.budget=8")
     List<String> sets = new ArrayList<>();
@@ -77,7 +83,7 @@ public final class PeerBench implements Callable<Integer> {
         if (cores < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--cores must be at least 1, got " + cores);
         }
-        LoadedSpec loaded = SpecLoader.load(spec, sets);
+        LoadedSpec loaded = SpecLoader.load(specFile, sets);
         SearchSpec s = loaded.spec();
         String dataDir = localIdxFolder(s.data);
         if (s.model.file != null || !"mlp".equals(s.model.architecture)) {
@@ -89,7 +95,7 @@ public final class PeerBench implements Callable<Integer> {
         }
         String missing = torchMissing();
         if (missing != null) {
-            System.err.println("shears bench peer: PyTorch is not available to " + python + " (" + missing + "); install "
+            spec.commandLine().getErr().println("shears bench peer: PyTorch is not available to " + python + " (" + missing + "); install "
                     + "Debian's package, with the OpenBLAS it should use: sudo " + INSTALL);
             return ShearsMain.UNAVAILABLE;
         }
@@ -100,9 +106,9 @@ public final class PeerBench implements Callable<Integer> {
             SearchJob.Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
             int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
             out.printf(Locale.ROOT, "bench peer: %s (%s, budget %d); Shears on local[%d], %d slots, ND4J build %s, "
-                    + "%d ND4J thread(s) per trial; PyTorch with %d worker processes x 1 thread%n", spec, s.search.strategy,
+                    + "%d ND4J thread(s) per trial; PyTorch with %d worker processes x 1 thread%n", specFile, s.search.strategy,
                     s.search.budget, cores, slots, NativeBuild.select().label(), s.search.threadsPerTask, cores);
-            CandidateRuns.warmUp(spec, sets, warmUpCandidates != null ? warmUpCandidates : 4 * cores, tmp.resolve("warm-up"),
+            CandidateRuns.warmUp(specFile, sets, warmUpCandidates != null ? warmUpCandidates : 4 * cores, tmp.resolve("warm-up"),
                     spark);
             SearchJob.Prepared timed = prepared.elsewhere(tmp.resolve("shears").toString());
             Timing shears = CandidateRuns.time(timed, spark, ctx -> new SparkEngine(jsc, timed.baseModel(), ctx, slots));
@@ -207,7 +213,9 @@ public final class PeerBench implements Callable<Integer> {
                 peer.path("base").path("accuracy").asDouble(), peer.path("base").path("val_accuracy").asDouble());
         double shearsSum = 0;
         double peerSum = 0;
-        for (Map<String, Object> r : shears.candidates()) {
+        List<Map<String, Object>> byId = new ArrayList<>(shears.candidates());
+        byId.sort(Comparator.comparing(r -> String.valueOf(r.get("candidate"))));
+        for (Map<String, Object> r : byId) {
             JsonNode p = peerRows.getOrDefault(String.valueOf(r.get("candidate")), SpecLoader.JSON.nullNode());
             shearsSum += number(r.get("accuracy"));
             peerSum += p.path("accuracy").asDouble(Double.NaN);
@@ -226,6 +234,14 @@ public final class PeerBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "pytorch: %2d candidates in %6.1f s = %6.2f candidates/min (torch %s, %d worker processes "
                 + "x 1 thread)%n", peerRows.size(), peerSeconds, peerPerMinute, peer.path("torch").asText(),
                 peer.path("workers").asInt());
+        double peerCpu = 0;
+        for (JsonNode c : peer.path("candidates")) {
+            peerCpu += c.path("cpuSeconds").asDouble();
+        }
+        // CPU time hardly moves with other work on the machine, wall time does: both are shown
+        out.printf(Locale.ROOT, "CPU seconds per candidate: Shears %.2f (its JVM during the search), PyTorch %.2f "
+                + "(the workers during each candidate); ratio %.2f%n", shears.cpuPerCandidate(), peerCpu / peerRows.size(),
+                peerCpu / peerRows.size() / shears.cpuPerCandidate());
         out.printf(Locale.ROOT, "peer ratio %.2f%n", shears.perMinute() / peerPerMinute);
     }
 

@@ -154,8 +154,8 @@ public final class ThroughputBench implements Callable<Integer> {
         // pruning and fine-tuning alone, as each trial timed it: shows whether trials side by side slow each other down
         double finetune = t.candidates().stream().map(r -> r.get("finetune_seconds")).filter(v -> v instanceof Number)
                 .mapToDouble(v -> ((Number) v).doubleValue()).average().orElse(Double.NaN);
-        out.printf(Locale.ROOT, "%-42s mean prune + fine-tune time of a candidate %.2f s; %d GC pauses, %.2f s in all%n",
-                "", finetune, t.collections(), t.pauseSeconds());
+        out.printf(Locale.ROOT, "%-42s mean prune + fine-tune time of a candidate %.2f s; %d GC pauses, %.2f s in all; "
+                + "%.2f CPU s per candidate%n", "", finetune, t.collections(), t.pauseSeconds(), t.cpuPerCandidate());
     }
 
     /** Both runs must have evaluated the same candidates; the accuracy difference shows whether they computed the same. */
