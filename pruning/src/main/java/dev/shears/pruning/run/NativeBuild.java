@@ -33,15 +33,19 @@ public final class NativeBuild {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeBuild.class);
     private static final String PLATFORM = "linux-x86_64";
+    // what libnd4j's AVX2 build is compiled for (-mavx2 -mfma -mf16c); ND4J itself checks AVX and AVX2 only
     private static final Set<String> AVX2_FLAGS = Set.of("avx", "avx2", "fma", "f16c");
-    // ND4J's own check for its AVX-512 build (skylake-avx512), and the BMI its compiler flags allow
+    // ND4J's own check for its AVX-512 build (skylake-avx512), and the BMI that target allows the compiler
     private static final Set<String> AVX512_FLAGS = union(AVX2_FLAGS,
             Set.of("avx512f", "avx512vl", "avx512bw", "avx512dq", "avx512cd", "bmi1", "bmi2"));
 
     private static Choice chosen;
     private static String forced;
 
-    /** ND4J's builds, best first: measured with {@code shears bench native} (docs/BENCHMARKS.md). */
+    /**
+     * ND4J's builds, best first, as measured with {@code shears bench native} (docs/BENCHMARKS.md): the oneDNN
+     * builds come after the generic one, so they are only used when forced.
+     */
     public enum Build {
         AVX512("avx512", AVX512_FLAGS),
         AVX2("avx2", AVX2_FLAGS),
@@ -78,8 +82,8 @@ public final class NativeBuild {
         }
     }
 
-    /** A build and why it was chosen. */
-    public record Choice(Build build, String reason) {
+    /** A build, why it was chosen, and whether a build the user asked for was refused. */
+    public record Choice(Build build, String reason, boolean refused) {
     }
 
     private NativeBuild() {
@@ -95,28 +99,27 @@ public final class NativeBuild {
      */
     public static Choice choose(Set<String> cpuFlags, Set<Build> available, String requested) {
         String wanted = requested == null || requested.isBlank() ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
-        String refused = null;
+        String refusal = null;
         if (!wanted.equals("auto")) {
             Optional<Build> build = Build.of(wanted);
             if (build.isEmpty()) {
-                refused = "'" + wanted + "' is not a build (" + labels(EnumSet.allOf(Build.class)) + " or auto)";
+                refusal = "'" + wanted + "' is not a build (" + labels(EnumSet.allOf(Build.class)) + " or auto)";
             } else if (!available.contains(build.get())) {
-                refused = "its jar is not on the class path";
+                refusal = "its jar is not on the class path";
             } else if (cpuFlags != null && !cpuFlags.containsAll(build.get().cpuFlags())) {
-                refused = "this CPU lacks " + missing(build.get(), cpuFlags);
+                refusal = "this CPU lacks " + missing(build.get(), cpuFlags);
             } else {
-                return new Choice(build.get(), "forced");
+                return new Choice(build.get(), "forced", false);
             }
-            refused = wanted + " was asked for, but " + refused + "; ";
         }
-        String prefix = refused == null ? "" : refused;
+        String prefix = refusal == null ? "" : wanted + " was asked for, but " + refusal + "; ";
         for (Build b : Build.values()) {
             if (available.contains(b) && (b.cpuFlags().isEmpty() || cpuFlags != null && cpuFlags.containsAll(b.cpuFlags()))) {
                 return new Choice(b, prefix + (cpuFlags == null ? "CPU flags unknown" : "the best this CPU runs")
-                        + " of the builds on the class path (" + labels(available) + ")");
+                        + " of the builds on the class path (" + labels(available) + ")", refusal != null);
             }
         }
-        return new Choice(Build.GENERIC, prefix + "no other build fits");
+        return new Choice(Build.GENERIC, prefix + "no other build fits", refusal != null);
     }
 
     /**
@@ -131,7 +134,7 @@ public final class NativeBuild {
         }
         if (!PLATFORM.equals(platform())) {
             // the pom ships linux-x86_64 natives only; elsewhere ND4J finds its own
-            chosen = new Choice(Build.GENERIC, "not " + PLATFORM);
+            chosen = new Choice(Build.GENERIC, "not " + PLATFORM, false);
             return chosen.build();
         }
         Set<Build> available = EnumSet.noneOf(Build.class);
@@ -144,7 +147,11 @@ public final class NativeBuild {
         forced = requested();
         chosen = choose(cpuFlags(), available, forced);
         System.setProperty(JAVACPP_EXTENSION, chosen.build().extension());
-        LOG.info("ND4J native build: {} ({}; force one with {}=NAME)", chosen.build().label(), chosen.reason(), ENV);
+        if (chosen.refused()) {
+            LOG.warn("ND4J native build: {} ({})", chosen.build().label(), chosen.reason());
+        } else {
+            LOG.info("ND4J native build: {} ({}; force one with {}=NAME)", chosen.build().label(), chosen.reason(), ENV);
+        }
         return chosen.build();
     }
 

@@ -1,6 +1,7 @@
 package dev.shears.pruning.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,7 @@ class NativeBuildTest {
         Choice c = NativeBuild.choose(SKYLAKE_X, ALL, "AVX2");
         assertEquals(Build.AVX2, c.build());
         assertEquals("forced", c.reason());
+        assertFalse(c.refused());
         assertEquals(Build.GENERIC, chosen(SKYLAKE_X, ALL, "generic"));
         assertEquals(Build.ONEDNN_AVX512, chosen(SKYLAKE_X, ALL, "onednn-avx512"));
         // the flags cannot be read: the user knows the machine
@@ -68,6 +70,7 @@ class NativeBuildTest {
         Choice noCpu = NativeBuild.choose(HASWELL, ALL, "avx512");
         assertEquals(Build.AVX2, noCpu.build());
         assertTrue(noCpu.reason().contains("lacks avx512bw, avx512cd, avx512dq, avx512f, avx512vl"), noCpu.reason());
+        assertTrue(noCpu.refused());
         Choice noJar = NativeBuild.choose(SKYLAKE_X, EnumSet.of(Build.GENERIC, Build.AVX2), "onednn");
         assertEquals(Build.AVX2, noJar.build());
         assertTrue(noJar.reason().contains("not on the class path"), noJar.reason());
