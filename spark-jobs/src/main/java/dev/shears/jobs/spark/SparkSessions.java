@@ -76,6 +76,7 @@ public final class SparkSessions {
         if (threadsPerTask > 0) {
             b.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(threadsPerTask));
         }
+        // each executor chooses its ND4J build as it starts, before any task can load ND4J
         String plugins = conf.get("spark.plugins", "");
         if (!plugins.contains(NativeBuildPlugin.class.getName())) {
             b.config("spark.plugins", plugins.isEmpty() ? NativeBuildPlugin.class.getName()
