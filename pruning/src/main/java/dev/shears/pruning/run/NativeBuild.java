@@ -16,20 +16,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Which of ND4J's native builds this JVM loads. nd4j-native ships a generic x86-64 build and builds
  * for AVX2 and AVX-512, each also with oneDNN, as jars of their own; JavaCPP loads the build named
- * by its system property {@value #JAVACPP_EXTENSION}. With that property unset it tries every build
- * on the class path, AVX-512 first, whatever the CPU has, and ND4J then exits on a CPU without
- * AVX-512. So {@link #select()} always sets it, from this machine's CPU flags and the builds on the
- * class path, before ND4J loads: every JVM that runs ND4J calls it first (the command line, Spark
- * executors through {@code NativeBuildPlugin}, the tests), since executors of one cluster may run on
- * different CPUs.
+ * by its system property {@value #JAVACPP_EXTENSION}.
+ *
+ * <p>The generic build is the default, always. The AVX builds save some CPU time per training step,
+ * but crash the JVM (SIGSEGV) when a native allocation fails, where the generic build throws and the
+ * trial becomes a FAILED row: with local Spark one trial out of native memory would end the whole
+ * search. So another build is loaded only when all three hold: the user names it
+ * ({@value #ENV} or {@value #PROPERTY}), its jar is on the class path (the default build packages
+ * none: {@code mvn -Pnative-avx} adds the AVX2 and AVX-512 ones), and this CPU has the instructions
+ * it needs. Otherwise a warning says why and the generic build is loaded.
+ *
+ * <p>{@link #select()} sets JavaCPP's property before ND4J loads, in every JVM that runs ND4J (the
+ * command line, Spark executors through {@code NativeBuildPlugin}, the tests): with the property
+ * unset and several builds on the class path JavaCPP would try the AVX-512 one first, whatever the
+ * CPU, and ND4J would exit on a CPU without AVX-512.
  */
 public final class NativeBuild {
 
     /** JavaCPP's switch: the suffix of the folder it loads the natives from, as in linux-x86_64-avx2. */
     public static final String JAVACPP_EXTENSION = "org.bytedeco.javacpp.platform.extension";
-    /** Forces a build by name ({@link Build#label()}), or {@code auto}; the environment variable says the same. */
+    /** Asks for a build by name ({@link Build#label()}); the environment variable says the same. */
     public static final String PROPERTY = "shears.nd4j.build";
     public static final String ENV = "SHEARS_ND4J_BUILD";
+    /** How to get the AVX builds' jars onto the class path: named in the warnings. */
+    public static final String PROFILE_HINT = "build the application with mvn -Pnative-avx to package them";
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeBuild.class);
     private static final String PLATFORM = "linux-x86_64";
@@ -40,19 +50,16 @@ public final class NativeBuild {
             Set.of("avx512f", "avx512vl", "avx512bw", "avx512dq", "avx512cd", "bmi1", "bmi2"));
 
     private static Choice chosen;
-    private static String forced;
+    private static String requested;
 
-    /**
-     * ND4J's builds, best first, as measured with {@code shears bench native} (docs/BENCHMARKS.md): the oneDNN
-     * builds come after the generic one, so they are only used when forced.
-     */
+    /** ND4J's linux-x86_64 builds. Only the generic one is packaged by default; the others load only when asked for. */
     public enum Build {
-        AVX512("avx512", AVX512_FLAGS),
-        AVX2("avx2", AVX2_FLAGS),
         GENERIC("generic", Set.of()),
-        ONEDNN_AVX512("onednn-avx512", AVX512_FLAGS),
+        AVX2("avx2", AVX2_FLAGS),
+        AVX512("avx512", AVX512_FLAGS),
+        ONEDNN("onednn", Set.of()),
         ONEDNN_AVX2("onednn-avx2", AVX2_FLAGS),
-        ONEDNN("onednn", Set.of());
+        ONEDNN_AVX512("onednn-avx512", AVX512_FLAGS);
 
         private final String label;
         private final Set<String> cpuFlags;
@@ -62,7 +69,7 @@ public final class NativeBuild {
             this.cpuFlags = cpuFlags;
         }
 
-        /** The name users force it by, as in {@code SHEARS_ND4J_BUILD=avx2}. */
+        /** The name users ask for it by, as in {@code SHEARS_ND4J_BUILD=avx2}. */
         public String label() {
             return label;
         }
@@ -82,61 +89,86 @@ public final class NativeBuild {
         }
     }
 
-    /** A build, why it was chosen, and whether a build the user asked for was refused. */
-    public record Choice(Build build, String reason, boolean refused) {
+    /**
+     * A build and why it was chosen; {@code refused} when the user asked for another build that cannot be loaded
+     * here (the reason says why); {@code available} the builds whose jars are on the class path.
+     */
+    public record Choice(Build build, String reason, boolean refused, Set<Build> available) {
     }
 
     private NativeBuild() {
     }
 
     /**
-     * The build to load.
+     * The build to load: the generic one unless the user asked for another that is on the class path and that
+     * this CPU runs.
      *
-     * @param cpuFlags  this CPU's flags, or null when they cannot be read (then only builds needing none are chosen,
-     *                  but a forced build is trusted)
+     * @param cpuFlags  this CPU's flags, or null when they cannot be read (then no build that needs any is loaded:
+     *                  ND4J exits the JVM on a CPU that lacks them)
      * @param available the builds whose jars are on the class path
-     * @param requested a build's label, {@code auto}, or null or blank for auto
+     * @param requested a build's label, or null or blank for the default
      */
     public static Choice choose(Set<String> cpuFlags, Set<Build> available, String requested) {
-        String wanted = requested == null || requested.isBlank() ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
-        String refusal = null;
-        if (!wanted.equals("auto")) {
-            Optional<Build> build = Build.of(wanted);
-            if (build.isEmpty()) {
-                refusal = "'" + wanted + "' is not a build (" + labels(EnumSet.allOf(Build.class)) + " or auto)";
-            } else if (!available.contains(build.get())) {
-                refusal = "its jar is not on the class path";
-            } else if (cpuFlags != null && !cpuFlags.containsAll(build.get().cpuFlags())) {
-                refusal = "this CPU lacks " + missing(build.get(), cpuFlags);
-            } else {
-                return new Choice(build.get(), "forced", false);
-            }
+        Set<Build> found = Set.copyOf(available);
+        if (requested == null || requested.isBlank()) {
+            return new Choice(Build.GENERIC, "the default", false, found);
         }
-        String prefix = refusal == null ? "" : wanted + " was asked for, but " + refusal + "; ";
-        for (Build b : Build.values()) {
-            if (available.contains(b) && (b.cpuFlags().isEmpty() || cpuFlags != null && cpuFlags.containsAll(b.cpuFlags()))) {
-                return new Choice(b, prefix + (cpuFlags == null ? "CPU flags unknown" : "the best this CPU runs")
-                        + " of the builds on the class path (" + labels(available) + ")", refusal != null);
-            }
+        String wanted = requested.trim().toLowerCase(Locale.ROOT);
+        Optional<Build> build = Build.of(wanted);
+        String refusal;
+        if (build.isEmpty()) {
+            refusal = "'" + wanted + "' is not a build (" + labels(EnumSet.allOf(Build.class)) + ")";
+        } else if (build.get() == Build.GENERIC) {
+            return new Choice(Build.GENERIC, "asked for", false, found);
+        } else if (!available.contains(build.get())) {
+            refusal = "its jar is not on the class path (found: " + labels(available) + "; " + PROFILE_HINT + ")";
+        } else if (cpuFlags == null) {
+            refusal = "this CPU's flags cannot be read to check that it runs it";
+        } else if (!cpuFlags.containsAll(build.get().cpuFlags())) {
+            refusal = "this CPU lacks " + missing(build.get(), cpuFlags);
+        } else {
+            return new Choice(build.get(), "asked for", false, found);
         }
-        return new Choice(Build.GENERIC, prefix + "no other build fits", refusal != null);
+        return new Choice(Build.GENERIC, wanted + " was asked for, but " + refusal, true, found);
     }
 
     /**
      * Chooses the build for this JVM once and tells JavaCPP; later calls return the same. Call before
-     * anything touches ND4J: once its natives are loaded the choice has no effect. A build named by
-     * {@value #PROPERTY} or {@value #ENV} is forced, so is one named by {@value #JAVACPP_EXTENSION}
-     * given on the command line; a forced build the CPU or the class path cannot run is refused.
+     * anything touches ND4J: once its natives are loaded the choice has no effect. A build is asked for by
+     * {@value #PROPERTY}, {@value #ENV}, or {@value #JAVACPP_EXTENSION} given on the command line.
      */
     public static synchronized Build select() {
+        return choice().build();
+    }
+
+    /** The choice {@link #select()} made for this JVM (making it first if need be). */
+    public static synchronized Choice choice() {
         if (chosen != null) {
-            return chosen.build();
+            return chosen;
         }
-        if (!PLATFORM.equals(platform())) {
+        requested = requested();
+        if (PLATFORM.equals(platform())) {
+            chosen = choose(cpuFlags(), onClassPath(), requested);
+            System.setProperty(JAVACPP_EXTENSION, chosen.build().extension());
+        } else {
             // the pom ships linux-x86_64 natives only; elsewhere ND4J finds its own
-            chosen = new Choice(Build.GENERIC, "not " + PLATFORM, false);
-            return chosen.build();
+            boolean other = requested != null && !requested.isBlank() && !requested.trim().equalsIgnoreCase("generic");
+            chosen = new Choice(Build.GENERIC, (other ? requested.trim() + " was asked for, but " : "") + "this is not "
+                    + PLATFORM, other, Set.of());
         }
+        if (chosen.refused()) {
+            LOG.warn("ND4J native build: generic, as by default ({})", chosen.reason());
+        } else if (chosen.build() != Build.GENERIC) {
+            LOG.warn("ND4J native build: {} (asked for). A native allocation that fails crashes this JVM with this "
+                    + "build, where the generic build fails only the trial (README, Running on a cluster)", chosen.build().label());
+        } else {
+            LOG.info("ND4J native build: generic ({})", chosen.reason());
+        }
+        return chosen;
+    }
+
+    /** The builds whose natives JavaCPP finds on the class path. */
+    private static Set<Build> onClassPath() {
         Set<Build> available = EnumSet.noneOf(Build.class);
         for (Build b : Build.values()) {
             String library = "org/nd4j/linalg/cpu/nativecpu/bindings/" + PLATFORM + b.extension() + "/libjnind4jcpu.so";
@@ -144,21 +176,13 @@ public final class NativeBuild {
                 available.add(b);
             }
         }
-        forced = requested();
-        chosen = choose(cpuFlags(), available, forced);
-        System.setProperty(JAVACPP_EXTENSION, chosen.build().extension());
-        if (chosen.refused()) {
-            LOG.warn("ND4J native build: {} ({})", chosen.build().label(), chosen.reason());
-        } else {
-            LOG.info("ND4J native build: {} ({}; force one with {}=NAME)", chosen.build().label(), chosen.reason(), ENV);
-        }
-        return chosen.build();
+        return available;
     }
 
-    /** The build the user forced on this JVM (see {@link #select()}), null for auto: executors are told the same. */
-    public static synchronized String forced() {
-        select();
-        return forced;
+    /** The build the user asked for in this JVM (see {@link #select()}), null for none: executors are told the same. */
+    public static synchronized String requestedBuild() {
+        choice();
+        return requested;
     }
 
     /** What the user asked for: Shears' property, its environment variable, or JavaCPP's own property. */
@@ -200,8 +224,10 @@ public final class NativeBuild {
         return b.cpuFlags().stream().filter(f -> !cpuFlags.contains(f)).sorted().collect(Collectors.joining(", "));
     }
 
-    private static String labels(Set<Build> builds) {
-        return builds.stream().map(Build::label).collect(Collectors.joining(", "));
+    /** The labels of some builds, in the enum's order. */
+    public static String labels(Set<Build> builds) {
+        return builds.isEmpty() ? "none" : Arrays.stream(Build.values()).filter(builds::contains).map(Build::label)
+                .collect(Collectors.joining(", "));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -13,75 +13,91 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** Which build loads, from what was asked for, the jars on the class path and the CPU's flags. */
 class NativeBuildTest {
 
     private static final Set<String> OLD_X86 = Set.of("fpu", "sse", "sse2", "sse4_2", "avx");
     private static final Set<String> HASWELL = Set.of("sse4_2", "avx", "avx2", "fma", "f16c", "bmi1", "bmi2");
     private static final Set<String> SKYLAKE_X = Set.of("sse4_2", "avx", "avx2", "fma", "f16c", "bmi1", "bmi2",
             "avx512f", "avx512vl", "avx512bw", "avx512dq", "avx512cd");
-    private static final Set<Build> ALL = EnumSet.allOf(Build.class);
+    /** What {@code mvn -Pnative-avx} packages. */
+    private static final Set<Build> WITH_AVX = EnumSet.of(Build.GENERIC, Build.AVX2, Build.AVX512);
+    /** What the default build packages. */
+    private static final Set<Build> DEFAULT = EnumSet.of(Build.GENERIC);
 
-    private static Build chosen(Set<String> flags, Set<Build> available, String requested) {
-        return NativeBuild.choose(flags, available, requested).build();
+    @Test
+    void withNothingAskedForTheGenericBuildLoadsWhateverTheCpuAndJars() {
+        for (String none : new String[] {null, "", "  "}) {
+            Choice c = NativeBuild.choose(SKYLAKE_X, WITH_AVX, none);
+            assertEquals(Build.GENERIC, c.build());
+            assertFalse(c.refused());
+        }
+        assertEquals(Build.GENERIC, NativeBuild.choose(null, DEFAULT, null).build());
     }
 
     @Test
-    void autoTakesTheBestBuildTheCpuRuns() {
-        assertEquals(Build.AVX512, chosen(SKYLAKE_X, ALL, null));
-        assertEquals(Build.AVX2, chosen(HASWELL, ALL, "auto"));
-        assertEquals(Build.GENERIC, chosen(OLD_X86, ALL, ""));
+    void anAvxBuildLoadsWhenAskedForPackagedAndRunByTheCpu() {
+        Choice c = NativeBuild.choose(SKYLAKE_X, WITH_AVX, "avx512");
+        assertEquals(Build.AVX512, c.build());
+        assertFalse(c.refused());
+        assertEquals(Build.AVX2, NativeBuild.choose(HASWELL, WITH_AVX, " AVX2 ").build());
+        assertEquals(Build.GENERIC, NativeBuild.choose(SKYLAKE_X, WITH_AVX, "generic").build());
+        assertFalse(NativeBuild.choose(SKYLAKE_X, WITH_AVX, "generic").refused());
     }
 
     @Test
-    void aBuildWhoseJarIsMissingIsSkipped() {
-        assertEquals(Build.AVX2, chosen(SKYLAKE_X, EnumSet.of(Build.GENERIC, Build.AVX2), null));
-        assertEquals(Build.GENERIC, chosen(SKYLAKE_X, EnumSet.of(Build.GENERIC), null));
-        // with nothing found (an unusual class path) JavaCPP still gets the generic build to look for
-        assertEquals(Build.GENERIC, chosen(SKYLAKE_X, EnumSet.noneOf(Build.class), null));
+    void anAvxBuildWhoseJarIsMissingIsRefusedNamingTheProfile() {
+        Choice c = NativeBuild.choose(SKYLAKE_X, DEFAULT, "avx2");
+        assertEquals(Build.GENERIC, c.build());
+        assertTrue(c.refused());
+        assertTrue(c.reason().contains("avx2 was asked for, but its jar is not on the class path (found: generic"), c.reason());
+        assertTrue(c.reason().contains("-Pnative-avx"), c.reason());
+        // the oneDNN builds are never packaged: the same refusal
+        assertTrue(NativeBuild.choose(SKYLAKE_X, WITH_AVX, "onednn-avx512").refused());
     }
 
     @Test
-    void avx512NeedsEveryFlagNd4jChecks() {
+    void anAvxBuildTheCpuCannotRunIsRefusedNamingTheMissingFlags() {
+        Choice c = NativeBuild.choose(HASWELL, WITH_AVX, "avx512");
+        assertEquals(Build.GENERIC, c.build());
+        assertTrue(c.refused());
+        assertTrue(c.reason().contains("lacks avx512bw, avx512cd, avx512dq, avx512f, avx512vl"), c.reason());
+        assertTrue(NativeBuild.choose(OLD_X86, WITH_AVX, "avx2").reason().contains("lacks avx2, f16c, fma"));
+        // every flag ND4J checks counts
         Set<String> noVl = new HashSet<>(SKYLAKE_X);
         noVl.remove("avx512vl");
-        assertEquals(Build.AVX2, chosen(noVl, ALL, null));
+        assertEquals(Build.GENERIC, NativeBuild.choose(noVl, WITH_AVX, "avx512").build());
     }
 
     @Test
-    void unknownCpuFlagsKeepToBuildsThatNeedNone() {
-        assertEquals(Build.GENERIC, chosen(null, ALL, null));
-        assertTrue(NativeBuild.choose(null, ALL, null).reason().contains("unknown"));
+    void unreadableCpuFlagsRefuseAnAvxBuild() {
+        // ND4J exits the JVM on a CPU without the build's instructions: not a risk to take blind
+        Choice c = NativeBuild.choose(null, WITH_AVX, "avx2");
+        assertEquals(Build.GENERIC, c.build());
+        assertTrue(c.refused());
+        assertTrue(c.reason().contains("cannot be read"), c.reason());
     }
 
     @Test
-    void aForcedBuildIsUsedWhenItCanRun() {
-        Choice c = NativeBuild.choose(SKYLAKE_X, ALL, "AVX2");
-        assertEquals(Build.AVX2, c.build());
-        assertEquals("forced", c.reason());
-        assertFalse(c.refused());
-        assertEquals(Build.GENERIC, chosen(SKYLAKE_X, ALL, "generic"));
-        assertEquals(Build.ONEDNN_AVX512, chosen(SKYLAKE_X, ALL, "onednn-avx512"));
-        // the flags cannot be read: the user knows the machine
-        assertEquals(Build.AVX512, chosen(null, ALL, "avx512"));
+    void anUnknownNameIsRefusedListingTheNames() {
+        Choice c = NativeBuild.choose(SKYLAKE_X, WITH_AVX, "avx-512");
+        assertEquals(Build.GENERIC, c.build());
+        assertTrue(c.refused());
+        assertTrue(c.reason().contains("'avx-512' is not a build (generic, avx2, avx512"), c.reason());
+        // "auto" is not a build: nothing picks an AVX build on its own
+        assertTrue(NativeBuild.choose(SKYLAKE_X, WITH_AVX, "auto").refused());
     }
 
     @Test
-    void aForcedBuildThatCannotRunFallsBackToAutoAndSaysWhy() {
-        Choice noCpu = NativeBuild.choose(HASWELL, ALL, "avx512");
-        assertEquals(Build.AVX2, noCpu.build());
-        assertTrue(noCpu.reason().contains("lacks avx512bw, avx512cd, avx512dq, avx512f, avx512vl"), noCpu.reason());
-        assertTrue(noCpu.refused());
-        Choice noJar = NativeBuild.choose(SKYLAKE_X, EnumSet.of(Build.GENERIC, Build.AVX2), "onednn");
-        assertEquals(Build.AVX2, noJar.build());
-        assertTrue(noJar.reason().contains("not on the class path"), noJar.reason());
-        Choice typo = NativeBuild.choose(SKYLAKE_X, ALL, "avx-512");
-        assertEquals(Build.AVX512, typo.build());
-        assertTrue(typo.reason().contains("'avx-512' is not a build"), typo.reason());
+    void theChoiceListsTheBuildsFound() {
+        assertEquals(WITH_AVX, NativeBuild.choose(SKYLAKE_X, WITH_AVX, null).available());
+        assertEquals("generic, avx2, avx512", NativeBuild.labels(WITH_AVX));
+        assertEquals("none", NativeBuild.labels(Set.of()));
     }
 
     @Test
     void theTestLauncherChoseBeforeAnyTest() {
-        // NativeBuildSession: otherwise JavaCPP would try the AVX-512 jar first on any CPU
+        // NativeBuildSession: otherwise, with the AVX jars packaged, JavaCPP would try the AVX-512 one first
         assertNotNull(System.getProperty(NativeBuild.JAVACPP_EXTENSION));
     }
 

@@ -1,5 +1,6 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.cli.ShearsMain;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.run.NativeBuild;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,16 +22,22 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code shears bench native}: what the ND4J native build this JVM loaded does with the MLP's
  * matrix products and with one training epoch of it. Run it once per build
- * ({@code SHEARS_ND4J_BUILD=avx2 submit-scripts/shears bench native}) to compare builds.
+ * ({@code SHEARS_ND4J_BUILD=avx2 submit-scripts/shears bench native}) to compare builds; the AVX
+ * builds are on the class path only when the application was built with {@code -Pnative-avx}. A build
+ * asked for that cannot be loaded here ends the command with {@link ShearsMain#UNAVAILABLE} and the reason.
  */
 @Command(name = "native", mixinStandardHelpOptions = true,
         description = {"Matrix-product rates of the quickstart MLP's shapes and one training epoch of it, on the ND4J "
-                + "native build this JVM chose (force one with SHEARS_ND4J_BUILD=NAME).",
+                + "native build this JVM loaded: generic, or the one SHEARS_ND4J_BUILD names (avx2 and avx512 need an "
+                + "application built with mvn -Pnative-avx).",
+                "Exit code 4 when the build asked for cannot be loaded here (jar not packaged, CPU without its instructions).",
                 "With one thread the CPU-time figures leave out what other work on the machine takes.",
                 "The last line is 'native epoch S': seconds of one epoch."})
 public final class NativeBench implements Callable<Integer> {
@@ -40,6 +48,12 @@ public final class NativeBench implements Callable<Integer> {
             new int[] {784, 128, 300}, new int[] {128, 300, 784}, new int[] {1024, 1024, 1024});
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    @Spec
+    CommandSpec spec;
+
+    /** This JVM's build choice; tests give another. */
+    Supplier<NativeBuild.Choice> choices = NativeBuild::choice;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "ND4J threads (default: ${DEFAULT-VALUE})")
     int threads;
@@ -59,7 +73,17 @@ public final class NativeBench implements Callable<Integer> {
                     "--threads must be at least 1, --rows at least 128 and --seconds positive");
         }
         PrintStream out = System.out;
-        NativeBuild.Build build = NativeBuild.select();
+        NativeBuild.Choice choice = choices.get();
+        NativeBuild.Build build = choice.build();
+        if (choice.refused()) {
+            // measuring the generic build under another build's name would mislead: say why and stop
+            spec.commandLine().getErr().println("shears bench native: " + choice.reason());
+            return ShearsMain.UNAVAILABLE;
+        }
+        if (!choice.available().contains(NativeBuild.Build.AVX2) && !choice.available().contains(NativeBuild.Build.AVX512)) {
+            out.println("bench native: no AVX2 or AVX-512 build on the class path (this application was built without "
+                    + "-Pnative-avx); measuring the generic build only");
+        }
         Threads.limit(threads);
         int level = NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel();
         out.printf(Locale.ROOT, "bench native: build %s (ND4J binary level %s), %d ND4J thread(s)%n", build.label(),

@@ -8,8 +8,9 @@ import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.api.plugin.SparkPlugin;
 
 /**
- * Chooses ND4J's native build in every executor JVM as it starts, before any task can load ND4J:
- * executors may run on other machines, with other CPUs, than the driver.
+ * Chooses ND4J's native build in every executor JVM as it starts, before any task can load ND4J: with
+ * the AVX jars packaged ({@code -Pnative-avx}) JavaCPP would otherwise try the AVX-512 one first, and a
+ * build asked for is checked against the executor's own CPU, which may differ from the driver's.
  */
 public final class NativeBuildPlugin implements SparkPlugin {
 

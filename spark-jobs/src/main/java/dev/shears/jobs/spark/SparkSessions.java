@@ -76,16 +76,17 @@ public final class SparkSessions {
         if (threadsPerTask > 0) {
             b.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(threadsPerTask));
         }
-        // each executor chooses its ND4J build as it starts, before any task can load ND4J
+        // each executor chooses its ND4J build as it starts, before any task can load ND4J: the generic one unless
+        // asked for another, which it then checks against its own class path and CPU (they may differ from the driver's)
         String plugins = conf.get("spark.plugins", "");
         if (!plugins.contains(NativeBuildPlugin.class.getName())) {
             b.config("spark.plugins", plugins.isEmpty() ? NativeBuildPlugin.class.getName()
                     : plugins + "," + NativeBuildPlugin.class.getName());
         }
-        // a build forced on the driver is forced on the executors too; otherwise each chooses for its own CPU
-        String forced = NativeBuild.forced();
-        if (forced != null && !conf.contains("spark.executorEnv." + NativeBuild.ENV)) {
-            b.config("spark.executorEnv." + NativeBuild.ENV, forced);
+        // a build asked for on the driver is asked for on the executors too
+        String requested = NativeBuild.requestedBuild();
+        if (requested != null && !conf.contains("spark.executorEnv." + NativeBuild.ENV)) {
+            b.config("spark.executorEnv." + NativeBuild.ENV, requested);
         }
         quietSparkLogs();
         return b.config("spark.ui.showConsoleProgress", "false")
