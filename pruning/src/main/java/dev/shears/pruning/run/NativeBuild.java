@@ -39,7 +39,7 @@ public final class NativeBuild {
     public static final String PROPERTY = "shears.nd4j.build";
     public static final String ENV = "SHEARS_ND4J_BUILD";
     /** How to get the AVX builds' jars onto the class path: named in the warnings. */
-    public static final String PROFILE_HINT = "build the application with mvn -Pnative-avx to package them";
+    private static final String PROFILE_HINT = "build the application with mvn -Pnative-avx to package it";
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeBuild.class);
     private static final String PLATFORM = "linux-x86_64";
@@ -121,7 +121,10 @@ public final class NativeBuild {
         } else if (build.get() == Build.GENERIC) {
             return new Choice(Build.GENERIC, "asked for", false, found);
         } else if (!available.contains(build.get())) {
-            refusal = "its jar is not on the class path (found: " + labels(available) + "; " + PROFILE_HINT + ")";
+            // only the AVX2 and AVX-512 builds have a profile; the oneDNN ones are added by hand
+            String how = build.get() == Build.AVX2 || build.get() == Build.AVX512 ? PROFILE_HINT
+                    : "no Maven profile packages it: add nd4j-native's " + PLATFORM + build.get().extension() + " jar to the class path";
+            refusal = "its jar is not on the class path (found: " + labels(available) + "; " + how + ")";
         } else if (cpuFlags == null) {
             refusal = "this CPU's flags cannot be read to check that it runs it";
         } else if (!cpuFlags.containsAll(build.get().cpuFlags())) {

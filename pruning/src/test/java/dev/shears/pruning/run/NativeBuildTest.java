@@ -52,8 +52,10 @@ class NativeBuildTest {
         assertTrue(c.refused());
         assertTrue(c.reason().contains("avx2 was asked for, but its jar is not on the class path (found: generic"), c.reason());
         assertTrue(c.reason().contains("-Pnative-avx"), c.reason());
-        // the oneDNN builds are never packaged: the same refusal
-        assertTrue(NativeBuild.choose(SKYLAKE_X, WITH_AVX, "onednn-avx512").refused());
+        // the oneDNN builds are never packaged: refused too, saying how to add one
+        Choice onednn = NativeBuild.choose(SKYLAKE_X, WITH_AVX, "onednn-avx512");
+        assertTrue(onednn.refused());
+        assertTrue(onednn.reason().contains("add nd4j-native's linux-x86_64-onednn-avx512 jar"), onednn.reason());
     }
 
     @Test
