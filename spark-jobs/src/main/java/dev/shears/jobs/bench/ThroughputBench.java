@@ -1,12 +1,12 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.bench.CandidateRuns.Timing;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LocalEngine;
 import dev.shears.jobs.engine.SparkEngine;
 import dev.shears.jobs.engine.TrialContext;
 import dev.shears.jobs.spark.DistributedTraining;
-import dev.shears.jobs.spark.ParquetTables;
 import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SearchSpec;
@@ -19,13 +19,9 @@ import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +30,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -80,27 +75,6 @@ public final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--skip-training", description = "leave out the base-model training comparison")
     boolean skipTraining;
 
-    /** Timed runs of the search by one engine, added up. */
-    private record Timing(List<Map<String, Object>> candidates, double searchSeconds, double totalSeconds,
-                          long collections, double pauseSeconds) {
-        static final Timing NONE = new Timing(List.of(), 0, 0, 0, 0);
-
-        double perMinute() {
-            return candidates.size() * 60.0 / searchSeconds;
-        }
-
-        long ok() {
-            return candidates.stream().filter(r -> "OK".equals(r.get("status"))).count();
-        }
-
-        Timing plus(Timing o) {
-            List<Map<String, Object>> all = new ArrayList<>(candidates);
-            all.addAll(o.candidates);
-            return new Timing(all, searchSeconds + o.searchSeconds, totalSeconds + o.totalSeconds,
-                    collections + o.collections, pauseSeconds + o.pauseSeconds);
-        }
-    }
-
     /** One way of running the candidates. */
     private record Mode(String name, String description, Function<SearchJob.Prepared, Function<TrialContext, CandidateEngine>> engine) {
     }
@@ -122,12 +96,8 @@ public final class ThroughputBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d, %d rounds%n",
                     spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask, rounds);
 
-            // the JIT compiles the trial's code during the first candidates, on whichever core is idle: the
-            // loop always has one, Shears has none, so the timed runs come after an untimed warm-up
-            List<String> warmUp = new ArrayList<>(sets);
-            warmUp.add("search.budget=" + (warmUpCandidates != null ? warmUpCandidates : 4 * cores));
-            SearchJob.Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), tmp.resolve("warm-up").toString());
-            time(warm, spark, ctx -> new LocalEngine(warm.baseModel(), ctx));
+            CandidateRuns.warmUp(spec, sets, warmUpCandidates != null ? warmUpCandidates : 4 * cores, tmp.resolve("warm-up"),
+                    spark);
 
             List<Mode> modes = List.of(
                     new Mode("shears", "shears: local[" + cores + "], SparkEngine, " + slots + " slots",
@@ -144,7 +114,7 @@ public final class ThroughputBench implements Callable<Integer> {
                     // each round starts with another mode, so none always runs first (or last)
                     Mode mode = modes.get((r + k) % modes.size());
                     SearchJob.Prepared p = prepared.elsewhere(tmp.resolve(mode.name() + "-" + r).toString());
-                    round.put(mode.name(), time(p, spark, mode.engine().apply(p)));
+                    round.put(mode.name(), CandidateRuns.time(p, spark, mode.engine().apply(p)));
                 }
                 out.printf(Locale.ROOT, "round %d: %s; R %.2f, plain threads over the loop %.2f%n", r + 1,
                         modes.stream().map(m -> String.format(Locale.ROOT, "%s %.1f s", m.name(), round.get(m.name()).searchSeconds()))
@@ -169,7 +139,7 @@ public final class ThroughputBench implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
-            delete(tmp);
+            CandidateRuns.delete(tmp);
         }
     }
 
@@ -178,36 +148,14 @@ public final class ThroughputBench implements Callable<Integer> {
         return timings.get(mode).perMinute() / timings.get("loop").perMinute();
     }
 
-    private static Timing time(SearchJob.Prepared prepared, SparkSession spark,
-                               Function<TrialContext, CandidateEngine> engine) {
-        long collections = gcCollections();
-        long gcMillis = gcMillis();
-        long start = System.nanoTime();
-        List<Map<String, Object>> rows = SearchJob.run(prepared, engine, spark.version(),
-                (r, columns, path) -> ParquetTables.write(spark, r, columns, path), null);
-        double total = (System.nanoTime() - start) / 1e9;
-        List<Map<String, Object>> candidates = rows.stream().filter(r -> !"base".equals(r.get("candidate"))).toList();
-        return new Timing(candidates, ((Number) prepared.timings().get("search_seconds")).doubleValue(), total,
-                gcCollections() - collections, (gcMillis() - gcMillis) / 1e3);
-    }
-
-    // the collectors' counts and times: a stop-the-world pause halts every trial running in this JVM at once
-    private static long gcCollections() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
-    }
-
-    private static long gcMillis() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
-    }
-
     private static void report(PrintStream out, String what, Timing t) {
         out.printf(Locale.ROOT, "%-42s %3d candidates (%d OK) in %6.1f s = %6.2f candidates/min (%.1f s with outputs)%n",
                 what, t.candidates().size(), t.ok(), t.searchSeconds(), t.perMinute(), t.totalSeconds());
         // pruning and fine-tuning alone, as each trial timed it: shows whether trials side by side slow each other down
         double finetune = t.candidates().stream().map(r -> r.get("finetune_seconds")).filter(v -> v instanceof Number)
                 .mapToDouble(v -> ((Number) v).doubleValue()).average().orElse(Double.NaN);
-        out.printf(Locale.ROOT, "%-42s mean prune + fine-tune time of a candidate %.2f s; %d GC pauses, %.2f s in all%n",
-                "", finetune, t.collections(), t.pauseSeconds());
+        out.printf(Locale.ROOT, "%-42s mean prune + fine-tune time of a candidate %.2f s; %d GC pauses, %.2f s in all; "
+                + "%.2f CPU s per candidate%n", "", finetune, t.collections(), t.pauseSeconds(), t.cpuPerCandidate());
     }
 
     /** Both runs must have evaluated the same candidates; the accuracy difference shows whether they computed the same. */
@@ -275,13 +223,5 @@ public final class ThroughputBench implements Callable<Integer> {
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the benchmark's temporary outputs in " + dir, e);
-        }
     }
 }

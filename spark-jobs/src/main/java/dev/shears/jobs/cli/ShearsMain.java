@@ -2,6 +2,7 @@ package dev.shears.jobs.cli;
 
 import dev.shears.jobs.bench.BenchCommand;
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.run.NativeBuild;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,8 @@ public final class ShearsMain {
     public static final int BAD_INPUT = 2;
     /** Finished, but worse than the run it was compared with by more than --fail-if-worse allows. */
     public static final int WORSE = 3;
+    /** A tool the command needs is not installed (PyTorch for {@code bench peer}); the message says how to install it. */
+    public static final int UNAVAILABLE = 4;
 
     private static final Set<String> HELP_AND_VERSION = Set.of("-h", "--help", "-V", "--version");
 
@@ -28,6 +31,8 @@ public final class ShearsMain {
 
     /** Runs the command and returns its exit code, without exiting (for tests and embedding). */
     public static int execute(String... args) {
+        // before any command touches ND4J: its native build is fixed when it first loads
+        NativeBuild.select();
         CommandLine cli = new CommandLine(new ShearsMain());
         // a usage error is one line, as other bad input, rather than the message and the whole usage text
         cli.setParameterExceptionHandler((e, args1) -> {

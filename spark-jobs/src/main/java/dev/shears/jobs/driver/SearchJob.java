@@ -3,6 +3,7 @@ package dev.shears.jobs.driver;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.ResumingEngine;
 import dev.shears.jobs.engine.SearchLoop;
@@ -42,6 +43,7 @@ import dev.shears.search.Strategies;
 import dev.shears.search.StrategyConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -414,6 +416,7 @@ public final class SearchJob {
                               List<Map<String, Object>> rows, Map<String, Object> provenance, PrintStream console) {
         SearchSpec s = p.spec().spec();
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         Map<String, Integer> epochsReached = new HashMap<>();
         Checkpoints checkpoints = p.checkpoints();
         // the engine outlives the search: the latency phase runs on it afterwards
@@ -450,6 +453,8 @@ public final class SearchJob {
                         progress.record(row);
                     });
             p.timings().put("search_seconds", seconds(start));
+            // this JVM's CPU time: every trial's too on local Spark, so it compares builds and engines on a busy machine
+            p.timings().put("search_cpu_seconds", Math.round((processCpuNanos() - cpuStart) / 1e7) / 100.0);
             p.timings().put("trials_resumed", engine.replayed());
             p.timings().put("trials_cached", engine.servedFromCache());
             return trials;
@@ -560,6 +565,10 @@ public final class SearchJob {
         prov.put("dl4j_version", Versions.dl4j());
         prov.put("spark_version", sparkVersion);
         return prov;
+    }
+
+    private static long processCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double seconds(long since) {

@@ -1,5 +1,6 @@
 package dev.shears.jobs.spark;
 
+import dev.shears.pruning.run.NativeBuild;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -74,6 +75,18 @@ public final class SparkSessions {
         }
         if (threadsPerTask > 0) {
             b.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(threadsPerTask));
+        }
+        // each executor chooses its ND4J build as it starts, before any task can load ND4J: the generic one unless
+        // asked for another, which it then checks against its own class path and CPU (they may differ from the driver's)
+        String plugins = conf.get("spark.plugins", "");
+        if (!plugins.contains(NativeBuildPlugin.class.getName())) {
+            b.config("spark.plugins", plugins.isEmpty() ? NativeBuildPlugin.class.getName()
+                    : plugins + "," + NativeBuildPlugin.class.getName());
+        }
+        // a build asked for on the driver is asked for on the executors too
+        String requested = NativeBuild.requestedBuild();
+        if (requested != null && !conf.contains("spark.executorEnv." + NativeBuild.ENV)) {
+            b.config("spark.executorEnv." + NativeBuild.ENV, requested);
         }
         quietSparkLogs();
         return b.config("spark.ui.showConsoleProgress", "false")

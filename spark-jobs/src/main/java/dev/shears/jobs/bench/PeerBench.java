@@ -1,0 +1,251 @@
+package dev.shears.jobs.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shears.jobs.bench.CandidateRuns.Timing;
+import dev.shears.jobs.cli.ShearsMain;
+import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.engine.SparkEngine;
+import dev.shears.jobs.spark.SparkSessions;
+import dev.shears.jobs.spec.LoadedSpec;
+import dev.shears.jobs.spec.SearchSpec;
+import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.run.NativeBuild;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code shears bench peer}: the spec's candidates run by Shears on local Spark, then by a plain
+ * PyTorch program ({@code submit-scripts/peer/torch_peer.py}: torch.nn.utils.prune, a pool of worker
+ * processes with one thread each) on the same data, split sizes and settings. Prints both sides'
+ * candidates per minute and accuracies, and last {@code peer ratio R}: Shears' candidates per minute
+ * over the peer's. Without PyTorch it says how to install it and exits with
+ * {@link ShearsMain#UNAVAILABLE}.
+ */
+@Command(name = "peer", mixinStandardHelpOptions = true,
+        description = {"Time the spec's candidates on local Spark against the same candidates as a plain PyTorch program "
+                + "with a pool of worker processes (needs Debian's python3-torch).",
+                "The last line is 'peer ratio R': Shears' candidates per minute over PyTorch's.",
+                "Exit code 4 when PyTorch is not installed."})
+public final class PeerBench implements Callable<Integer> {
+
+    static final String INSTALL = "apt-get install -y python3-torch libopenblas0-pthread";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--spec", defaultValue = "conf/quickstart.yaml", paramLabel = "FILE",
+            description = "the search spec (default: ${DEFAULT-VALUE})")
+    String specFile;
+
+    @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "override a spec field, e.g. --set search.budget=8")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--cores", paramLabel = "N",
+            description = "Shears runs on local[N], the peer with N worker processes (default: this machine's cores)")
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--warm-up", paramLabel = "N", description = "candidates Shears runs untimed first, so that the "
+            + "timed run finds the JIT's code compiled (default: 4 per core); the peer runs one per worker")
+    Integer warmUpCandidates;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "PATH",
+            description = "the Python whose torch the peer uses (default: ${DEFAULT-VALUE}, Debian's)")
+    String python;
+
+    @Option(names = "--peer-script", defaultValue = "submit-scripts/peer/torch_peer.py", paramLabel = "FILE",
+            description = "the PyTorch program (default: ${DEFAULT-VALUE})")
+    String script;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintStream out = System.out;
+        if (cores < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--cores must be at least 1, got " + cores);
+        }
+        LoadedSpec loaded = SpecLoader.load(specFile, sets);
+        SearchSpec s = loaded.spec();
+        String dataDir = localIdxFolder(s.data);
+        if (s.model.file != null || !"mlp".equals(s.model.architecture)) {
+            throw new BadInputException("bench peer: the PyTorch peer trains an MLP; the spec's model is "
+                    + (s.model.file != null ? "the file " + s.model.file : s.model.architecture));
+        }
+        if (!new File(script).isFile()) {
+            throw new BadInputException("--peer-script " + script + ": no such file (run from the Shears folder, or name it)");
+        }
+        String missing = torchMissing();
+        if (missing != null) {
+            spec.commandLine().getErr().println("shears bench peer: PyTorch is not available to " + python + " (" + missing + "); install "
+                    + "Debian's package, with the OpenBLAS it should use: sudo " + INSTALL);
+            return ShearsMain.UNAVAILABLE;
+        }
+        Path tmp = Files.createTempDirectory("shears-bench-peer-");
+        SparkSession spark = SparkSessions.create("shears bench peer", "local[" + cores + "]", s.search.threadsPerTask, false);
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            SearchJob.Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
+            int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
+            out.printf(Locale.ROOT, "bench peer: %s (%s, budget %d); Shears on local[%d], %d slots, ND4J build %s, "
+                    + "%d ND4J thread(s) per trial; PyTorch with %d worker processes x 1 thread%n", specFile, s.search.strategy,
+                    s.search.budget, cores, slots, NativeBuild.select().label(), s.search.threadsPerTask, cores);
+            CandidateRuns.warmUp(specFile, sets, warmUpCandidates != null ? warmUpCandidates : 4 * cores, tmp.resolve("warm-up"),
+                    spark);
+            SearchJob.Prepared timed = prepared.elsewhere(tmp.resolve("shears").toString());
+            Timing shears = CandidateRuns.time(timed, spark, ctx -> new SparkEngine(jsc, timed.baseModel(), ctx, slots));
+            out.printf(Locale.ROOT, "shears: %d candidates (%d OK) in %.1f s%n", shears.candidates().size(), shears.ok(),
+                    shears.searchSeconds());
+
+            Path job = tmp.resolve("peer-job.json");
+            Path result = tmp.resolve("peer-result.json");
+            Files.writeString(job, SpecLoader.JSON.writeValueAsString(job(s, dataDir, shears.candidates())));
+            int exit = runPeer(job, result);
+            if (exit != 0) {
+                throw new IllegalStateException("the PyTorch peer " + script + " failed with exit code " + exit);
+            }
+            JsonNode peer = SpecLoader.JSON.readTree(result.toFile());
+            report(out, prepared, shears, peer);
+            return ShearsMain.OK;
+        } finally {
+            spark.stop();
+            CandidateRuns.delete(tmp);
+        }
+    }
+
+    /** Why {@code import torch} fails for the chosen Python, or null when it works. */
+    private String torchMissing() throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor() == 0) {
+                return null;
+            }
+            List<String> lines = said.lines().toList();
+            return lines.isEmpty() ? "import torch failed" : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "cannot run it: " + e.getMessage();
+        }
+    }
+
+    /** The peer reads the IDX files itself: they must be the four standard files in a local folder. */
+    private static String localIdxFolder(SearchSpec.DataSpec data) {
+        URI dir = URI.create(SpecLoader.toUri(data.dir));
+        if (!"idx".equals(data.format) || data.trainImages != null || data.testImages != null
+                || !"file".equals(dir.getScheme())) {
+            throw new BadInputException("bench peer: the PyTorch peer reads gzipped IDX files from a local folder "
+                    + "(data.format: idx, data.dir: a local folder); the spec has format " + data.format + ", dir " + data.dir);
+        }
+        return dir.getPath();
+    }
+
+    /** What the peer runs: the data and its split sizes, the base MLP, and the candidates Shears ran. */
+    private Map<String, Object> job(SearchSpec s, String dataDir, List<Map<String, Object>> rows) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("dir", dataDir);
+        data.put("trainLimit", s.data.trainLimit);
+        data.put("testLimit", s.data.testLimit);
+        data.put("validationFraction", s.data.validationFraction);
+        data.put("numClasses", s.data.numClasses);
+        data.put("seed", s.seed);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("hidden", s.model.hidden);
+        model.put("epochs", s.model.epochs);
+        model.put("learningRate", s.model.learningRate);
+        model.put("batchSize", s.model.batchSize);
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("id", r.get("candidate"));
+            c.put("ratio", r.get("target_sparsity"));
+            for (String key : List.of("scorer", "granularity", "scope", "layers", "schedule")) {
+                c.put(key, r.get(key));
+            }
+            c.put("epochs", r.get("trial_epochs"));
+            c.put("learningRate", r.get("learning_rate"));
+            candidates.add(c);
+        }
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("data", data);
+        job.put("model", model);
+        job.put("batchSize", s.finetune.batchSize);
+        job.put("workers", cores);
+        job.put("warmUp", cores);
+        job.put("candidates", candidates);
+        return job;
+    }
+
+    private int runPeer(Path job, Path result) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(python, script, job.toString(), result.toString()).inheritIO();
+        // one BLAS and one OpenMP thread per worker process, as the Shears trials have one ND4J thread each
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        System.out.flush();
+        return pb.start().waitFor();
+    }
+
+    private void report(PrintStream out, SearchJob.Prepared prepared, Timing shears, JsonNode peer) {
+        Map<String, JsonNode> peerRows = new HashMap<>();
+        peer.path("candidates").forEach(c -> peerRows.put(c.path("candidate").asText(), c));
+        out.println();
+        out.printf(Locale.ROOT, "%-8s %-10s %-10s %6s | %14s %14s | %14s %14s%n", "cand", "scorer", "scope", "ratio",
+                "shears test", "shears val", "torch test", "torch val");
+        out.printf(Locale.ROOT, "%-8s %-10s %-10s %6s | %14.4f %14.4f | %14.4f %14.4f%n", "base", "", "", "0",
+                number(prepared.baseRow().get("accuracy")), number(prepared.baseRow().get("val_accuracy")),
+                peer.path("base").path("accuracy").asDouble(), peer.path("base").path("val_accuracy").asDouble());
+        double shearsSum = 0;
+        double peerSum = 0;
+        List<Map<String, Object>> byId = new ArrayList<>(shears.candidates());
+        byId.sort(Comparator.comparing(r -> String.valueOf(r.get("candidate"))));
+        for (Map<String, Object> r : byId) {
+            JsonNode p = peerRows.getOrDefault(String.valueOf(r.get("candidate")), SpecLoader.JSON.nullNode());
+            shearsSum += number(r.get("accuracy"));
+            peerSum += p.path("accuracy").asDouble(Double.NaN);
+            out.printf(Locale.ROOT, "%-8s %-10s %-10s %6.2f | %14.4f %14.4f | %14.4f %14.4f%n", r.get("candidate"),
+                    r.get("scorer"), r.get("scope"), number(r.get("target_sparsity")), number(r.get("accuracy")),
+                    number(r.get("val_accuracy")), p.path("accuracy").asDouble(Double.NaN),
+                    p.path("val_accuracy").asDouble(Double.NaN));
+        }
+        int n = shears.candidates().size();
+        double peerSeconds = peer.path("seconds").asDouble();
+        double peerPerMinute = peerRows.size() * 60.0 / peerSeconds;
+        out.printf(Locale.ROOT, "mean test accuracy of the candidates: Shears %.4f, PyTorch %.4f%n", shearsSum / n,
+                peerSum / n);
+        out.printf(Locale.ROOT, "shears:  %2d candidates in %6.1f s = %6.2f candidates/min (local[%d], ND4J build %s)%n", n,
+                shears.searchSeconds(), shears.perMinute(), cores, NativeBuild.select().label());
+        out.printf(Locale.ROOT, "pytorch: %2d candidates in %6.1f s = %6.2f candidates/min (torch %s, %d worker processes "
+                + "x 1 thread)%n", peerRows.size(), peerSeconds, peerPerMinute, peer.path("torch").asText(),
+                peer.path("workers").asInt());
+        double peerCpu = 0;
+        for (JsonNode c : peer.path("candidates")) {
+            peerCpu += c.path("cpuSeconds").asDouble();
+        }
+        // CPU time hardly moves with other work on the machine, wall time does: both are shown
+        out.printf(Locale.ROOT, "CPU seconds per candidate: Shears %.2f (its JVM during the search), PyTorch %.2f "
+                + "(the workers during each candidate); ratio %.2f%n", shears.cpuPerCandidate(), peerCpu / peerRows.size(),
+                peerCpu / peerRows.size() / shears.cpuPerCandidate());
+        out.printf(Locale.ROOT, "peer ratio %.2f%n", shears.perMinute() / peerPerMinute);
+    }
+
+    private static double number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}
