@@ -3,6 +3,7 @@ package dev.shears.jobs.bench;
 import dev.shears.jobs.cli.ShearsMain;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.NativeBuild;
 import dev.shears.pruning.run.Threads;
 import dev.shears.pruning.train.Trainer;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -155,7 +155,7 @@ public final class NativeBench implements Callable<Integer> {
         }
         int[] labels = random.ints(rows, 0, 10).toArray();
         LabeledData data = new LabeledData(features, labels, 10, new int[] {784});
-        MultiLayerNetwork net = MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1);
+        Network net = Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1));
         Trainer.fit(net, data, 1, 128, 1e-3, 1, null);
         long cpu = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
