@@ -7,8 +7,19 @@ import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.run.PruningPlan;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Small generated data sets and helpers shared by the tests. */
 public final class Fixtures {
@@ -69,5 +80,22 @@ public final class Fixtures {
             }
         }
         return true;
+    }
+
+    /** conv 3x3x6 - batch normalisation - max pooling - dense 10 - output 3, on 10x10 images. */
+    public static MultiLayerNetwork batchNormChain() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
+                .updater(new Adam(1e-3)).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(6).activation(Activation.RELU).build())
+                .layer(new BatchNormalization.Builder().name("bn").build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder().name("dense").nOut(10).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(10, 10, 1))
+                .build());
+        net.init();
+        return net;
     }
 }

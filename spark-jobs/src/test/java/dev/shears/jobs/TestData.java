@@ -1,8 +1,13 @@
 package dev.shears.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.shears.jobs.cli.ShearsMain;
 import dev.shears.pruning.data.DataLocation;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,6 +168,49 @@ public final class TestData {
             }
         }
         writeIdx(dir, imageFile, labelFile, rows, height, width, pixels, labels);
+    }
+
+    /** What a successful {@code shears} command prints on standard output. */
+    public static String printed(String... args) {
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        try {
+            System.setOut(new PrintStream(said, true));
+            assertEquals(0, ShearsMain.execute(args), String.join(" ", args));
+        } finally {
+            System.setOut(old);
+        }
+        return said.toString();
+    }
+
+    /** A spec that trains resnet-small for 2 epochs on {@link #writeTextures} images in {@code dir}. */
+    public static String graphSpec(Path dir, String name, String space, String search) {
+        return imageSpec(dir, name, "resnet-small", 2, space, search);
+    }
+
+    /** A spec that trains {@code architecture} on four-class IDX images in {@code dir}, no latency timing. */
+    public static String imageSpec(Path dir, String name, String architecture, int epochs, String space, String search) {
+        return String.join("\n",
+                "name: " + name,
+                "seed: 3",
+                "data:",
+                "  dir: " + dir.toUri(),
+                "  numClasses: 4",
+                "  validationFraction: 0.25",
+                "model:",
+                "  architecture: " + architecture,
+                "  epochs: " + epochs,
+                "  learningRate: 0.01",
+                "  batchSize: 32",
+                space,
+                "finetune:",
+                "  batchSize: 32",
+                "search:",
+                "  measureLatency: false",
+                search,
+                "output:",
+                "  keepModels: 4",
+                "");
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -119,7 +120,9 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
     public abstract INDArray output(INDArray features);
 
     /** One update on a batch. */
-    public abstract void fit(DataSet batch);
+    public void fit(DataSet batch) {
+        ((NeuralNetwork) model()).fit(batch);
+    }
 
     /** Sets every layer's learning rate (rebuilds DL4J's updater). */
     public abstract void setLearningRate(double learningRate);
@@ -193,11 +196,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         public INDArray output(INDArray features) {
             return net.output(features, false);
-        }
-
-        @Override
-        public void fit(DataSet batch) {
-            net.fit(batch);
         }
 
         @Override
@@ -307,11 +305,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         public INDArray output(INDArray features) {
             return net.outputSingle(false, features);
-        }
-
-        @Override
-        public void fit(DataSet batch) {
-            net.fit(batch);
         }
 
         @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.GraphFixtures;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
@@ -18,14 +19,11 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -157,21 +154,6 @@ class ChannelGroupsTest {
         p.addi(Nd4j.rand(p.dataType(), p.shape()).muli(removed));
     }
 
-    private static MultiLayerNetwork batchNormChain() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
-                .updater(new Adam(1e-3)).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(6).activation(Activation.RELU).build())
-                .layer(new BatchNormalization.Builder().name("bn").build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                        .build())
-                .layer(new DenseLayer.Builder().name("dense").nOut(10).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutionalFlat(10, 10, 1))
-                .build());
-        net.init();
-        return net;
-    }
 
     /**
      * On chains every hidden weight layer is a group of its own: its weights and bias, the
@@ -181,7 +163,7 @@ class ChannelGroupsTest {
     @Test
     void onChainsEveryHiddenLayerIsAGroupReadByTheNextWeightLayer() {
         List<MultiLayerNetwork> chains = List.of(MlpFactory.build(20, List.of(16, 12), 3, 1e-3, 1),
-                CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1), CnnFactory.small(16, 16, 1, 2, 1e-3, 1), batchNormChain());
+                CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1), CnnFactory.small(16, 16, 1, 2, 1e-3, 1), Fixtures.batchNormChain());
         for (MultiLayerNetwork chain : chains) {
             Network net = Network.of(chain);
             List<ChannelGroup> groups = groups(chain);

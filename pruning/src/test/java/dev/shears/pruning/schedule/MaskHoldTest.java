@@ -9,6 +9,7 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.prune.Scorers;
@@ -44,5 +45,25 @@ class MaskHoldTest {
         assertTrue(Fixtures.maskedAreZero(net, s.masks()), "a masked value moved");
         assertEquals(2, s.epochsSpent());
         assertEquals(Granularities.create(granularity).effectiveRatio(0.5), s.currentRatio(), 1e-12);
+    }
+
+    static Stream<Arguments> graphMethods() {
+        Stream<Arguments> scorers = Scorers.names().stream()
+                .flatMap(s -> Stream.of("weight", "filter", "channel").map(g -> Arguments.of(s, g, "oneshot")));
+        Stream<Arguments> schedules = Schedules.names().stream().map(sc -> Arguments.of("taylor", "filter", sc));
+        return Stream.concat(scorers, schedules);
+    }
+
+    /** The same on a residual graph, whose filter groups span additions, batch normalisation and a concatenation. */
+    @ParameterizedTest(name = "resnet-small: {0} x {1}, {2}")
+    @MethodSource("graphMethods")
+    void maskedValuesOfAGraphStayZeroAfterFineTuning(String scorer, String granularity, String schedule) {
+        Network net = Network.of(ResNetFactory.resnetSmall(12, 12, 1, 3, 1e-2, 1));
+        String layers = granularity.equals("channel") ? "b1_conv2+b2_conv2" : "all";
+        PruningSession s = new PruningSession(net, Fixtures.plan(scorer, granularity, layers, 0.5, schedule, 1,
+                Map.of("groupScore", "mean")), IMAGES, new MaskSet());
+        Schedules.create(schedule).run(s);
+        assertFalse(s.masks().isEmpty());
+        assertTrue(Fixtures.maskedAreZero(net, s.masks()), "a masked value moved");
     }
 }

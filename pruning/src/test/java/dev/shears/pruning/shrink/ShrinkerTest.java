@@ -20,22 +20,10 @@ import dev.shears.pruning.prune.Scorers;
 import dev.shears.pruning.prune.ScoringContext;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class ShrinkerTest {
 
@@ -90,18 +78,7 @@ class ShrinkerTest {
 
     @Test
     void batchNormalizationBetweenFollowsTheFilters() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(6).activation(Activation.RELU).build())
-                .layer(new BatchNormalization.Builder().name("bn").build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                        .build())
-                .layer(new DenseLayer.Builder().name("dense").nOut(10).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutionalFlat(10, 10, 1))
-                .build();
-        Network net = Network.of(new MultiLayerNetwork(conf));
-        net.model().init();
+        Network net = Network.of(Fixtures.batchNormChain());
         Nd4j.getRandom().setSeed(4);
         for (Map.Entry<String, INDArray> p : net.chain().orElseThrow().getLayer(1).paramTable().entrySet()) {
             p.getValue().assign(Nd4j.rand(p.getValue().shape()).subi(p.getKey().equals("var") ? -0.5 : 0.5));

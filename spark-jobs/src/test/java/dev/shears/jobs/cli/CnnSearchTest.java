@@ -25,33 +25,16 @@ class CnnSearchTest {
     @Test
     void filterPruningOfASmallCnnShrinksTheSavedModel() throws Exception {
         TestData.writeImages(dir, 480, 160);
-        Path spec = Files.writeString(dir.resolve("cnn.yaml"), String.join("\n",
-                "name: cnn",
-                "seed: 3",
-                "data:",
-                "  dir: " + dir.toUri(),
-                "  numClasses: 4",
-                "  validationFraction: 0.25",
-                "model:",
-                "  architecture: cnn-small",
-                "  epochs: 3",
-                "  learningRate: 0.01",
-                "  batchSize: 32",
-                "space:",
-                "  - granularity: [filter, channel]",
-                "    scorer: [l2]",
-                "    layers: [hidden]",
-                "    ratio: [0.5]",
-                "  - granularity: [weight]",
-                "    scorer: [magnitude]",
-                "    ratio: [0.7]",
-                "finetune:",
-                "  batchSize: 32",
-                "search:",
-                "  measureLatency: false",
-                "output:",
-                "  keepModels: 3",
-                ""));
+        Path spec = Files.writeString(dir.resolve("cnn.yaml"), TestData.imageSpec(dir, "cnn", "cnn-small", 3,
+                String.join("\n",
+                        "space:",
+                        "  - granularity: [filter, channel]",
+                        "    scorer: [l2]",
+                        "    layers: [hidden]",
+                        "    ratio: [0.5]",
+                        "  - granularity: [weight]",
+                        "    scorer: [magnitude]",
+                        "    ratio: [0.7]"), ""));
         SharedSpark.get();
         Path out = dir.resolve("out");
         assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString()));

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.jobs.SavedModels;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,27 +33,7 @@ class GraphSearchTest {
     }
 
     private static Path spec(String name, String space, String search) throws Exception {
-        return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
-                "name: " + name,
-                "seed: 3",
-                "data:",
-                "  dir: " + dir.toUri(),
-                "  numClasses: 4",
-                "  validationFraction: 0.25",
-                "model:",
-                "  architecture: resnet-small",
-                "  epochs: 2",
-                "  learningRate: 0.01",
-                "  batchSize: 32",
-                space,
-                "finetune:",
-                "  batchSize: 32",
-                "search:",
-                "  measureLatency: false",
-                search,
-                "output:",
-                "  keepModels: 4",
-                ""));
+        return Files.writeString(dir.resolve(name + ".yaml"), TestData.graphSpec(dir, name, space, search));
     }
 
     @Test
@@ -74,17 +52,10 @@ class GraphSearchTest {
                 "    scorer: [magnitude]",
                 "    scope: [global]",
                 "    ratio: [0.7]"), "");
-        ByteArrayOutputStream said = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        try {
-            System.setOut(new PrintStream(said, true));
-            assertEquals(0, ShearsMain.execute("validate", "--spec", spec.toString()));
-        } finally {
-            System.setOut(old);
-        }
-        assertTrue(said.toString().contains("base model: ComputationGraph"), said.toString());
-        assertTrue(said.toString().contains("channel groups: 6"), said.toString());
-        assertTrue(said.toString().contains("producers: stem_W axis 0, stem_b axis 1, b1_conv2_W axis 0"), said.toString());
+        String said = TestData.printed("validate", "--spec", spec.toString());
+        assertTrue(said.contains("base model: ComputationGraph"), said);
+        assertTrue(said.contains("channel groups: 6"), said);
+        assertTrue(said.contains("producers: stem_W axis 0, stem_b axis 1, b1_conv2_W axis 0"), said);
 
         Path out = dir.resolve("graph-out");
         assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache"));

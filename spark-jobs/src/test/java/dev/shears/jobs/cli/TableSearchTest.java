@@ -14,8 +14,6 @@ import dev.shears.jobs.spark.SparkTables;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.train.FineTuner;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -113,17 +111,10 @@ class TableSearchTest {
         TestData.blobsTable(table, "parquet", 500, 16, 4, 3, true);
         Path spec = write("array.yaml", spec(dir, "parquet", table, null, "  testFraction: 0.2\n"));
 
-        ByteArrayOutputStream said = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        try {
-            System.setOut(new PrintStream(said, true));
-            assertEquals(0, ShearsMain.execute("validate", "--spec", spec.toString()));
-        } finally {
-            System.setOut(old);
-        }
-        assertTrue(said.toString().contains("data: 320 training, 80 validation, 100 test rows"), said.toString());
-        assertTrue(said.toString().contains(table + ": 500 rows; label 'label', vector column 'x' of 16 values"),
-                said.toString());
+        String said = TestData.printed("validate", "--spec", spec.toString());
+        assertTrue(said.contains("data: 320 training, 80 validation, 100 test rows"), said);
+        assertTrue(said.contains(table + ": 500 rows; label 'label', vector column 'x' of 16 values"),
+                said);
 
         Path out = dir.resolve("array-out");
         assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache"));
@@ -166,15 +157,8 @@ class TableSearchTest {
         TestData.blobsTable(train, "orc", 200, 8, 4, 4, false);
         TestData.blobsTable(test, "orc", 100, 8, 4, 5, false);
         Path spec = write("orc.yaml", spec(dir, "orc", train, test, "  features: [f0, f1, f2]\n"));
-        ByteArrayOutputStream said = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        try {
-            System.setOut(new PrintStream(said, true));
-            assertEquals(0, ShearsMain.execute("validate", "--spec", spec.toString()));
-        } finally {
-            System.setOut(old);
-        }
-        assertTrue(said.toString().contains("data: 160 training, 40 validation, 100 test rows"), said.toString());
-        assertTrue(said.toString().contains(test + ": 100 rows; label 'label', 3 feature columns"), said.toString());
+        String said = TestData.printed("validate", "--spec", spec.toString());
+        assertTrue(said.contains("data: 160 training, 40 validation, 100 test rows"), said);
+        assertTrue(said.contains(test + ": 100 rows; label 'label', 3 feature columns"), said);
     }
 }

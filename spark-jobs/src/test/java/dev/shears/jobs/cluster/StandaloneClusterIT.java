@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,36 @@ class StandaloneClusterIT {
             assertTrue(Files.readString(log).contains("Finished task"), log + " ran no task");
         }
         assertSecretNowhere(out, run);
+    }
+
+    /** A residual computation graph's coupled filter groups are pruned in executor JVMs and come back shrunk. */
+    @Test
+    void aResidualGraphIsSearchedOnTheCluster() throws IOException {
+        Path images = Files.createDirectories(dir.resolve("textures"));
+        TestData.writeTextures(images, 320, 120);
+        Path graphSpec = Files.writeString(dir.resolve("graph.yaml"), TestData.graphSpec(images, "graph", String.join("\n",
+                "space:",
+                "  granularity: [filter]",
+                "  scorer: [magnitude, taylor]",
+                "  ratio: [0.5]"), ""));
+        Path out = dir.resolve("graph-out");
+        Result run = script(Duration.ofMinutes(5), WITH_SECRET, "shears-submit", "--master", MASTER,
+                "--executor-memory", "768m", "--total-executor-cores", "2",
+                "--", "search", "--spec", graphSpec.toString(), "--out", out.toString());
+        assertEquals(0, run.code(), run.output());
+        List<String> lines = Files.readAllLines(out.resolve("results.csv"));
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        assertEquals(3, lines.size() - 1, "base + 2 candidates");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] row = line.split(",", -1);
+            assertEquals("OK", row[header.indexOf("status")], line);
+            if (!row[header.indexOf("candidate")].equals("base")) {
+                assertEquals("true", row[header.indexOf("shrunk")], line);
+                ComputationGraph saved = ModelSerializer.restoreComputationGraph(
+                        out.resolve("models/" + row[header.indexOf("candidate")] + ".zip").toFile(), false);
+                assertEquals(Long.parseLong(row[header.indexOf("params_total")]), saved.numParams(), line);
+            }
+        }
     }
 
     /**
