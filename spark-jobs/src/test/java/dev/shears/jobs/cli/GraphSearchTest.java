@@ -100,4 +100,21 @@ class GraphSearchTest {
         Map<String, Object> base = rows.stream().filter(r -> r.get("candidate").equals("base")).findFirst().orElseThrow();
         assertTrue(((Number) base.get("accuracy")).doubleValue() > 0.4, base.toString());
     }
+
+    @Test
+    void halvingPromotesAGraphTrialThatContinuesFromItsParent() throws Exception {
+        Path spec = spec("graph-halving", String.join("\n",
+                "space:",
+                "  granularity: [filter]",
+                "  scorer: [magnitude, taylor, l2]",
+                "  ratio: [0.5]"), "  strategy: halving\n  budget: 3\n  options:\n    minEpochs: 1\n    maxEpochs: 3\n    eta: 3");
+        Path out = dir.resolve("graph-halving-out");
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache"));
+        List<Map<String, Object>> rows = SavedModels.rows(out);
+        assertEquals(1 + 3 + 1, rows.size(), "base, 3 in the first rung, 1 promoted");
+        for (Map<String, Object> row : rows) {
+            assertEquals("OK", row.get("status"), row.toString());
+        }
+        assertEquals(1, rows.stream().filter(r -> r.get("parent") != null).count(), rows.toString());
+    }
 }
