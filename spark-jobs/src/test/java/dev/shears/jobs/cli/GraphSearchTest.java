@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.jobs.SavedModels;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
+import dev.shears.pruning.model.ResNetFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,5 +117,28 @@ class GraphSearchTest {
             assertEquals("OK", row.get("status"), row.toString());
         }
         assertEquals(1, rows.stream().filter(r -> r.get("parent") != null).count(), rows.toString());
+    }
+
+    /** A user's ComputationGraph file is searched as it is: the base row is the file's graph, pruned rows are graphs. */
+    @Test
+    void aComputationGraphFileIsTheBaseModel() throws Exception {
+        ComputationGraph own = ResNetFactory.build(16, 16, 1, 4, 1e-2, 5, true, false);
+        Path file = dir.resolve("own-graph.zip");
+        ModelSerializer.writeModel(own, file.toFile(), false);
+        Path spec = spec("graph-file", String.join("\n",
+                "space:",
+                "  granularity: [filter]",
+                "  ratio: [0.5]"), "");
+        Path out = dir.resolve("graph-file-out");
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache",
+                "--set", "model.file=" + file.toUri()));
+        List<Map<String, Object>> rows = SavedModels.rows(out);
+        Map<String, Object> base = rows.stream().filter(r -> r.get("candidate").equals("base")).findFirst().orElseThrow();
+        assertEquals(own.numParams(), ((Number) base.get("params_total")).longValue());
+        assertEquals(2, rows.size());
+        for (Map<String, Object> row : rows) {
+            assertEquals("OK", row.get("status"), row.toString());
+        }
+        assertEquals(2, SavedModels.assertMatchTheirRows(out, null, true));
     }
 }
