@@ -9,6 +9,7 @@ import dev.shears.jobs.TestData;
 import dev.shears.pruning.model.ResNetFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -37,6 +38,24 @@ class GraphSearchTest {
         return Files.writeString(dir.resolve(name + ".yaml"), TestData.graphSpec(dir, name, space, search));
     }
 
+    /** Runs a search into {@code dir/name-out} without the cache; every row must be OK. */
+    private static List<Map<String, Object>> search(Path spec, String name, String... more) throws Exception {
+        Path out = dir.resolve(name + "-out");
+        List<String> args = new ArrayList<>(List.of("search", "--spec", spec.toString(), "--out", out.toString(),
+                "--no-cache"));
+        args.addAll(List.of(more));
+        assertEquals(0, ShearsMain.execute(args.toArray(new String[0])));
+        List<Map<String, Object>> rows = SavedModels.rows(out);
+        for (Map<String, Object> row : rows) {
+            assertEquals("OK", row.get("status"), row.toString());
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> base(List<Map<String, Object>> rows) {
+        return rows.stream().filter(r -> r.get("candidate").equals("base")).findFirst().orElseThrow();
+    }
+
     @Test
     void coupledFilterGroupsArePrunedAndTheGraphShrinks() throws Exception {
         Path spec = spec("graph", String.join("\n",
@@ -58,15 +77,13 @@ class GraphSearchTest {
         assertTrue(said.contains("channel groups: 6"), said);
         assertTrue(said.contains("producers: stem_W axis 0, stem_b axis 1, b1_conv2_W axis 0"), said);
 
+        List<Map<String, Object>> rows = search(spec, "graph");
         Path out = dir.resolve("graph-out");
-        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache"));
-        List<Map<String, Object>> rows = SavedModels.rows(out);
         assertEquals(5, rows.size(), "base + 4 candidates");
-        Map<String, Object> base = rows.stream().filter(r -> r.get("candidate").equals("base")).findFirst().orElseThrow();
+        Map<String, Object> base = base(rows);
         long baseParams = ((Number) base.get("params_total")).longValue();
         assertTrue(((Number) base.get("accuracy")).doubleValue() > 0.5, "base accuracy " + base.get("accuracy") + " (chance is 0.25)");
         for (Map<String, Object> row : rows) {
-            assertEquals("OK", row.get("status"), row.toString());
             if (row.get("candidate").equals("base")) {
                 continue;
             }
@@ -91,15 +108,9 @@ class GraphSearchTest {
                 "  granularity: [filter]",
                 "  scorer: [magnitude]",
                 "  ratio: [0.5]"), "  execution: data-parallel\n  averagingFrequency: 2");
-        Path out = dir.resolve("graph-dp-out");
-        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache"));
-        List<Map<String, Object>> rows = SavedModels.rows(out);
+        List<Map<String, Object>> rows = search(spec, "graph-dp");
         assertEquals(2, rows.size());
-        for (Map<String, Object> row : rows) {
-            assertEquals("OK", row.get("status"), row.toString());
-        }
-        Map<String, Object> base = rows.stream().filter(r -> r.get("candidate").equals("base")).findFirst().orElseThrow();
-        assertTrue(((Number) base.get("accuracy")).doubleValue() > 0.4, base.toString());
+        assertTrue(((Number) base(rows).get("accuracy")).doubleValue() > 0.4, base(rows).toString());
     }
 
     @Test
@@ -109,13 +120,8 @@ class GraphSearchTest {
                 "  granularity: [filter]",
                 "  scorer: [magnitude, taylor, l2]",
                 "  ratio: [0.5]"), "  strategy: halving\n  budget: 3\n  options:\n    minEpochs: 1\n    maxEpochs: 3\n    eta: 3");
-        Path out = dir.resolve("graph-halving-out");
-        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache"));
-        List<Map<String, Object>> rows = SavedModels.rows(out);
+        List<Map<String, Object>> rows = search(spec, "graph-halving");
         assertEquals(1 + 3 + 1, rows.size(), "base, 3 in the first rung, 1 promoted");
-        for (Map<String, Object> row : rows) {
-            assertEquals("OK", row.get("status"), row.toString());
-        }
         assertEquals(1, rows.stream().filter(r -> r.get("parent") != null).count(), rows.toString());
     }
 
@@ -129,16 +135,9 @@ class GraphSearchTest {
                 "space:",
                 "  granularity: [filter]",
                 "  ratio: [0.5]"), "");
-        Path out = dir.resolve("graph-file-out");
-        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--no-cache",
-                "--set", "model.file=" + file.toUri()));
-        List<Map<String, Object>> rows = SavedModels.rows(out);
-        Map<String, Object> base = rows.stream().filter(r -> r.get("candidate").equals("base")).findFirst().orElseThrow();
-        assertEquals(own.numParams(), ((Number) base.get("params_total")).longValue());
+        List<Map<String, Object>> rows = search(spec, "graph-file", "--set", "model.file=" + file.toUri());
+        assertEquals(own.numParams(), ((Number) base(rows).get("params_total")).longValue());
         assertEquals(2, rows.size());
-        for (Map<String, Object> row : rows) {
-            assertEquals("OK", row.get("status"), row.toString());
-        }
-        assertEquals(2, SavedModels.assertMatchTheirRows(out, null, true));
+        assertEquals(2, SavedModels.assertMatchTheirRows(dir.resolve("graph-file-out"), null, true));
     }
 }
