@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -13,6 +14,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /** Every file Shears reads or writes goes through here, so local paths, file:// and hdfs:// all work. */
 public final class HadoopFiles {
@@ -31,8 +33,7 @@ public final class HadoopFiles {
 
     public static FileSystem fs(String location) throws IOException {
         FileSystem fs = path(location).getFileSystem(CONF);
-        // on local disk, the raw file system: no .crc companion files beside the user's outputs, and no
-        // chmod subprocess for every file created (the checksummed one sets permissions by running chmod)
+        // on local disk, the raw file system: no .crc companion files beside the user's outputs
         return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
     }
 
@@ -95,8 +96,16 @@ public final class HadoopFiles {
         FileSystem fs = fs(location);
         Path target = path(location);
         Path temp = temporaryBeside(target);
-        try (OutputStream out = fs.create(temp, true)) {
-            out.write(bytes);
+        if (fs instanceof RawLocalFileSystem local) {
+            // Hadoop's local streams start a chmod process for every file and directory they create (two
+            // files a trial in a search's checkpoints); Java creates them with the same default permissions
+            java.nio.file.Path file = local.pathToFile(temp).toPath();
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } else {
+            try (OutputStream out = fs.create(temp, true)) {
+                out.write(bytes);
+            }
         }
         moveIntoPlace(fs, temp, target);
     }
