@@ -66,7 +66,7 @@ public final class SearchSpec {
 
     /** The base model: a model file to load, or a network to train. */
     public static final class ModelSpec {
-        /** A DL4J Network model file (any Hadoop location). When set, nothing is trained. */
+        /** A DL4J model file (chain or graph) or a Keras HDF5 model (any Hadoop location). When set, nothing is trained. */
         public String file;
         /** {@code mlp} (uses {@code hidden}), {@code lenet5} or {@code cnn-small} (image data only). */
         public String architecture = "mlp";
