@@ -7,7 +7,6 @@ import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
@@ -49,7 +48,7 @@ public final class ShrinkBenchmark {
 
         Network dense = Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, seed));
         Trainer.fit(dense, data.train(), 3, 128, 1e-3, seed, null);
-        Map<String, Object> denseRow = Measurement.of(dense, data, Layers.prunable(dense), null);
+        Map<String, Object> denseRow = Measurement.of(dense, data, dense.prunable(), null);
         BaseReference base = BaseReference.of(denseRow);
 
         PruningPlan plan = new PruningPlan("magnitude", "neuron", "layerwise", "hidden", 0.5, Map.of(), "oneshot", 3,

@@ -2,7 +2,6 @@ package dev.shears.pruning.metrics;
 
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Arrays;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import java.util.HashSet;
 import java.util.Map;
@@ -25,7 +24,7 @@ public final class Int8Quantization {
     /** A copy of the network with quantised-then-dequantised weights; the network itself is untouched. */
     public static Network quantizedCopy(Network net) {
         Network copy = net.copy();
-        for (PrunableLayer l : Layers.prunable(copy)) {
+        for (PrunableLayer l : copy.prunable()) {
             INDArray w = l.weights(copy);
             w.assign(Nd4j.create(roundTrip(Arrays.floats(w)), w.shape(), 'c').castTo(w.dataType()));
         }
@@ -57,7 +56,7 @@ public final class Int8Quantization {
     public static long sizeBytes(Network net) {
         Set<String> weightKeys = new HashSet<>();
         long bytes = 0;
-        for (PrunableLayer l : Layers.prunable(net)) {
+        for (PrunableLayer l : net.prunable()) {
             weightKeys.add(l.weightKey());
             float[] q = roundTrip(Arrays.floats(l.weights(net)));
             long nonzero = 0;

@@ -37,6 +37,7 @@ import org.nd4j.linalg.dataset.DataSet;
 public abstract sealed class Network permits Network.Chain, Network.Graph {
 
     private Set<String> keepWhole = Set.of();
+    private List<PrunableLayer> prunable;
     private List<ChannelGroup> groups;
 
     public static Network of(MultiLayerNetwork net) {
@@ -152,11 +153,15 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
     /** The number of input features of one example. */
     public abstract long inputSize();
 
-    /** Every layer with a weight array, in topological order. */
-    public abstract List<PrunableLayer> prunable();
+    /** Every layer with a weight array, in topological order; the structure never changes, so found once. */
+    public List<PrunableLayer> prunable() {
+        if (prunable == null) {
+            prunable = List.copyOf(findPrunable());
+        }
+        return prunable;
+    }
 
-    /** The configuration of the layer whose parameters have this key. */
-    public abstract Layer layerConf(String key);
+    abstract List<PrunableLayer> findPrunable();
 
     /** Parameters of the layer with this key, by DL4J's short names ({@code W}, {@code b}, {@code gamma}). */
     public abstract Map<String, INDArray> layerParams(String key);
@@ -254,7 +259,7 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         }
 
         @Override
-        public List<PrunableLayer> prunable() {
+        List<PrunableLayer> findPrunable() {
             List<PrunableLayer> out = new ArrayList<>();
             int n = net.getnLayers();
             for (int i = 0; i < n; i++) {
@@ -265,11 +270,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
                 }
             }
             return out;
-        }
-
-        @Override
-        public Layer layerConf(String key) {
-            return net.getLayer(Integer.parseInt(key)).conf().getLayer();
         }
 
         @Override
@@ -387,7 +387,7 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         }
 
         @Override
-        public List<PrunableLayer> prunable() {
+        List<PrunableLayer> findPrunable() {
             List<PrunableLayer> out = new ArrayList<>();
             String output = outputName();
             int[] order = net.topologicalSortOrder();
@@ -406,11 +406,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
                 position++;
             }
             return out;
-        }
-
-        @Override
-        public Layer layerConf(String key) {
-            return net.getLayer(key).conf().getLayer();
         }
 
         @Override

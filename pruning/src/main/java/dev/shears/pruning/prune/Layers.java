@@ -6,15 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Finds the prunable layers of a network and resolves a spec's layer selection. */
+/** Resolves a spec's layer selection among a network's prunable layers. */
 public final class Layers {
 
     private Layers() {
-    }
-
-    /** Every layer with a weight array, in network order. */
-    public static List<PrunableLayer> prunable(Network net) {
-        return net.prunable();
     }
 
     /**
@@ -22,7 +17,7 @@ public final class Layers {
      * comma- or plus-separated list of layer names or indices.
      */
     public static List<PrunableLayer> select(Network net, String selection) {
-        List<PrunableLayer> all = prunable(net);
+        List<PrunableLayer> all = net.prunable();
         String s = selection == null ? "all" : selection.trim();
         if (s.equals("all")) {
             return all;

@@ -4,7 +4,6 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.schedule.PruningSchedule;
 import dev.shears.pruning.schedule.PruningSession;
@@ -57,7 +56,7 @@ public final class CandidateRunner {
             PruningSchedule schedule = Schedules.create(plan.schedule());
             PlanOptions options = PlanOptions.of(plan);
             // every layer, not just the selection: structural pruning also zeroes the next layer's inputs
-            MaskSet masks = continuing ? MaskSet.fromZeros(net, Layers.prunable(net)) : new MaskSet();
+            MaskSet masks = continuing ? MaskSet.fromZeros(net, net.prunable()) : new MaskSet();
             Network teacher = options.distill() && teacherBytes != null ? ModelBytes.restore(teacherBytes) : null;
             PruningSession session = new PruningSession(net, plan, data, masks, teacher, tuner);
             schedule.run(session);
@@ -75,7 +74,7 @@ public final class CandidateRunner {
             Map<String, Double> perLayer = (Map<String, Double>) metrics.remove("layer_sparsity");
             if (shrunk) {
                 // sparsity says how much pruning removed, which the shrunk model no longer shows as zeros
-                ModelMetrics masked = ModelMetrics.measure(net, Layers.prunable(net), session.layers(),
+                ModelMetrics masked = ModelMetrics.measure(net, net.prunable(), session.layers(),
                         data.train().shape());
                 metrics.put("sparsity", masked.weightSparsity());
                 perLayer = masked.layerSparsity();

@@ -4,7 +4,6 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.Int8Quantization;
 import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
@@ -37,7 +36,7 @@ public final class Measurement {
                                          BaseReference base, boolean quantize, FineTuner scorer) {
         Evaluator.Score test = scorer.evaluate(net, data.test());
         Evaluator.Score val = scorer.evaluate(net, data.validation());
-        ModelMetrics m = ModelMetrics.measure(net, Layers.prunable(net), prunedLayers, data.train().shape());
+        ModelMetrics m = ModelMetrics.measure(net, net.prunable(), prunedLayers, data.train().shape());
         long baseParams = base == null ? m.paramsTotal() : base.paramsTotal();
         long baseFlops = base == null ? m.flopsDense() : base.flops();
         double baseAccuracy = base == null ? test.accuracy() : base.accuracy();

@@ -1,7 +1,6 @@
 package dev.shears.pruning.run;
 
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
 
 /**
@@ -29,7 +28,7 @@ public final class Retraining {
             throw new IllegalArgumentException("cannot rewind: the pruned model has " + pruned.numParams()
                     + " parameters, the initial one " + initial.numParams() + " (rewinding needs the unshrunk model)");
         }
-        MaskSet mask = MaskSet.fromZeros(pruned, Layers.prunable(pruned));
+        MaskSet mask = MaskSet.fromZeros(pruned, pruned.prunable());
         Network net = initial.copy();
         mask.apply(net);
         return new Start(net, mask);

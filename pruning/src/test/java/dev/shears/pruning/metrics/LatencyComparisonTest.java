@@ -8,7 +8,6 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
@@ -30,7 +29,7 @@ class LatencyComparisonTest {
         DataSplits data = Fixtures.splits(64, new int[] {784}, 10);
         Network dense = Network.of(MlpFactory.build(784, List.of(1024, 1024), 10, 1e-3, 1));
         byte[] bytes = ModelBytes.of(dense);
-        BaseReference base = BaseReference.of(Measurement.of(dense, data, Layers.prunable(dense), null));
+        BaseReference base = BaseReference.of(Measurement.of(dense, data, dense.prunable(), null));
         // 90% of the hidden units, no fine-tuning: masked keeps the dense shapes, shrunk drops the units
         var plan = Fixtures.plan("l2", "neuron", "hidden", 0.9, "oneshot", 0, Map.of());
         CandidateOutcome masked = CandidateRunner.run(bytes, false, data, plan.withOptions(Map.of("shrink", false)), base,

@@ -69,7 +69,7 @@ class GranularitiesTest {
     @Test
     void neuronPrunesTheOutputLayersInputsButNeverItsUnits() {
         Network net = Network.of(MlpFactory.build(4, List.of(5, 3), 2, 1e-3, 1));
-        PrunableLayer output = Layers.prunable(net).get(2);
+        PrunableLayer output = net.prunable().get(2);
         assertFalse(Granularities.create("neuron").appliesTo(output, net));
         prune(net, "neuron", "all", 0.5, 1, VECTORS);
         INDArray w2 = net.getParam("2_W");
@@ -87,7 +87,7 @@ class GranularitiesTest {
     void structuralPruningLeavesMinUnits() {
         Network net = Network.of(MlpFactory.build(4, List.of(6, 5), 2, 1e-3, 1));
         prune(net, "neuron", "hidden", 0.99, 1, VECTORS);
-        assertEquals(1, Layers.prunable(net).get(0).units(net) - zeroColumns(net.getParam("0_W")));
+        assertEquals(1, net.prunable().get(0).units(net) - zeroColumns(net.getParam("0_W")));
         Network net2 = Network.of(MlpFactory.build(4, List.of(6, 5), 2, 1e-3, 1));
         prune(net2, "neuron", "hidden", 0.99, 3, VECTORS);
         assertEquals(3, 6 - zeroColumns(net2.getParam("0_W")));
@@ -175,7 +175,7 @@ class GranularitiesTest {
         // filter 1 of conv0 is the largest, but conv1 barely reads channel 1
         w0.get(NDArrayIndex.point(1)).muli(100);
         w2.get(NDArrayIndex.all(), NDArrayIndex.point(1)).muli(0.001);
-        assertFalse(Granularities.create("channel").appliesTo(Layers.prunable(net).get(0), net), "conv0 has no producer");
+        assertFalse(Granularities.create("channel").appliesTo(net.prunable().get(0), net), "conv0 has no producer");
         MaskSet masks = prune(net, "channel", "all", 0.25, 1, IMAGES);
         assertEquals(0, absSum(w2.get(NDArrayIndex.all(), NDArrayIndex.point(1))));
         assertEquals(0, absSum(w0.get(NDArrayIndex.point(1))));

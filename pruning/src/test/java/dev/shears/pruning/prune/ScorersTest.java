@@ -34,7 +34,7 @@ class ScorersTest {
     }
 
     private static PrunableLayer layer0(Network net) {
-        return Layers.prunable(net).get(0);
+        return net.prunable().get(0);
     }
 
     private static float[] score(String scorer, Network net, ScoringContext ctx) {

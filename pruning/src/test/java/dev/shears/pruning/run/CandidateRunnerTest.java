@@ -12,7 +12,6 @@ import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.ResNetFactory;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.train.Trainer;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +37,7 @@ class CandidateRunnerTest {
     }
 
     private static BaseReference reference(Network net, DataSplits data) {
-        return BaseReference.of(Measurement.of(net, data, Layers.prunable(net), null));
+        return BaseReference.of(Measurement.of(net, data, net.prunable(), null));
     }
 
     private static CandidateOutcome run(String scorer, String granularity, double ratio, Map<String, Object> options) {

@@ -10,7 +10,6 @@ import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.shrink.Shrinker;
@@ -36,7 +35,7 @@ class RetrainingTest {
         Network pruned = initial.copy();
         BestEpoch.fit(pruned, DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, null);
         // prune by hand: zero the weights of the trained copy below their layer's mean magnitude
-        for (PrunableLayer l : Layers.prunable(pruned)) {
+        for (PrunableLayer l : pruned.prunable()) {
             INDArray w = l.weights(pruned);
             double mean = w.norm1Number().doubleValue() / w.length();
             w.muli(Transforms.abs(w).gt(mean).castTo(w.dataType()));
@@ -45,7 +44,7 @@ class RetrainingTest {
         Retraining.Start start = Retraining.rewind(initial, pruned);
 
         assertEquals(before, initial.params(), "the initial network itself is untouched");
-        for (PrunableLayer l : Layers.prunable(pruned)) {
+        for (PrunableLayer l : pruned.prunable()) {
             float[] w = start.net().getParam(l.weightKey()).dup().data().asFloat();
             float[] init = initial.getParam(l.weightKey()).dup().data().asFloat();
             float[] p = pruned.getParam(l.weightKey()).dup().data().asFloat();
@@ -55,7 +54,7 @@ class RetrainingTest {
         }
         BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, start.mask());
         assertTrue(Fixtures.maskedAreZero(start.net(), start.mask()), "training holds the rewound mask");
-        assertEquals(MaskSet.fromZeros(pruned, Layers.prunable(pruned)).all().keySet(), start.mask().all().keySet());
+        assertEquals(MaskSet.fromZeros(pruned, pruned.prunable()).all().keySet(), start.mask().all().keySet());
     }
 
     @Test

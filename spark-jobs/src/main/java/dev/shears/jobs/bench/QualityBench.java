@@ -11,7 +11,6 @@ import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
@@ -388,7 +387,7 @@ public final class QualityBench implements Callable<Integer> {
 
     private static Map<String, Long> weightCounts(Network net) {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        for (PrunableLayer l : Layers.prunable(net)) {
+        for (PrunableLayer l : net.prunable()) {
             sizes.put(l.name(), l.weights(net).length());
         }
         return sizes;
@@ -516,7 +515,7 @@ public final class QualityBench implements Callable<Integer> {
 
     /** The table's figures, as candidates get them, plus the int8 copy's validation accuracy. */
     private static Map<String, Object> measure(Network net, DataSplits data, BaseReference base) {
-        Map<String, Object> m = new LinkedHashMap<>(Measurement.of(net, data, Layers.prunable(net), base, true,
+        Map<String, Object> m = new LinkedHashMap<>(Measurement.of(net, data, net.prunable(), base, true,
                 FineTuner.LOCAL));
         m.remove("layer_sparsity");
         m.put("val_accuracy_int8", int8Validation(net, data));

@@ -24,6 +24,7 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.prune.ChannelGroups;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Granularity;
 import dev.shears.pruning.prune.Layers;
@@ -166,7 +167,7 @@ public final class SearchJob {
                 checkpoints.saveBase(bytes, spec.sha256());
             }
             // latency is timed after the search, beside the candidates it is compared with
-            Map<String, Object> measured = Measurement.of(net, data, Layers.prunable(net), null, false, baseTrainer);
+            Map<String, Object> measured = Measurement.of(net, data, net.prunable(), null, false, baseTrainer);
             BaseReference base = BaseReference.of(measured);
             LOG.info("base model: {} parameters, validation accuracy {}, test accuracy {}", base.paramsTotal(),
                     base.validationAccuracy(), base.accuracy());
@@ -343,7 +344,7 @@ public final class SearchJob {
         for (SearchSpace space : spec.spaces()) {
             for (Object names : values(space, "keepWhole")) {
                 try {
-                    net.copy().keepWhole(PlanOptions.names(names)).groups();
+                    ChannelGroups.of(net, PlanOptions.names(names));
                 } catch (BadInputException e) {
                     throw new SpecException(spec.source() + ": field 'space.keepWhole': " + e.getMessage());
                 }
@@ -358,7 +359,7 @@ public final class SearchJob {
                 for (Object name : values(space, "granularity")) {
                     Granularity g = Granularities.create((String) name);
                     if (selected.stream().noneMatch(l -> g.appliesTo(l, net))) {
-                        List<String> fitting = Layers.prunable(net).stream().filter(l -> g.appliesTo(l, net))
+                        List<String> fitting = net.prunable().stream().filter(l -> g.appliesTo(l, net))
                                 .map(PrunableLayer::name).toList();
                         throw new SpecException(spec.source() + ": field 'space.granularity': '" + name
                                 + "' applies to none of the layers '" + selection + "' selects "
@@ -499,7 +500,7 @@ public final class SearchJob {
             return new GridStrategy(spec.spaces(), s.search.budget, 0);
         }
         Map<String, Object> o = new LinkedHashMap<>(s.search.options);
-        List<PrunableLayer> layers = Layers.prunable(net);
+        List<PrunableLayer> layers = net.prunable();
         Map<String, Object> derived = Map.of("layers", layers.stream().map(PrunableLayer::name).toList(),
                 "layerSizes", layers.stream().map(l -> l.weights(net).length()).toList(),
                 "baseAccuracy", baseAccuracy);

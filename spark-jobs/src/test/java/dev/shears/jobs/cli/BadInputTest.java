@@ -375,6 +375,10 @@ class BadInputTest {
                         "spec.yaml", "space.granularity", "'filter'", "no layer of this model"),
                 spec("channel granularity on an MLP", y -> y.replace(SPACE, SPACE + "\n  granularity: [weight, channel]"),
                         "space.granularity", "'channel'"),
+                spec("unknown layer to keep whole", y -> y.replace(SPACE, SPACE + "\n  keepWhole: dense0+dense7"),
+                        "spec.yaml", "space.keepWhole", "'dense7'"),
+                spec("unknown group score", y -> y.replace(SPACE, SPACE + "\n  groupScore: median"),
+                        "space.groupScore", "median", "producers"),
                 // the output location and earlier runs
                 data("--out is a file", d -> {
                     Files.writeString(d.resolve("out"), "x");
