@@ -52,11 +52,14 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * search that overhead costs more than the arithmetic.
  *
  * <p>The forward and backward passes are the ND4J operations DL4J's layers run, on arrays of the
- * same layouts (a product's rounding depends on its operands' layouts), writing the gradients into
- * the network's own gradient views, which are then divided by the batch size as DL4J does. The
- * update (Adam or SGD, parameters minus update, then the mask) is one pass of plain Java over the
- * flattened parameters: ND4J runs Adam and the mask as several native passes, and its square root
- * is not vectorised, so those cost about as much as the products. The pass does DL4J's float32
+ * same layouts (a product's rounding depends on its operands' layouts: pre-activations and
+ * activations are column-major, as DL4J's products leave them, so the products write into them
+ * with no temporary array), writing the gradients into the network's own gradient views. The
+ * update (the division by the batch size, Adam or SGD, parameters minus update, then the mask) is
+ * one pass of plain Java over the flattened parameters: ND4J runs Adam and the mask as several
+ * native passes, and its square root is not vectorised, so those cost about as much as the
+ * products, while HotSpot's C2 vectorises the pass ({@link dev.shears.pruning.run.JitPolicy}
+ * keeps C2 for such loops in trial JVMs). The pass does DL4J's float32
  * arithmetic in the same order, Adam's bias correction included, with the network's updater
  * settings, state and iteration count, so the results are DL4J's bit for bit on the default
  * nd4j-native build. The updater state is written back to the network at the end of the fit, so a
@@ -78,6 +81,30 @@ final class DenseStep implements Trainer.Step {
             @Override
             void backward(INDArray z, INDArray gradA, INDArray gradZ) {
                 Nd4j.exec(new RectifiedLinearDerivative(z, gradA, gradZ, 0.0));
+            }
+
+            /**
+             * relu_bp's {@code z > 0 ? gradA : 0} as a Java loop: ND4J runs it through a function
+             * call per value when, as here, z is column-major and the gradients row-major.
+             */
+            @Override
+            void backward(Buffers buf, int l) {
+                int rows = buf.rows;
+                int width = (int) buf.z[l].size(1);
+                float[] z = buf.scratchZ;
+                float[] g = buf.scratchG;
+                buf.zData[l].get(0, z, 0, rows * width);
+                buf.gradAData[l].get(0, g, 0, rows * width);
+                // blocks of 16 rows: each block's z reads are one cache line per unit, its gradients stay in cache
+                for (int r0 = 0; r0 < rows; r0 += 16) {
+                    int r1 = Math.min(rows, r0 + 16);
+                    for (int i = 0; i < width; i++) {
+                        for (int r = r0; r < r1; r++) {
+                            g[r * width + i] = z[i * rows + r] > 0 ? g[r * width + i] : 0f;
+                        }
+                    }
+                }
+                buf.gradZData[l].put(0, g, 0, rows * width);
             }
         },
         TANH {
@@ -117,6 +144,11 @@ final class DenseStep implements Trainer.Step {
         abstract void forward(INDArray z, INDArray a);
 
         abstract void backward(INDArray z, INDArray gradA, INDArray gradZ);
+
+        /** The backward pass of hidden layer l on the batch's buffers. */
+        void backward(Buffers buf, int l) {
+            backward(buf.z[l], buf.gradA[l], buf.gradZ[l]);
+        }
 
         static Hidden of(IActivation fn) {
             if (fn instanceof ActivationReLU r) {
@@ -166,18 +198,20 @@ final class DenseStep implements Trainer.Step {
         }
 
         /**
-         * DL4J's update of this block, in its float32 order, from the gradient already divided by
-         * the batch size: SGD {@code u = g lr}, or Adam (as ND4J's adam_updater) {@code m = b1 m + g (1 - b1)},
+         * DL4J's update of this block, in its float32 order, from the gradient summed over the batch:
+         * {@code g = sum / rows} as DL4J divides it, then SGD {@code u = g lr}, or Adam (as ND4J's
+         * adam_updater) {@code m = b1 m + g (1 - b1)},
          * {@code v = b2 v + g g (1 - b2)}, {@code u = m alpha / (sqrt(v) + eps)} with
          * {@code alpha = lr sqrt(1 - b2^t) / (1 - b1^t)}, t the iteration count plus one; then
          * {@code p = (p - u) keep}. The loops have no branch and a single index, the form the
          * JIT's C2 compiler vectorises.
          */
-        void update(float[] param, float[] gradient, float[] m, float[] v, float[] keep, int iteration, int epoch) {
+        void update(float[] param, float[] gradient, float rows, float[] m, float[] v, float[] keep, int iteration,
+                    int epoch) {
             float lr = (float) config.getLearningRate(iteration, epoch);
             if (mView == null) {
                 for (int i = from; i < to; i++) {
-                    param[i] = (param[i] - gradient[i] * lr) * keep[i];
+                    param[i] = (param[i] - gradient[i] / rows * lr) * keep[i];
                 }
                 return;
             }
@@ -195,7 +229,7 @@ final class DenseStep implements Trainer.Step {
             float oneMinusBeta1 = 1 - beta1;
             float oneMinusBeta2 = 1 - beta2;
             for (int i = from; i < to; i++) {
-                float g = gradient[i];
+                float g = gradient[i] / rows;
                 float mi = beta1 * m[i] + g * oneMinusBeta1;
                 float vi = beta2 * v[i] + g * g * oneMinusBeta2;
                 m[i] = mi;
@@ -223,6 +257,16 @@ final class DenseStep implements Trainer.Step {
         /** Gradient with respect to a hidden layer's activations, as the transpose of a column-major array. */
         final INDArray[] gradA;
         final INDArray[] gradZ;
+        /** Transposed views of gradA and gradZ, made once: a view is a new shape buffer. */
+        final INDArray[] gradAT;
+        final INDArray[] gradZT;
+        final int rows;
+        /** Native memory of z, gradA (row-major) and gradZ, and Java arrays of the widest layer's size for loops over them. */
+        final FloatBuffer[] zData;
+        final FloatBuffer[] gradAData;
+        final FloatBuffer[] gradZData;
+        final float[] scratchZ;
+        final float[] scratchG;
 
         Buffers(int rows, int[] widths) {
             int layers = widths.length - 1;
@@ -234,11 +278,25 @@ final class DenseStep implements Trainer.Step {
             a = new INDArray[layers];
             gradA = new INDArray[layers];
             gradZ = new INDArray[layers];
+            gradAT = new INDArray[layers];
+            gradZT = new INDArray[layers];
+            this.rows = rows;
+            zData = new FloatBuffer[layers];
+            gradAData = new FloatBuffer[layers];
+            gradZData = new FloatBuffer[layers];
+            int widest = Arrays.stream(widths, 1, widths.length).max().orElse(0);
+            scratchZ = new float[rows * widest];
+            scratchG = new float[rows * widest];
             for (int l = 0; l < layers; l++) {
-                z[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
-                a[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
+                z[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, widths[l + 1]}, 'f');
+                a[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, widths[l + 1]}, 'f');
                 gradA[l] = Nd4j.create(DataType.FLOAT, new long[] {widths[l + 1], rows}, 'f').transpose();
                 gradZ[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
+                gradAT[l] = gradA[l].transpose();
+                gradZT[l] = gradZ[l].transpose();
+                zData[l] = z[l].data().asNioFloat();
+                gradAData[l] = gradA[l].data().asNioFloat();
+                gradZData[l] = gradZ[l].data().asNioFloat();
             }
         }
     }
@@ -250,10 +308,10 @@ final class DenseStep implements Trainer.Step {
     private final int[] widths;
     private final Hidden[] hidden;
     private final INDArray[] w;
-    private final INDArray[] b;
+    /** Where each layer's bias starts in the flattened parameters (and gradients), and room for one bias or its gradient. */
+    private final int[] biasOffset;
+    private final float[] bias;
     private final INDArray[] gradW;
-    private final INDArray[] gradB;
-    private final INDArray gradients;
     private final FloatBuffer paramData;
     private final FloatBuffer gradientData;
     /** The flattened parameters and gradients, copied out of the network for the update pass. */
@@ -289,20 +347,19 @@ final class DenseStep implements Trainer.Step {
         widths = new int[layers + 1];
         hidden = new Hidden[layers - 1];
         w = new INDArray[layers];
-        b = new INDArray[layers];
+        biasOffset = new int[layers];
         gradW = new INDArray[layers];
-        gradB = new INDArray[layers];
         if (net.getFlattenedGradients() == null) {
             net.initGradientsView();
         }
+        INDArray params = net.params();
         for (int l = 0; l < layers; l++) {
             Layer layer = net.getLayer(l);
             w[l] = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-            b[l] = layer.getParam(DefaultParamInitializer.BIAS_KEY);
+            biasOffset[l] = (int) (layer.getParam(DefaultParamInitializer.BIAS_KEY).offset() - params.offset());
             Map<String, INDArray> grads = DefaultParamInitializer.getInstance()
                     .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
             gradW[l] = grads.get(DefaultParamInitializer.WEIGHT_KEY);
-            gradB[l] = grads.get(DefaultParamInitializer.BIAS_KEY);
             widths[l] = (int) w[l].size(0);
             widths[l + 1] = (int) w[l].size(1);
             if (l < layers - 1) {
@@ -313,10 +370,9 @@ final class DenseStep implements Trainer.Step {
             throw new IllegalArgumentException("the data has " + data.width() + " features and " + data.numClasses()
                     + " classes, the network " + widths[0] + " inputs and " + widths[layers] + " outputs");
         }
-        INDArray params = net.params();
-        gradients = net.getFlattenedGradients();
         paramData = flat(params);
-        gradientData = flat(gradients);
+        gradientData = flat(net.getFlattenedGradients());
+        bias = new float[Arrays.stream(widths).max().orElse(0)];
         param = new float[(int) params.length()];
         gradient = new float[param.length];
         m = new float[param.length];
@@ -419,8 +475,8 @@ final class DenseStep implements Trainer.Step {
         int last = w.length - 1;
         INDArray in = buf.x;
         for (int l = 0; l <= last; l++) {
-            in.mmuli(w[l], buf.z[l]);
-            buf.z[l].addiRowVector(b[l]);
+            Nd4j.gemm(in, w[l], buf.z[l], false, false, 1.0, 0.0);
+            addBias(buf, l);
             if (l < last) {
                 hidden[l].forward(buf.z[l], buf.a[l]);
             }
@@ -430,24 +486,59 @@ final class DenseStep implements Trainer.Step {
         buf.a[last].sub(buf.y, buf.gradZ[last]);
         for (int l = last; l >= 0; l--) {
             Nd4j.gemm(l == 0 ? buf.x : buf.a[l - 1], buf.gradZ[l], gradW[l], true, false, 1.0, 0.0);
-            buf.gradZ[l].sum(gradB[l], 0);
+            sumRows(buf, l);
             if (l > 0) {
-                w[l].mmuli(buf.gradZ[l].transpose(), buf.gradA[l - 1].transpose());
-                hidden[l - 1].backward(buf.z[l - 1], buf.gradA[l - 1], buf.gradZ[l - 1]);
+                w[l].mmuli(buf.gradZT[l], buf.gradAT[l - 1]);
+                hidden[l - 1].backward(buf, l - 1);
             }
         }
-        // DL4J's division by the batch size, natively: vectorised there, one division less per parameter here
-        gradients.divi(rows);
         gradientData.get(0, gradient, 0, gradient.length);
         paramData.get(0, param, 0, param.length);
         updateKeep();
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
         for (Block block : blocks) {
-            block.update(param, gradient, m, v, keep, iteration, epoch);
+            block.update(param, gradient, rows, m, v, keep, iteration, epoch);
         }
         paramData.put(0, param, 0, param.length);
         net.setIterationCount(iteration + 1);
+    }
+
+    /**
+     * {@code z += b} for every row, as addiRowVector computes it, as a Java loop down the columns of
+     * the column-major z: ND4J broadcasts a row over a column-major array one value at a time.
+     */
+    private void addBias(Buffers buf, int l) {
+        int rows = buf.rows;
+        int width = widths[l + 1];
+        paramData.get(biasOffset[l], bias, 0, width);
+        float[] z = buf.scratchZ;
+        buf.zData[l].get(0, z, 0, rows * width);
+        for (int i = 0; i < width; i++) {
+            float bi = bias[i];
+            for (int r = i * rows; r < (i + 1) * rows; r++) {
+                z[r] += bi;
+            }
+        }
+        buf.zData[l].put(0, z, 0, rows * width);
+    }
+
+    /**
+     * The bias gradient, {@code gradZ} summed over the batch's rows, as ND4J's sum along dimension 0
+     * adds them (row by row, in float), written into the network's gradient view.
+     */
+    private void sumRows(Buffers buf, int l) {
+        int rows = buf.rows;
+        int width = widths[l + 1];
+        float[] g = buf.scratchG;
+        buf.gradZData[l].get(0, g, 0, rows * width);
+        Arrays.fill(bias, 0, width, 0f);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < width; i++) {
+                bias[i] += g[r * width + i];
+            }
+        }
+        gradientData.put(biasOffset[l], bias, 0, width);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.shears.jobs.cli;
 
 import dev.shears.jobs.bench.BenchCommand;
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.run.JitPolicy;
 import dev.shears.pruning.run.NativeBuild;
 import java.util.Set;
 import picocli.CommandLine;
@@ -33,6 +34,7 @@ public final class ShearsMain {
     public static int execute(String... args) {
         // before any command touches ND4J: its native build is fixed when it first loads
         NativeBuild.select();
+        JitPolicy.apply();
         CommandLine cli = new CommandLine(new ShearsMain());
         // a usage error is one line, as other bad input, rather than the message and the whole usage text
         cli.setParameterExceptionHandler((e, args1) -> {

@@ -1,5 +1,6 @@
 package dev.shears.jobs.spark;
 
+import dev.shears.pruning.run.JitPolicy;
 import dev.shears.pruning.run.NativeBuild;
 import java.util.Map;
 import org.apache.spark.api.plugin.DriverPlugin;
@@ -10,7 +11,8 @@ import org.apache.spark.api.plugin.SparkPlugin;
 /**
  * Chooses ND4J's native build in every executor JVM as it starts, before any task can load ND4J: with
  * the AVX jars packaged ({@code -Pnative-avx}) JavaCPP would otherwise try the AVX-512 one first, and a
- * build asked for is checked against the executor's own CPU, which may differ from the driver's.
+ * build asked for is checked against the executor's own CPU, which may differ from the driver's. It also
+ * limits C2 to Shears' own loops ({@link JitPolicy}) before the first task runs.
  */
 public final class NativeBuildPlugin implements SparkPlugin {
 
@@ -25,6 +27,7 @@ public final class NativeBuildPlugin implements SparkPlugin {
             @Override
             public void init(PluginContext ctx, Map<String, String> extraConf) {
                 NativeBuild.select();
+                JitPolicy.apply();
             }
         };
     }

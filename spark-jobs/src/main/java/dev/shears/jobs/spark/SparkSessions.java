@@ -1,5 +1,6 @@
 package dev.shears.jobs.spark;
 
+import dev.shears.pruning.run.JitPolicy;
 import dev.shears.pruning.run.NativeBuild;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -20,8 +21,11 @@ public final class SparkSessions {
             "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
 
-    /** As submit-scripts/java-opts.sh: C1 and the serial collector, so a one-core trial keeps to one core. */
-    public static final String TRIAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    /**
+     * As submit-scripts/java-opts.sh: the serial collector, and C2 for Shears' own loops only ({@link JitPolicy}),
+     * so a one-core trial keeps to one core.
+     */
+    public static final String TRIAL_JVM_OPTIONS = "-XX:+UseSerialGC -D" + JitPolicy.PROPERTY + "=" + JitPolicy.SHEARS_ONLY;
 
     private static final String AUTHENTICATE = "spark.authenticate";
     private static final String SECRET = "spark.authenticate.secret";
