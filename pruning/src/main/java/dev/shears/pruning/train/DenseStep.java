@@ -20,21 +20,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.SigmoidDerivative;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -69,102 +57,6 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * for those.
  */
 final class DenseStep implements Trainer.Step {
-
-    /** Hidden-layer activations, by the operations DL4J's activation functions run. */
-    private enum Hidden {
-        RELU {
-            @Override
-            void forward(INDArray z, INDArray a) {
-                Nd4j.exec(new RectifiedLinear(z, a));
-            }
-
-            @Override
-            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
-                Nd4j.exec(new RectifiedLinearDerivative(z, gradA, gradZ, 0.0));
-            }
-
-            /**
-             * relu_bp's {@code z > 0 ? gradA : 0} as a Java loop: ND4J runs it through a function
-             * call per value when, as here, z is column-major and the gradients row-major.
-             */
-            @Override
-            void backward(Buffers buf, int l) {
-                int rows = buf.rows;
-                int width = (int) buf.z[l].size(1);
-                float[] z = buf.scratchZ;
-                float[] g = buf.scratchG;
-                buf.zData[l].get(0, z, 0, rows * width);
-                buf.gradAData[l].get(0, g, 0, rows * width);
-                // blocks of 16 rows: each block's z reads are one cache line per unit, its gradients stay in cache
-                for (int r0 = 0; r0 < rows; r0 += 16) {
-                    int r1 = Math.min(rows, r0 + 16);
-                    for (int i = 0; i < width; i++) {
-                        for (int r = r0; r < r1; r++) {
-                            g[r * width + i] = z[i * rows + r] > 0 ? g[r * width + i] : 0f;
-                        }
-                    }
-                }
-                buf.gradZData[l].put(0, g, 0, rows * width);
-            }
-        },
-        TANH {
-            @Override
-            void forward(INDArray z, INDArray a) {
-                Nd4j.exec(new Tanh(z, a));
-            }
-
-            @Override
-            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
-                Nd4j.exec(new TanhDerivative(z, gradA, gradZ));
-            }
-        },
-        SIGMOID {
-            @Override
-            void forward(INDArray z, INDArray a) {
-                Nd4j.exec(new Sigmoid(z, a));
-            }
-
-            @Override
-            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
-                Nd4j.exec(new SigmoidDerivative(z, gradA, gradZ));
-            }
-        },
-        IDENTITY {
-            @Override
-            void forward(INDArray z, INDArray a) {
-                a.assign(z);
-            }
-
-            @Override
-            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
-                gradZ.assign(gradA);
-            }
-        };
-
-        abstract void forward(INDArray z, INDArray a);
-
-        abstract void backward(INDArray z, INDArray gradA, INDArray gradZ);
-
-        /** The backward pass of hidden layer l on the batch's buffers. */
-        void backward(Buffers buf, int l) {
-            backward(buf.z[l], buf.gradA[l], buf.gradZ[l]);
-        }
-
-        static Hidden of(IActivation fn) {
-            if (fn instanceof ActivationReLU r) {
-                boolean plain = r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0)
-                        && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
-                return plain ? RELU : null;
-            }
-            if (fn instanceof ActivationTanH) {
-                return TANH;
-            }
-            if (fn instanceof ActivationSigmoid) {
-                return SIGMOID;
-            }
-            return fn instanceof ActivationIdentity ? IDENTITY : null;
-        }
-    }
 
     /**
      * One of the network's updater blocks: a range of the flattened parameters sharing one updater
@@ -247,54 +139,37 @@ final class DenseStep implements Trainer.Step {
     }
 
     /** The activations and gradients of one batch size, allocated once. */
-    private static final class Buffers {
-        final INDArray x;
+    private static final class Buffers extends DenseForward.Activations {
         final INDArray y;
-        final FloatBuffer xData;
         final FloatBuffer yData;
-        final INDArray[] z;
-        final INDArray[] a;
         /** Gradient with respect to a hidden layer's activations, as the transpose of a column-major array. */
         final INDArray[] gradA;
         final INDArray[] gradZ;
         /** Transposed views of gradA and gradZ, made once: a view is a new shape buffer. */
         final INDArray[] gradAT;
         final INDArray[] gradZT;
-        final int rows;
-        /** Native memory of z, gradA (row-major) and gradZ, and Java arrays of the widest layer's size for loops over them. */
-        final FloatBuffer[] zData;
+        /** Native memory of gradA (row-major) and gradZ, and room for the widest layer's gradients. */
         final FloatBuffer[] gradAData;
         final FloatBuffer[] gradZData;
-        final float[] scratchZ;
         final float[] scratchG;
 
         Buffers(int rows, int[] widths) {
+            super(rows, widths);
             int layers = widths.length - 1;
-            x = Nd4j.create(DataType.FLOAT, rows, widths[0]);
             y = Nd4j.create(DataType.FLOAT, rows, widths[layers]);
-            xData = x.data().asNioFloat();
             yData = y.data().asNioFloat();
-            z = new INDArray[layers];
-            a = new INDArray[layers];
             gradA = new INDArray[layers];
             gradZ = new INDArray[layers];
             gradAT = new INDArray[layers];
             gradZT = new INDArray[layers];
-            this.rows = rows;
-            zData = new FloatBuffer[layers];
             gradAData = new FloatBuffer[layers];
             gradZData = new FloatBuffer[layers];
-            int widest = Arrays.stream(widths, 1, widths.length).max().orElse(0);
-            scratchZ = new float[rows * widest];
-            scratchG = new float[rows * widest];
+            scratchG = new float[scratchZ.length];
             for (int l = 0; l < layers; l++) {
-                z[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, widths[l + 1]}, 'f');
-                a[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, widths[l + 1]}, 'f');
                 gradA[l] = Nd4j.create(DataType.FLOAT, new long[] {widths[l + 1], rows}, 'f').transpose();
                 gradZ[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
                 gradAT[l] = gradA[l].transpose();
                 gradZT[l] = gradZ[l].transpose();
-                zData[l] = z[l].data().asNioFloat();
                 gradAData[l] = gradA[l].data().asNioFloat();
                 gradZData[l] = gradZ[l].data().asNioFloat();
             }
@@ -305,14 +180,8 @@ final class DenseStep implements Trainer.Step {
     private final LabeledData data;
     private final float[] targets;
     private final MaskSet mask;
-    private final int[] widths;
-    private final Hidden[] hidden;
-    private final INDArray[] w;
-    /** Where each layer's bias starts in the flattened parameters (and gradients), and room for one bias or its gradient. */
-    private final int[] biasOffset;
-    private final float[] bias;
+    private final DenseForward forward;
     private final INDArray[] gradW;
-    private final FloatBuffer paramData;
     private final FloatBuffer gradientData;
     /** The flattened parameters and gradients, copied out of the network for the update pass. */
     private final float[] param;
@@ -343,36 +212,24 @@ final class DenseStep implements Trainer.Step {
         this.data = data;
         this.targets = targets;
         this.mask = mask;
-        int layers = net.getnLayers();
-        widths = new int[layers + 1];
-        hidden = new Hidden[layers - 1];
-        w = new INDArray[layers];
-        biasOffset = new int[layers];
+        forward = new DenseForward(net);
+        int layers = forward.layers();
         gradW = new INDArray[layers];
         if (net.getFlattenedGradients() == null) {
             net.initGradientsView();
         }
-        INDArray params = net.params();
         for (int l = 0; l < layers; l++) {
             Layer layer = net.getLayer(l);
-            w[l] = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-            biasOffset[l] = (int) (layer.getParam(DefaultParamInitializer.BIAS_KEY).offset() - params.offset());
-            Map<String, INDArray> grads = DefaultParamInitializer.getInstance()
-                    .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
-            gradW[l] = grads.get(DefaultParamInitializer.WEIGHT_KEY);
-            widths[l] = (int) w[l].size(0);
-            widths[l + 1] = (int) w[l].size(1);
-            if (l < layers - 1) {
-                hidden[l] = Hidden.of(((BaseLayer) layer.conf().getLayer()).getActivationFn());
-            }
+            gradW[l] = DefaultParamInitializer.getInstance()
+                    .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray())
+                    .get(DefaultParamInitializer.WEIGHT_KEY);
         }
-        if (data.width() != widths[0] || data.numClasses() != widths[layers]) {
+        if (data.width() != forward.widths[0] || data.numClasses() != forward.classes()) {
             throw new IllegalArgumentException("the data has " + data.width() + " features and " + data.numClasses()
-                    + " classes, the network " + widths[0] + " inputs and " + widths[layers] + " outputs");
+                    + " classes, the network " + forward.widths[0] + " inputs and " + forward.classes() + " outputs");
         }
-        paramData = flat(params);
-        gradientData = flat(net.getFlattenedGradients());
-        bias = new float[Arrays.stream(widths).max().orElse(0)];
+        INDArray params = net.params();
+        gradientData = DenseForward.flat(net.getFlattenedGradients());
         param = new float[(int) params.length()];
         gradient = new float[param.length];
         m = new float[param.length];
@@ -434,7 +291,7 @@ final class DenseStep implements Trainer.Step {
                 return layer.getClass().getSimpleName() + ", not a DenseLayer";
             }
             DenseLayer dense = (DenseLayer) layer;
-            if (Hidden.of(dense.getActivationFn()) == null) {
+            if (DenseForward.Hidden.of(dense.getActivationFn()) == null) {
                 return "activation " + dense.getActivationFn();
             }
             if (!dense.hasBias() || dense.hasLayerNorm()) {
@@ -470,57 +327,56 @@ final class DenseStep implements Trainer.Step {
     @Override
     public void step(int[] order, int from, int to) {
         int rows = to - from;
-        Buffers buf = buffers.computeIfAbsent(rows, n -> new Buffers(n, widths));
+        Buffers buf = buffers.computeIfAbsent(rows, n -> new Buffers(n, forward.widths));
         data.copyRows(order, from, to, targets, buf.xData, buf.yData);
-        int last = w.length - 1;
-        INDArray in = buf.x;
-        for (int l = 0; l <= last; l++) {
-            Nd4j.gemm(in, w[l], buf.z[l], false, false, 1.0, 0.0);
-            addBias(buf, l);
-            if (l < last) {
-                hidden[l].forward(buf.z[l], buf.a[l]);
-            }
-            in = buf.a[l];
-        }
-        Nd4j.exec(new SoftMax(buf.z[last], buf.a[last]));
+        forward.run(buf);
+        int last = forward.layers() - 1;
         buf.a[last].sub(buf.y, buf.gradZ[last]);
         for (int l = last; l >= 0; l--) {
             Nd4j.gemm(l == 0 ? buf.x : buf.a[l - 1], buf.gradZ[l], gradW[l], true, false, 1.0, 0.0);
             sumRows(buf, l);
             if (l > 0) {
-                w[l].mmuli(buf.gradZT[l], buf.gradAT[l - 1]);
-                hidden[l - 1].backward(buf, l - 1);
+                forward.w[l].mmuli(buf.gradZT[l], buf.gradAT[l - 1]);
+                if (forward.hidden[l - 1] == DenseForward.Hidden.RELU) {
+                    reluBackward(buf, l - 1);
+                } else {
+                    forward.hidden[l - 1].backward(buf.z[l - 1], buf.gradA[l - 1], buf.gradZ[l - 1]);
+                }
             }
         }
         gradientData.get(0, gradient, 0, gradient.length);
-        paramData.get(0, param, 0, param.length);
+        forward.paramData.get(0, param, 0, param.length);
         updateKeep();
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
         for (Block block : blocks) {
             block.update(param, gradient, rows, m, v, keep, iteration, epoch);
         }
-        paramData.put(0, param, 0, param.length);
+        forward.paramData.put(0, param, 0, param.length);
         net.setIterationCount(iteration + 1);
     }
 
     /**
-     * {@code z += b} for every row, as addiRowVector computes it, as a Java loop down the columns of
-     * the column-major z: ND4J broadcasts a row over a column-major array one value at a time.
+     * relu_bp's {@code z > 0 ? gradA : 0} as a Java loop: ND4J runs it through a function call per
+     * value when, as here, z is column-major and the gradients row-major.
      */
-    private void addBias(Buffers buf, int l) {
+    private void reluBackward(Buffers buf, int l) {
         int rows = buf.rows;
-        int width = widths[l + 1];
-        paramData.get(biasOffset[l], bias, 0, width);
+        int width = forward.widths[l + 1];
         float[] z = buf.scratchZ;
+        float[] g = buf.scratchG;
         buf.zData[l].get(0, z, 0, rows * width);
-        for (int i = 0; i < width; i++) {
-            float bi = bias[i];
-            for (int r = i * rows; r < (i + 1) * rows; r++) {
-                z[r] += bi;
+        buf.gradAData[l].get(0, g, 0, rows * width);
+        // blocks of 16 rows: each block's z reads are one cache line per unit, its gradients stay in cache
+        for (int r0 = 0; r0 < rows; r0 += 16) {
+            int r1 = Math.min(rows, r0 + 16);
+            for (int i = 0; i < width; i++) {
+                for (int r = r0; r < r1; r++) {
+                    g[r * width + i] = z[i * rows + r] > 0 ? g[r * width + i] : 0f;
+                }
             }
         }
-        buf.zData[l].put(0, z, 0, rows * width);
+        buf.gradZData[l].put(0, g, 0, rows * width);
     }
 
     /**
@@ -529,16 +385,17 @@ final class DenseStep implements Trainer.Step {
      */
     private void sumRows(Buffers buf, int l) {
         int rows = buf.rows;
-        int width = widths[l + 1];
+        int width = forward.widths[l + 1];
         float[] g = buf.scratchG;
+        float[] sum = forward.bias;
         buf.gradZData[l].get(0, g, 0, rows * width);
-        Arrays.fill(bias, 0, width, 0f);
+        Arrays.fill(sum, 0, width, 0f);
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < width; i++) {
-                bias[i] += g[r * width + i];
+                sum[i] += g[r * width + i];
             }
         }
-        gradientData.put(biasOffset[l], bias, 0, width);
+        gradientData.put(forward.biasOffset[l], sum, 0, width);
     }
 
     @Override
@@ -564,14 +421,5 @@ final class DenseStep implements Trainer.Step {
             System.arraycopy(values, 0, keep, (int) (view.offset() - params.offset()), values.length);
         }
         keepSource = Map.copyOf(current);
-    }
-
-    /** A contiguous array's values as a buffer over its native memory, index 0 at its first value. */
-    private static FloatBuffer flat(INDArray a) {
-        if (a.ordering() != 'c' && a.rows() != 1 || a.elementWiseStride() != 1) {
-            throw new IllegalStateException("expected a contiguous array, got " + a.shapeInfoToString());
-        }
-        FloatBuffer all = a.data().asNioFloat();
-        return all.position((int) a.offset()).slice();
     }
 }

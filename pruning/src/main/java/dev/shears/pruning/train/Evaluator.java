@@ -3,7 +3,7 @@ package dev.shears.pruning.train;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.TrialDeadline;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Accuracy and mean cross-entropy of a classifier on a split. */
 public final class Evaluator {
@@ -19,23 +19,36 @@ public final class Evaluator {
         }
     }
 
+    /** Class probabilities of consecutive rows, row-major. */
+    @FunctionalInterface
+    private interface Probabilities {
+        float[] of(int from, int to);
+    }
+
     public static Score evaluate(Network net, LabeledData data) {
         return evaluate(net, data, 0, data.size());
     }
 
-    /** The score on rows [from, to) of {@code data} alone (NaN for no rows). */
+    /**
+     * The score on rows [from, to) of {@code data} alone (NaN for no rows). Networks the lean step
+     * trains are run by its forward pass ({@link DenseForward}: DL4J's operations into arrays
+     * allocated once), others by DL4J's {@code output}.
+     */
     public static Score evaluate(Network net, LabeledData data, int from, int to) {
         if (to <= from) {
             return new Score(Double.NaN, Double.NaN);
         }
+        MultiLayerNetwork chain = net.chain().orElse(null);
+        Probabilities probabilities = chain != null && DenseStep.unsupported(chain) == null
+                ? dense(new DenseForward(chain), data, Math.min(BATCH, to - from))
+                : (start, end) -> net.output(data.featureRows(start, end)).dup('c').data().asFloat();
         long correct = 0;
         double lossSum = 0;
         int classes = data.numClasses();
         for (int start = from; start < to; start += BATCH) {
             TrialDeadline.check();
             int end = Math.min(to, start + BATCH);
-            INDArray out = net.output(data.featureRows(start, end));
-            float[] probs = out.dup('c').data().asFloat();
+            float[] probs = probabilities.of(start, end);
             for (int i = 0; i < end - start; i++) {
                 int best = 0;
                 for (int c = 1; c < classes; c++) {
@@ -51,5 +64,28 @@ public final class Evaluator {
             }
         }
         return new Score((double) correct / (to - from), lossSum / (to - from));
+    }
+
+    /** Through the lean forward pass: arrays for full batches made once, for a shorter last batch once more. */
+    private static Probabilities dense(DenseForward forward, LabeledData data, int batch) {
+        DenseForward.Activations full = forward.activations(batch);
+        int width = data.width();
+        int classes = forward.classes();
+        int last = forward.layers() - 1;
+        float[] columns = new float[batch * classes];
+        return (start, end) -> {
+            int rows = end - start;
+            DenseForward.Activations act = rows == batch ? full : forward.activations(rows);
+            act.xData.put(0, data.features(), start * width, rows * width);
+            forward.run(act);
+            act.aData[last].get(0, columns, 0, rows * classes);
+            float[] probs = new float[rows * classes];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < classes; c++) {
+                    probs[r * classes + c] = columns[c * rows + r];
+                }
+            }
+            return probs;
+        };
     }
 }

@@ -1,0 +1,219 @@
+package dev.shears.pruning.train;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.SigmoidDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The forward pass of a dense network the lean step trains ({@link DenseStep#unsupported}): for
+ * each layer the product into a column-major pre-activation, as DL4J's products leave it, then the
+ * bias and the activation, softmax last; the operations DL4J's layers run, so the outputs are
+ * DL4J's bit for bit. Arrays are allocated once per batch size ({@link Activations}) instead of
+ * once per layer and batch. The parameters are read from the network's own arrays at every pass,
+ * so a pass sees the network as it is.
+ */
+final class DenseForward {
+
+    /** Hidden-layer activations, by the operations DL4J's activation functions run. */
+    enum Hidden {
+        RELU {
+            @Override
+            void forward(INDArray z, INDArray a) {
+                Nd4j.exec(new RectifiedLinear(z, a));
+            }
+
+            @Override
+            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+                Nd4j.exec(new RectifiedLinearDerivative(z, gradA, gradZ, 0.0));
+            }
+        },
+        TANH {
+            @Override
+            void forward(INDArray z, INDArray a) {
+                Nd4j.exec(new Tanh(z, a));
+            }
+
+            @Override
+            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+                Nd4j.exec(new TanhDerivative(z, gradA, gradZ));
+            }
+        },
+        SIGMOID {
+            @Override
+            void forward(INDArray z, INDArray a) {
+                Nd4j.exec(new Sigmoid(z, a));
+            }
+
+            @Override
+            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+                Nd4j.exec(new SigmoidDerivative(z, gradA, gradZ));
+            }
+        },
+        IDENTITY {
+            @Override
+            void forward(INDArray z, INDArray a) {
+                a.assign(z);
+            }
+
+            @Override
+            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+                gradZ.assign(gradA);
+            }
+        };
+
+        abstract void forward(INDArray z, INDArray a);
+
+        abstract void backward(INDArray z, INDArray gradA, INDArray gradZ);
+
+        static Hidden of(IActivation fn) {
+            if (fn instanceof ActivationReLU r) {
+                boolean plain = r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0)
+                        && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
+                return plain ? RELU : null;
+            }
+            if (fn instanceof ActivationTanH) {
+                return TANH;
+            }
+            if (fn instanceof ActivationSigmoid) {
+                return SIGMOID;
+            }
+            return fn instanceof ActivationIdentity ? IDENTITY : null;
+        }
+    }
+
+    /** The input, pre-activations and activations of one batch size (column-major but the input). */
+    static class Activations {
+        final int rows;
+        final INDArray x;
+        final FloatBuffer xData;
+        final INDArray[] z;
+        final INDArray[] a;
+        final FloatBuffer[] zData;
+        final FloatBuffer[] aData;
+        /** Room for the widest layer's values, for Java loops over them. */
+        final float[] scratchZ;
+
+        Activations(int rows, int[] widths) {
+            int layers = widths.length - 1;
+            this.rows = rows;
+            x = Nd4j.create(DataType.FLOAT, rows, widths[0]);
+            xData = x.data().asNioFloat();
+            z = new INDArray[layers];
+            a = new INDArray[layers];
+            zData = new FloatBuffer[layers];
+            aData = new FloatBuffer[layers];
+            scratchZ = new float[rows * Arrays.stream(widths, 1, widths.length).max().orElse(0)];
+            for (int l = 0; l < layers; l++) {
+                z[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, widths[l + 1]}, 'f');
+                a[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, widths[l + 1]}, 'f');
+                zData[l] = z[l].data().asNioFloat();
+                aData[l] = a[l].data().asNioFloat();
+            }
+        }
+    }
+
+    final int[] widths;
+    final Hidden[] hidden;
+    final INDArray[] w;
+    /** Where each layer's bias starts in the flattened parameters (and gradients). */
+    final int[] biasOffset;
+    /** The network's flattened parameters. */
+    final FloatBuffer paramData;
+    /** Room for the widest layer's bias (or its gradient). */
+    final float[] bias;
+
+    /** @param net a network {@link DenseStep#unsupported} accepts */
+    DenseForward(MultiLayerNetwork net) {
+        int layers = net.getnLayers();
+        widths = new int[layers + 1];
+        hidden = new Hidden[layers - 1];
+        w = new INDArray[layers];
+        biasOffset = new int[layers];
+        INDArray params = net.params();
+        for (int l = 0; l < layers; l++) {
+            Layer layer = net.getLayer(l);
+            w[l] = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
+            biasOffset[l] = (int) (layer.getParam(DefaultParamInitializer.BIAS_KEY).offset() - params.offset());
+            widths[l] = (int) w[l].size(0);
+            widths[l + 1] = (int) w[l].size(1);
+            if (l < layers - 1) {
+                hidden[l] = Hidden.of(((BaseLayer) layer.conf().getLayer()).getActivationFn());
+            }
+        }
+        paramData = flat(params);
+        bias = new float[Arrays.stream(widths).max().orElse(0)];
+    }
+
+    int layers() {
+        return w.length;
+    }
+
+    int classes() {
+        return widths[widths.length - 1];
+    }
+
+    Activations activations(int rows) {
+        return new Activations(rows, widths);
+    }
+
+    /** From {@code act.x} to the softmax probabilities in {@code act.a[last]}. */
+    void run(Activations act) {
+        int last = w.length - 1;
+        INDArray in = act.x;
+        for (int l = 0; l <= last; l++) {
+            Nd4j.gemm(in, w[l], act.z[l], false, false, 1.0, 0.0);
+            addBias(act, l);
+            if (l < last) {
+                hidden[l].forward(act.z[l], act.a[l]);
+            }
+            in = act.a[l];
+        }
+        Nd4j.exec(new SoftMax(act.z[last], act.a[last]));
+    }
+
+    /**
+     * {@code z += b} for every row, as addiRowVector computes it, as a Java loop down the columns of
+     * the column-major z: ND4J broadcasts a row over a column-major array one value at a time.
+     */
+    private void addBias(Activations act, int l) {
+        int rows = act.rows;
+        int width = widths[l + 1];
+        paramData.get(biasOffset[l], bias, 0, width);
+        float[] z = act.scratchZ;
+        act.zData[l].get(0, z, 0, rows * width);
+        for (int i = 0; i < width; i++) {
+            float bi = bias[i];
+            for (int r = i * rows; r < (i + 1) * rows; r++) {
+                z[r] += bi;
+            }
+        }
+        act.zData[l].put(0, z, 0, rows * width);
+    }
+
+    /** A contiguous array's values as a buffer over its native memory, index 0 at its first value. */
+    static FloatBuffer flat(INDArray a) {
+        if (a.ordering() != 'c' && a.rows() != 1 || a.elementWiseStride() != 1) {
+            throw new IllegalStateException("expected a contiguous array, got " + a.shapeInfoToString());
+        }
+        FloatBuffer all = a.data().asNioFloat();
+        return all.position((int) a.offset()).slice();
+    }
+}
