@@ -4,16 +4,21 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.model.Network;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Networks travel as DL4J model-file bytes: ND4J arrays cannot be captured in Spark closures,
@@ -24,14 +29,25 @@ public final class ModelBytes {
     private ModelBytes() {
     }
 
+    /**
+     * The entries {@code ModelSerializer.writeModel(model, out, false)} writes (the configuration, then
+     * the parameters by {@code Nd4j.write}), deflated at the fastest level: at DL4J's default level
+     * deflating took most of a trial's model save. Any DL4J reader reads the file.
+     */
     public static byte[] of(Network net) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ModelSerializer.writeModel(net.model(), out, false);
-            return out.toByteArray();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.setLevel(Deflater.BEST_SPEED);
+            zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
+            zip.write(net.configurationJson().getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
+            DataOutputStream params = new DataOutputStream(new BufferedOutputStream(zip, 1 << 16));
+            Nd4j.write(net.params(), params);
+            params.flush();
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize the network", e);
         }
+        return out.toByteArray();
     }
 
     /**
