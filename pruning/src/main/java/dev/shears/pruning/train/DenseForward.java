@@ -102,6 +102,7 @@ final class DenseForward {
     /** The input, pre-activations and activations of one batch size (column-major but the input). */
     static class Activations {
         final int rows;
+        private final int[] widths;
         final INDArray x;
         final FloatBuffer xData;
         final INDArray[] z;
@@ -114,6 +115,7 @@ final class DenseForward {
         Activations(int rows, int[] widths) {
             int layers = widths.length - 1;
             this.rows = rows;
+            this.widths = widths.clone();
             x = Nd4j.create(DataType.FLOAT, rows, widths[0]);
             xData = x.data().asNioFloat();
             z = new INDArray[layers];
@@ -127,6 +129,11 @@ final class DenseForward {
                 zData[l] = z[l].data().asNioFloat();
                 aData[l] = a[l].data().asNioFloat();
             }
+        }
+
+        /** Whether these arrays serve a batch of {@code rows} rows of a network of these layer widths. */
+        boolean fits(int rows, int[] widths) {
+            return this.rows == rows && Arrays.equals(this.widths, widths);
         }
     }
 
@@ -181,7 +188,9 @@ final class DenseForward {
         for (int l = 0; l <= last; l++) {
             Nd4j.gemm(in, w[l], act.z[l], false, false, 1.0, 0.0);
             addBias(act, l);
-            if (l < last) {
+            if (l < last && hidden[l] == Hidden.RELU) {
+                relu(act, l);
+            } else if (l < last) {
                 hidden[l].forward(act.z[l], act.a[l]);
             }
             in = act.a[l];
@@ -191,7 +200,8 @@ final class DenseForward {
 
     /**
      * {@code z += b} for every row, as addiRowVector computes it, as a Java loop down the columns of
-     * the column-major z: ND4J broadcasts a row over a column-major array one value at a time.
+     * the column-major z: ND4J broadcasts a row over a column-major array one value at a time. The
+     * sums stay in {@code act.scratchZ} for {@link #relu}.
      */
     private void addBias(Activations act, int l) {
         int rows = act.rows;
@@ -206,6 +216,20 @@ final class DenseForward {
             }
         }
         act.zData[l].put(0, z, 0, rows * width);
+    }
+
+    /**
+     * ND4J's relu ({@code z < 0 ? 0 : z}, so -0 and NaN pass through) from the pre-activations
+     * {@link #addBias} left in {@code act.scratchZ}: one Java loop instead of another pass of native
+     * calls over the array.
+     */
+    private void relu(Activations act, int l) {
+        int n = act.rows * widths[l + 1];
+        float[] z = act.scratchZ;
+        for (int i = 0; i < n; i++) {
+            z[i] = z[i] < 0f ? 0f : z[i];
+        }
+        act.aData[l].put(0, z, 0, n);
     }
 
     /** A contiguous array's values as a buffer over its native memory, index 0 at its first value. */

@@ -367,13 +367,10 @@ final class DenseStep implements Trainer.Step {
         float[] g = buf.scratchG;
         buf.zData[l].get(0, z, 0, rows * width);
         buf.gradAData[l].get(0, g, 0, rows * width);
-        // blocks of 16 rows: each block's z reads are one cache line per unit, its gradients stay in cache
-        for (int r0 = 0; r0 < rows; r0 += 16) {
-            int r1 = Math.min(rows, r0 + 16);
-            for (int i = 0; i < width; i++) {
-                for (int r = r0; r < r1; r++) {
-                    g[r * width + i] = z[i * rows + r] > 0 ? g[r * width + i] : 0f;
-                }
+        // down z's columns: z read in order, the gradients a row apart (faster here than row by row or in blocks)
+        for (int i = 0; i < width; i++) {
+            for (int r = 0; r < rows; r++) {
+                g[r * width + i] = z[i * rows + r] > 0 ? g[r * width + i] : 0f;
             }
         }
         buf.gradZData[l].put(0, g, 0, rows * width);
