@@ -219,15 +219,16 @@ final class DenseForward {
     }
 
     /**
-     * ND4J's relu ({@code z < 0 ? 0 : z}, so -0 and NaN pass through) from the pre-activations
-     * {@link #addBias} left in {@code act.scratchZ}: one Java loop instead of another pass of native
-     * calls over the array.
+     * The relu of the pre-activations {@link #addBias} left in {@code act.scratchZ}, as one loop C2
+     * vectorises instead of another pass of native calls. {@code max(z, 0)} is ND4J's
+     * {@code z < 0 ? 0 : z} for every value but -0, which ND4J passes through and this makes +0: a
+     * difference no product or sum downstream can show but in the sign of a zero.
      */
     private void relu(Activations act, int l) {
         int n = act.rows * widths[l + 1];
         float[] z = act.scratchZ;
         for (int i = 0; i < n; i++) {
-            z[i] = z[i] < 0f ? 0f : z[i];
+            z[i] = Math.max(z[i], 0f);
         }
         act.aData[l].put(0, z, 0, n);
     }
