@@ -25,9 +25,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The forward pass of a dense network the lean step trains ({@link DenseStep#unsupported}): for
  * each layer the product into a column-major pre-activation, as DL4J's products leave it, then the
- * bias and the activation, softmax last; the operations DL4J's layers run, so the outputs are
- * DL4J's bit for bit. Arrays are allocated once per batch size ({@link Activations}) instead of
- * once per layer and batch. The parameters are read from the network's own arrays at every pass,
+ * bias and the activation, softmax last: DL4J's arithmetic (the bias and relu as Java loops, the
+ * rest as the ND4J operations DL4J's layers run), so the outputs are DL4J's bit for bit, but for
+ * the sign of a zero ({@link #relu}). Arrays are allocated once per batch size ({@link Activations})
+ * instead of once per layer and batch. The parameters are read from the network's own arrays at every pass,
  * so a pass sees the network as it is.
  */
 final class DenseForward {
