@@ -4,20 +4,29 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.model.Network;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -41,13 +50,41 @@ public final class ModelBytes {
             zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
             zip.write(net.configurationJson().getBytes(StandardCharsets.UTF_8));
             zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
-            DataOutputStream params = new DataOutputStream(new BufferedOutputStream(zip, 1 << 16));
-            Nd4j.write(net.params(), params);
-            params.flush();
+            // Nd4j.write writes a byte at a time: into an unlocked array first, then deflated in one call
+            UnlockedBytes params = new UnlockedBytes(4 * (int) net.numParams() + 1024);
+            Nd4j.write(net.params(), new DataOutputStream(params));
+            zip.write(params.array, 0, params.size);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize the network", e);
         }
         return out.toByteArray();
+    }
+
+    /** A growing byte array, without the lock ByteArrayOutputStream takes for every byte written. */
+    private static final class UnlockedBytes extends OutputStream {
+        private byte[] array;
+        private int size;
+
+        UnlockedBytes(int capacity) {
+            array = new byte[capacity];
+        }
+
+        @Override
+        public void write(int b) {
+            if (size == array.length) {
+                array = Arrays.copyOf(array, 2 * array.length);
+            }
+            array[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (size + len > array.length) {
+                array = Arrays.copyOf(array, Math.max(2 * array.length, size + len));
+            }
+            System.arraycopy(b, off, array, size, len);
+            size += len;
+        }
     }
 
     /**
@@ -65,10 +102,21 @@ public final class ModelBytes {
         return Hashes.hex(digest.digest());
     }
 
-    /** A chain or a graph, as the file's configuration says. */
+    /**
+     * A chain or a graph, as the file's configuration says. A chain file of just the configuration
+     * and the parameters (what {@link #of} writes) is read as ModelSerializer reads it, but with the
+     * parameters read from an unlocked stream: ModelSerializer's buffered stream takes a lock for
+     * every byte of them. Every other file goes to ModelSerializer.
+     */
     public static Network restore(byte[] bytes) {
         try {
-            return isGraph(bytes)
+            Map<String, byte[]> entries = entries(bytes);
+            byte[] json = entries.get(ModelSerializer.CONFIGURATION_JSON);
+            boolean graph = json != null && new String(json, StandardCharsets.UTF_8).contains("\"vertices\"");
+            if (!graph && entries.keySet().equals(Set.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN))) {
+                return Network.of(chain(new String(json, StandardCharsets.UTF_8), entries.get(ModelSerializer.COEFFICIENTS_BIN)));
+            }
+            return graph
                     ? Network.of(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false))
                     : Network.of(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false));
         } catch (IOException | RuntimeException e) {
@@ -77,16 +125,54 @@ public final class ModelBytes {
         }
     }
 
-    /** Whether the model file's configuration is a computation graph's (it lists vertices). */
-    private static boolean isGraph(byte[] bytes) throws IOException {
+    /** ModelSerializer's steps for a chain: the parameters, the configuration in their data type, init with them. */
+    private static MultiLayerNetwork chain(String json, byte[] coefficients) throws IOException {
+        INDArray params = Nd4j.read(new DataInputStream(new UnlockedInput(coefficients)));
+        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
+        conf.setDataType(params.dataType());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init(params, false);
+        return net;
+    }
+
+    /** The zip's entries by name. */
+    private static Map<String, byte[]> entries(byte[] bytes) throws IOException {
+        Map<String, byte[]> entries = new HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                if (e.getName().equals("configuration.json")) {
-                    return new String(zip.readAllBytes(), StandardCharsets.UTF_8).contains("\"vertices\"");
-                }
+                entries.put(e.getName(), zip.readAllBytes());
             }
         }
-        return false;
+        return entries;
+    }
+
+    /** An array read without the lock ByteArrayInputStream takes for every byte. */
+    private static final class UnlockedInput extends InputStream {
+        private final byte[] array;
+        private int at;
+
+        UnlockedInput(byte[] array) {
+            this.array = array;
+        }
+
+        @Override
+        public int read() {
+            return at < array.length ? array[at++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (at >= array.length) {
+                return -1;
+            }
+            int n = Math.min(len, array.length - at);
+            System.arraycopy(array, at, b, off, n);
+            at += n;
+            return n;
+        }
     }
 
     /**
