@@ -38,7 +38,11 @@ class KillResumeIT {
     private static final List<String> DETERMINISTIC = List.of("rank", "status", "compression", "params_nonzero",
             "accuracy", "accuracy_drop", "val_accuracy", "val_accuracy_drop", "meets_tolerance", "pareto");
     private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
-    private static final int TRIALS = 8;
+    /**
+     * Enough that the four kills chain 0 makes among trials leave trials to run: two slots often
+     * checkpoint two or three trials between a moment and its kill.
+     */
+    private static final int TRIALS = 16;
 
     @TempDir
     Path dir;
@@ -132,7 +136,7 @@ class KillResumeIT {
     void killedSearchesResumeToTheUninterruptedTable() throws Exception {
         TestData.writeBlobs(dir);
         Path spec = Files.writeString(dir.resolve("spec.yaml"), TestData.spec(dir, String.join("\n",
-                "  ratio: [0.3, 0.5, 0.7, 0.9]",
+                "  ratio: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]",
                 "  scorer: [magnitude, random]",
                 "  epochs: [4]"), "  budget: " + TRIALS).replace("epochs: 8", "epochs: 60"));
         Path reference = dir.resolve("reference");
