@@ -9,13 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +20,8 @@ import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.apache.commons.io.input.UnsynchronizedByteArrayInputStream;
+import org.apache.commons.io.output.UnsynchronizedByteArrayOutputStream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -50,41 +49,15 @@ public final class ModelBytes {
             zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
             zip.write(net.configurationJson().getBytes(StandardCharsets.UTF_8));
             zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
-            // Nd4j.write writes a byte at a time: into an unlocked array first, then deflated in one call
-            UnlockedBytes params = new UnlockedBytes(4 * (int) net.numParams() + 1024);
+            // Nd4j.write writes a byte at a time: into an array without a lock per byte first, then deflated at once
+            UnsynchronizedByteArrayOutputStream params = UnsynchronizedByteArrayOutputStream.builder()
+                    .setBufferSize(4 * (int) net.numParams() + 1024).get();
             Nd4j.write(net.params(), new DataOutputStream(params));
-            zip.write(params.array, 0, params.size);
+            params.writeTo(zip);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize the network", e);
         }
         return out.toByteArray();
-    }
-
-    /** A growing byte array, without the lock ByteArrayOutputStream takes for every byte written. */
-    private static final class UnlockedBytes extends OutputStream {
-        private byte[] array;
-        private int size;
-
-        UnlockedBytes(int capacity) {
-            array = new byte[capacity];
-        }
-
-        @Override
-        public void write(int b) {
-            if (size == array.length) {
-                array = Arrays.copyOf(array, 2 * array.length);
-            }
-            array[size++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (size + len > array.length) {
-                array = Arrays.copyOf(array, Math.max(2 * array.length, size + len));
-            }
-            System.arraycopy(b, off, array, size, len);
-            size += len;
-        }
     }
 
     /**
@@ -111,10 +84,11 @@ public final class ModelBytes {
     public static Network restore(byte[] bytes) {
         try {
             Map<String, byte[]> entries = entries(bytes);
-            byte[] json = entries.get(ModelSerializer.CONFIGURATION_JSON);
-            boolean graph = json != null && new String(json, StandardCharsets.UTF_8).contains("\"vertices\"");
+            byte[] config = entries.get(ModelSerializer.CONFIGURATION_JSON);
+            String json = config == null ? "" : new String(config, StandardCharsets.UTF_8);
+            boolean graph = json.contains("\"vertices\"");
             if (!graph && entries.keySet().equals(Set.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN))) {
-                return Network.of(chain(new String(json, StandardCharsets.UTF_8), entries.get(ModelSerializer.COEFFICIENTS_BIN)));
+                return Network.of(chain(json, entries.get(ModelSerializer.COEFFICIENTS_BIN)));
             }
             return graph
                     ? Network.of(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false))
@@ -127,7 +101,8 @@ public final class ModelBytes {
 
     /** ModelSerializer's steps for a chain: the parameters, the configuration in their data type, init with them. */
     private static MultiLayerNetwork chain(String json, byte[] coefficients) throws IOException {
-        INDArray params = Nd4j.read(new DataInputStream(new UnlockedInput(coefficients)));
+        INDArray params = Nd4j.read(new DataInputStream(UnsynchronizedByteArrayInputStream.builder()
+                .setByteArray(coefficients).get()));
         MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
         conf.setDataType(params.dataType());
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -144,35 +119,6 @@ public final class ModelBytes {
             }
         }
         return entries;
-    }
-
-    /** An array read without the lock ByteArrayInputStream takes for every byte. */
-    private static final class UnlockedInput extends InputStream {
-        private final byte[] array;
-        private int at;
-
-        UnlockedInput(byte[] array) {
-            this.array = array;
-        }
-
-        @Override
-        public int read() {
-            return at < array.length ? array[at++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) {
-                return 0;
-            }
-            if (at >= array.length) {
-                return -1;
-            }
-            int n = Math.min(len, array.length - at);
-            System.arraycopy(array, at, b, off, n);
-            at += n;
-            return n;
-        }
     }
 
     /**
