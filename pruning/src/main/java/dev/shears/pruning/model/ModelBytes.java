@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Networks travel as DL4J model-file bytes: ND4J arrays cannot be captured in Spark closures,
@@ -38,26 +40,49 @@ public final class ModelBytes {
     }
 
     /**
+     * The share of zero parameters from which deflate's search for repeats pays: below it the
+     * parameters are deflated by Huffman coding alone. Float parameters hardly repeat, so on the
+     * quickstart's dense MLP Huffman coding alone took 8 ms against 28 ms and wrote 0.4% fewer
+     * bytes; runs of zeros do repeat, and at 80% zeros the search was faster (and the file 6%
+     * smaller), at 95% 5.7 ms against 7.7 ms and 25% smaller.
+     */
+    private static final double ZEROS_WORTH_MATCHING = 0.7;
+
+    /**
      * The entries {@code ModelSerializer.writeModel(model, out, false)} writes (the configuration, then
      * the parameters by {@code Nd4j.write}), deflated at the fastest level: at DL4J's default level
      * deflating took most of a trial's model save. Any DL4J reader reads the file.
      */
     public static byte[] of(Network net) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (StrategicZip zip = new StrategicZip(out)) {
             zip.setLevel(Deflater.BEST_SPEED);
             zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
             zip.write(net.configurationJson().getBytes(StandardCharsets.UTF_8));
+            INDArray params = net.params();
+            boolean mostlyZeros = params.scan(Conditions.equals(0)).doubleValue() >= ZEROS_WORTH_MATCHING * params.length();
+            zip.strategy(mostlyZeros ? Deflater.DEFAULT_STRATEGY : Deflater.HUFFMAN_ONLY);
             zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
             // Nd4j.write writes a byte at a time: into an array without a lock per byte first, then deflated at once
-            UnsynchronizedByteArrayOutputStream params = UnsynchronizedByteArrayOutputStream.builder()
+            UnsynchronizedByteArrayOutputStream bytes = UnsynchronizedByteArrayOutputStream.builder()
                     .setBufferSize(4 * (int) net.numParams() + 1024).get();
-            Nd4j.write(net.params(), new DataOutputStream(params));
-            params.writeTo(zip);
+            Nd4j.write(params, new DataOutputStream(bytes));
+            bytes.writeTo(zip);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize the network", e);
         }
         return out.toByteArray();
+    }
+
+    /** A zip stream whose deflate strategy can change between entries. */
+    private static final class StrategicZip extends ZipOutputStream {
+        StrategicZip(OutputStream out) {
+            super(out);
+        }
+
+        void strategy(int strategy) {
+            def.setStrategy(strategy);
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -27,6 +28,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * A classifier Shears can prune: a layer chain ({@link MultiLayerNetwork}) or a graph
@@ -125,8 +127,36 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         ((NeuralNetwork) model()).fit(batch);
     }
 
-    /** Sets every layer's learning rate (rebuilds DL4J's updater). */
-    public abstract void setLearningRate(double learningRate);
+    /**
+     * Sets every layer's learning rate. DL4J rebuilds the whole updater for it, which costs a trial
+     * more than several training steps, so a rate every updater already has, with no schedule, is
+     * left alone: the rebuilt updater would be the same.
+     */
+    public void setLearningRate(double learningRate) {
+        MultiLayerNetwork chain = model() instanceof MultiLayerNetwork m ? m : null;
+        ComputationGraph graph = chain == null ? (ComputationGraph) model() : null;
+        for (org.deeplearning4j.nn.api.Layer layer : chain != null ? chain.getLayers() : graph.getLayers()) {
+            if (layer.conf().getLayer() instanceof BaseLayer base) {
+                for (IUpdater updater : new IUpdater[] {base.getIUpdater(), base.getBiasUpdater()}) {
+                    if (updater != null && updater.hasLearningRate() && !updater.equals(at(updater, learningRate))) {
+                        if (chain != null) {
+                            chain.setLearningRate(learningRate);
+                        } else {
+                            graph.setLearningRate(learningRate);
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** What DL4J's setLearningRate makes of {@code updater}. */
+    private static IUpdater at(IUpdater updater, double learningRate) {
+        IUpdater set = updater.clone();
+        set.setLrAndSchedule(learningRate, null);
+        return set;
+    }
 
     /** The batch's raw gradient (summed over examples, as DL4J computes it before its updater). */
     public abstract Gradient gradient(DataSet batch);
@@ -201,11 +231,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         public INDArray output(INDArray features) {
             return net.output(features, false);
-        }
-
-        @Override
-        public void setLearningRate(double learningRate) {
-            net.setLearningRate(learningRate);
         }
 
         @Override
@@ -305,11 +330,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         public INDArray output(INDArray features) {
             return net.outputSingle(false, features);
-        }
-
-        @Override
-        public void setLearningRate(double learningRate) {
-            net.setLearningRate(learningRate);
         }
 
         @Override

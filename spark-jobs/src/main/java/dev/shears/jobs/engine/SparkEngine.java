@@ -2,13 +2,18 @@ package dev.shears.jobs.engine;
 
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
+import scala.collection.Iterator;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
  * Each trial is one single-task Spark job, submitted from a driver thread of its own, so results
@@ -19,7 +24,11 @@ import org.apache.spark.broadcast.Broadcast;
  * strategies that learn from results then propose up to {@code slots} trials ahead of what they
  * know. With fewer slots than cores nothing is queued, since Spark would run a queued trial at
  * once on an idle core. The base model is broadcast once; executors cache the data per JVM.
- * Spark retries a task whose executor is lost.
+ * Spark retries a task whose executor is lost. Jobs go to {@code SparkContext.runJob} with a
+ * plain function class rather than through {@code JavaRDD.map(...).collect()}: those wrap the
+ * function in Scala closures that Spark's closure cleaner parses from their class files (three
+ * large classes read, inflated and walked per job), which cost the driver more than scheduling
+ * the job did.
  */
 public final class SparkEngine implements CandidateEngine {
 
@@ -48,7 +57,7 @@ public final class SparkEngine implements CandidateEngine {
             String id = request.candidate().id();
             jsc.setJobGroup("shears-" + id, "candidate " + id + " " + request.candidate().params(), true);
             try {
-                return jsc.parallelize(List.of(request), 1).map(new Task(baseModel, context)).collect().get(0);
+                return runOne(request, new Task(baseModel, context));
             } catch (Exception e) {
                 // Spark gave up after its retries (spark.task.maxFailures), say because the executor died with the
                 // trial each time (a native crash, System.exit, the OS killing it); the driver's stack adds nothing
@@ -69,10 +78,24 @@ public final class SparkEngine implements CandidateEngine {
         // broadcast rather than inside the task: the models are megabytes
         Broadcast<LatencyRequest> shipped = jsc.broadcast(request);
         try {
-            return jsc.parallelize(List.of(0), 1).map(new TimeLatency(shipped)).collect().get(0);
+            return runOne(0, new TimeLatency(shipped));
         } finally {
             shipped.destroy();
         }
+    }
+
+    /** What one task computes from its single value: serializable, as Spark ships it. */
+    private interface OnExecutor<T, R> extends Serializable {
+        R apply(T value);
+    }
+
+    /** One task that applies {@code function} to {@code value} on an executor. */
+    @SuppressWarnings("unchecked")
+    private <T, R> R runOne(T value, OnExecutor<T, R> function) {
+        ClassTag<R> anyRef = (ClassTag<R>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
+        Object[] out = (Object[]) jsc.sc().runJob(jsc.parallelize(List.of(value), 1).rdd(), new OnPartition<>(function),
+                anyRef);
+        return (R) out[0];
     }
 
     @Override
@@ -81,19 +104,37 @@ public final class SparkEngine implements CandidateEngine {
         baseModel.destroy();
     }
 
+    /**
+     * A partition's single value through {@code function}: a named class, so Spark's closure
+     * cleaner has nothing to parse.
+     */
+    private static final class OnPartition<T, R> extends AbstractFunction2<TaskContext, Iterator<T>, R>
+            implements Serializable {
+        private final OnExecutor<T, R> function;
+
+        OnPartition(OnExecutor<T, R> function) {
+            this.function = function;
+        }
+
+        @Override
+        public R apply(TaskContext context, Iterator<T> values) {
+            return function.apply(values.next());
+        }
+    }
+
     /** The function Spark ships: only serializable values, never ND4J arrays or networks. */
     private record Task(Broadcast<byte[]> baseModel, TrialContext context)
-            implements Function<TrialRequest, CandidateOutcome> {
+            implements OnExecutor<TrialRequest, CandidateOutcome> {
         @Override
-        public CandidateOutcome call(TrialRequest request) {
+        public CandidateOutcome apply(TrialRequest request) {
             return TrialExecution.run(baseModel.value(), request, context);
         }
     }
 
     private record TimeLatency(Broadcast<LatencyRequest> request)
-            implements Function<Integer, Map<String, LatencyComparison.Compared>> {
+            implements OnExecutor<Integer, Map<String, LatencyComparison.Compared>> {
         @Override
-        public Map<String, LatencyComparison.Compared> call(Integer ignored) {
+        public Map<String, LatencyComparison.Compared> apply(Integer ignored) {
             return request.value().run();
         }
     }
