@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -79,8 +80,8 @@ final class DenseStep implements Trainer.Step {
             if (updater instanceof AdamUpdater adam) {
                 mView = adam.getM();
                 vView = adam.getV();
-                System.arraycopy(mView.dup('c').data().asFloat(), 0, m, from, to - from);
-                System.arraycopy(vView.dup('c').data().asFloat(), 0, v, from, to - from);
+                DenseForward.flat(mView).get(0, m, from, to - from);
+                DenseForward.flat(vView).get(0, v, from, to - from);
             } else if (updater instanceof SgdUpdater) {
                 mView = null;
                 vView = null;
@@ -132,8 +133,8 @@ final class DenseStep implements Trainer.Step {
 
         void writeState(float[] m, float[] v) {
             if (mView != null) {
-                mView.assign(Nd4j.createFromArray(Arrays.copyOfRange(m, from, to)).reshape(mView.shape()));
-                vView.assign(Nd4j.createFromArray(Arrays.copyOfRange(v, from, to)).reshape(vView.shape()));
+                DenseForward.flat(mView).put(0, m, from, to - from);
+                DenseForward.flat(vView).put(0, v, from, to - from);
             }
         }
     }
@@ -197,7 +198,11 @@ final class DenseStep implements Trainer.Step {
     private float[] keep;
     /** The mask arrays {@link #keep} was built from, by key: masks are replaced, never changed in place. */
     private Map<String, INDArray> keepSource = Map.of();
-    private final Map<Integer, Buffers> buffers = new HashMap<>();
+    /**
+     * Per thread, buffers by batch size, kept across fits: a trial's fit of a network of the same
+     * widths allocates none. A fit runs on one thread, one step at a time.
+     */
+    private static final ThreadLocal<Map<Integer, Buffers>> BUFFERS = ThreadLocal.withInitial(HashMap::new);
 
     /**
      * @param targets soft targets in place of the labels, {@code data.size() x classes} row-major, or null
@@ -327,7 +332,15 @@ final class DenseStep implements Trainer.Step {
     @Override
     public void step(int[] order, int from, int to) {
         int rows = to - from;
-        Buffers buf = buffers.computeIfAbsent(rows, n -> new Buffers(n, forward.widths));
+        Map<Integer, Buffers> kept = BUFFERS.get();
+        Buffers buf = kept.get(rows);
+        if (buf == null || !buf.fits(rows, forward.widths)) {
+            // kept beyond this fit, so never in a workspace the caller may have open
+            try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                buf = new Buffers(rows, forward.widths);
+            }
+            kept.put(rows, buf);
+        }
         data.copyRows(order, from, to, targets, buf.xData, buf.yData);
         forward.run(buf);
         int last = forward.layers() - 1;

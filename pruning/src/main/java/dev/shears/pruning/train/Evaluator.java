@@ -4,6 +4,8 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.TrialDeadline;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Accuracy and mean cross-entropy of a classifier on a split. */
 public final class Evaluator {
@@ -75,7 +77,10 @@ public final class Evaluator {
     private static Probabilities dense(DenseForward forward, LabeledData data, int batch) {
         DenseForward.Activations full = FULL_BATCH.get();
         if (full == null || !full.fits(batch, forward.widths)) {
-            full = forward.activations(batch);
+            // kept beyond this evaluation, so never in a workspace the caller may have open
+            try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                full = forward.activations(batch);
+            }
             FULL_BATCH.set(full);
         }
         DenseForward.Activations reused = full;
