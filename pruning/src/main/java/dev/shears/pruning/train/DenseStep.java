@@ -195,9 +195,47 @@ final class DenseStep implements Trainer.Step {
      * Per flattened parameter: 1 to keep, 0 to hold at zero; all ones without a mask, since
      * {@code x * 1} is {@code x} exactly and one loop without a branch is what the JIT vectorises.
      */
-    private float[] keep;
+    private final float[] keep;
     /** The mask arrays {@link #keep} was built from, by key: masks are replaced, never changed in place. */
     private Map<String, INDArray> keepSource = Map.of();
+    private final Vectors vectors;
+
+    /**
+     * The step's arrays over every parameter, kept per thread for the next fit of as many
+     * parameters: a trial's fit allocates and clears none of its megabytes. Every value a fit reads
+     * it first writes (the moments from the updater's state, the parameters and gradients every step,
+     * the keep factors from the mask). A fit started while another on the same thread has not
+     * finished (a hook that trains) gets arrays of its own.
+     */
+    private static final class Vectors {
+        private static final ThreadLocal<Vectors> KEPT = new ThreadLocal<>();
+
+        final float[] param;
+        final float[] gradient;
+        final float[] m;
+        final float[] v;
+        final float[] keep;
+        boolean inUse;
+
+        private Vectors(int n) {
+            param = new float[n];
+            gradient = new float[n];
+            m = new float[n];
+            v = new float[n];
+            keep = new float[n];
+        }
+
+        static Vectors take(int n) {
+            Vectors kept = KEPT.get();
+            if (kept == null || kept.inUse || kept.param.length != n) {
+                kept = new Vectors(n);
+                KEPT.set(kept);
+            }
+            kept.inUse = true;
+            return kept;
+        }
+    }
+
     /**
      * Per thread, buffers by batch size, kept across fits: a trial's fit of a network of the same
      * widths allocates none. A fit runs on one thread, one step at a time.
@@ -235,11 +273,12 @@ final class DenseStep implements Trainer.Step {
         }
         INDArray params = net.params();
         gradientData = DenseForward.flat(net.getFlattenedGradients());
-        param = new float[(int) params.length()];
-        gradient = new float[param.length];
-        m = new float[param.length];
-        v = new float[param.length];
-        keep = new float[param.length];
+        vectors = Vectors.take((int) params.length());
+        param = vectors.param;
+        gradient = vectors.gradient;
+        m = vectors.m;
+        v = vectors.v;
+        keep = vectors.keep;
         Arrays.fill(keep, 1f);
         for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()) {
             block.init();
@@ -411,6 +450,7 @@ final class DenseStep implements Trainer.Step {
     @Override
     public void finish() {
         blocks.forEach(b -> b.writeState(m, v));
+        vectors.inUse = false;
     }
 
     /** Rebuilds {@link #keep} from the current masks when one was replaced. */

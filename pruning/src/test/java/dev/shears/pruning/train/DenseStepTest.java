@@ -92,6 +92,21 @@ class DenseStepTest {
     }
 
     @Test
+    void aFitAfterAnotherOnTheSameThreadTrainsAsOnAFreshThread() throws Exception {
+        Network fresh = Network.of(MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 15));
+        Network reused = fresh.copy();
+        Thread other = new Thread(() -> Trainer.fit(fresh, DATA, null, 1, 32, 1e-2, 2, randomMask(fresh, 0.4, 16), null));
+        other.start();
+        other.join();
+        // a fit of as many parameters first, with another mask and rate: its arrays are what the next fit gets
+        Network before = network(new Adam(1e-3), Activation.RELU, 16, Activation.RELU, 8);
+        Trainer.fit(before, DATA, null, 1, 32, 1e-3, 3, randomMask(before, 0.8, 17), null);
+        Trainer.fit(reused, DATA, null, 1, 32, 1e-2, 2, randomMask(reused, 0.4, 16), null);
+        assertEquals(fresh.params(), reused.params());
+        assertEquals(fresh.chain().orElseThrow().updaterState(), reused.chain().orElseThrow().updaterState());
+    }
+
+    @Test
     void theNetworksTheSearchBuildsAreSupported() {
         assertNull(Trainer.leanStepUnsupported(Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1))));
         assertNull(Trainer.leanStepUnsupported(network(new Sgd(0.1), Activation.IDENTITY, 5)));
