@@ -10,8 +10,32 @@ public final class Arrays {
     private Arrays() {
     }
 
+    /**
+     * The values in row-major order. A contiguous float array (a layer's weights are column-major
+     * views of the flattened parameters) is copied out of native memory in one piece, and a
+     * column-major matrix transposed in Java: ND4J's copy into a new row-major array and its
+     * conversion to a Java array cost several times that, for every scoring and count in a trial.
+     */
     public static float[] floats(INDArray a) {
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        boolean contiguous = a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && !a.isEmpty();
+        boolean rowMajor = a.ordering() == 'c' || a.isVector();
+        if (!contiguous || !(rowMajor || a.rank() == 2)) {
+            return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        }
+        float[] values = new float[(int) a.length()];
+        a.data().asNioFloat().get((int) a.offset(), values);
+        if (rowMajor) {
+            return values;
+        }
+        int rows = (int) a.rows();
+        int columns = (int) a.columns();
+        float[] byRow = new float[values.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                byRow[r * columns + c] = values[c * rows + r];
+            }
+        }
+        return byRow;
     }
 
     /** Row-major distance between consecutive indices of {@code axis}. */
