@@ -6,7 +6,6 @@ import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.model.Network;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,13 +20,11 @@ import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.apache.commons.io.input.UnsynchronizedByteArrayInputStream;
 import org.apache.commons.io.output.UnsynchronizedByteArrayOutputStream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
@@ -63,10 +60,10 @@ public final class ModelBytes {
             boolean mostlyZeros = params.scan(Conditions.equals(0)).doubleValue() >= ZEROS_WORTH_MATCHING * params.length();
             zip.strategy(mostlyZeros ? Deflater.DEFAULT_STRATEGY : Deflater.HUFFMAN_ONLY);
             zip.putNextEntry(new ZipEntry(ModelSerializer.COEFFICIENTS_BIN));
-            // Nd4j.write writes a byte at a time: into an array without a lock per byte first, then deflated at once
+            // into an array without a lock per write first, then deflated at once
             UnsynchronizedByteArrayOutputStream bytes = UnsynchronizedByteArrayOutputStream.builder()
                     .setBufferSize(4 * (int) net.numParams() + 1024).get();
-            Nd4j.write(params, new DataOutputStream(bytes));
+            ArrayBytes.write(params, new DataOutputStream(bytes));
             bytes.writeTo(zip);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize the network", e);
@@ -126,8 +123,7 @@ public final class ModelBytes {
 
     /** ModelSerializer's steps for a chain: the parameters, the configuration in their data type, init with them. */
     private static MultiLayerNetwork chain(String json, byte[] coefficients) throws IOException {
-        INDArray params = Nd4j.read(new DataInputStream(UnsynchronizedByteArrayInputStream.builder()
-                .setByteArray(coefficients).get()));
+        INDArray params = ArrayBytes.read(coefficients);
         MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
         conf.setDataType(params.dataType());
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
