@@ -209,6 +209,11 @@ final class DenseStep implements Trainer.Step {
      */
     private static final class Vectors {
         private static final ThreadLocal<Vectors> KEPT = new ThreadLocal<>();
+        /**
+         * Larger networks get arrays per fit: a thread holding five arrays of their size would keep
+         * hundreds of megabytes of heap, and their fits are long enough for allocation not to matter.
+         */
+        private static final int MAX_KEPT = 2_000_000;
 
         final float[] param;
         final float[] gradient;
@@ -226,6 +231,9 @@ final class DenseStep implements Trainer.Step {
         }
 
         static Vectors take(int n) {
+            if (n > MAX_KEPT) {
+                return new Vectors(n);
+            }
             Vectors kept = KEPT.get();
             if (kept == null || kept.inUse || kept.param.length != n) {
                 kept = new Vectors(n);
