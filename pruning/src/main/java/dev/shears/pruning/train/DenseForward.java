@@ -110,8 +110,14 @@ final class DenseForward {
         final INDArray[] a;
         final FloatBuffer[] zData;
         final FloatBuffer[] aData;
-        /** Room for the widest layer's values, for Java loops over them. */
-        final float[] scratchZ;
+        /**
+         * Each layer's pre-activations, bias added, for Java loops over them. A relu hidden layer's
+         * stay only here (its native {@code z} holds the product alone); other layers' are also in
+         * {@code z}, for the native activation functions.
+         */
+        final float[][] zValues;
+        /** Room for the widest layer's values. */
+        final float[] scratch;
 
         Activations(int rows, int[] widths) {
             int layers = widths.length - 1;
@@ -123,11 +129,13 @@ final class DenseForward {
             a = new INDArray[layers];
             zData = new FloatBuffer[layers];
             aData = new FloatBuffer[layers];
-            scratchZ = new float[rows * Arrays.stream(widths, 1, widths.length).max().orElse(0)];
+            zValues = new float[layers][];
+            scratch = new float[rows * Arrays.stream(widths, 1, widths.length).max().orElse(0)];
             for (int l = 0; l < layers; l++) {
                 z[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, widths[l + 1]}, 'f');
                 a[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, widths[l + 1]}, 'f');
                 zData[l] = z[l].data().asNioFloat();
+                zValues[l] = new float[rows * widths[l + 1]];
                 aData[l] = a[l].data().asNioFloat();
             }
         }
@@ -189,7 +197,7 @@ final class DenseForward {
         for (int l = 0; l <= last; l++) {
             Nd4j.gemm(in, w[l], act.z[l], false, false, 1.0, 0.0);
             addBias(act, l);
-            if (l < last && hidden[l] == Hidden.RELU) {
+            if (reluHidden(l)) {
                 relu(act, l);
             } else if (l < last) {
                 hidden[l].forward(act.z[l], act.a[l]);
@@ -199,16 +207,22 @@ final class DenseForward {
         Nd4j.exec(new SoftMax(act.z[last], act.a[last]));
     }
 
+    /** Whether layer {@code l} is a relu hidden layer, whose pre-activations stay in Java ({@link Activations#zValues}). */
+    boolean reluHidden(int l) {
+        return l < w.length - 1 && hidden[l] == Hidden.RELU;
+    }
+
     /**
      * {@code z += b} for every row, as addiRowVector computes it, as a Java loop down the columns of
      * the column-major z: ND4J broadcasts a row over a column-major array one value at a time. The
-     * sums stay in {@code act.scratchZ} for {@link #relu}.
+     * sums stay in {@code act.zValues[l]}, and go back to native memory only for layers whose
+     * activation ND4J computes.
      */
     private void addBias(Activations act, int l) {
         int rows = act.rows;
         int width = widths[l + 1];
         paramData.get(biasOffset[l], bias, 0, width);
-        float[] z = act.scratchZ;
+        float[] z = act.zValues[l];
         act.zData[l].get(0, z, 0, rows * width);
         for (int i = 0; i < width; i++) {
             float bi = bias[i];
@@ -216,22 +230,25 @@ final class DenseForward {
                 z[r] += bi;
             }
         }
-        act.zData[l].put(0, z, 0, rows * width);
+        if (!reluHidden(l)) {
+            act.zData[l].put(0, z, 0, rows * width);
+        }
     }
 
     /**
-     * The relu of the pre-activations {@link #addBias} left in {@code act.scratchZ}, as one loop C2
+     * The relu of the pre-activations {@link #addBias} left in {@code act.zValues[l]}, as one loop C2
      * vectorises instead of another pass of native calls. {@code max(z, 0)} is ND4J's
      * {@code z < 0 ? 0 : z} for every value but -0, which ND4J passes through and this makes +0: a
      * difference no product or sum downstream can show but in the sign of a zero.
      */
     private void relu(Activations act, int l) {
         int n = act.rows * widths[l + 1];
-        float[] z = act.scratchZ;
+        float[] z = act.zValues[l];
+        float[] a = act.scratch;
         for (int i = 0; i < n; i++) {
-            z[i] = Math.max(z[i], 0f);
+            a[i] = Math.max(z[i], 0f);
         }
-        act.aData[l].put(0, z, 0, n);
+        act.aData[l].put(0, a, 0, n);
     }
 
     /** A contiguous array's values as a buffer over its native memory, index 0 at its first value. */

@@ -165,7 +165,7 @@ final class DenseStep implements Trainer.Step {
             gradZT = new INDArray[layers];
             gradAData = new FloatBuffer[layers];
             gradZData = new FloatBuffer[layers];
-            scratchG = new float[scratchZ.length];
+            scratchG = new float[scratch.length];
             for (int l = 0; l < layers; l++) {
                 gradA[l] = Nd4j.create(DataType.FLOAT, new long[] {widths[l + 1], rows}, 'f').transpose();
                 gradZ[l] = Nd4j.create(DataType.FLOAT, rows, widths[l + 1]);
@@ -394,10 +394,11 @@ final class DenseStep implements Trainer.Step {
         buf.a[last].sub(buf.y, buf.gradZ[last]);
         for (int l = last; l >= 0; l--) {
             Nd4j.gemm(l == 0 ? buf.x : buf.a[l - 1], buf.gradZ[l], gradW[l], true, false, 1.0, 0.0);
-            sumRows(buf, l);
+            // reluBackward left a relu layer's gradZ in scratchG
+            sumRows(buf, l, forward.reluHidden(l));
             if (l > 0) {
                 forward.w[l].mmuli(buf.gradZT[l], buf.gradAT[l - 1]);
-                if (forward.hidden[l - 1] == DenseForward.Hidden.RELU) {
+                if (forward.reluHidden(l - 1)) {
                     reluBackward(buf, l - 1);
                 } else {
                     forward.hidden[l - 1].backward(buf.z[l - 1], buf.gradA[l - 1], buf.gradZ[l - 1]);
@@ -423,9 +424,8 @@ final class DenseStep implements Trainer.Step {
     private void reluBackward(Buffers buf, int l) {
         int rows = buf.rows;
         int width = forward.widths[l + 1];
-        float[] z = buf.scratchZ;
+        float[] z = buf.zValues[l];
         float[] g = buf.scratchG;
-        buf.zData[l].get(0, z, 0, rows * width);
         buf.gradAData[l].get(0, g, 0, rows * width);
         // down z's columns: z read in order, the gradients a row apart (faster here than row by row or in blocks)
         for (int i = 0; i < width; i++) {
@@ -439,13 +439,17 @@ final class DenseStep implements Trainer.Step {
     /**
      * The bias gradient, {@code gradZ} summed over the batch's rows, as ND4J's sum along dimension 0
      * adds them (row by row, in float), written into the network's gradient view.
+     *
+     * @param inScratch whether {@code buf.scratchG} holds gradZ already
      */
-    private void sumRows(Buffers buf, int l) {
+    private void sumRows(Buffers buf, int l, boolean inScratch) {
         int rows = buf.rows;
         int width = forward.widths[l + 1];
         float[] g = buf.scratchG;
         float[] sum = forward.bias;
-        buf.gradZData[l].get(0, g, 0, rows * width);
+        if (!inScratch) {
+            buf.gradZData[l].get(0, g, 0, rows * width);
+        }
         Arrays.fill(sum, 0, width, 0f);
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < width; i++) {
