@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * compiled them (it vectorises them; C1 does not), but compiling Spark's, Parquet's and ND4J's Java
  * code with C2 as well takes more CPU than a search of a few minutes gets back, and that CPU comes
  * from the trials' cores. With {@value #PROPERTY}{@code =}{@value #SHEARS_ONLY} (set by Shears'
- * launchers and given to executors), C2 compiles only Shears' own methods, the JDK's sort and the few
- * ND4J and JDK methods that read and write model files one value at a time; every other method stays
- * with C1, as under {@code -XX:TieredStopAtLevel=1}.
+ * launchers and given to executors), C2 compiles only Shears' own methods and the few ND4J and JDK
+ * methods that read and write model files one value at a time; every other method stays with C1, as
+ * under {@code -XX:TieredStopAtLevel=1}.
  *
  * <p>HotSpot reads such a rule only from a compiler directives file, which would have to exist on
  * every executor's machine before its JVM starts; {@link #apply()} writes it to a temporary file and
@@ -31,8 +31,9 @@ public final class JitPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(JitPolicy.class);
     // the first directive a method matches applies: C2 for these, C1 only for every other method. Besides Shears'
     // own loops: ND4J's buffers read and write model files one value at a time, through the JDK's data streams
+    // (graph files, and whatever ArrayBytes hands to ND4J)
     private static final String DIRECTIVES = """
-            [ { match: ["dev/shears/*.*", "java/util/DualPivotQuicksort.*",
+            [ { match: ["dev/shears/*.*",
                         "org/nd4j/linalg/api/buffer/BaseDataBuffer.*", "org/nd4j/linalg/cpu/nativecpu/buffer/BaseCpuDataBuffer.*",
                         "java/io/DataInputStream.*", "java/io/DataOutputStream.*"],
                 c2: { Exclude: false } },

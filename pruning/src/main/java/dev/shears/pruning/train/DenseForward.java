@@ -2,6 +2,7 @@ package dev.shears.pruning.train;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -12,9 +13,8 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SigmoidDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
@@ -33,56 +33,42 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class DenseForward {
 
-    /** Hidden-layer activations, by the operations DL4J's activation functions run. */
+    /**
+     * Hidden-layer activations, by the operations DL4J's activation functions run; relu has none
+     * here, since {@link #relu} and {@code DenseStep.reluBackward} compute it in Java.
+     */
     enum Hidden {
-        RELU {
-            @Override
-            void forward(INDArray z, INDArray a) {
-                Nd4j.exec(new RectifiedLinear(z, a));
-            }
+        RELU(null, null),
+        TANH((z, a) -> Nd4j.exec(new Tanh(z, a)), (z, gradA, gradZ) -> Nd4j.exec(new TanhDerivative(z, gradA, gradZ))),
+        SIGMOID((z, a) -> Nd4j.exec(new Sigmoid(z, a)),
+                (z, gradA, gradZ) -> Nd4j.exec(new SigmoidDerivative(z, gradA, gradZ))),
+        IDENTITY((z, a) -> a.assign(z), (z, gradA, gradZ) -> gradZ.assign(gradA));
 
-            @Override
-            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
-                Nd4j.exec(new RectifiedLinearDerivative(z, gradA, gradZ, 0.0));
-            }
-        },
-        TANH {
-            @Override
-            void forward(INDArray z, INDArray a) {
-                Nd4j.exec(new Tanh(z, a));
-            }
+        /** {@code a = f(z)}. */
+        interface Forward {
+            void apply(INDArray z, INDArray a);
+        }
 
-            @Override
-            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
-                Nd4j.exec(new TanhDerivative(z, gradA, gradZ));
-            }
-        },
-        SIGMOID {
-            @Override
-            void forward(INDArray z, INDArray a) {
-                Nd4j.exec(new Sigmoid(z, a));
-            }
+        /** {@code gradZ = f'(z) gradA}. */
+        interface Backward {
+            void apply(INDArray z, INDArray gradA, INDArray gradZ);
+        }
 
-            @Override
-            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
-                Nd4j.exec(new SigmoidDerivative(z, gradA, gradZ));
-            }
-        },
-        IDENTITY {
-            @Override
-            void forward(INDArray z, INDArray a) {
-                a.assign(z);
-            }
+        private final Forward forward;
+        private final Backward backward;
 
-            @Override
-            void backward(INDArray z, INDArray gradA, INDArray gradZ) {
-                gradZ.assign(gradA);
-            }
-        };
+        Hidden(Forward forward, Backward backward) {
+            this.forward = forward;
+            this.backward = backward;
+        }
 
-        abstract void forward(INDArray z, INDArray a);
+        void forward(INDArray z, INDArray a) {
+            forward.apply(z, a);
+        }
 
-        abstract void backward(INDArray z, INDArray gradA, INDArray gradZ);
+        void backward(INDArray z, INDArray gradA, INDArray gradZ) {
+            backward.apply(z, gradA, gradZ);
+        }
 
         static Hidden of(IActivation fn) {
             if (fn instanceof ActivationReLU r) {
@@ -188,6 +174,19 @@ final class DenseForward {
 
     Activations activations(int rows) {
         return new Activations(rows, widths);
+    }
+
+    /**
+     * {@code kept} when it serves {@code rows} rows of this network, else what {@code make} makes for
+     * them, outside any workspace the caller may have open: arrays kept are used beyond its scope.
+     */
+    <A extends Activations> A reuse(A kept, int rows, IntFunction<A> make) {
+        if (kept != null && kept.fits(rows, widths)) {
+            return kept;
+        }
+        try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return make.apply(rows);
+        }
     }
 
     /** From {@code act.x} to the softmax probabilities in {@code act.a[last]}. */

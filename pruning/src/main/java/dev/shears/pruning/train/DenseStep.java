@@ -22,7 +22,6 @@ import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.AdamUpdater;
@@ -380,12 +379,9 @@ final class DenseStep implements Trainer.Step {
     public void step(int[] order, int from, int to) {
         int rows = to - from;
         Map<Integer, Buffers> kept = BUFFERS.get();
-        Buffers buf = kept.get(rows);
-        if (buf == null || !buf.fits(rows, forward.widths)) {
-            // kept beyond this fit, so never in a workspace the caller may have open
-            try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                buf = new Buffers(rows, forward.widths);
-            }
+        Buffers old = kept.get(rows);
+        Buffers buf = forward.reuse(old, rows, n -> new Buffers(n, forward.widths));
+        if (buf != old) {
             kept.put(rows, buf);
         }
         data.copyRows(order, from, to, targets, buf.xData, buf.yData);

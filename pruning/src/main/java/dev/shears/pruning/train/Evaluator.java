@@ -4,8 +4,6 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.TrialDeadline;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Accuracy and mean cross-entropy of a classifier on a split. */
 public final class Evaluator {
@@ -75,15 +73,8 @@ public final class Evaluator {
 
     /** Through the lean forward pass: arrays for full batches reused, for a shorter last batch made for it. */
     private static Probabilities dense(DenseForward forward, LabeledData data, int batch) {
-        DenseForward.Activations full = FULL_BATCH.get();
-        if (full == null || !full.fits(batch, forward.widths)) {
-            // kept beyond this evaluation, so never in a workspace the caller may have open
-            try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                full = forward.activations(batch);
-            }
-            FULL_BATCH.set(full);
-        }
-        DenseForward.Activations reused = full;
+        DenseForward.Activations reused = forward.reuse(FULL_BATCH.get(), batch, forward::activations);
+        FULL_BATCH.set(reused);
         int width = data.width();
         int classes = forward.classes();
         int last = forward.layers() - 1;
