@@ -185,6 +185,11 @@ final class DenseStep implements Trainer.Step {
     private final FloatBuffer gradientData;
     /** The flattened parameters and gradients, copied out of the network for the update pass. */
     private final float[] param;
+    /**
+     * Whether {@link #param} holds the network's parameters: the step writes them back after every update, so
+     * they are read again only at the first step and after a hook, which may have changed them (pruning does).
+     */
+    private boolean paramCurrent;
     private final float[] gradient;
     /** Adam's moments per flattened parameter (unused where a block is SGD). */
     private final float[] m;
@@ -402,7 +407,10 @@ final class DenseStep implements Trainer.Step {
             }
         }
         gradientData.get(0, gradient, 0, gradient.length);
-        forward.paramData.get(0, param, 0, param.length);
+        if (!paramCurrent) {
+            forward.paramData.get(0, param, 0, param.length);
+            paramCurrent = true;
+        }
         updateKeep();
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
@@ -453,6 +461,11 @@ final class DenseStep implements Trainer.Step {
             }
         }
         gradientData.put(forward.biasOffset[l], sum, 0, width);
+    }
+
+    @Override
+    public void changedOutside() {
+        paramCurrent = false;
     }
 
     @Override

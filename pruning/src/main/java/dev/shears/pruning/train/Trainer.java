@@ -30,6 +30,10 @@ public final class Trainer {
     interface Step {
         void step(int[] order, int from, int to);
 
+        /** A hook ran since the last step: the network's parameters may have been changed outside the step. */
+        default void changedOutside() {
+        }
+
         /** After the last step: whatever the step kept aside goes back into the network. */
         default void finish() {
         }
@@ -93,6 +97,7 @@ public final class Trainer {
                 done++;
                 if (hook != null) {
                     hook.afterStep(done, total);
+                    step.changedOutside();
                 }
             }
         }

@@ -92,6 +92,15 @@ class DenseStepTest {
     }
 
     @Test
+    void parametersAHookChangesAreTrainedOnFromTheNextStep() {
+        Network lean = Network.of(MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 18));
+        Network dl4j = lean.copy();
+        Trainer.fit(lean, DATA, null, 2, 32, 1e-2, 1, randomMask(lean, 0.3, 19), halvedAtStep(lean, 3));
+        Trainer.fitWithDl4j(dl4j, DATA, null, 2, 32, 1e-2, 1, randomMask(dl4j, 0.3, 19), halvedAtStep(dl4j, 3));
+        assertClose(dl4j, lean);
+    }
+
+    @Test
     void aFitAfterAnotherOnTheSameThreadTrainsAsOnAFreshThread() throws Exception {
         Network fresh = Network.of(MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 15));
         Network reused = fresh.copy();
@@ -172,6 +181,15 @@ class DenseStepTest {
 
     private static double maxAbs(INDArray a) {
         return a.amaxNumber().doubleValue();
+    }
+
+    /** A hook that changes the network's parameters outside the step, as pruning during training does. */
+    private static Trainer.StepHook halvedAtStep(Network net, long at) {
+        return (step, total) -> {
+            if (step == at) {
+                net.params().muli(0.5);
+            }
+        };
     }
 
     /** Keeps a seeded random share of every weight matrix (not applied: training applies it after every step). */
