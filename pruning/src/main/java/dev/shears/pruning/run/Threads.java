@@ -9,16 +9,24 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Threads {
 
+    /**
+     * The count last set: every trial asks for its count, and OpenBLAS's setter goes through JavaCPP's
+     * library loader each time (file checks and jar lookups, milliseconds a trial), so an unchanged count
+     * is not set again.
+     */
+    private static int set;
+
     private Threads() {
     }
 
     /** Sets the native math threads of this JVM (a process-wide setting); 0 leaves ND4J's default. */
-    public static void limit(int threads) {
-        if (threads <= 0) {
+    public static synchronized void limit(int threads) {
+        if (threads <= 0 || threads == set) {
             return;
         }
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
+        set = threads;
     }
 }
