@@ -167,6 +167,31 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
     /** The output layer's input after its preprocessor: what its weights multiply. */
     public abstract INDArray outputLayerInput(INDArray features);
 
+    /**
+     * Frees the native memory of the parameters, gradients and updater state now, rather than when
+     * the garbage collector finds the arrays (rarely, as a trial allocates little on the heap): the
+     * next trial's network then reuses that memory instead of faulting in fresh pages. The network
+     * and every view of its arrays must not be used afterwards.
+     */
+    public void release() {
+        Model m = model();
+        INDArray gradients;
+        INDArray state;
+        if (m instanceof MultiLayerNetwork chain) {
+            gradients = chain.getFlattenedGradients();
+            state = chain.getUpdater(false) == null ? null : chain.getUpdater(false).getStateViewArray();
+        } else {
+            ComputationGraph graph = (ComputationGraph) m;
+            gradients = graph.getFlattenedGradients();
+            state = graph.getUpdater(false) == null ? null : graph.getUpdater(false).getStateViewArray();
+        }
+        for (INDArray a : new INDArray[] {m.params(), gradients, state}) {
+            if (a != null && a.closeable()) {
+                a.close();
+            }
+        }
+    }
+
     /** Drops inputs, labels and activations DL4J keeps after a pass. */
     public void clear() {
         model().clear();

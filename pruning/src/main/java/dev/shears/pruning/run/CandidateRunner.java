@@ -10,7 +10,9 @@ import dev.shears.pruning.schedule.PruningSession;
 import dev.shears.pruning.schedule.Schedules;
 import dev.shears.pruning.shrink.Shrinker;
 import dev.shears.pruning.train.FineTuner;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,14 +52,19 @@ public final class CandidateRunner {
     public static CandidateOutcome run(byte[] modelBytes, byte[] teacherBytes, boolean continuing, DataSplits data,
                                        PruningPlan plan, BaseReference base, boolean keepModel, FineTuner tuner) {
         int epochs = 0;
+        List<Network> restored = new ArrayList<>();
         try {
             long start = System.nanoTime();
             Network net = ModelBytes.restore(modelBytes);
+            restored.add(net);
             PruningSchedule schedule = Schedules.create(plan.schedule());
             PlanOptions options = PlanOptions.of(plan);
             // every layer, not just the selection: structural pruning also zeroes the next layer's inputs
             MaskSet masks = continuing ? MaskSet.fromZeros(net, net.prunable()) : new MaskSet();
             Network teacher = options.distill() && teacherBytes != null ? ModelBytes.restore(teacherBytes) : null;
+            if (teacher != null) {
+                restored.add(teacher);
+            }
             PruningSession session = new PruningSession(net, plan, data, masks, teacher, tuner);
             schedule.run(session);
             epochs = session.epochsSpent();
@@ -89,6 +96,9 @@ public final class CandidateRunner {
             return new CandidateOutcome("TIMEOUT", e.getMessage(), Map.of(), Map.of(), epochs, null);
         } catch (Exception | LinkageError e) {
             return CandidateOutcome.failed(e, epochs);
+        } finally {
+            // the outcome holds bytes and numbers only; a shrunk copy is left to the garbage collector
+            restored.forEach(Network::release);
         }
     }
 
