@@ -36,7 +36,7 @@ public final class JitPolicy {
     // during the search); the loops they call are compiled on their own
     private static final String DIRECTIVES = """
             [ { match: ["dev/shears/pruning/train/DenseStep.step", "dev/shears/pruning/train/DenseForward.run",
-                        "dev/shears/pruning/train/Evaluator.evaluate"],
+                        "dev/shears/pruning/train/Evaluator.score"],
                 c2: { Exclude: true } },
               { match: ["dev/shears/*.*",
                         "org/nd4j/linalg/api/buffer/BaseDataBuffer.*", "org/nd4j/linalg/cpu/nativecpu/buffer/BaseCpuDataBuffer.*",

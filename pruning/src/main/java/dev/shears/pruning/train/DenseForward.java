@@ -1,7 +1,9 @@
 package dev.shears.pruning.train;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntFunction;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -12,9 +14,12 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SigmoidDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
@@ -31,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * instead of once per layer and batch. The parameters are read from the network's own arrays at every pass,
  * so a pass sees the network as it is.
  */
-final class DenseForward {
+final class DenseForward implements AutoCloseable {
 
     /**
      * Hidden-layer activations, by the operations DL4J's activation functions run; relu has none
@@ -141,6 +146,8 @@ final class DenseForward {
     final FloatBuffer paramData;
     /** Room for the widest layer's bias (or its gradient). */
     final float[] bias;
+    /** The pass's operations, bound once per activation arrays. */
+    private final BoundOp.PerArrays<Activations> bound = new BoundOp.PerArrays<>(this::ops);
 
     /** @param net a network {@link DenseStep#unsupported} accepts */
     DenseForward(MultiLayerNetwork net) {
@@ -192,18 +199,43 @@ final class DenseForward {
     /** From {@code act.x} to the softmax probabilities in {@code act.a[last]}. */
     void run(Activations act) {
         int last = w.length - 1;
-        INDArray in = act.x;
+        BoundOp[] ops = bound.of(act);
         for (int l = 0; l <= last; l++) {
-            Nd4j.gemm(in, w[l], act.z[l], false, false, 1.0, 0.0);
+            ops[l].run();
             addBias(act, l);
             if (reluHidden(l)) {
                 relu(act, l);
             } else if (l < last) {
                 hidden[l].forward(act.z[l], act.a[l]);
             }
+        }
+        ops[last + 1].run();
+    }
+
+    /**
+     * The pass's native operations on {@code act}: each layer's product ({@code Nd4j.gemm(in, w, z)}'s
+     * operation) and the softmax.
+     */
+    private List<CustomOp> ops(Activations act) {
+        List<CustomOp> ops = new ArrayList<>();
+        INDArray in = act.x;
+        for (int l = 0; l < w.length; l++) {
+            ops.add(product(in, w[l], act.z[l], false));
             in = act.a[l];
         }
-        Nd4j.exec(new SoftMax(act.z[last], act.a[last]));
+        ops.add(new SoftMax(act.z[w.length - 1], act.a[w.length - 1]));
+        return ops;
+    }
+
+    /** {@code c = a b}, or {@code a}'s transpose times {@code b}: the operation {@code Nd4j.gemm} runs. */
+    static CustomOp product(INDArray a, INDArray b, INDArray c, boolean transposeA) {
+        return new Mmul(a, b, c, 1.0, 0.0, MMulTranspose.builder().transposeA(transposeA).transposeB(false).build());
+    }
+
+    /** Frees the native contexts of the pass's operations. */
+    @Override
+    public void close() {
+        bound.close();
     }
 
     /** Whether layer {@code l} is a relu hidden layer, whose pre-activations stay in Java ({@link Activations#zValues}). */

@@ -23,6 +23,8 @@ import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -203,6 +205,7 @@ final class DenseStep implements Trainer.Step {
     /** The mask arrays {@link #keep} was built from, by key: masks are replaced, never changed in place. */
     private Map<String, INDArray> keepSource = Map.of();
     private final Vectors vectors;
+    private final BoundOp.PerArrays<Buffers> backward = new BoundOp.PerArrays<>(this::backwardOps);
 
     /**
      * The step's arrays over every parameter, kept per thread for the next fit of as many
@@ -392,13 +395,14 @@ final class DenseStep implements Trainer.Step {
         data.copyRows(order, from, to, targets, buf.xData, buf.yData);
         forward.run(buf);
         int last = forward.layers() - 1;
-        buf.a[last].sub(buf.y, buf.gradZ[last]);
+        BoundOp[] ops = backward.of(buf);
+        ops[0].run();
         for (int l = last; l >= 0; l--) {
-            Nd4j.gemm(l == 0 ? buf.x : buf.a[l - 1], buf.gradZ[l], gradW[l], true, false, 1.0, 0.0);
+            ops[1 + l].run();
             // reluBackward left a relu layer's gradZ in scratchG
             sumRows(buf, l, forward.reluHidden(l));
             if (l > 0) {
-                forward.w[l].mmuli(buf.gradZT[l], buf.gradAT[l - 1]);
+                ops[1 + last + l].run();
                 if (forward.reluHidden(l - 1)) {
                     reluBackward(buf, l - 1);
                 } else {
@@ -463,6 +467,26 @@ final class DenseStep implements Trainer.Step {
         gradientData.put(forward.biasOffset[l], sum, 0, width);
     }
 
+    /**
+     * The backward pass's native operations on {@code buf}: the output layer's gradient
+     * ({@code a.sub(y, gradZ)}'s operation); each layer {@code l}'s weight gradient
+     * ({@code Nd4j.gemm(in, gradZ, gradW, true, false)}'s) at {@code 1 + l}; and, above the first
+     * layer, the gradient of layer {@code l}'s input ({@code w.mmuli(gradZT, gradAT)}'s) at
+     * {@code 1 + last + l}.
+     */
+    private List<CustomOp> backwardOps(Buffers buf) {
+        int last = forward.layers() - 1;
+        List<CustomOp> ops = new ArrayList<>();
+        ops.add(new SubOp(buf.a[last], buf.y, buf.gradZ[last]));
+        for (int l = 0; l <= last; l++) {
+            ops.add(DenseForward.product(l == 0 ? buf.x : buf.a[l - 1], buf.gradZ[l], gradW[l], true));
+        }
+        for (int l = 1; l <= last; l++) {
+            ops.add(DenseForward.product(forward.w[l], buf.gradZT[l], buf.gradAT[l - 1], false));
+        }
+        return ops;
+    }
+
     @Override
     public void changedOutside() {
         paramCurrent = false;
@@ -472,6 +496,8 @@ final class DenseStep implements Trainer.Step {
     public void finish() {
         blocks.forEach(b -> b.writeState(m, v));
         vectors.inUse = false;
+        backward.close();
+        forward.close();
     }
 
     /** Rebuilds {@link #keep} from the current masks when one was replaced. */

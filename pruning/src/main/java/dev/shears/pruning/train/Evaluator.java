@@ -44,9 +44,19 @@ public final class Evaluator {
             return new Score(Double.NaN, Double.NaN);
         }
         MultiLayerNetwork chain = net.chain().orElse(null);
-        Probabilities probabilities = chain != null && DenseStep.unsupported(chain) == null
-                ? dense(new DenseForward(chain), data, Math.min(BATCH, to - from))
-                : (start, end) -> net.output(data.featureRows(start, end)).dup('c').data().asFloat();
+        DenseForward lean = chain != null && DenseStep.unsupported(chain) == null ? new DenseForward(chain) : null;
+        try {
+            Probabilities probabilities = lean != null ? dense(lean, data, Math.min(BATCH, to - from))
+                    : (start, end) -> net.output(data.featureRows(start, end)).dup('c').data().asFloat();
+            return score(probabilities, data, from, to);
+        } finally {
+            if (lean != null) {
+                lean.close();
+            }
+        }
+    }
+
+    private static Score score(Probabilities probabilities, LabeledData data, int from, int to) {
         long correct = 0;
         double lossSum = 0;
         int classes = data.numClasses();
