@@ -471,8 +471,8 @@ final class DenseStep implements Trainer.Step {
      * The backward pass's native operations on {@code buf}: the output layer's gradient
      * ({@code a.sub(y, gradZ)}'s operation); each layer {@code l}'s weight gradient
      * ({@code Nd4j.gemm(in, gradZ, gradW, true, false)}'s) at {@code 1 + l}; and, above the first
-     * layer, the gradient of layer {@code l}'s input ({@code w.mmuli(gradZT, gradAT)}'s) at
-     * {@code 1 + last + l}.
+     * layer, the gradient of layer {@code l}'s input ({@code w gradZT} into {@code gradAT}, which DL4J's
+     * layer computes with {@code mmuli}) at {@code 1 + last + l}.
      */
     private List<CustomOp> backwardOps(Buffers buf) {
         int last = forward.layers() - 1;
