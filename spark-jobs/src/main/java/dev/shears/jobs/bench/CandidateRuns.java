@@ -3,6 +3,7 @@ package dev.shears.jobs.bench;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LocalEngine;
+import dev.shears.jobs.engine.SparkEngine;
 import dev.shears.jobs.engine.TrialContext;
 import dev.shears.jobs.spark.ParquetTables;
 import dev.shears.jobs.spec.SpecLoader;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /** Timed runs of a prepared search's candidates on an engine: what the benchmarks that count candidates share. */
@@ -55,13 +57,18 @@ final class CandidateRuns {
     /**
      * Runs the spec's first {@code candidates} candidates untimed in a sequential loop: the JIT compiles the
      * trial's code during the first candidates, on whichever core is idle, which a loop always has and
-     * parallel trials have not, so timed runs come after it.
+     * parallel trials have not, so timed runs come after it. Then as many on Spark with {@code slots} slots:
+     * the loop does not run Spark's own code (job submission, scheduling, task launch and results), which
+     * the JIT would otherwise compile during the first timed run on Spark only.
      */
-    static void warmUp(String spec, List<String> sets, int candidates, Path dir, SparkSession spark) {
+    static void warmUp(String spec, List<String> sets, int candidates, Path dir, SparkSession spark, int slots) {
         List<String> warmUp = new ArrayList<>(sets);
         warmUp.add("search.budget=" + candidates);
-        SearchJob.Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), dir.toString());
+        SearchJob.Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), dir.resolve("loop").toString());
         time(warm, spark, ctx -> new LocalEngine(warm.baseModel(), ctx));
+        SearchJob.Prepared onSpark = warm.elsewhere(dir.resolve("spark").toString());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        time(onSpark, spark, ctx -> new SparkEngine(jsc, onSpark.baseModel(), ctx, slots));
     }
 
     static Timing time(SearchJob.Prepared prepared, SparkSession spark, Function<TrialContext, CandidateEngine> engine) {

@@ -65,8 +65,9 @@ public final class PeerBench implements Callable<Integer> {
             description = "Shears runs on local[N], the peer with N worker processes (default: this machine's cores)")
     int cores = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--warm-up", paramLabel = "N", description = "candidates Shears runs untimed first, so that the "
-            + "timed run finds the JIT's code compiled (default: 4 per core); the peer runs one per worker")
+    @Option(names = "--warm-up", paramLabel = "N", description = "candidates Shears runs untimed first, in a loop and "
+            + "then on Spark, so that the timed run finds the JIT's code compiled (default: 4 per core); the peer runs "
+            + "one per worker")
     Integer warmUpCandidates;
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "PATH",
@@ -109,7 +110,7 @@ public final class PeerBench implements Callable<Integer> {
                     + "%d ND4J thread(s) per trial; PyTorch with %d worker processes x 1 thread%n", specFile, s.search.strategy,
                     s.search.budget, cores, slots, NativeBuild.select().label(), s.search.threadsPerTask, cores);
             CandidateRuns.warmUp(specFile, sets, warmUpCandidates != null ? warmUpCandidates : 4 * cores, tmp.resolve("warm-up"),
-                    spark);
+                    spark, slots);
             SearchJob.Prepared timed = prepared.elsewhere(tmp.resolve("shears").toString());
             Timing shears = CandidateRuns.time(timed, spark, ctx -> new SparkEngine(jsc, timed.baseModel(), ctx, slots));
             out.printf(Locale.ROOT, "shears: %d candidates (%d OK) in %.1f s%n", shears.candidates().size(), shears.ok(),

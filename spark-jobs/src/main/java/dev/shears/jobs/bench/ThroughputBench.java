@@ -68,8 +68,8 @@ public final class ThroughputBench implements Callable<Integer> {
             description = "dl4j-spark training: mini-batches between parameter averagings (default: ${DEFAULT-VALUE})")
     int averagingFrequency;
 
-    @Option(names = "--warm-up", paramLabel = "N", description = "candidates run untimed first, so that both timed "
-            + "runs find the JIT's code compiled (default: 4 per core)")
+    @Option(names = "--warm-up", paramLabel = "N", description = "candidates run untimed first, in a loop and then on "
+            + "Spark, so that the timed runs find the JIT's code compiled (default: 4 per core)")
     Integer warmUpCandidates;
 
     @Option(names = "--skip-training", description = "leave out the base-model training comparison")
@@ -97,7 +97,7 @@ public final class ThroughputBench implements Callable<Integer> {
                     spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask, rounds);
 
             CandidateRuns.warmUp(spec, sets, warmUpCandidates != null ? warmUpCandidates : 4 * cores, tmp.resolve("warm-up"),
-                    spark);
+                    spark, slots);
 
             List<Mode> modes = List.of(
                     new Mode("shears", "shears: local[" + cores + "], SparkEngine, " + slots + " slots",
