@@ -133,23 +133,26 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
      * left alone: the rebuilt updater would be the same.
      */
     public void setLearningRate(double learningRate) {
-        MultiLayerNetwork chain = model() instanceof MultiLayerNetwork m ? m : null;
-        ComputationGraph graph = chain == null ? (ComputationGraph) model() : null;
-        for (org.deeplearning4j.nn.api.Layer layer : chain != null ? chain.getLayers() : graph.getLayers()) {
+        for (org.deeplearning4j.nn.api.Layer layer : layers()) {
             if (layer.conf().getLayer() instanceof BaseLayer base) {
                 for (IUpdater updater : new IUpdater[] {base.getIUpdater(), base.getBiasUpdater()}) {
                     if (updater != null && updater.hasLearningRate() && !updater.equals(at(updater, learningRate))) {
-                        if (chain != null) {
-                            chain.setLearningRate(learningRate);
-                        } else {
-                            graph.setLearningRate(learningRate);
-                        }
+                        rebuildUpdater(learningRate);
                         return;
                     }
                 }
             }
         }
     }
+
+    /** The network's layers, in DL4J's order. */
+    abstract org.deeplearning4j.nn.api.Layer[] layers();
+
+    /** DL4J's own setLearningRate: every layer gets the rate, the updater is rebuilt. */
+    abstract void rebuildUpdater(double learningRate);
+
+    /** The updater's flattened state, or null when the network has no updater yet. */
+    abstract INDArray updaterState();
 
     /** What DL4J's setLearningRate makes of {@code updater}. */
     private static IUpdater at(IUpdater updater, double learningRate) {
@@ -174,18 +177,7 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
      * and every view of its arrays must not be used afterwards.
      */
     public void release() {
-        Model m = model();
-        INDArray gradients;
-        INDArray state;
-        if (m instanceof MultiLayerNetwork chain) {
-            gradients = chain.getFlattenedGradients();
-            state = chain.getUpdater(false) == null ? null : chain.getUpdater(false).getStateViewArray();
-        } else {
-            ComputationGraph graph = (ComputationGraph) m;
-            gradients = graph.getFlattenedGradients();
-            state = graph.getUpdater(false) == null ? null : graph.getUpdater(false).getStateViewArray();
-        }
-        for (INDArray a : new INDArray[] {m.params(), gradients, state}) {
+        for (INDArray a : new INDArray[] {params(), model().getGradientsViewArray(), updaterState()}) {
             if (a != null && a.closeable()) {
                 a.close();
             }
@@ -256,6 +248,21 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         public INDArray output(INDArray features) {
             return net.output(features, false);
+        }
+
+        @Override
+        org.deeplearning4j.nn.api.Layer[] layers() {
+            return net.getLayers();
+        }
+
+        @Override
+        void rebuildUpdater(double learningRate) {
+            net.setLearningRate(learningRate);
+        }
+
+        @Override
+        INDArray updaterState() {
+            return net.getUpdater(false) == null ? null : net.getUpdater(false).getStateViewArray();
         }
 
         @Override
@@ -355,6 +362,21 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         public INDArray output(INDArray features) {
             return net.outputSingle(false, features);
+        }
+
+        @Override
+        org.deeplearning4j.nn.api.Layer[] layers() {
+            return net.getLayers();
+        }
+
+        @Override
+        void rebuildUpdater(double learningRate) {
+            net.setLearningRate(learningRate);
+        }
+
+        @Override
+        INDArray updaterState() {
+            return net.getUpdater(false) == null ? null : net.getUpdater(false).getStateViewArray();
         }
 
         @Override

@@ -1,6 +1,6 @@
 package dev.shears.pruning.train;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,10 +67,8 @@ final class BoundOp implements AutoCloseable {
 
         @Override
         public void close() {
-            List<BoundOp> all = new ArrayList<>();
-            bound.values().forEach(b -> all.addAll(List.of(b)));
+            bound.values().forEach(ops -> Arrays.stream(ops).forEach(BoundOp::close));
             bound.clear();
-            all.forEach(BoundOp::close);
         }
     }
 }

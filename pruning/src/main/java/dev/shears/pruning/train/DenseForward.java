@@ -223,7 +223,8 @@ final class DenseForward implements AutoCloseable {
             ops.add(product(in, w[l], act.z[l], false));
             in = act.a[l];
         }
-        ops.add(new SoftMax(act.z[w.length - 1], act.a[w.length - 1]));
+        int last = w.length - 1;
+        ops.add(new SoftMax(act.z[last], act.a[last]));
         return ops;
     }
 
