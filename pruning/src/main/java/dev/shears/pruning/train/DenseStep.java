@@ -44,101 +44,13 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>The forward and backward passes are the ND4J operations DL4J's layers run, on arrays of the
  * same layouts (a product's rounding depends on its operands' layouts: pre-activations and
  * activations are column-major, as DL4J's products leave them, so the products write into them
- * with no temporary array), writing the gradients into the network's own gradient views. The
- * update (the division by the batch size, Adam or SGD, parameters minus update, then the mask) is
- * one pass of plain Java over the flattened parameters: ND4J runs Adam and the mask as several
- * native passes, and its square root is not vectorised, so those cost about as much as the
- * products, while HotSpot's C2 vectorises the pass ({@link dev.shears.pruning.run.JitPolicy}
- * keeps C2 for such loops in trial JVMs). The pass does DL4J's float32
- * arithmetic in the same order, Adam's bias correction included, with the network's updater
- * settings, state and iteration count, so the results are DL4J's bit for bit on the default
- * nd4j-native build. The updater state is written back to the network at the end of the fit, so a
- * later DL4J fit continues where this one stopped; parameters are written back every step, so the
- * network is trained in place, a hook sees it as DL4J's fit would leave it, and it saves as a DL4J
+ * with no temporary array), writing the gradients into the network's own gradient views;
+ * {@link ParamUpdate} then updates the parameters as DL4J's updater would, so the results are DL4J's
+ * bit for bit on the default nd4j-native build, the network is trained in place and it saves as a DL4J
  * model file. {@link #unsupported} names what it does not handle; {@link Trainer} uses DL4J's fit
  * for those.
  */
 final class DenseStep implements Trainer.Step {
-
-    /**
-     * One of the network's updater blocks: a range of the flattened parameters sharing one updater
-     * configuration. Adam's moving averages (the M and V halves of DL4J's state view for the block)
-     * are held in the step's Java arrays during the fit and written back by {@link #writeState}.
-     */
-    private static final class Block {
-        private final int from;
-        private final int to;
-        private final IUpdater config;
-        private final INDArray mView;
-        private final INDArray vView;
-
-        /** @param m, v the step's moment arrays over all parameters: this block's range is filled from its state */
-        Block(UpdaterBlock block, float[] m, float[] v) {
-            from = block.getParamOffsetStart();
-            to = block.getParamOffsetEnd();
-            GradientUpdater<?> updater = block.getGradientUpdater();
-            config = updater.getConfig();
-            if (updater instanceof AdamUpdater adam) {
-                mView = adam.getM();
-                vView = adam.getV();
-                DenseForward.flat(mView).get(0, m, from, to - from);
-                DenseForward.flat(vView).get(0, v, from, to - from);
-            } else if (updater instanceof SgdUpdater) {
-                mView = null;
-                vView = null;
-            } else {
-                throw new IllegalStateException("updater " + updater.getClass().getSimpleName());
-            }
-        }
-
-        /**
-         * DL4J's update of this block, in its float32 order, from the gradient summed over the batch:
-         * {@code g = sum / rows} as DL4J divides it, then SGD {@code u = g lr}, or Adam (as ND4J's
-         * adam_updater) {@code m = b1 m + g (1 - b1)},
-         * {@code v = b2 v + g g (1 - b2)}, {@code u = m alpha / (sqrt(v) + eps)} with
-         * {@code alpha = lr sqrt(1 - b2^t) / (1 - b1^t)}, t the iteration count plus one; then
-         * {@code p = (p - u) keep}. The loops have no branch and a single index, the form the
-         * JIT's C2 compiler vectorises.
-         */
-        void update(float[] param, float[] gradient, float rows, float[] m, float[] v, float[] keep, int iteration,
-                    int epoch) {
-            float lr = (float) config.getLearningRate(iteration, epoch);
-            if (mView == null) {
-                for (int i = from; i < to; i++) {
-                    param[i] = (param[i] - gradient[i] / rows * lr) * keep[i];
-                }
-                return;
-            }
-            Adam adam = (Adam) config;
-            float beta1 = (float) adam.getBeta1();
-            float beta2 = (float) adam.getBeta2();
-            float epsilon = (float) adam.getEpsilon();
-            float t = iteration + 1;
-            float beta1T = (float) Math.pow(beta1, t);
-            float beta2T = (float) Math.pow(beta2, t);
-            float alpha = (float) (lr * (float) Math.sqrt((float) (1.0 - beta2T)) / (1.0 - beta1T));
-            if (!Float.isFinite(alpha) || alpha == 0) {
-                alpha = epsilon;
-            }
-            float oneMinusBeta1 = 1 - beta1;
-            float oneMinusBeta2 = 1 - beta2;
-            for (int i = from; i < to; i++) {
-                float g = gradient[i] / rows;
-                float mi = beta1 * m[i] + g * oneMinusBeta1;
-                float vi = beta2 * v[i] + g * g * oneMinusBeta2;
-                m[i] = mi;
-                v[i] = vi;
-                param[i] = (param[i] - mi * alpha / ((float) Math.sqrt(vi) + epsilon)) * keep[i];
-            }
-        }
-
-        void writeState(float[] m, float[] v) {
-            if (mView != null) {
-                DenseForward.flat(mView).put(0, m, from, to - from);
-                DenseForward.flat(vView).put(0, v, from, to - from);
-            }
-        }
-    }
 
     /** The activations and gradients of one batch size, allocated once. */
     private static final class Buffers extends DenseForward.Activations {
@@ -181,75 +93,11 @@ final class DenseStep implements Trainer.Step {
     private final MultiLayerNetwork net;
     private final LabeledData data;
     private final float[] targets;
-    private final MaskSet mask;
+    private final FloatBuffer gradientData;
     private final DenseForward forward;
     private final INDArray[] gradW;
-    private final FloatBuffer gradientData;
-    /** The flattened parameters and gradients, copied out of the network for the update pass. */
-    private final float[] param;
-    /**
-     * Whether {@link #param} holds the network's parameters: the step writes them back after every update, so
-     * they are read again only at the first step and after a hook, which may have changed them (pruning does).
-     */
-    private boolean paramCurrent;
-    private final float[] gradient;
-    /** Adam's moments per flattened parameter (unused where a block is SGD). */
-    private final float[] m;
-    private final float[] v;
-    private final List<Block> blocks = new ArrayList<>();
-    /**
-     * Per flattened parameter: 1 to keep, 0 to hold at zero; all ones without a mask, since
-     * {@code x * 1} is {@code x} exactly and one loop without a branch is what the JIT vectorises.
-     */
-    private final float[] keep;
-    /** The mask arrays {@link #keep} was built from, by key: masks are replaced, never changed in place. */
-    private Map<String, INDArray> keepSource = Map.of();
-    private final Vectors vectors;
+    private final ParamUpdate update;
     private final BoundOp.PerArrays<Buffers> backward = new BoundOp.PerArrays<>(this::backwardOps);
-
-    /**
-     * The step's arrays over every parameter, kept per thread for the next fit of as many
-     * parameters: a trial's fit allocates and clears none of its megabytes. Every value a fit reads
-     * it first writes (the moments from the updater's state, the parameters and gradients every step,
-     * the keep factors from the mask). A fit started while another on the same thread has not
-     * finished (a hook that trains) gets arrays of its own.
-     */
-    private static final class Vectors {
-        private static final ThreadLocal<Vectors> KEPT = new ThreadLocal<>();
-        /**
-         * Larger networks get arrays per fit: a thread holding five arrays of their size would keep
-         * hundreds of megabytes of heap, and their fits are long enough for allocation not to matter.
-         */
-        private static final int MAX_KEPT = 2_000_000;
-
-        final float[] param;
-        final float[] gradient;
-        final float[] m;
-        final float[] v;
-        final float[] keep;
-        boolean inUse;
-
-        private Vectors(int n) {
-            param = new float[n];
-            gradient = new float[n];
-            m = new float[n];
-            v = new float[n];
-            keep = new float[n];
-        }
-
-        static Vectors take(int n) {
-            if (n > MAX_KEPT) {
-                return new Vectors(n);
-            }
-            Vectors kept = KEPT.get();
-            if (kept == null || kept.inUse || kept.param.length != n) {
-                kept = new Vectors(n);
-                KEPT.set(kept);
-            }
-            kept.inUse = true;
-            return kept;
-        }
-    }
 
     /**
      * Per thread, buffers by batch size, kept across fits: a trial's fit of a network of the same
@@ -269,7 +117,6 @@ final class DenseStep implements Trainer.Step {
         this.net = net;
         this.data = data;
         this.targets = targets;
-        this.mask = mask;
         forward = new DenseForward(net);
         int layers = forward.layers();
         gradW = new INDArray[layers];
@@ -286,19 +133,8 @@ final class DenseStep implements Trainer.Step {
             throw new IllegalArgumentException("the data has " + data.width() + " features and " + data.numClasses()
                     + " classes, the network " + forward.widths[0] + " inputs and " + forward.classes() + " outputs");
         }
-        INDArray params = net.params();
         gradientData = DenseForward.flat(net.getFlattenedGradients());
-        vectors = Vectors.take((int) params.length());
-        param = vectors.param;
-        gradient = vectors.gradient;
-        m = vectors.m;
-        v = vectors.v;
-        keep = vectors.keep;
-        Arrays.fill(keep, 1f);
-        for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()) {
-            block.init();
-            blocks.add(new Block(block, m, v));
-        }
+        update = new ParamUpdate(net, mask, forward.paramData, gradientData);
     }
 
     /** Why the step cannot train {@code net} exactly as DL4J's fit would, or null when it can. */
@@ -357,30 +193,7 @@ final class DenseStep implements Trainer.Step {
                 return "no bias, or layer normalisation";
             }
         }
-        BaseLayer base = (BaseLayer) layer;
-        if (base.getIDropout() != null || base.getWeightNoise() != null) {
-            return "dropout or weight noise";
-        }
-        if (base.getConstraints() != null && !base.getConstraints().isEmpty()) {
-            return "constraints";
-        }
-        if (!base.getRegularization().isEmpty() || !base.getRegularizationBias().isEmpty()) {
-            return "regularization";
-        }
-        if (base.getGradientNormalization() != null && base.getGradientNormalization() != GradientNormalization.None) {
-            return "gradient normalization";
-        }
-        for (String key : List.of(DefaultParamInitializer.WEIGHT_KEY, DefaultParamInitializer.BIAS_KEY)) {
-            IUpdater u = base.getUpdaterByParam(key);
-            if (u.getClass() != Adam.class && u.getClass() != Sgd.class) {
-                return "updater " + u.getClass().getSimpleName() + ", not Adam or Sgd";
-            }
-        }
-        if (!conf.isMiniBatch() || conf.getOptimizationAlgo() != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT
-                || conf.getStepFunction() != null) {
-            return "not plain mini-batch gradient descent";
-        }
-        return null;
+        return ParamUpdate.unsupported(conf);
     }
 
     @Override
@@ -410,19 +223,7 @@ final class DenseStep implements Trainer.Step {
                 }
             }
         }
-        gradientData.get(0, gradient, 0, gradient.length);
-        if (!paramCurrent) {
-            forward.paramData.get(0, param, 0, param.length);
-            paramCurrent = true;
-        }
-        updateKeep();
-        int iteration = net.getIterationCount();
-        int epoch = net.getEpochCount();
-        for (Block block : blocks) {
-            block.update(param, gradient, rows, m, v, keep, iteration, epoch);
-        }
-        forward.paramData.put(0, param, 0, param.length);
-        net.setIterationCount(iteration + 1);
+        update.apply(rows);
     }
 
     /**
@@ -489,34 +290,13 @@ final class DenseStep implements Trainer.Step {
 
     @Override
     public void changedOutside() {
-        paramCurrent = false;
+        update.changedOutside();
     }
 
     @Override
     public void finish() {
-        blocks.forEach(b -> b.writeState(m, v));
-        vectors.inUse = false;
+        update.finish();
         backward.close();
         forward.close();
-    }
-
-    /** Rebuilds {@link #keep} from the current masks when one was replaced. */
-    private void updateKeep() {
-        Map<String, INDArray> current = mask == null ? Map.of() : mask.all();
-        boolean same = current.size() == keepSource.size();
-        for (Map.Entry<String, INDArray> e : current.entrySet()) {
-            same &= keepSource.get(e.getKey()) == e.getValue();
-        }
-        if (same) {
-            return;
-        }
-        Arrays.fill(keep, 1f);
-        INDArray params = net.params();
-        for (Map.Entry<String, INDArray> e : current.entrySet()) {
-            INDArray view = net.getParam(e.getKey());
-            float[] values = e.getValue().castTo(DataType.FLOAT).dup(view.ordering()).data().asFloat();
-            System.arraycopy(values, 0, keep, (int) (view.offset() - params.offset()), values.length);
-        }
-        keepSource = Map.copyOf(current);
     }
 }

@@ -35,24 +35,56 @@ public final class Evaluator {
     }
 
     /**
-     * The score on rows [from, to) of {@code data} alone (NaN for no rows). Networks the lean step
-     * trains are run by its forward pass ({@link DenseForward}: DL4J's operations into arrays
-     * allocated once), others by DL4J's {@code output}.
+     * The score on rows [from, to) of {@code data} alone (NaN for no rows), through the forward pass of
+     * the path {@link ComputePath#of} chooses: {@link DenseForward} (DL4J's operations into arrays
+     * allocated once), {@link ConvNet}'s oneDNN primitives, or DL4J's {@code output}.
      */
     public static Score evaluate(Network net, LabeledData data, int from, int to) {
         if (to <= from) {
             return new Score(Double.NaN, Double.NaN);
         }
-        MultiLayerNetwork chain = net.chain().orElse(null);
-        DenseForward lean = chain != null && DenseStep.unsupported(chain) == null ? new DenseForward(chain) : null;
-        try {
-            Probabilities probabilities = lean != null ? dense(lean, data, Math.min(BATCH, to - from))
-                    : (start, end) -> net.output(data.featureRows(start, end)).dup('c').data().asFloat();
-            return score(probabilities, data, from, to);
-        } finally {
-            if (lean != null) {
-                lean.close();
+        int batch = Math.min(BATCH, to - from);
+        return switch (ComputePath.of(net)) {
+            case DENSE -> {
+                try (DenseForward lean = new DenseForward(net.chain().orElseThrow())) {
+                    yield score(dense(lean, data, batch), data, from, to);
+                }
             }
+            case CONV -> {
+                try (Passes passes = new Passes(net.chain().orElseThrow())) {
+                    yield score(passes.probabilities(data), data, from, to);
+                }
+            }
+            case DL4J -> score((start, end) -> net.output(data.featureRows(start, end)).dup('c').data().asFloat(), data,
+                    from, to);
+        };
+    }
+
+    /** {@link ConvNet}'s inference passes, one per batch size met (full batches and a shorter last one). */
+    private static final class Passes implements AutoCloseable {
+        private final MultiLayerNetwork net;
+        private final java.util.Map<Integer, ConvNet> bySize = new java.util.HashMap<>();
+
+        Passes(MultiLayerNetwork net) {
+            this.net = net;
+        }
+
+        Probabilities probabilities(LabeledData data) {
+            int width = data.width();
+            return (start, end) -> {
+                int rows = end - start;
+                ConvNet pass = bySize.computeIfAbsent(rows, r -> new ConvNet(net, r, null));
+                pass.input().put(0, data.features(), start * width, rows * width);
+                pass.forward();
+                float[] probs = new float[rows * pass.classes()];
+                ConvNet.softmax(pass.logits(), rows, pass.classes(), probs);
+                return probs;
+            };
+        }
+
+        @Override
+        public void close() {
+            bySize.values().forEach(ConvNet::close);
         }
     }
 

@@ -40,9 +40,8 @@ public final class Trainer {
     }
 
     /**
-     * Trains with {@link DenseStep} when it supports the network (dense layers, softmax
-     * cross-entropy, Adam or SGD; see {@link #leanStepUnsupported}), with DL4J's fit otherwise.
-     * Both compute the same updates, bit for bit on the default nd4j-native build.
+     * Trains on the path {@link ComputePath#of} chooses for the network: a fast path's step where one
+     * accepts it, DL4J's fit otherwise. They compute the same updates within float rounding.
      *
      * @param targets training targets in place of the one-hot labels (soft labels, as distillation
      *                uses): {@code data.size() x data.numClasses()} values, row-major in data's row
@@ -52,9 +51,7 @@ public final class Trainer {
                            double learningRate, long seed, MaskSet mask, StepHook hook) {
         // setLearningRate rebuilds DL4J's updater, so the step reads it only afterwards
         setLearningRate(net, learningRate);
-        Step step = leanStepUnsupported(net) == null ? new DenseStep(net.chain().orElseThrow(), data, targets, mask)
-                : dl4jStep(net, data, targets, mask);
-        loop(data, epochs, batchSize, seed, step, hook);
+        loop(data, epochs, batchSize, seed, ComputePath.of(net).step(net, data, targets, mask), hook);
     }
 
     /** As {@link #fit}, always with DL4J's own {@code fit}. */
@@ -64,19 +61,13 @@ public final class Trainer {
         loop(data, epochs, batchSize, seed, dl4jStep(net, data, targets, mask), hook);
     }
 
-    /** Why {@link #fit} trains {@code net} with DL4J's fit rather than its lean step, or null when it does not. */
-    public static String leanStepUnsupported(Network net) {
-        return net.chain().isPresent() ? DenseStep.unsupported(net.chain().get())
-                : "the lean step trains layer chains, not graphs";
-    }
-
     private static void setLearningRate(Network net, double learningRate) {
         if (learningRate > 0) {
             net.setLearningRate(learningRate);
         }
     }
 
-    private static Step dl4jStep(Network net, LabeledData data, float[] targets, MaskSet mask) {
+    static Step dl4jStep(Network net, LabeledData data, float[] targets, MaskSet mask) {
         return (order, from, to) -> {
             net.fit(data.batch(order, from, to, targets));
             if (mask != null) {

@@ -117,30 +117,30 @@ class DenseStepTest {
 
     @Test
     void theNetworksTheSearchBuildsAreSupported() {
-        assertNull(Trainer.leanStepUnsupported(Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1))));
-        assertNull(Trainer.leanStepUnsupported(network(new Sgd(0.1), Activation.IDENTITY, 5)));
+        assertNull(ComputePath.DENSE.unsupported(Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1))));
+        assertNull(ComputePath.DENSE.unsupported(network(new Sgd(0.1), Activation.IDENTITY, 5)));
     }
 
     @Test
     void unsupportedNetworksFallBackToDl4jFit() {
         Network cnn = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-3, 1));
-        assertTrue(Trainer.leanStepUnsupported(cnn).contains("not a DenseLayer"), Trainer.leanStepUnsupported(cnn));
+        assertTrue(ComputePath.DENSE.unsupported(cnn).contains("not a DenseLayer"), ComputePath.DENSE.unsupported(cnn));
         Network mse = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)),
                 LossFunctions.LossFunction.MSE, Activation.SOFTMAX);
-        assertTrue(Trainer.leanStepUnsupported(mse).contains("loss"), Trainer.leanStepUnsupported(mse));
+        assertTrue(ComputePath.DENSE.unsupported(mse).contains("loss"), ComputePath.DENSE.unsupported(mse));
         Network dropout = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2))
                 .dropOut(0.5), LossFunctions.LossFunction.MCXENT, Activation.SOFTMAX);
-        assertTrue(Trainer.leanStepUnsupported(dropout).contains("dropout"), Trainer.leanStepUnsupported(dropout));
+        assertTrue(ComputePath.DENSE.unsupported(dropout).contains("dropout"), ComputePath.DENSE.unsupported(dropout));
         Network nesterovs = mlp(new NeuralNetConfiguration.Builder().seed(1)
                 .updater(new org.nd4j.linalg.learning.config.Nesterovs(0.1)), LossFunctions.LossFunction.MCXENT,
                 Activation.SOFTMAX);
-        assertTrue(Trainer.leanStepUnsupported(nesterovs).contains("updater"),
-                Trainer.leanStepUnsupported(nesterovs));
+        assertTrue(ComputePath.DENSE.unsupported(nesterovs).contains("updater"),
+                ComputePath.DENSE.unsupported(nesterovs));
 
         // L2 is deterministic, so taking DL4J's fit shows as results identical to it, not just close
         Network l2 = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)).l2(1e-2),
                 LossFunctions.LossFunction.MCXENT, Activation.SOFTMAX);
-        assertTrue(Trainer.leanStepUnsupported(l2).contains("regularization"), Trainer.leanStepUnsupported(l2));
+        assertTrue(ComputePath.DENSE.unsupported(l2).contains("regularization"), ComputePath.DENSE.unsupported(l2));
         Network reference = l2.copy();
         MaskSet mask = randomMask(l2, 0.5, 14);
         Trainer.fit(l2, DATA, null, 1, 32, 1e-2, 1, mask, null);
@@ -155,7 +155,7 @@ class DenseStepTest {
      * iteration count agree, and the masked values are exactly zero.
      */
     private static Network assertSameTraining(Network net, MaskSet mask, float[] targets) {
-        assertNull(Trainer.leanStepUnsupported(net));
+        assertNull(ComputePath.DENSE.unsupported(net));
         Network dl4j = net.copy();
         MaskSet dl4jMask = mask.copy();
         INDArray start = net.params().dup();

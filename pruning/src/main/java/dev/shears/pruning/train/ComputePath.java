@@ -1,0 +1,71 @@
+package dev.shears.pruning.train;
+
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
+import dev.shears.pruning.prune.MaskSet;
+import java.util.Locale;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Which code trains a network and runs its forward pass for evaluation: the one place that decides.
+ * Deeplearning4j's own layers run any network; the fast paths run the networks they accept, with the
+ * same results within float rounding (bit for bit for dense chains): {@link #DENSE}, ND4J's products
+ * around Java loops, and {@link #CONV}, oneDNN's primitives. {@value #PROPERTY}{@code =off} (or the
+ * environment variable {@value #ENV}) sends every network to Deeplearning4j's layers.
+ */
+public enum ComputePath {
+    /** Deeplearning4j's {@code fit} and {@code output}. */
+    DL4J,
+    /** Dense layer chains: {@link DenseStep} and {@link DenseForward}. */
+    DENSE,
+    /** Convolutional layer chains: {@link ConvStep} and {@link ConvNet}. */
+    CONV;
+
+    /** {@code off} turns the fast paths off in this JVM; the environment variable says the same. */
+    public static final String PROPERTY = "shears.fastPath";
+    public static final String ENV = "SHEARS_FAST_PATH";
+
+    /** The path that runs {@code net}: the first fast path that accepts it, unless they are switched off. */
+    public static ComputePath of(Network net) {
+        if (!enabled()) {
+            return DL4J;
+        }
+        for (ComputePath path : new ComputePath[] {DENSE, CONV}) {
+            if (path.unsupported(net) == null) {
+                return path;
+            }
+        }
+        return DL4J;
+    }
+
+    /** Whether the fast paths may run: not when {@value #PROPERTY} or {@value #ENV} says {@code off} or {@code false}. */
+    public static boolean enabled() {
+        String value = System.getProperty(PROPERTY, System.getenv(ENV));
+        if (value == null) {
+            return true;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        return !v.equals("off") && !v.equals("false");
+    }
+
+    /** Why this path cannot run {@code net} as Deeplearning4j's layers would, or null when it can. */
+    public String unsupported(Network net) {
+        if (this == DL4J) {
+            return null;
+        }
+        if (net.chain().isEmpty()) {
+            return "the fast paths run layer chains, not graphs";
+        }
+        MultiLayerNetwork chain = net.chain().get();
+        return this == DENSE ? DenseStep.unsupported(chain) : ConvNet.unsupported(chain);
+    }
+
+    /** A training step on this path; {@code net} must be one it accepts. */
+    Trainer.Step step(Network net, LabeledData data, float[] targets, MaskSet mask) {
+        return switch (this) {
+            case DENSE -> new DenseStep(net.chain().orElseThrow(), data, targets, mask);
+            case CONV -> new ConvStep(net.chain().orElseThrow(), data, targets, mask);
+            case DL4J -> Trainer.dl4jStep(net, data, targets, mask);
+        };
+    }
+}

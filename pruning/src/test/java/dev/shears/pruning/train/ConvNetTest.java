@@ -1,0 +1,221 @@
+package dev.shears.pruning.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shears.pruning.Fixtures;
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.CnnFactory;
+import dev.shears.pruning.model.Network;
+import dev.shears.pruning.prune.MaskSet;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The oneDNN path against Deeplearning4j's own layers, per layer kind and for whole training runs.
+ * oneDNN sums products in another order than DL4J's im2col and products, so results agree to float
+ * rounding, not bit for bit: forward passes to 1e-4 relative, and parameters after 16 Adam steps at
+ * learning rate 1e-2 to 1e-4 (a wrong gradient, padding or layout moves them by 1e-3 or more, and
+ * the outputs by far more than 1e-4).
+ */
+class ConvNetTest {
+
+    private static final LabeledData DATA = Fixtures.data(100, new int[] {12, 12, 1}, 4, 1);
+    private static final double FORWARD_TOLERANCE = 1e-4;
+    private static final double TRAINING_TOLERANCE = 1e-4;
+
+    @Test
+    void convolutionAloneAsDl4j() {
+        assertSameForward(chain(new Adam(1e-2), conv(3, 1, 5, Activation.RELU, ConvolutionMode.Truncate)));
+    }
+
+    @Test
+    void maxAndAveragePoolingAsDl4j() {
+        assertSameForward(chain(new Adam(1e-2), conv(3, 1, 4, Activation.RELU, ConvolutionMode.Truncate), maxPool()));
+        assertSameForward(chain(new Adam(1e-2), conv(3, 1, 4, Activation.IDENTITY, ConvolutionMode.Truncate),
+                new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build()));
+    }
+
+    @Test
+    void stridedSameModeConvolutionsAndDenseLayersAsDl4j() {
+        assertSameForward(chain(new Adam(1e-2), conv(3, 2, 6, Activation.TANH, ConvolutionMode.Same),
+                conv(3, 1, 5, Activation.SIGMOID, ConvolutionMode.Same),
+                new DenseLayer.Builder().nOut(7).activation(Activation.RELU).build()));
+    }
+
+    @Test
+    void lenetShapeAsDl4j() {
+        assertSameForward(Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 3)));
+    }
+
+    @Test
+    void trainsAsDl4jWithAMaskHeld() {
+        Network net = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 4));
+        assertSameTraining(net, randomMask(net, 0.5, 5));
+    }
+
+    @Test
+    void trainsAsDl4jWithSgdStridesAndSameMode() {
+        Network net = chain(new Sgd(0.05), conv(3, 2, 6, Activation.TANH, ConvolutionMode.Same),
+                conv(3, 1, 5, Activation.RELU, ConvolutionMode.Same), maxPool(),
+                new DenseLayer.Builder().nOut(7).activation(Activation.SIGMOID).build());
+        assertSameTraining(net, randomMask(net, 0.3, 6));
+    }
+
+    @Test
+    void aMaskTightenedDuringTrainingIsHeldFromTheNextStep() {
+        Network fast = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 7));
+        Network dl4j = fast.copy();
+        MaskSet fastMask = randomMask(fast, 0.3, 8);
+        MaskSet dl4jMask = fastMask.copy();
+        MaskSet tighter = randomMask(fast, 0.6, 9);
+        Trainer.fit(fast, DATA, null, 2, 32, 1e-2, 1, fastMask, (step, total) -> {
+            if (step == 3) {
+                tighter.all().forEach(fastMask::put);
+            }
+        });
+        Trainer.fitWithDl4j(dl4j, DATA, null, 2, 32, 1e-2, 1, dl4jMask, (step, total) -> {
+            if (step == 3) {
+                tighter.all().forEach(dl4jMask::put);
+            }
+        });
+        assertClose(dl4j.params(), fast.params(), TRAINING_TOLERANCE);
+        assertTrue(Fixtures.maskedAreZero(fast, tighter));
+    }
+
+    @Test
+    void switchedOffEveryNetworkTrainsWithDl4j() {
+        Network net = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 10));
+        Network reference = net.copy();
+        assertEquals(ComputePath.CONV, ComputePath.of(net));
+        System.setProperty(ComputePath.PROPERTY, "off");
+        try {
+            assertEquals(ComputePath.DL4J, ComputePath.of(net));
+            Trainer.fit(net, DATA, null, 1, 32, 1e-2, 2, null, null);
+        } finally {
+            System.clearProperty(ComputePath.PROPERTY);
+        }
+        Trainer.fitWithDl4j(reference, DATA, null, 1, 32, 1e-2, 2, null, null);
+        // the same code on the same data: identical, where the fast path differs in the last bits
+        assertEquals(reference.params(), net.params());
+    }
+
+    @Test
+    void layersItDoesNotRunGoToDl4j() {
+        Network bn = chain(new Adam(1e-2), conv(3, 1, 4, Activation.RELU, ConvolutionMode.Truncate),
+                new BatchNormalization.Builder().build());
+        assertEquals(ComputePath.DL4J, ComputePath.of(bn));
+        assertTrue(ComputePath.CONV.unsupported(bn).contains("BatchNormalization"), ComputePath.CONV.unsupported(bn));
+        Network dropout = Network.of(new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).dropOut(0.5)
+                .list().layer(conv(3, 1, 4, Activation.RELU, ConvolutionMode.Truncate))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(12, 12, 1)).build()));
+        dropout.model().init();
+        assertTrue(ComputePath.CONV.unsupported(dropout).contains("dropout"), ComputePath.CONV.unsupported(dropout));
+        assertNull(ComputePath.CONV.unsupported(Network.of(CnnFactory.lenet5(28, 28, 1, 10, 1e-3, 1))));
+    }
+
+    /** Class probabilities of the evaluator's pass (oneDNN) against DL4J's output, on all rows. */
+    private static void assertSameForward(Network net) {
+        assertEquals(ComputePath.CONV, ComputePath.of(net), ComputePath.CONV.unsupported(net));
+        INDArray expected = net.output(DATA.featureRows(0, DATA.size()));
+        try (ConvNet pass = new ConvNet(net.chain().orElseThrow(), DATA.size(), null)) {
+            pass.input().put(0, DATA.features(), 0, DATA.size() * DATA.width());
+            pass.forward();
+            float[] probs = new float[DATA.size() * pass.classes()];
+            ConvNet.softmax(pass.logits(), DATA.size(), pass.classes(), probs);
+            INDArray actual = Nd4j.create(probs, new long[] {DATA.size(), pass.classes()}, 'c');
+            assertClose(expected, actual, FORWARD_TOLERANCE);
+        }
+        Evaluator.Score fast = Evaluator.evaluate(net, DATA);
+        System.setProperty(ComputePath.PROPERTY, "off");
+        try {
+            Evaluator.Score dl4j = Evaluator.evaluate(net, DATA);
+            assertEquals(dl4j.accuracy(), fast.accuracy(), 0.011);
+            assertEquals(dl4j.loss(), fast.loss(), 1e-4 * Math.max(1, dl4j.loss()));
+        } finally {
+            System.clearProperty(ComputePath.PROPERTY);
+        }
+    }
+
+    /** Two fits in a row (updater state and iteration count carry over), 100 rows at batch 32 (a last batch of 4). */
+    private static void assertSameTraining(Network net, MaskSet mask) {
+        assertEquals(ComputePath.CONV, ComputePath.of(net), ComputePath.CONV.unsupported(net));
+        Network dl4j = net.copy();
+        MaskSet dl4jMask = mask.copy();
+        INDArray start = net.params().dup();
+        for (int round = 0; round < 2; round++) {
+            Trainer.fit(net, DATA, null, 2, 32, 0, round, mask, null);
+            Trainer.fitWithDl4j(dl4j, DATA, null, 2, 32, 0, round, dl4jMask, null);
+        }
+        assertClose(dl4j.params(), net.params(), TRAINING_TOLERANCE);
+        assertTrue(net.params().sub(start).amaxNumber().doubleValue() > 1e-3, "nothing was trained");
+        assertEquals(16, net.chain().orElseThrow().getIterationCount());
+        assertTrue(Fixtures.maskedAreZero(net, mask));
+        INDArray state = net.chain().orElseThrow().getUpdater().getStateViewArray();
+        if (state != null) {
+            assertClose(dl4j.chain().orElseThrow().getUpdater().getStateViewArray(), state, TRAINING_TOLERANCE);
+        }
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double tolerance) {
+        INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
+        INDArray a = actual.castTo(DataType.DOUBLE).reshape(actual.length());
+        double scale = Math.max(1, e.amaxNumber().doubleValue());
+        double largest = e.sub(a).amaxNumber().doubleValue();
+        assertTrue(largest <= tolerance * scale, "differ by up to " + largest + " (scale " + scale + ")");
+    }
+
+    private static Network chain(IUpdater updater, Layer... hidden) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(2).updater(updater)
+                .weightInit(WeightInit.RELU).list();
+        for (Layer layer : hidden) {
+            list.layer(layer);
+        }
+        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(InputType.convolutionalFlat(12, 12, 1)).build());
+        net.init();
+        return Network.of(net);
+    }
+
+    private static ConvolutionLayer conv(int kernel, int stride, int filters, Activation activation, ConvolutionMode mode) {
+        return new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(filters).activation(activation)
+                .convolutionMode(mode).build();
+    }
+
+    private static SubsamplingLayer maxPool() {
+        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build();
+    }
+
+    /** Keeps a seeded random share of every weight array (not applied: training applies it after every step). */
+    private static MaskSet randomMask(Network net, double pruned, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        MaskSet m = new MaskSet();
+        for (int l = 0; l < net.chain().orElseThrow().getnLayers(); l++) {
+            INDArray w = net.paramTable().get(l + "_W");
+            if (w != null) {
+                m.put(l + "_W", Nd4j.rand(DataType.FLOAT, w.shape()).gt(pruned).castTo(DataType.FLOAT));
+            }
+        }
+        return m;
+    }
+}
