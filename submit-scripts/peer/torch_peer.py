@@ -4,10 +4,11 @@
     /usr/bin/python3 submit-scripts/peer/torch_peer.py JOB.json RESULT.json
 
 JOB.json (written by `shears bench peer`) names the data (gzipped IDX files), the split sizes, the
-MLP and its training settings, the candidates, the worker processes and the warm-up. The script
-reads the data, trains the dense MLP once (untimed), then prunes and fine-tunes each candidate
-with torch.nn.utils.prune in a pool of worker processes, one thread each, and writes the timing
-and every candidate's accuracy to RESULT.json. Needs Debian's python3-torch (with
+network (an MLP or LeNet-5) and its training settings, the candidates, the worker processes and the
+warm-up. The script reads the data, trains the base network once (untimed for the ratio; its epochs
+are timed on this process's one thread), then prunes and fine-tunes each candidate with
+torch.nn.utils.prune in a pool of worker processes, one thread each, and writes the timing and
+every candidate's accuracy to RESULT.json. Needs Debian's python3-torch (with
 libopenblas0-pthread, or torch falls back to the slow reference BLAS).
 """
 import os
@@ -30,6 +31,8 @@ from torch.nn.utils import prune
 
 # how Shears' scorers and granularities map onto torch.nn.utils.prune
 METHODS = {"magnitude": prune.L1Unstructured, "random": prune.RandomUnstructured}
+# filters (a convolution's output channels) by the norm of their weights, as ln_structured ranks them
+STRUCTURED_NORMS = {"l2": 2, "magnitude": 1}
 
 # filled in the parent before the pool forks, so every worker shares them without copying
 DATA = {}
@@ -67,6 +70,29 @@ def load(data):
             "test": tensors(test_x, test_y)}
 
 
+def lenet5(shape, classes):
+    """Shears' LeNet-5 (CnnFactory.lenet5): valid 5x5 convolutions of 6 and 16 filters, each with ReLU and 2x2
+    max pooling, dense 120 and 84 with ReLU, softmax output (in the loss); He initialisation, Xavier out."""
+    height, width, channels = shape
+    side_h, side_w = ((height - 4) // 2 - 4) // 2, ((width - 4) // 2 - 4) // 2
+    layers = [nn.Unflatten(1, (channels, height, width)),
+              nn.Conv2d(channels, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
+              nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+              nn.Linear(16 * side_h * side_w, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, classes)]
+    for m in layers:
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            if m is layers[-1]:
+                nn.init.xavier_normal_(m.weight)
+            else:
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+    return nn.Sequential(*layers)
+
+
+def build(spec):
+    return lenet5(spec["shape"], spec["classes"]) if spec["architecture"] == "lenet5" else mlp(spec["widths"])
+
+
 def mlp(widths):
     """ReLU hidden layers and a softmax output (in the loss), initialised as Shears' MLP: He for hidden, Xavier out."""
     layers = []
@@ -85,11 +111,14 @@ def mlp(widths):
 
 
 def fit(model, data, epochs, learning_rate, batch_size, seed):
+    """Trains in place; returns each epoch's seconds."""
     x, y = data
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     generator = torch.Generator().manual_seed(seed)
     model.train()
+    seconds = []
     for _ in range(epochs):
+        start_time = time.perf_counter()
         order = torch.randperm(len(y), generator=generator)
         for start in range(0, len(y), batch_size):
             batch = order[start:start + batch_size]
@@ -97,23 +126,36 @@ def fit(model, data, epochs, learning_rate, batch_size, seed):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+        seconds.append(time.perf_counter() - start_time)
+    return seconds
 
 
-def evaluate(model, data):
+def evaluate(model, data, batch=1000):
+    """Accuracy and mean cross-entropy, in batches of 1,000 rows (one batch of every row is far slower for CNNs)."""
     x, y = data
     model.eval()
+    correct, loss = 0, 0.0
     with torch.no_grad():
-        logits = model(x)
-        return (logits.argmax(dim=1) == y).float().mean().item(), F.cross_entropy(logits, y).item()
+        for start in range(0, len(y), batch):
+            logits = model(x[start:start + batch])
+            correct += int((logits.argmax(dim=1) == y[start:start + batch]).sum())
+            loss += float(F.cross_entropy(logits, y[start:start + batch], reduction="sum"))
+    return correct / len(y), loss / len(y)
 
 
-def linear_layers(model):
-    return [m for m in model if isinstance(m, nn.Linear)]
+def weight_layers(model):
+    return [m for m in model if isinstance(m, (nn.Linear, nn.Conv2d))]
 
 
 def mapping(candidate):
     """The torch method for a candidate, and a note for each part of it torch has no equivalent of."""
     notes = []
+    if candidate["granularity"] == "filter":
+        if candidate["scorer"] not in STRUCTURED_NORMS:
+            notes.append("scorer %s on filters has no torch equivalent: L2 norm (ln_structured)" % candidate["scorer"])
+        if candidate["scope"] != "layerwise":
+            notes.append("scope %s on filters: layerwise" % candidate["scope"])
+        return "filter", notes
     method = METHODS.get(candidate["scorer"])
     if method is None:
         notes.append("scorer %s has no torch equivalent: magnitude (l1_unstructured)" % candidate["scorer"])
@@ -131,11 +173,16 @@ def mapping(candidate):
 
 def prune_model(model, candidate):
     method, _ = mapping(candidate)
-    layers = linear_layers(model)
+    layers = weight_layers(model)
     if candidate["layers"] == "hidden":
         layers = layers[:-1]
     ratio = candidate["ratio"]
-    if candidate["scope"] == "global":
+    if method == "filter":
+        # Shears' filter granularity prunes convolutions only; each layer's weakest filters, masked
+        layers = [m for m in layers if isinstance(m, nn.Conv2d)]
+        for m in layers:
+            prune.ln_structured(m, "weight", amount=ratio, n=STRUCTURED_NORMS.get(candidate["scorer"], 2), dim=0)
+    elif candidate["scope"] == "global":
         prune.global_unstructured([(m, "weight") for m in layers], pruning_method=method, amount=ratio)
     else:
         for m in layers:
@@ -148,7 +195,7 @@ def run(task):
     start = time.perf_counter()
     cpu = time.process_time()
     torch.manual_seed(BASE["seed"] + 1 + index)
-    model = mlp(BASE["widths"])
+    model = build(BASE["spec"])
     model.load_state_dict(BASE["state"])
     layers = prune_model(model, candidate)
     # the pruning mask is held during fine-tuning: torch applies weight_orig * mask on every forward pass
@@ -168,17 +215,20 @@ def main(job_path, result_path):
     torch.manual_seed(job["data"]["seed"])
     DATA.update(load(job["data"]))
     model = job["model"]
-    widths = [DATA["train"][0].shape[1]] + model["hidden"] + [job["data"]["numClasses"]]
-    base = mlp(widths)
-    t0 = time.perf_counter()
-    fit(base, DATA["train"], model["epochs"], model["learningRate"], model["batchSize"], job["data"]["seed"])
-    base_seconds = time.perf_counter() - t0
+    spec = {"architecture": model.get("architecture", "mlp"), "shape": model.get("shape"),
+            "classes": job["data"]["numClasses"],
+            "widths": [DATA["train"][0].shape[1]] + (model.get("hidden") or []) + [job["data"]["numClasses"]]}
+    base = build(spec)
+    epoch_seconds = fit(base, DATA["train"], model["epochs"], model["learningRate"], model["batchSize"], job["data"]["seed"])
+    base_seconds = sum(epoch_seconds)
     base_accuracy, _ = evaluate(base, DATA["test"])
     base_validation, _ = evaluate(base, DATA["validation"])
-    BASE.update(state=base.state_dict(), widths=widths, seed=job["data"]["seed"], batchSize=job["batchSize"])
-    print("peer: torch %s, %d training, %d validation, %d test rows; base MLP %s trained in %.1f s, test accuracy %.4f"
-          % (torch.__version__, len(DATA["train"][1]), len(DATA["validation"][1]), len(DATA["test"][1]),
-             "-".join(map(str, widths)), base_seconds, base_accuracy), flush=True)
+    BASE.update(state=base.state_dict(), spec=spec, seed=job["data"]["seed"], batchSize=job["batchSize"])
+    name = "LeNet-5" if spec["architecture"] == "lenet5" else "MLP " + "-".join(map(str, spec["widths"]))
+    print("peer: torch %s, %d training, %d validation, %d test rows; base %s trained in %.1f s (epochs %s s), "
+          "test accuracy %.4f" % (torch.__version__, len(DATA["train"][1]), len(DATA["validation"][1]),
+                                  len(DATA["test"][1]), name, base_seconds,
+                                  ", ".join("%.2f" % e for e in epoch_seconds), base_accuracy), flush=True)
 
     candidates = job["candidates"]
     notes = {c["id"]: mapping(c)[1] for c in candidates}
@@ -199,7 +249,8 @@ def main(job_path, result_path):
           flush=True)
     with open(result_path, "w") as f:
         json.dump({"torch": torch.__version__, "workers": job["workers"], "seconds": seconds,
-                   "base": {"accuracy": base_accuracy, "val_accuracy": base_validation, "seconds": base_seconds},
+                   "base": {"accuracy": base_accuracy, "val_accuracy": base_validation, "seconds": base_seconds,
+                            "epochSeconds": epoch_seconds},
                    "candidates": results, "notes": notes}, f, indent=1)
 
 

@@ -5,6 +5,8 @@ import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Which code trains a network and runs its forward pass for evaluation: the one place that decides.
@@ -58,6 +60,52 @@ public enum ComputePath {
         }
         MultiLayerNetwork chain = net.chain().get();
         return this == DENSE ? DenseStep.unsupported(chain) : ConvNet.unsupported(chain);
+    }
+
+    /** One forward pass, run again and again on the same input: what latency is timed on. */
+    public interface Pass extends AutoCloseable {
+        void run();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * A forward pass of {@code net} over {@code rows} rows of {@code input} (row-major, the network's inputs per
+     * row) on this path, arrays and primitives made once; {@code net} must be one the path accepts.
+     */
+    public Pass pass(Network net, int rows, float[] input) {
+        return switch (this) {
+            case CONV -> {
+                ConvNet conv = new ConvNet(net.chain().orElseThrow(), rows, null);
+                conv.input().put(0, input, 0, input.length);
+                yield pass(conv::forward, conv::close);
+            }
+            case DENSE -> {
+                DenseForward dense = new DenseForward(net.chain().orElseThrow());
+                DenseForward.Activations act = dense.activations(rows);
+                act.xData.put(0, input, 0, input.length);
+                yield pass(() -> dense.run(act), dense::close);
+            }
+            case DL4J -> {
+                INDArray x = Nd4j.create(input, new long[] {rows, input.length / rows}, 'c');
+                yield pass(() -> net.output(x), () -> { });
+            }
+        };
+    }
+
+    private static Pass pass(Runnable run, Runnable close) {
+        return new Pass() {
+            @Override
+            public void run() {
+                run.run();
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
     }
 
     /** A training step on this path; {@code net} must be one it accepts. */

@@ -10,7 +10,11 @@ import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.NativeBuild;
+import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.FineTuner;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,8 +58,16 @@ public final class PeerBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--spec", defaultValue = "conf/quickstart.yaml", paramLabel = "FILE",
-            description = "the search spec (default: ${DEFAULT-VALUE})")
+    /** The spec each --model runs: the peer builds these architectures too. */
+    static final Map<String, String> MODELS = Map.of("mlp", "conf/quickstart.yaml", "lenet5", "conf/peer-lenet5.yaml");
+
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "NAME",
+            description = "the network and candidates: mlp (conf/quickstart.yaml) or lenet5 (conf/peer-lenet5.yaml); "
+                    + "default: ${DEFAULT-VALUE}")
+    String model;
+
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "the search spec, in place of --model's (its model must be an mlp or lenet5)")
     String specFile;
 
     @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "override a spec field, e.g. --set search.budget=8")
@@ -84,11 +96,19 @@ public final class PeerBench implements Callable<Integer> {
         if (cores < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--cores must be at least 1, got " + cores);
         }
+        if (specFile == null) {
+            specFile = MODELS.get(model);
+            if (specFile == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--model must be one of "
+                        + String.join(", ", new java.util.TreeSet<>(MODELS.keySet())) + ", got " + model);
+            }
+        }
         LoadedSpec loaded = SpecLoader.load(specFile, sets);
         SearchSpec s = loaded.spec();
         String dataDir = localIdxFolder(s.data);
-        if (s.model.file != null || !"mlp".equals(s.model.architecture)) {
-            throw new BadInputException("bench peer: the PyTorch peer trains an MLP; the spec's model is "
+        if (s.model.file != null || !MODELS.containsKey(s.model.architecture)) {
+            throw new BadInputException("bench peer: the PyTorch peer builds " + String.join(" and ",
+                    new java.util.TreeSet<>(MODELS.keySet())) + " networks; the spec's model is "
                     + (s.model.file != null ? "the file " + s.model.file : s.model.architecture));
         }
         if (!new File(script).isFile()) {
@@ -118,12 +138,16 @@ public final class PeerBench implements Callable<Integer> {
 
             Path job = tmp.resolve("peer-job.json");
             Path result = tmp.resolve("peer-result.json");
-            Files.writeString(job, SpecLoader.JSON.writeValueAsString(job(s, dataDir, shears.candidates())));
+            Files.writeString(job, SpecLoader.JSON.writeValueAsString(job(prepared, s, dataDir, shears.candidates())));
             int exit = runPeer(job, result);
             if (exit != 0) {
                 throw new IllegalStateException("the PyTorch peer " + script + " failed with exit code " + exit);
             }
             JsonNode peer = SpecLoader.JSON.readTree(result.toFile());
+            double shearsEpoch = baseEpoch(prepared, s);
+            double peerEpoch = median(peer.path("base").path("epochSeconds"));
+            out.printf(Locale.ROOT, "base-model epoch on 1 thread (median of %d): Shears %.2f s, PyTorch %.2f s; "
+                    + "PyTorch's over Shears' %.2f%n", s.model.epochs, shearsEpoch, peerEpoch, peerEpoch / shearsEpoch);
             report(out, prepared, shears, peer);
             return ShearsMain.OK;
         } finally {
@@ -159,7 +183,8 @@ public final class PeerBench implements Callable<Integer> {
     }
 
     /** What the peer runs: the data and its split sizes, the base MLP, and the candidates Shears ran. */
-    private Map<String, Object> job(SearchSpec s, String dataDir, List<Map<String, Object>> rows) {
+    private Map<String, Object> job(SearchJob.Prepared prepared, SearchSpec s, String dataDir,
+                                    List<Map<String, Object>> rows) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dir", dataDir);
         data.put("trainLimit", s.data.trainLimit);
@@ -168,6 +193,8 @@ public final class PeerBench implements Callable<Integer> {
         data.put("numClasses", s.data.numClasses);
         data.put("seed", s.seed);
         Map<String, Object> model = new LinkedHashMap<>();
+        model.put("architecture", s.model.architecture);
+        model.put("shape", prepared.data().train().shape());
         model.put("hidden", s.model.hidden);
         model.put("epochs", s.model.epochs);
         model.put("learningRate", s.model.learningRate);
@@ -244,6 +271,33 @@ public final class PeerBench implements Callable<Integer> {
                 + "(the workers during each candidate); ratio %.2f%n", shears.cpuPerCandidate(), peerCpu / peerRows.size(),
                 peerCpu / peerRows.size() / shears.cpuPerCandidate());
         out.printf(Locale.ROOT, "peer ratio %.2f%n", shears.perMinute() / peerPerMinute);
+    }
+
+    /**
+     * Seconds of one epoch of the base network's training in this JVM on one thread, as the peer's base epochs
+     * run: the median of as many epochs as the spec trains, on a copy of the base model.
+     */
+    private static double baseEpoch(SearchJob.Prepared prepared, SearchSpec s) {
+        Threads.limit(1);
+        Network net = ModelBytes.restore(prepared.baseModel());
+        double[] seconds = new double[Math.max(1, s.model.epochs)];
+        for (int e = 0; e < seconds.length; e++) {
+            long start = System.nanoTime();
+            FineTuner.LOCAL.fit(net, prepared.data().train(), null, 1, s.model.batchSize, s.model.learningRate,
+                    s.seed + e, null, null);
+            seconds[e] = (System.nanoTime() - start) / 1e9;
+        }
+        java.util.Arrays.sort(seconds);
+        return seconds[seconds.length / 2];
+    }
+
+    private static double median(JsonNode values) {
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i).asDouble();
+        }
+        java.util.Arrays.sort(v);
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 
     private static double number(Object value) {

@@ -3,12 +3,14 @@ package dev.shears.jobs.bench;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.bench.ShrinkBenchmark;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code shears bench shrink}: latency of a dense, a neuron-masked and a shrunk MLP on Fashion-MNIST. */
+/** {@code shears bench shrink}: latency of a dense, a masked and a shrunk MLP or LeNet-5 on Fashion-MNIST. */
 @Command(name = "shrink", mixinStandardHelpOptions = true,
-        description = "Time a dense MLP against the same network with 50%% of its hidden units masked, and shrunk.")
+        description = "Time a dense MLP (LeNet-5) against the same network with 50%% of its hidden units (filters) masked, "
+                + "and shrunk.")
 public final class ShrinkBench implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "/usr/share/datasets/fashion-mnist",
@@ -21,9 +23,15 @@ public final class ShrinkBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--model", defaultValue = "mlp", description = "mlp or lenet5 (default: ${DEFAULT-VALUE})")
+    String model;
+
     @Override
     public Integer call() {
-        ShrinkBenchmark.main(new String[] {SpecLoader.toUri(data), String.valueOf(trainRows), String.valueOf(seed)});
+        if (!model.equals("mlp") && !model.equals("lenet5")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--model must be mlp or lenet5, got " + model);
+        }
+        ShrinkBenchmark.main(new String[] {SpecLoader.toUri(data), String.valueOf(trainRows), String.valueOf(seed), model});
         return 0;
     }
 }

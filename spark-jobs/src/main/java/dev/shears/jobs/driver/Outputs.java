@@ -6,6 +6,7 @@ import dev.shears.jobs.output.Ranking;
 import dev.shears.jobs.output.Report;
 import dev.shears.jobs.output.TableFormats;
 import dev.shears.jobs.spec.SearchSpec;
+import dev.shears.pruning.metrics.ProcessMemory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -74,6 +75,8 @@ final class Outputs {
                 changes = Changes.summary(p.previous().out(), p.previous().rows(), ranked, diff);
             }
             p.timings().put("write_seconds", SearchJob.seconds(start));
+            // with embedded Spark the trials run in this process too: then it is the whole search's peak
+            p.timings().put("driver_peak_resident_mb", ProcessMemory.peakResidentMb());
             Map<String, Object> run = runJson(p, ranked, provenance, trials, saved);
             if (changes != null) {
                 run.put("changes", changes);

@@ -123,6 +123,9 @@ class SearchCommandTest {
         assertEquals(6, run.path("counts").path("candidates").asInt());
         assertEquals(2, run.path("spec").path("output").path("keepModels").asInt(), "--set is recorded");
         assertEquals("validation", run.path("selection").path("split").asText());
+        // the JVM's peak resident set: more than its heap in use, as ND4J's arrays live outside it
+        long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
+        assertTrue(run.path("timings").path("driver_peak_resident_mb").asLong() > heapMb, run.path("timings").toString());
         csv.stream().skip(1).filter(r -> Boolean.parseBoolean(cell(r, "meets_tolerance"))).findFirst()
                 .ifPresent(best -> assertEquals(cell(best, "candidate"), run.path("best").asText()));
 
