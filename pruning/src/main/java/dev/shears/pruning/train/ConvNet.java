@@ -116,10 +116,6 @@ final class ConvNet implements AutoCloseable {
     private static final class Native {
         final engine engine = new engine(org.bytedeco.dnnl.engine.kind.cpu, 0);
         final stream stream = new stream(engine);
-
-        Native() {
-            Threads.openMpOnThisThread();
-        }
     }
 
     private final Native dnnl = NATIVE.get();
@@ -249,6 +245,8 @@ final class ConvNet implements AutoCloseable {
             throw new IllegalArgumentException(why);
         }
         this.rows = rows;
+        // OpenMP keeps its thread count per thread, and the count may have been set since this thread's last pass
+        Threads.openMpOnThisThread();
         boolean training = gradients != null;
         prop_kind prop = training ? prop_kind.forward_training : prop_kind.forward_inference;
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();

@@ -56,6 +56,14 @@ class ConvNetTest {
     }
 
     @Test
+    void windowsThatLeaveRowsOverAsDl4j() {
+        // Truncate mode drops what does not fill a window: 10 rows pooled 3 by 3 leave one, a 4-wide kernel by 3 over 12 two
+        assertSameForward(chain(new Adam(1e-2), conv(3, 1, 4, Activation.RELU, ConvolutionMode.Truncate),
+                new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(3, 3).stride(3, 3).build()));
+        assertSameForward(chain(new Adam(1e-2), conv(4, 3, 4, Activation.RELU, ConvolutionMode.Truncate)));
+    }
+
+    @Test
     void stridedSameModeConvolutionsAndDenseLayersAsDl4j() {
         assertSameForward(chain(new Adam(1e-2), conv(3, 2, 6, Activation.TANH, ConvolutionMode.Same),
                 conv(3, 1, 5, Activation.SIGMOID, ConvolutionMode.Same),

@@ -94,12 +94,12 @@ public final class PeerBench implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintStream out = System.out;
         if (cores < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--cores must be at least 1, got " + cores);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cores must be at least 1, got " + cores);
         }
         if (specFile == null) {
             specFile = MODELS.get(model);
             if (specFile == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--model must be one of "
+                throw new CommandLine.ParameterException(spec.commandLine(), "--model must be one of "
                         + String.join(", ", new java.util.TreeSet<>(MODELS.keySet())) + ", got " + model);
             }
         }

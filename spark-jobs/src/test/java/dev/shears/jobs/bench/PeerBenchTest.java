@@ -25,4 +25,13 @@ class PeerBenchTest {
         assertTrue(err.toString().contains("sudo apt-get install -y python3-torch libopenblas0-pthread"), err.toString());
         assertEquals(1, err.toString().lines().count(), "one line, no stack trace: " + err);
     }
+
+    @Test
+    void anUnknownModelIsAUsageErrorNamingTheModels() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new PeerBench()).setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter(), true))
+                .execute("--model", "vgg16", "--python", "/nonexistent/python3");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--model must be one of lenet5, mlp, got vgg16"), err.toString());
+    }
 }
