@@ -380,13 +380,10 @@ final class ConvNet implements AutoCloseable {
         pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(own(new pooling_forward.desc(prop, alg,
                 src.desc, any(out), w.stride, w.kernel, w.before, w.after)), dnnl.engine));
         Tensor dst = allocate(pd.dst_desc());
-        memory workspace = null;
-        if (prop == prop_kind.forward_training && alg == algorithm.pooling_max) {
-            workspace = own(new memory(pd.workspace_desc(), dnnl.engine));
-            add(forward, own(new pooling_forward(pd)), DNNL_ARG_SRC, src.mem, DNNL_ARG_DST, dst.mem, DNNL_ARG_WORKSPACE, workspace);
-        } else {
-            add(forward, own(new pooling_forward(pd)), DNNL_ARG_SRC, src.mem, DNNL_ARG_DST, dst.mem);
-        }
+        // where max pooling's backward pass finds which value each window passed on
+        memory workspace = prop == prop_kind.forward_training && alg == algorithm.pooling_max
+                ? own(new memory(pd.workspace_desc(), dnnl.engine)) : null;
+        add(forward, own(new pooling_forward(pd)), DNNL_ARG_SRC, src.mem, DNNL_ARG_DST, dst.mem, DNNL_ARG_WORKSPACE, workspace);
         return new Kept(src, dst, pd, null, null, w, workspace);
     }
 
@@ -421,7 +418,6 @@ final class ConvNet implements AutoCloseable {
         memory.desc gradDesc = desc(new long[] {rows, classes}, memory.format_tag.nc);
         Tensor diff = allocate(gradDesc);
         logitsGradient = floats(diff.mem, gradDesc);
-        INDArray params = net.params();
         for (int l = kept.length - 1; l >= 0; l--) {
             org.deeplearning4j.nn.conf.layers.Layer layer = net.getLayer(l).conf().getLayer();
             Kept k = kept[l];
@@ -432,10 +428,8 @@ final class ConvNet implements AutoCloseable {
                 convolution_forward.primitive_desc pd = (convolution_forward.primitive_desc) k.forward;
                 memory weights = k.weights;
                 Window w = k.window;
-                memory gradW = gradientView(gradients, params, net.getParam(name + "_" + ConvolutionParamInitializer.WEIGHT_KEY),
-                        weights.get_desc());
-                memory gradB = gradientView(gradients, params, net.getParam(name + "_" + ConvolutionParamInitializer.BIAS_KEY),
-                        k.bias.get_desc());
+                memory gradW = gradientView(net, gradients, name, DefaultParamInitializer.WEIGHT_KEY, weights);
+                memory gradB = gradientView(net, gradients, name, DefaultParamInitializer.BIAS_KEY, k.bias);
                 convolution_backward_weights.primitive_desc wpd = own(new convolution_backward_weights.primitive_desc(
                         own(new convolution_backward_weights.desc(algorithm.convolution_direct, k.src.desc, any(weights),
                                 gradB.get_desc(), any(diff.desc), w.stride, w.before, w.after)), dnnl.engine, pd));
@@ -457,13 +451,8 @@ final class ConvNet implements AutoCloseable {
                 pooling_backward.primitive_desc bpd = own(new pooling_backward.primitive_desc(own(new pooling_backward.desc(
                         w.pooling, any(k.src.desc), any(diff.desc), w.stride, w.kernel, w.before, w.after)), dnnl.engine, pd));
                 Tensor next = allocate(bpd.diff_src_desc());
-                if (k.workspace != null) {
-                    add(backward, own(new pooling_backward(bpd)), DNNL_ARG_DIFF_DST, as(diff, bpd.diff_dst_desc(), backward),
-                            DNNL_ARG_WORKSPACE, k.workspace, DNNL_ARG_DIFF_SRC, next.mem);
-                } else {
-                    add(backward, own(new pooling_backward(bpd)), DNNL_ARG_DIFF_DST, as(diff, bpd.diff_dst_desc(), backward),
-                            DNNL_ARG_DIFF_SRC, next.mem);
-                }
+                add(backward, own(new pooling_backward(bpd)), DNNL_ARG_DIFF_DST, as(diff, bpd.diff_dst_desc(), backward),
+                        DNNL_ARG_WORKSPACE, k.workspace, DNNL_ARG_DIFF_SRC, next.mem);
                 diff = next;
             } else {
                 if (!(layer instanceof OutputLayer)) {
@@ -471,10 +460,8 @@ final class ConvNet implements AutoCloseable {
                 }
                 inner_product_forward.primitive_desc pd = (inner_product_forward.primitive_desc) k.forward;
                 memory weights = k.weights;
-                memory gradW = gradientView(gradients, params, net.getParam(name + "_" + DefaultParamInitializer.WEIGHT_KEY),
-                        weights.get_desc());
-                memory gradB = gradientView(gradients, params, net.getParam(name + "_" + DefaultParamInitializer.BIAS_KEY),
-                        k.bias.get_desc());
+                memory gradW = gradientView(net, gradients, name, DefaultParamInitializer.WEIGHT_KEY, weights);
+                memory gradB = gradientView(net, gradients, name, DefaultParamInitializer.BIAS_KEY, k.bias);
                 inner_product_backward_weights.primitive_desc wpd = own(new inner_product_backward_weights.primitive_desc(
                         own(new inner_product_backward_weights.desc(k.src.desc, any(weights), gradB.get_desc(), any(diff.desc))),
                         dnnl.engine, pd));
@@ -545,9 +532,13 @@ final class ConvNet implements AutoCloseable {
         return over(params, params, net.getParam(layer + "_" + key), desc(new long[] {n}, memory.format_tag.x));
     }
 
-    /** Where a parameter's gradient goes: the gradient array at the parameter's offset in the parameter array. */
-    private memory gradientView(INDArray gradients, INDArray params, INDArray param, memory.desc desc) {
-        return over(gradients, params, param, desc);
+    /**
+     * Where the gradient of a layer's parameter goes, in the layout of {@code param}, the parameter's memory: the
+     * gradient array at the parameter's offset in the parameter array. Convolutions and dense layers name their
+     * weights and biases alike ({@code W}, {@code b}).
+     */
+    private memory gradientView(MultiLayerNetwork net, INDArray gradients, String layer, String key, memory param) {
+        return over(gradients, net.params(), net.getParam(layer + "_" + key), param.get_desc());
     }
 
     /**
@@ -624,10 +615,13 @@ final class ConvNet implements AutoCloseable {
         return l;
     }
 
+    /** Appends {@code op} to {@code pass} with its arguments, pairs of an argument kind and memory (none where null). */
     private void add(List<Exec> pass, primitive op, Object... args) {
         IntMemoryMap map = own(new IntMemoryMap());
         for (int i = 0; i < args.length; i += 2) {
-            map.put((Integer) args[i], (memory) args[i + 1]);
+            if (args[i + 1] != null) {
+                map.put((Integer) args[i], (memory) args[i + 1]);
+            }
         }
         pass.add(new Exec(op, map));
     }
