@@ -25,6 +25,7 @@ import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -154,6 +155,19 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
     /** The updater's flattened state, or null when the network has no updater yet. */
     abstract INDArray updaterState();
 
+    /** DL4J's updater of the whole network (made when missing). */
+    public abstract BaseMultiLayerUpdater<?> updater();
+
+    /** Training iterations (updates) so far, as DL4J's updater reads them for Adam's bias correction. */
+    public abstract int iterationCount();
+
+    public abstract void iterationCount(int iterations);
+
+    public abstract int epochCount();
+
+    /** The flattened gradient array the layers' gradient views point into, made if the network has none yet. */
+    public abstract INDArray gradientArray();
+
     /** What DL4J's setLearningRate makes of {@code updater}. */
     private static IUpdater at(IUpdater updater, double learningRate) {
         IUpdater set = updater.clone();
@@ -263,6 +277,34 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         INDArray updaterState() {
             return net.getUpdater(false) == null ? null : net.getUpdater(false).getStateViewArray();
+        }
+
+        @Override
+        public BaseMultiLayerUpdater<?> updater() {
+            return (BaseMultiLayerUpdater<?>) net.getUpdater();
+        }
+
+        @Override
+        public int iterationCount() {
+            return net.getIterationCount();
+        }
+
+        @Override
+        public void iterationCount(int iterations) {
+            net.setIterationCount(iterations);
+        }
+
+        @Override
+        public int epochCount() {
+            return net.getEpochCount();
+        }
+
+        @Override
+        public INDArray gradientArray() {
+            if (net.getFlattenedGradients() == null) {
+                net.initGradientsView();
+            }
+            return net.getFlattenedGradients();
         }
 
         @Override
@@ -377,6 +419,34 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         INDArray updaterState() {
             return net.getUpdater(false) == null ? null : net.getUpdater(false).getStateViewArray();
+        }
+
+        @Override
+        public BaseMultiLayerUpdater<?> updater() {
+            return net.getUpdater();
+        }
+
+        @Override
+        public int iterationCount() {
+            return net.getIterationCount();
+        }
+
+        @Override
+        public void iterationCount(int iterations) {
+            net.getConfiguration().setIterationCount(iterations);
+        }
+
+        @Override
+        public int epochCount() {
+            return net.getEpochCount();
+        }
+
+        @Override
+        public INDArray gradientArray() {
+            if (net.getFlattenedGradients() == null) {
+                net.initGradientsView();
+            }
+            return net.getFlattenedGradients();
         }
 
         @Override

@@ -59,6 +59,15 @@ public final class ResNetFactory {
      */
     public static ComputationGraph build(int height, int width, int channels, int classes, double learningRate,
                                          long seed, boolean batchNorm, boolean branches) {
+        return build(height, width, channels, classes, learningRate, seed, batchNorm, branches, true);
+    }
+
+    /**
+     * @param biasBeforeNorm whether a convolution a batch normalisation follows has a bias of its own (which the
+     *                       normalisation cancels; torchvision's ResNets have none)
+     */
+    public static ComputationGraph build(int height, int width, int channels, int classes, double learningRate,
+                                         long seed, boolean batchNorm, boolean branches, boolean biasBeforeNorm) {
         Graph g = new Graph(new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(learningRate))
@@ -66,7 +75,7 @@ public final class ResNetFactory {
                 .convolutionMode(ConvolutionMode.Same)
                 .graphBuilder()
                 .addInputs("input")
-                .setInputTypes(InputType.convolutionalFlat(height, width, channels)), batchNorm);
+                .setInputTypes(InputType.convolutionalFlat(height, width, channels)), batchNorm, !batchNorm || biasBeforeNorm);
 
         String stem = g.relu("stem_relu", g.conv("stem", 3, 1, STEM, "input"));
 
@@ -93,12 +102,12 @@ public final class ResNetFactory {
     }
 
     /** Adds named vertices; each method returns the name of the vertex that carries its result. */
-    private record Graph(ComputationGraphConfiguration.GraphBuilder builder, boolean batchNorm) {
+    private record Graph(ComputationGraphConfiguration.GraphBuilder builder, boolean batchNorm, boolean bias) {
 
         /** A convolution without activation, then (optionally) its batch normalisation, named {@code name_bn}. */
         String conv(String name, int kernel, int stride, int filters, String input) {
             builder.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(filters)
-                    .activation(Activation.IDENTITY).build(), input);
+                    .activation(Activation.IDENTITY).hasBias(bias).build(), input);
             if (!batchNorm) {
                 return name;
             }

@@ -4,7 +4,6 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import java.util.Locale;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -20,7 +19,7 @@ public enum ComputePath {
     DL4J,
     /** Dense layer chains: {@link DenseStep} and {@link DenseForward}. */
     DENSE,
-    /** Convolutional layer chains: {@link ConvStep} and {@link ConvNet}. */
+    /** Convolutional layer chains and graphs: {@link ConvStep} and {@link ConvNet} (see {@link ConvGraph}). */
     CONV;
 
     /** {@code off} turns the fast paths off in this JVM; the environment variable says the same. */
@@ -52,14 +51,12 @@ public enum ComputePath {
 
     /** Why this path cannot run {@code net} as Deeplearning4j's layers would, or null when it can. */
     public String unsupported(Network net) {
-        if (this == DL4J) {
-            return null;
-        }
-        if (net.chain().isEmpty()) {
-            return "the fast paths run layer chains, not graphs";
-        }
-        MultiLayerNetwork chain = net.chain().get();
-        return this == DENSE ? DenseStep.unsupported(chain) : ConvNet.unsupported(chain);
+        return switch (this) {
+            case DL4J -> null;
+            case DENSE -> net.chain().isEmpty() ? "the dense path runs layer chains, not graphs"
+                    : DenseStep.unsupported(net.chain().get());
+            case CONV -> ConvNet.unsupported(net);
+        };
     }
 
     /** One forward pass, run again and again on the same input: what latency is timed on. */
@@ -77,7 +74,7 @@ public enum ComputePath {
     public Pass pass(Network net, int rows, float[] input) {
         return switch (this) {
             case CONV -> {
-                ConvNet conv = new ConvNet(net.chain().orElseThrow(), rows, null);
+                ConvNet conv = new ConvNet(net, rows, null);
                 conv.input().put(0, input, 0, input.length);
                 yield pass(conv::forward, conv::close);
             }
@@ -112,7 +109,7 @@ public enum ComputePath {
     Trainer.Step step(Network net, LabeledData data, float[] targets, MaskSet mask) {
         return switch (this) {
             case DENSE -> new DenseStep(net.chain().orElseThrow(), data, targets, mask);
-            case CONV -> new ConvStep(net.chain().orElseThrow(), data, targets, mask);
+            case CONV -> new ConvStep(net, data, targets, mask);
             case DL4J -> Trainer.dl4jStep(net, data, targets, mask);
         };
     }

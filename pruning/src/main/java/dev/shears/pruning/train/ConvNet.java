@@ -1,10 +1,14 @@
 package dev.shears.pruning.train;
 
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.Threads;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.batch_normalization_backward;
+import org.bytedeco.dnnl.batch_normalization_forward;
+import org.bytedeco.dnnl.binary;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
@@ -22,40 +26,44 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.algorithm;
+import static org.bytedeco.dnnl.global.dnnl.normalization_flags;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
@@ -77,17 +85,25 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  */
 final class ConvNet implements AutoCloseable {
 
-    /** One primitive and its arguments, in the order the pass runs them. */
-    private record Exec(primitive op, IntMemoryMap args) {
+    /** One primitive and its arguments, in the order the pass runs them; {@code node} names the layer it is for. */
+    private record Exec(primitive op, IntMemoryMap args, String node) {
     }
 
     /** An activation or gradient: its memory and the layout it is in. */
     private record Tensor(memory mem, memory.desc desc) {
     }
 
-    /** A layer's forward results the backward pass reads. */
-    private record Kept(Tensor src, Tensor dst, org.bytedeco.dnnl.primitive_desc forward, memory weights, memory bias,
-                        Window window, memory workspace) {
+    /**
+     * What a node's backward pass reads from its forward pass: its inputs and output, the forward primitive's
+     * descriptor, its parameters (weights and bias, or batch normalisation's scale and shift), its window, max
+     * pooling's workspace, batch normalisation's batch mean and variance.
+     */
+    private record Kept(Tensor[] src, Tensor dst, org.bytedeco.dnnl.primitive_desc forward, memory weights, memory bias,
+                        Window window, memory workspace, memory mean, memory variance) {
+        Kept(Tensor[] src, Tensor dst, org.bytedeco.dnnl.primitive_desc forward, memory weights, memory bias, Window window,
+             memory workspace) {
+            this(src, dst, forward, weights, bias, window, workspace, null, null);
+        }
     }
 
     /** A convolution's or pooling's window: size, stride, padding before and after; the pooling algorithm. */
@@ -122,105 +138,27 @@ final class ConvNet implements AutoCloseable {
     private final List<Pointer> owned = new ArrayList<>();
     private final List<Exec> forward = new ArrayList<>();
     private final List<Exec> backward = new ArrayList<>();
+    /** Java work before the forward pass's primitives (inference statistics) and after the backward pass's. */
+    private final List<Runnable> before = new ArrayList<>();
+    private final List<Runnable> after = new ArrayList<>();
+    private final Network net;
+    private final INDArray gradients;
+    private final prop_kind prop;
     private final int rows;
+    /** The node whose primitives are being added, named in their errors. */
+    private String building = "the input";
     private final int classes;
     private final FloatBuffer input;
     private final FloatBuffer logits;
     private FloatBuffer logitsGradient;
 
-    /**
-     * Why this class cannot run {@code net}'s passes as DL4J's layers would, or null when it can: a
-     * chain of 2D convolutions and pooling layers on a flat image input, then dense layers and a softmax
-     * cross-entropy output, NCHW, with relu, tanh, sigmoid or no activations.
-     */
-    static String unsupported(MultiLayerNetwork net) {
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        int layers = net.getnLayers();
-        if (layers < 2) {
-            return "fewer than two layers";
-        }
-        if (!(conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor)) {
-            return "the input is not a flat image (InputType.convolutionalFlat)";
-        }
-        boolean flat = false;
-        for (int l = 0; l < layers; l++) {
-            org.deeplearning4j.nn.conf.layers.Layer layer = net.getLayer(l).conf().getLayer();
-            InputPreProcessor pre = conf.getInputPreProcess(l);
-            String why = null;
-            if (l > 0 && pre != null && !(pre instanceof CnnToFeedForwardPreProcessor && !flat)) {
-                why = "an input preprocessor " + pre.getClass().getSimpleName();
-            } else if (layer.getClass() == ConvolutionLayer.class || layer.getClass() == SubsamplingLayer.class) {
-                why = flat ? "a 2D layer after a dense one" : unsupported2d(layer);
-            } else if (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class) {
-                if (!flat && l > 0 && !(pre instanceof CnnToFeedForwardPreProcessor p && p.getFormat() == CNN2DFormat.NCHW)) {
-                    why = "a dense layer without the NCHW flattening preprocessor";
-                }
-                flat = true;
-                FeedForwardLayer dense = (FeedForwardLayer) layer;
-                if (layer instanceof OutputLayer out) {
-                    if (l != layers - 1) {
-                        why = "an output layer before the last";
-                    } else if (!(out.getActivationFn() instanceof ActivationSoftmax)
-                            || !(out.getLossFn() instanceof LossMCXENT loss) || loss.getWeights() != null) {
-                        why = "an output other than softmax with unweighted multi-class cross-entropy";
-                    }
-                } else if (activation(dense.getActivationFn()) == null) {
-                    why = "activation " + dense.getActivationFn();
-                }
-                if (why == null && (layer instanceof DenseLayer d && (!d.hasBias() || d.hasLayerNorm())
-                        || layer instanceof OutputLayer o && !o.hasBias())) {
-                    why = "no bias, or layer normalisation";
-                }
-            } else {
-                why = layer.getClass().getSimpleName();
-            }
-            if (why == null && l == layers - 1 && !(layer instanceof OutputLayer)) {
-                why = "the last layer is not an OutputLayer";
-            }
-            if (why == null) {
-                why = ParamUpdate.unsupported(net.getLayer(l).conf());
-            }
-            if (why != null) {
-                return "layer " + l + ": " + why;
-            }
-        }
-        return null;
-    }
-
-    private static String unsupported2d(org.deeplearning4j.nn.conf.layers.Layer layer) {
-        int[] dilation;
-        ConvolutionMode mode;
-        CNN2DFormat format;
-        if (layer instanceof ConvolutionLayer conv) {
-            if (!conv.hasBias()) {
-                return "a convolution without bias";
-            }
-            if (activation(conv.getActivationFn()) == null) {
-                return "activation " + conv.getActivationFn();
-            }
-            dilation = conv.getDilation();
-            mode = conv.getConvolutionMode();
-            format = conv.getCnn2dDataFormat();
-        } else {
-            SubsamplingLayer pool = (SubsamplingLayer) layer;
-            if (pool.getPoolingType() != PoolingType.MAX && pool.getPoolingType() != PoolingType.AVG) {
-                return "pooling " + pool.getPoolingType();
-            }
-            dilation = pool.getDilation();
-            mode = pool.getConvolutionMode();
-            format = pool.getCnn2dDataFormat();
-        }
-        if (dilation[0] != 1 || dilation[1] != 1) {
-            return "dilation";
-        }
-        if (mode != ConvolutionMode.Truncate && mode != ConvolutionMode.Same && mode != ConvolutionMode.Strict) {
-            return "convolution mode " + mode;
-        }
-        return format == CNN2DFormat.NCHW ? null : "data format " + format;
+    /** Why this class cannot run {@code net}'s passes as DL4J's layers would, or null when it can (see {@link ConvGraph}). */
+    static String unsupported(Network net) {
+        return ConvGraph.of(net, 1).unsupported;
     }
 
     /** oneDNN's element-wise algorithm computing the activation, backward from its output; null where none. */
-    private static algorithm activation(IActivation fn) {
+    static algorithm activation(IActivation fn) {
         DenseForward.Hidden hidden = DenseForward.Hidden.of(fn);
         if (hidden == null) {
             return null;
@@ -239,53 +177,40 @@ final class ConvNet implements AutoCloseable {
      * @param gradients where the backward pass writes the gradients summed over the batch (the network's
      *                  flattened gradient array), or null for the forward pass alone
      */
-    ConvNet(MultiLayerNetwork net, int rows, INDArray gradients) {
-        String why = unsupported(net);
-        if (why != null) {
-            throw new IllegalArgumentException(why);
+    ConvNet(Network net, int rows, INDArray gradients) {
+        ConvGraph graph = ConvGraph.of(net, rows);
+        if (graph.unsupported != null) {
+            throw new IllegalArgumentException(graph.unsupported);
         }
+        this.net = net;
         this.rows = rows;
+        this.gradients = gradients;
         // OpenMP keeps its thread count per thread, and the count may have been set since this thread's last pass
         Threads.openMpOnThisThread();
-        boolean training = gradients != null;
-        prop_kind prop = training ? prop_kind.forward_training : prop_kind.forward_inference;
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        FeedForwardToCnnPreProcessor in = (FeedForwardToCnnPreProcessor) conf.getInputPreProcess(0);
-        List<InputType> types = conf.getLayerActivationTypes(
-                InputType.convolutionalFlat(in.getInputHeight(), in.getInputWidth(), in.getNumChannels()));
-        INDArray params = net.params();
-        int layers = net.getnLayers();
-
-        memory.desc inDesc = desc(new long[] {rows, in.getNumChannels(), in.getInputHeight(), in.getInputWidth()},
-                memory.format_tag.nchw);
-        Tensor x = new Tensor(own(new memory(inDesc, dnnl.engine)), inDesc);
+        prop = gradients != null ? prop_kind.forward_training : prop_kind.forward_inference;
+        long[] in = graph.input;
+        memory.desc inDesc = desc(new long[] {rows, in[0], in[1], in[2]}, memory.format_tag.nchw);
+        Tensor x = allocate(inDesc);
         input = floats(x.mem, inDesc);
-        Kept[] kept = new Kept[layers];
-        Tensor current = x;
-        long[] shape = {rows, in.getNumChannels(), in.getInputHeight(), in.getInputWidth()};
-        for (int l = 0; l < layers; l++) {
-            org.deeplearning4j.nn.conf.layers.Layer layer = net.getLayer(l).conf().getLayer();
-            long[] out = dims(types.get(l), rows);
-            String name = String.valueOf(l);
-            if (layer instanceof ConvolutionLayer conv) {
-                kept[l] = convolution(conv, current, shape, out, prop, weights(net, params, name, ConvolutionParamInitializer.WEIGHT_KEY,
-                        new long[] {out[1], shape[1], conv.getKernelSize()[0], conv.getKernelSize()[1]}),
-                        bias(net, params, name, ConvolutionParamInitializer.BIAS_KEY, out[1]));
-            } else if (layer instanceof SubsamplingLayer pool) {
-                kept[l] = pooling(pool, current, shape, out, prop);
-            } else {
-                long[] w = shape.length == 4 ? new long[] {out[1], shape[1], shape[2], shape[3]} : new long[] {out[1], shape[1]};
-                kept[l] = innerProduct((FeedForwardLayer) layer, current, out, prop,
-                        weights(net, params, name, DefaultParamInitializer.WEIGHT_KEY, w),
-                        bias(net, params, name, DefaultParamInitializer.BIAS_KEY, out[1]), l == layers - 1);
+        List<ConvGraph.Node> nodes = graph.nodes;
+        Kept[] kept = new Kept[nodes.size()];
+        for (int n = 0; n < nodes.size(); n++) {
+            ConvGraph.Node node = nodes.get(n);
+            building = "layer " + node.name() + " (forward)";
+            Tensor[] src = new Tensor[node.inputs().length];
+            long[][] shapes = new long[src.length][];
+            for (int i = 0; i < src.length; i++) {
+                int from = node.inputs()[i];
+                src[i] = from < 0 ? x : kept[from].dst;
+                shapes[i] = from < 0 ? new long[] {rows, in[0], in[1], in[2]} : nodes.get(from).out();
             }
-            current = kept[l].dst;
-            shape = out;
+            kept[n] = forward(node, src, shapes[0], n == nodes.size() - 1);
         }
-        classes = (int) shape[1];
-        logits = floats(current.mem, current.desc);
-        if (training) {
-            buildBackward(net, gradients, kept);
+        Tensor out = kept[nodes.size() - 1].dst;
+        classes = (int) nodes.get(nodes.size() - 1).out()[1];
+        logits = floats(out.mem, out.desc);
+        if (gradients != null) {
+            buildBackward(nodes, kept);
         }
     }
 
@@ -308,6 +233,10 @@ final class ConvNet implements AutoCloseable {
         return rows;
     }
 
+    int classes() {
+        return classes;
+    }
+
     /** Row-wise softmax of {@code rows x classes} row-major values into {@code out}, in float as DL4J's. */
     static void softmax(FloatBuffer values, int rows, int classes, float[] out) {
         values.get(0, out, 0, rows * classes);
@@ -328,22 +257,25 @@ final class ConvNet implements AutoCloseable {
         }
     }
 
-    int classes() {
-        return classes;
-    }
-
     void forward() {
+        before.forEach(Runnable::run);
         run(forward);
     }
 
     /** Gradients of every parameter, summed over the batch, into the gradient array; after {@link #forward()}. */
     void backward() {
         run(backward);
+        after.forEach(Runnable::run);
     }
 
     private void run(List<Exec> pass) {
         for (Exec e : pass) {
-            e.op.execute(dnnl.stream, e.args);
+            try {
+                e.op.execute(dnnl.stream, e.args);
+            } catch (RuntimeException failed) {
+                throw new IllegalStateException("oneDNN's " + e.op.getClass().getSimpleName() + " for " + e.node + ": "
+                        + failed.getMessage(), failed);
+            }
         }
         dnnl.stream._wait();
     }
@@ -356,39 +288,77 @@ final class ConvNet implements AutoCloseable {
         owned.clear();
     }
 
-    // ---- the forward pass, layer by layer: each returns what its backward pass reads ----
+    // ---- the forward pass, node by node: each returns what its backward pass reads ----
 
-    private Kept convolution(ConvolutionLayer conv, Tensor src, long[] in, long[] out, prop_kind prop, memory weights,
-                             memory bias) {
+    private Kept forward(ConvGraph.Node node, Tensor[] src, long[] in, boolean output) {
+        Object conf = node.conf();
+        String name = node.name();
+        long[] out = node.out();
+        if (conf instanceof ConvolutionLayer conv) {
+            return convolution(conv, src[0], in, out, weights(name, new long[] {out[1], in[1], conv.getKernelSize()[0],
+                    conv.getKernelSize()[1]}), conv.hasBias() ? bias(name, DefaultParamInitializer.BIAS_KEY, out[1]) : null);
+        }
+        if (conf instanceof SubsamplingLayer pool) {
+            return pooling(Window.of(pool.getConvolutionMode(), pool.getPadding(), pool.getKernelSize(), pool.getStride(),
+                    in, out, poolingAlgorithm(pool.getPoolingType(), pool.isAvgPoolIncludePadInDivisor())), src[0], out);
+        }
+        if (conf instanceof GlobalPoolingLayer global) {
+            int[] whole = {(int) in[2], (int) in[3]};
+            return pooling(Window.of(ConvolutionMode.Truncate, new int[2], whole, whole, in, out,
+                    poolingAlgorithm(global.getPoolingType(), false)), src[0], out);
+        }
+        if (conf instanceof BatchNormalization bn) {
+            return batchNormalization(name, bn, src[0], out[1]);
+        }
+        if (conf instanceof ActivationLayer act) {
+            Tensor dst = allocate(src[0].desc);
+            return new Kept(src, activate(act.getActivationFn(), src[0], dst), null, null, null, null, null);
+        }
+        if (conf instanceof ElementWiseVertex) {
+            Tensor sum = src[0];
+            for (int i = 1; i < src.length; i++) {
+                sum = add(sum, src[i], forward);
+            }
+            return new Kept(src, sum, null, null, null, null, null);
+        }
+        if (conf instanceof MergeVertex) {
+            return concatenate(src, out);
+        }
+        long[] w = in.length == 4 ? new long[] {out[1], in[1], in[2], in[3]} : new long[] {out[1], in[1]};
+        return innerProduct((FeedForwardLayer) conf, src[0], out, weights(name, w),
+                bias(name, DefaultParamInitializer.BIAS_KEY, out[1]), output);
+    }
+
+    /** @param bias null for a convolution without bias (as before a batch normalisation) */
+    private Kept convolution(ConvolutionLayer conv, Tensor src, long[] in, long[] out, memory weights, memory bias) {
         Window w = Window.of(conv.getConvolutionMode(), conv.getPadding(), conv.getKernelSize(), conv.getStride(), in, out,
                 null);
         // the source's layout left to oneDNN: one fixed to what the previous layer wrote can leave only its reference code
-        convolution_forward.primitive_desc pd = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(prop,
-                algorithm.convolution_direct, any(src.desc), any(weights), bias.get_desc(), any(out), w.stride, w.before, w.after)),
-                dnnl.engine));
+        convolution_forward.desc d = bias == null
+                ? new convolution_forward.desc(prop, algorithm.convolution_direct, any(src.desc), any(weights), any(out),
+                w.stride, w.before, w.after)
+                : new convolution_forward.desc(prop, algorithm.convolution_direct, any(src.desc), any(weights), bias.get_desc(),
+                any(out), w.stride, w.before, w.after);
+        convolution_forward.primitive_desc pd = own(new convolution_forward.primitive_desc(own(d), dnnl.engine));
         Tensor source = new Tensor(as(src, pd.src_desc(), forward), pd.src_desc());
         Tensor dst = allocate(pd.dst_desc());
         add(forward, own(new convolution_forward(pd)), DNNL_ARG_SRC, source.mem, DNNL_ARG_WEIGHTS,
                 as(new Tensor(weights, weights.get_desc()), pd.weights_desc(), forward), DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst.mem);
-        return new Kept(source, activate(conv.getActivationFn(), dst, prop), pd, weights, bias, w, null);
+        return new Kept(new Tensor[] {source}, activate(conv.getActivationFn(), dst, dst), pd, weights, bias, w, null);
     }
 
-    private Kept pooling(SubsamplingLayer pool, Tensor src, long[] in, long[] out, prop_kind prop) {
-        Window w = Window.of(pool.getConvolutionMode(), pool.getPadding(), pool.getKernelSize(), pool.getStride(), in, out,
-                poolingAlgorithm(pool));
-        algorithm alg = w.pooling;
-        pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(own(new pooling_forward.desc(prop, alg,
+    private Kept pooling(Window w, Tensor src, long[] out) {
+        pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(own(new pooling_forward.desc(prop, w.pooling,
                 src.desc, any(out), w.stride, w.kernel, w.before, w.after)), dnnl.engine));
         Tensor dst = allocate(pd.dst_desc());
         // where max pooling's backward pass finds which value each window passed on
-        memory workspace = prop == prop_kind.forward_training && alg == algorithm.pooling_max
+        memory workspace = prop == prop_kind.forward_training && w.pooling == algorithm.pooling_max
                 ? own(new memory(pd.workspace_desc(), dnnl.engine)) : null;
         add(forward, own(new pooling_forward(pd)), DNNL_ARG_SRC, src.mem, DNNL_ARG_DST, dst.mem, DNNL_ARG_WORKSPACE, workspace);
-        return new Kept(src, dst, pd, null, null, w, workspace);
+        return new Kept(new Tensor[] {src}, dst, pd, null, null, w, workspace);
     }
 
-    private Kept innerProduct(FeedForwardLayer layer, Tensor src, long[] out, prop_kind prop, memory weights, memory bias,
-                              boolean output) {
+    private Kept innerProduct(FeedForwardLayer layer, Tensor src, long[] out, memory weights, memory bias, boolean output) {
         // the output layer's values go to Java as they are: row-major, whatever layout oneDNN would prefer
         memory.desc dstDesc = output ? desc(out, memory.format_tag.nc) : any(out);
         inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(own(new inner_product_forward.desc(
@@ -397,88 +367,234 @@ final class ConvNet implements AutoCloseable {
         Tensor dst = allocate(pd.dst_desc());
         add(forward, own(new inner_product_forward(pd)), DNNL_ARG_SRC, source.mem, DNNL_ARG_WEIGHTS,
                 as(new Tensor(weights, weights.get_desc()), pd.weights_desc(), forward), DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst.mem);
-        Tensor activated = output ? dst : activate(layer.getActivationFn(), dst, prop);
-        return new Kept(source, activated, pd, weights, bias, null, null);
+        Tensor activated = output ? dst : activate(layer.getActivationFn(), dst, dst);
+        return new Kept(new Tensor[] {source}, activated, pd, weights, bias, null, null);
     }
 
-    /** The activation in place on {@code t}: the backward pass computes its gradient from the result. */
-    private Tensor activate(IActivation fn, Tensor t, prop_kind prop) {
-        algorithm alg = activation(fn);
-        if (alg != algorithm.undef) {
-            eltwise_forward.primitive_desc pd = own(new eltwise_forward.primitive_desc(
-                    own(new eltwise_forward.desc(prop, alg, t.desc, 0f, 0f)), dnnl.engine));
-            add(forward, own(new eltwise_forward(pd)), DNNL_ARG_SRC, t.mem, DNNL_ARG_DST, t.mem);
+    /**
+     * Batch normalisation as DL4J's layer computes it: in training the batch's mean and (biased) variance per
+     * channel, in inference the running mean and deviation DL4J keeps as parameters ({@code log10stdev}, the
+     * base-10 logarithm of the deviation, eps included), which oneDNN takes as a variance.
+     */
+    private Kept batchNormalization(String name, BatchNormalization bn, Tensor src, long channels) {
+        long[] c = {channels};
+        memory scale = over(name + "_" + BatchNormalizationParamInitializer.GAMMA, desc(c, memory.format_tag.x));
+        memory shift = over(name + "_" + BatchNormalizationParamInitializer.BETA, desc(c, memory.format_tag.x));
+        boolean training = prop == prop_kind.forward_training;
+        int flags = normalization_flags.use_scale.value | normalization_flags.use_shift.value
+                | (training ? 0 : normalization_flags.use_global_stats.value);
+        batch_normalization_forward.primitive_desc pd = own(new batch_normalization_forward.primitive_desc(
+                own(new batch_normalization_forward.desc(prop.value, src.desc, (float) bn.getEps(), flags)), dnnl.engine));
+        Tensor dst = allocate(pd.dst_desc());
+        memory mean = own(new memory(pd.mean_desc(), dnnl.engine));
+        memory variance = own(new memory(pd.variance_desc(), dnnl.engine));
+        add(forward, own(new batch_normalization_forward(pd)), DNNL_ARG_SRC, src.mem, DNNL_ARG_SCALE, scale,
+                DNNL_ARG_SHIFT, shift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_DST, dst.mem);
+        FloatBuffer globalMean = floats(name + "_" + BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        FloatBuffer globalLogStd = floats(name + "_" + BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+        FloatBuffer means = floats(mean, pd.mean_desc());
+        FloatBuffer variances = floats(variance, pd.variance_desc());
+        float eps = (float) bn.getEps();
+        if (!training) {
+            before.add(() -> {
+                for (int i = 0; i < channels; i++) {
+                    float std = (float) Math.pow(10, globalLogStd.get(i));
+                    means.put(i, globalMean.get(i));
+                    variances.put(i, std * std - eps);
+                }
+            });
+        } else {
+            runningStatistics(name, bn, channels, means, variances, globalMean, globalLogStd);
         }
-        return t;
+        return new Kept(new Tensor[] {src}, dst, pd, scale, shift, null, null, mean, variance);
+    }
+
+    /**
+     * DL4J's running statistics of a batch normalisation, as the "gradients" its NoOp updater subtracts from the
+     * running mean and log deviation (not divided by the batch size): {@code mean - (decay mean + (1 - decay) m)}
+     * and {@code log10(sqrt(s2 / (decay s2 + (1 - decay) (v + eps))))}, with s2 the running variance (the square of
+     * the deviation), m and v the batch's mean and variance: the variance is averaged, not the deviation.
+     */
+    private void runningStatistics(String name, BatchNormalization bn, long channels, FloatBuffer means, FloatBuffer variances,
+                                   FloatBuffer globalMean, FloatBuffer globalLogStd) {
+        FloatBuffer meanChange = gradientFloats(name + "_" + BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        FloatBuffer logStdChange = gradientFloats(name + "_" + BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+        float decay = (float) bn.getDecay();
+        float eps = (float) bn.getEps();
+        after.add(() -> {
+            for (int i = 0; i < channels; i++) {
+                meanChange.put(i, (globalMean.get(i) - means.get(i)) * (1 - decay));
+                float std = (float) Math.pow(10, globalLogStd.get(i));
+                float variance = std * std;
+                float updated = decay * variance + (1 - decay) * (variances.get(i) + eps);
+                logStdChange.put(i, (float) (Math.log10(variance / updated) / 2));
+            }
+        });
+    }
+
+    /** Channel concatenation: each input copied into its channels of the output, which is plain NCHW. */
+    private Kept concatenate(Tensor[] src, long[] out) {
+        Tensor dst = allocate(desc(out, memory.format_tag.nchw));
+        long offset = 0;
+        for (Tensor s : src) {
+            long[] dims = new LongDims(s.desc).values;
+            memory part = part(dst, dims, offset);
+            add(forward, own(new reorder(s.mem, part)), DNNL_ARG_FROM, s.mem, DNNL_ARG_TO, part);
+            offset += dims[1];
+        }
+        return new Kept(src, dst, null, null, null, null, null);
+    }
+
+    /** The channels {@code offset..offset+dims[1]} of an NCHW tensor, as memory over the same values. */
+    private memory part(Tensor whole, long[] dims, long offset) {
+        memory.desc sub = whole.desc.submemory_desc(dims, new long[] {0, offset, 0, 0});
+        return own(new memory(sub, dnnl.engine, whole.mem.get_data_handle()));
+    }
+
+    /** {@code a + b} into new memory in {@code a}'s layout, added to {@code pass}. */
+    private Tensor add(Tensor a, Tensor b, List<Exec> pass) {
+        memory other = as(b, a.desc, pass);
+        binary.primitive_desc pd = own(new binary.primitive_desc(own(new binary.desc(algorithm.binary_add, a.desc, a.desc,
+                a.desc)), dnnl.engine));
+        Tensor sum = allocate(a.desc);
+        add(pass, own(new binary(pd)), DNNL_ARG_SRC_0, a.mem, DNNL_ARG_SRC_1, other, DNNL_ARG_DST, sum.mem);
+        return sum;
+    }
+
+    /** The activation of {@code t} into {@code dst} ({@code t} itself for in place); the backward pass reads the result. */
+    private Tensor activate(IActivation fn, Tensor t, Tensor dst) {
+        algorithm alg = activation(fn);
+        if (alg == algorithm.undef) {
+            return t;
+        }
+        eltwise_forward.primitive_desc pd = own(new eltwise_forward.primitive_desc(
+                own(new eltwise_forward.desc(prop, alg, t.desc, 0f, 0f)), dnnl.engine));
+        add(forward, own(new eltwise_forward(pd)), DNNL_ARG_SRC, t.mem, DNNL_ARG_DST, dst.mem);
+        return dst;
     }
 
     // ---- the backward pass ----
 
-    private void buildBackward(MultiLayerNetwork net, INDArray gradients, Kept[] kept) {
+    /**
+     * The backward pass, node by node from the output: each node's output gradient (the sum over the nodes that
+     * read it) gives its parameters' gradients and its inputs' gradients; the network's input gets none.
+     */
+    private void buildBackward(List<ConvGraph.Node> nodes, Kept[] kept) {
+        Tensor[] diffs = new Tensor[nodes.size()];
         memory.desc gradDesc = desc(new long[] {rows, classes}, memory.format_tag.nc);
-        Tensor diff = allocate(gradDesc);
-        logitsGradient = floats(diff.mem, gradDesc);
-        for (int l = kept.length - 1; l >= 0; l--) {
-            org.deeplearning4j.nn.conf.layers.Layer layer = net.getLayer(l).conf().getLayer();
-            Kept k = kept[l];
-            boolean first = l == 0;
-            String name = String.valueOf(l);
-            if (layer instanceof ConvolutionLayer conv) {
-                diff = activationGradient(conv.getActivationFn(), k.dst, diff);
-                convolution_forward.primitive_desc pd = (convolution_forward.primitive_desc) k.forward;
-                memory weights = k.weights;
-                Window w = k.window;
-                memory gradW = gradientView(net, gradients, name, DefaultParamInitializer.WEIGHT_KEY, weights);
-                memory gradB = gradientView(net, gradients, name, DefaultParamInitializer.BIAS_KEY, k.bias);
-                convolution_backward_weights.primitive_desc wpd = own(new convolution_backward_weights.primitive_desc(
-                        own(new convolution_backward_weights.desc(algorithm.convolution_direct, k.src.desc, any(weights),
-                                gradB.get_desc(), any(diff.desc), w.stride, w.before, w.after)), dnnl.engine, pd));
-                weightGradients(own(new convolution_backward_weights(wpd)), k.src.mem, as(diff, wpd.diff_dst_desc(), backward),
-                        wpd.diff_weights_desc(), gradW, gradB);
-                if (!first) {
-                    convolution_backward_data.primitive_desc dpd = own(new convolution_backward_data.primitive_desc(
-                            own(new convolution_backward_data.desc(algorithm.convolution_direct, any(k.src.desc),
-                                    any(weights), any(diff.desc), w.stride, w.before, w.after)), dnnl.engine, pd));
-                    Tensor next = allocate(dpd.diff_src_desc());
-                    add(backward, own(new convolution_backward_data(dpd)), DNNL_ARG_DIFF_DST, as(diff, dpd.diff_dst_desc(), backward),
-                            DNNL_ARG_WEIGHTS, as(new Tensor(weights, weights.get_desc()), dpd.weights_desc(), backward),
-                            DNNL_ARG_DIFF_SRC, next.mem);
-                    diff = next;
-                }
-            } else if (layer instanceof SubsamplingLayer) {
-                pooling_forward.primitive_desc pd = (pooling_forward.primitive_desc) k.forward;
-                Window w = k.window;
-                pooling_backward.primitive_desc bpd = own(new pooling_backward.primitive_desc(own(new pooling_backward.desc(
-                        w.pooling, any(k.src.desc), any(diff.desc), w.stride, w.kernel, w.before, w.after)), dnnl.engine, pd));
-                Tensor next = allocate(bpd.diff_src_desc());
-                add(backward, own(new pooling_backward(bpd)), DNNL_ARG_DIFF_DST, as(diff, bpd.diff_dst_desc(), backward),
-                        DNNL_ARG_WORKSPACE, k.workspace, DNNL_ARG_DIFF_SRC, next.mem);
-                diff = next;
-            } else {
-                if (!(layer instanceof OutputLayer)) {
-                    diff = activationGradient(((FeedForwardLayer) layer).getActivationFn(), k.dst, diff);
-                }
-                inner_product_forward.primitive_desc pd = (inner_product_forward.primitive_desc) k.forward;
-                memory weights = k.weights;
-                memory gradW = gradientView(net, gradients, name, DefaultParamInitializer.WEIGHT_KEY, weights);
-                memory gradB = gradientView(net, gradients, name, DefaultParamInitializer.BIAS_KEY, k.bias);
-                inner_product_backward_weights.primitive_desc wpd = own(new inner_product_backward_weights.primitive_desc(
-                        own(new inner_product_backward_weights.desc(k.src.desc, any(weights), gradB.get_desc(), any(diff.desc))),
-                        dnnl.engine, pd));
-                weightGradients(own(new inner_product_backward_weights(wpd)), k.src.mem, as(diff, wpd.diff_dst_desc(), backward),
-                        wpd.diff_weights_desc(), gradW, gradB);
-                if (!first) {
-                    inner_product_backward_data.primitive_desc dpd = own(new inner_product_backward_data.primitive_desc(
-                            own(new inner_product_backward_data.desc(any(k.src.desc), any(weights), any(diff.desc))),
-                            dnnl.engine, pd));
-                    Tensor next = allocate(dpd.diff_src_desc());
-                    add(backward, own(new inner_product_backward_data(dpd)), DNNL_ARG_DIFF_DST, as(diff, dpd.diff_dst_desc(), backward),
-                            DNNL_ARG_WEIGHTS, as(new Tensor(weights, weights.get_desc()), dpd.weights_desc(), backward),
-                            DNNL_ARG_DIFF_SRC, next.mem);
-                    diff = next;
+        diffs[nodes.size() - 1] = allocate(gradDesc);
+        logitsGradient = floats(diffs[nodes.size() - 1].mem, gradDesc);
+        for (int n = nodes.size() - 1; n >= 0; n--) {
+            ConvGraph.Node node = nodes.get(n);
+            building = "layer " + node.name() + " (backward)";
+            Kept k = kept[n];
+            Tensor[] inputDiffs = backward(node, k, diffs[n], node.inputs()[0] >= 0);
+            for (int i = 0; i < inputDiffs.length; i++) {
+                int from = node.inputs()[i];
+                if (from >= 0 && inputDiffs[i] != null) {
+                    diffs[from] = diffs[from] == null ? inputDiffs[i] : add(diffs[from], inputDiffs[i], backward);
                 }
             }
         }
+    }
+
+    /** One node's backward pass: the gradients of its inputs (none where {@code needInput} is false). */
+    private Tensor[] backward(ConvGraph.Node node, Kept k, Tensor diff, boolean needInput) {
+        Object conf = node.conf();
+        String name = node.name();
+        if (conf instanceof ConvolutionLayer conv) {
+            diff = activationGradient(conv.getActivationFn(), k.dst, diff);
+            convolution_forward.primitive_desc pd = (convolution_forward.primitive_desc) k.forward;
+            Window w = k.window;
+            memory gradW = gradientView(name, DefaultParamInitializer.WEIGHT_KEY, k.weights);
+            memory gradB = k.bias == null ? null : gradientView(name, DefaultParamInitializer.BIAS_KEY, k.bias);
+            convolution_backward_weights.desc wd = gradB == null
+                    ? new convolution_backward_weights.desc(algorithm.convolution_direct, k.src[0].desc, any(k.weights),
+                    any(diff.desc), w.stride, w.before, w.after)
+                    : new convolution_backward_weights.desc(algorithm.convolution_direct, k.src[0].desc, any(k.weights),
+                    gradB.get_desc(), any(diff.desc), w.stride, w.before, w.after);
+            convolution_backward_weights.primitive_desc wpd = own(new convolution_backward_weights.primitive_desc(own(wd),
+                    dnnl.engine, pd));
+            weightGradients(own(new convolution_backward_weights(wpd)), k.src[0].mem, as(diff, wpd.diff_dst_desc(), backward),
+                    wpd.diff_weights_desc(), gradW, gradB);
+            if (!needInput) {
+                return new Tensor[1];
+            }
+            convolution_backward_data.primitive_desc dpd = own(new convolution_backward_data.primitive_desc(
+                    own(new convolution_backward_data.desc(algorithm.convolution_direct, any(k.src[0].desc),
+                            any(k.weights), any(diff.desc), w.stride, w.before, w.after)), dnnl.engine, pd));
+            Tensor next = allocate(dpd.diff_src_desc());
+            add(backward, own(new convolution_backward_data(dpd)), DNNL_ARG_DIFF_DST, as(diff, dpd.diff_dst_desc(), backward),
+                    DNNL_ARG_WEIGHTS, as(new Tensor(k.weights, k.weights.get_desc()), dpd.weights_desc(), backward),
+                    DNNL_ARG_DIFF_SRC, next.mem);
+            return new Tensor[] {next};
+        }
+        if (conf instanceof SubsamplingLayer || conf instanceof GlobalPoolingLayer) {
+            Window w = k.window;
+            pooling_backward.primitive_desc bpd = own(new pooling_backward.primitive_desc(own(new pooling_backward.desc(
+                    w.pooling, any(k.src[0].desc), any(diff.desc), w.stride, w.kernel, w.before, w.after)), dnnl.engine,
+                    (pooling_forward.primitive_desc) k.forward));
+            Tensor next = allocate(bpd.diff_src_desc());
+            add(backward, own(new pooling_backward(bpd)), DNNL_ARG_DIFF_DST, as(diff, bpd.diff_dst_desc(), backward),
+                    DNNL_ARG_WORKSPACE, k.workspace, DNNL_ARG_DIFF_SRC, next.mem);
+            return new Tensor[] {next};
+        }
+        if (conf instanceof BatchNormalization bn) {
+            batch_normalization_forward.primitive_desc pd = (batch_normalization_forward.primitive_desc) k.forward;
+            int flags = normalization_flags.use_scale.value | normalization_flags.use_shift.value;
+            batch_normalization_backward.primitive_desc bpd = own(new batch_normalization_backward.primitive_desc(
+                    own(new batch_normalization_backward.desc(prop_kind.backward.value, k.src[0].desc, k.src[0].desc,
+                            (float) bn.getEps(), flags)), dnnl.engine, pd));
+            Tensor next = allocate(bpd.diff_src_desc());
+            add(backward, own(new batch_normalization_backward(bpd)), DNNL_ARG_SRC, k.src[0].mem,
+                    DNNL_ARG_MEAN, k.mean, DNNL_ARG_VARIANCE, k.variance, DNNL_ARG_SCALE, k.weights, DNNL_ARG_SHIFT, k.bias,
+                    DNNL_ARG_DIFF_DST, as(diff, bpd.diff_dst_desc(), backward), DNNL_ARG_DIFF_SRC, next.mem,
+                    DNNL_ARG_DIFF_SCALE, gradientView(name, BatchNormalizationParamInitializer.GAMMA, k.weights),
+                    DNNL_ARG_DIFF_SHIFT, gradientView(name, BatchNormalizationParamInitializer.BETA, k.bias));
+            return new Tensor[] {next};
+        }
+        if (conf instanceof ActivationLayer act) {
+            return new Tensor[] {activationGradient(act.getActivationFn(), k.dst, diff)};
+        }
+        if (conf instanceof ElementWiseVertex) {
+            Tensor[] same = new Tensor[k.src.length];
+            java.util.Arrays.fill(same, diff);
+            return same;
+        }
+        if (conf instanceof MergeVertex) {
+            Tensor whole = new Tensor(as(diff, k.dst.desc, backward), k.dst.desc);
+            Tensor[] parts = new Tensor[k.src.length];
+            long offset = 0;
+            for (int i = 0; i < parts.length; i++) {
+                long[] dims = new LongDims(k.src[i].desc).values;
+                memory part = part(whole, dims, offset);
+                parts[i] = allocate(k.src[i].desc);
+                add(backward, own(new reorder(part, parts[i].mem)), DNNL_ARG_FROM, part, DNNL_ARG_TO, parts[i].mem);
+                offset += dims[1];
+            }
+            return parts;
+        }
+        if (!(conf instanceof OutputLayer)) {
+            diff = activationGradient(((FeedForwardLayer) conf).getActivationFn(), k.dst, diff);
+        }
+        inner_product_forward.primitive_desc pd = (inner_product_forward.primitive_desc) k.forward;
+        memory gradW = gradientView(name, DefaultParamInitializer.WEIGHT_KEY, k.weights);
+        memory gradB = gradientView(name, DefaultParamInitializer.BIAS_KEY, k.bias);
+        inner_product_backward_weights.primitive_desc wpd = own(new inner_product_backward_weights.primitive_desc(
+                own(new inner_product_backward_weights.desc(k.src[0].desc, any(k.weights), gradB.get_desc(), any(diff.desc))),
+                dnnl.engine, pd));
+        weightGradients(own(new inner_product_backward_weights(wpd)), k.src[0].mem, as(diff, wpd.diff_dst_desc(), backward),
+                wpd.diff_weights_desc(), gradW, gradB);
+        if (!needInput) {
+            return new Tensor[1];
+        }
+        inner_product_backward_data.primitive_desc dpd = own(new inner_product_backward_data.primitive_desc(
+                own(new inner_product_backward_data.desc(any(k.src[0].desc), any(k.weights), any(diff.desc))), dnnl.engine, pd));
+        Tensor next = allocate(dpd.diff_src_desc());
+        add(backward, own(new inner_product_backward_data(dpd)), DNNL_ARG_DIFF_DST, as(diff, dpd.diff_dst_desc(), backward),
+                DNNL_ARG_WEIGHTS, as(new Tensor(k.weights, k.weights.get_desc()), dpd.weights_desc(), backward),
+                DNNL_ARG_DIFF_SRC, next.mem);
+        return new Tensor[] {next};
     }
 
     /** The gradient of an activation's input from its output's gradient, computed from its output. */
@@ -522,35 +638,53 @@ final class ConvNet implements AutoCloseable {
         return new Tensor(own(new memory(desc, dnnl.engine)), desc);
     }
 
-    /** A parameter of layer {@code layer} as oneDNN memory over the network's own parameter array. */
-    private memory weights(MultiLayerNetwork net, INDArray params, String layer, String key, long[] dims) {
-        return over(params, params, net.getParam(layer + "_" + key),
+    /** A layer's weights as oneDNN memory over the network's own parameter array. */
+    private memory weights(String layer, long[] dims) {
+        return over(layer + "_" + DefaultParamInitializer.WEIGHT_KEY,
                 desc(dims, dims.length == 4 ? memory.format_tag.oihw : memory.format_tag.oi));
     }
 
-    private memory bias(MultiLayerNetwork net, INDArray params, String layer, String key, long n) {
-        return over(params, params, net.getParam(layer + "_" + key), desc(new long[] {n}, memory.format_tag.x));
+    private memory bias(String layer, String key, long n) {
+        return over(layer + "_" + key, desc(new long[] {n}, memory.format_tag.x));
+    }
+
+    /** A parameter, by DL4J's key ({@code layer_W}), as memory over the network's parameter array. */
+    private memory over(String key, memory.desc desc) {
+        return over(net.params(), net.getParam(key), desc);
     }
 
     /**
      * Where the gradient of a layer's parameter goes, in the layout of {@code param}, the parameter's memory: the
-     * gradient array at the parameter's offset in the parameter array. Convolutions and dense layers name their
-     * weights and biases alike ({@code W}, {@code b}).
+     * gradient array at the parameter's offset in the parameter array.
      */
-    private memory gradientView(MultiLayerNetwork net, INDArray gradients, String layer, String key, memory param) {
-        return over(gradients, net.params(), net.getParam(layer + "_" + key), param.get_desc());
+    private memory gradientView(String layer, String key, memory param) {
+        return over(gradients, net.getParam(layer + "_" + key), param.get_desc());
+    }
+
+    /** A parameter's values, read in Java. */
+    private FloatBuffer floats(String key) {
+        return DenseForward.flat(net.params()).position(offset(net.getParam(key))).slice();
+    }
+
+    /** A parameter's gradient, written in Java. */
+    private FloatBuffer gradientFloats(String key) {
+        return DenseForward.flat(gradients).position(offset(net.getParam(key))).slice();
+    }
+
+    private int offset(INDArray view) {
+        return (int) (view.offset() - net.params().offset());
     }
 
     /**
-     * Memory over {@code target}'s native values at {@code view}'s offset in {@code base}: DL4J's parameter
+     * Memory over {@code target}'s native values at {@code view}'s offset in the parameter array: DL4J's parameter
      * views are contiguous (weights column-major [in, out] for dense layers, row-major [out, in, h, w] for
      * convolutions), which are oneDNN's oi and oihw layouts.
      */
-    private memory over(INDArray target, INDArray base, INDArray view, memory.desc desc) {
+    private memory over(INDArray target, INDArray view, memory.desc desc) {
         if (target.dataType() != DataType.FLOAT || view.length() * Float.BYTES != desc.get_size()) {
             throw new IllegalStateException("parameter of " + view.length() + " values for " + desc.get_size() + " bytes");
         }
-        long at = target.data().addressPointer().address() + (target.offset() + view.offset() - base.offset()) * Float.BYTES;
+        long at = target.data().addressPointer().address() + (target.offset() + offset(view)) * (long) Float.BYTES;
         return own(new memory(desc, dnnl.engine, new Pointer() {
             {
                 address = at;
@@ -593,18 +727,12 @@ final class ConvNet implements AutoCloseable {
         }
     }
 
-    private static long[] dims(InputType type, int rows) {
-        if (type instanceof InputType.InputTypeConvolutional c) {
-            return new long[] {rows, c.getChannels(), c.getHeight(), c.getWidth()};
-        }
-        return new long[] {rows, ((InputType.InputTypeFeedForward) type).getSize()};
-    }
 
-    private static algorithm poolingAlgorithm(SubsamplingLayer pool) {
-        if (pool.getPoolingType() == PoolingType.MAX) {
+    private static algorithm poolingAlgorithm(PoolingType type, boolean includePadding) {
+        if (type == PoolingType.MAX) {
             return algorithm.pooling_max;
         }
-        return pool.isAvgPoolIncludePadInDivisor() ? algorithm.pooling_avg_include_padding : algorithm.pooling_avg_exclude_padding;
+        return includePadding ? algorithm.pooling_avg_include_padding : algorithm.pooling_avg_exclude_padding;
     }
 
     private static long[] longs(int[] values) {
@@ -623,7 +751,7 @@ final class ConvNet implements AutoCloseable {
                 map.put((Integer) args[i], (memory) args[i + 1]);
             }
         }
-        pass.add(new Exec(op, map));
+        pass.add(new Exec(op, map, building));
     }
 
     private <T extends Pointer> T own(T p) {

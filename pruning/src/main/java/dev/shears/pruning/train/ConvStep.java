@@ -1,22 +1,22 @@
 package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A training step for convolutional layer chains in place of {@link MultiLayerNetwork#fit}: the
+ * A training step for convolutional networks in place of DL4J's {@code fit}: the
  * forward and backward passes through {@link ConvNet}'s oneDNN primitives, the softmax cross-entropy
  * gradient in Java, then {@link ParamUpdate}'s update of the network's own parameters with the mask
  * held. The passes are built once per batch size in a fit (an epoch's last batch is usually shorter).
  */
 final class ConvStep implements Trainer.Step {
 
-    private final MultiLayerNetwork net;
+    private final Network net;
     private final LabeledData data;
     private final float[] targets;
     private final INDArray gradients;
@@ -29,14 +29,11 @@ final class ConvStep implements Trainer.Step {
      * @param targets soft targets in place of the labels, {@code data.size() x classes} row-major, or null
      * @param mask    values held at zero after every update, or null; read at every step, so it may change
      */
-    ConvStep(MultiLayerNetwork net, LabeledData data, float[] targets, MaskSet mask) {
+    ConvStep(Network net, LabeledData data, float[] targets, MaskSet mask) {
         this.net = net;
         this.data = data;
         this.targets = targets;
-        if (net.getFlattenedGradients() == null) {
-            net.initGradientsView();
-        }
-        gradients = net.getFlattenedGradients();
+        gradients = net.gradientArray();
         update = new ParamUpdate(net, mask, DenseForward.flat(net.params()), DenseForward.flat(gradients));
     }
 

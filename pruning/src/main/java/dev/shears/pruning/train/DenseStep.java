@@ -1,6 +1,7 @@
 package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -134,7 +135,7 @@ final class DenseStep implements Trainer.Step {
                     + " classes, the network " + forward.widths[0] + " inputs and " + forward.classes() + " outputs");
         }
         gradientData = DenseForward.flat(net.getFlattenedGradients());
-        update = new ParamUpdate(net, mask, forward.paramData, gradientData);
+        update = new ParamUpdate(Network.of(net), mask, forward.paramData, gradientData);
     }
 
     /** Why the step cannot train {@code net} exactly as DL4J's fit would, or null when it can. */

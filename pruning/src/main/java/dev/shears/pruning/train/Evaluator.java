@@ -51,7 +51,7 @@ public final class Evaluator {
                 }
             }
             case CONV -> {
-                try (Passes passes = new Passes(net.chain().orElseThrow())) {
+                try (Passes passes = new Passes(net)) {
                     yield score(passes.probabilities(data), data, from, to);
                 }
             }
@@ -62,10 +62,10 @@ public final class Evaluator {
 
     /** {@link ConvNet}'s inference passes, one per batch size met (full batches and a shorter last one). */
     private static final class Passes implements AutoCloseable {
-        private final MultiLayerNetwork net;
+        private final Network net;
         private final java.util.Map<Integer, ConvNet> bySize = new java.util.HashMap<>();
 
-        Passes(MultiLayerNetwork net) {
+        Passes(Network net) {
             this.net = net;
         }
 

@@ -1,5 +1,6 @@
 package dev.shears.pruning.train;
 
+import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -10,17 +11,16 @@ import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.NoOpUpdater;
 import org.nd4j.linalg.learning.SgdUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
@@ -48,6 +48,11 @@ final class ParamUpdate {
         private final IUpdater config;
         private final INDArray mView;
         private final INDArray vView;
+        /**
+         * A block whose "gradient" is the change itself: batch normalisation's running mean and deviation, which DL4J
+         * updates through a NoOp updater, neither divided by the batch size nor scaled.
+         */
+        private final boolean change;
 
         /** @param m, v the step's moment arrays over all parameters: this block's range is filled from its state */
         Block(UpdaterBlock block, float[] m, float[] v) {
@@ -55,12 +60,17 @@ final class ParamUpdate {
             to = block.getParamOffsetEnd();
             GradientUpdater<?> updater = block.getGradientUpdater();
             config = updater.getConfig();
+            UpdaterBlock.ParamState first = block.getLayersAndVariablesInBlock().get(0);
+            change = updater instanceof NoOpUpdater && !first.getLayer().updaterDivideByMinibatch(first.getParamName());
+            if (updater instanceof NoOpUpdater && !change) {
+                throw new IllegalStateException("a NoOp updater for " + first.getParamName());
+            }
             if (updater instanceof AdamUpdater adam) {
                 mView = adam.getM();
                 vView = adam.getV();
                 DenseForward.flat(mView).get(0, m, from, to - from);
                 DenseForward.flat(vView).get(0, v, from, to - from);
-            } else if (updater instanceof SgdUpdater) {
+            } else if (updater instanceof SgdUpdater || updater instanceof NoOpUpdater) {
                 mView = null;
                 vView = null;
             } else {
@@ -79,6 +89,12 @@ final class ParamUpdate {
          */
         void update(float[] param, float[] gradient, float rows, float[] m, float[] v, float[] keep, int iteration,
                     int epoch) {
+            if (change) {
+                for (int i = from; i < to; i++) {
+                    param[i] = (param[i] - gradient[i]) * keep[i];
+                }
+                return;
+            }
             float lr = (float) config.getLearningRate(iteration, epoch);
             if (mView == null) {
                 for (int i = from; i < to; i++) {
@@ -161,7 +177,7 @@ final class ParamUpdate {
         }
     }
 
-    private final MultiLayerNetwork net;
+    private final Network net;
     private final MaskSet mask;
     private final FloatBuffer paramData;
     private final FloatBuffer gradientData;
@@ -191,7 +207,7 @@ final class ParamUpdate {
      * @param paramData    the network's flattened parameters ({@code net.params()}'s native memory)
      * @param gradientData where the step leaves the gradient summed over the batch, in the same order
      */
-    ParamUpdate(MultiLayerNetwork net, MaskSet mask, FloatBuffer paramData, FloatBuffer gradientData) {
+    ParamUpdate(Network net, MaskSet mask, FloatBuffer paramData, FloatBuffer gradientData) {
         this.net = net;
         this.mask = mask;
         this.paramData = paramData;
@@ -203,7 +219,7 @@ final class ParamUpdate {
         v = vectors.v;
         keep = vectors.keep;
         Arrays.fill(keep, 1f);
-        for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks()) {
+        for (UpdaterBlock block : net.updater().getUpdaterBlocks()) {
             block.init();
             blocks.add(new Block(block, m, v));
         }
@@ -234,9 +250,10 @@ final class ParamUpdate {
         if (base.getGradientNormalization() != null && base.getGradientNormalization() != GradientNormalization.None) {
             return "gradient normalization";
         }
-        for (String key : List.of(DefaultParamInitializer.WEIGHT_KEY, DefaultParamInitializer.BIAS_KEY)) {
+        for (String key : base.initializer().paramKeys(base)) {
             IUpdater u = base.getUpdaterByParam(key);
-            if (u.getClass() != Adam.class && u.getClass() != Sgd.class) {
+            // NoOp: batch normalisation's running statistics, which the layer itself moves
+            if (u.getClass() != Adam.class && u.getClass() != Sgd.class && u.getClass() != NoOp.class) {
                 return "updater " + u.getClass().getSimpleName() + ", not Adam or Sgd";
             }
         }
@@ -255,13 +272,13 @@ final class ParamUpdate {
             paramCurrent = true;
         }
         updateKeep();
-        int iteration = net.getIterationCount();
-        int epoch = net.getEpochCount();
+        int iteration = net.iterationCount();
+        int epoch = net.epochCount();
         for (Block block : blocks) {
             block.update(param, gradient, rows, m, v, keep, iteration, epoch);
         }
         paramData.put(0, param, 0, param.length);
-        net.setIterationCount(iteration + 1);
+        net.iterationCount(iteration + 1);
     }
 
     /** The network's parameters may have been changed outside the step (by a hook). */
