@@ -4,7 +4,7 @@
     /usr/bin/python3 submit-scripts/peer/torch_peer.py JOB.json RESULT.json
 
 JOB.json (written by `shears bench peer`) names the data (gzipped IDX files), the split sizes, the
-network (an MLP or LeNet-5) and its training settings, the candidates, the worker processes and the
+network (an MLP, LeNet-5 or resnet-small) and its training settings, the candidates, the worker processes and the
 warm-up. The script reads the data, trains the base network once (untimed for the ratio; its epochs
 are timed on this process's one thread), then prunes and fine-tunes each candidate with
 torch.nn.utils.prune in a pool of worker processes, one thread each, and writes the timing and
@@ -89,8 +89,46 @@ def lenet5(shape, classes):
     return nn.Sequential(*layers)
 
 
+class ResNetSmall(nn.Module):
+    """Shears' resnet-small (ResNetFactory): 3x3 convolutions padded to keep the size, each followed by batch
+    normalisation; an identity block of 8 filters, a downsampling block of 16 with a 1x1 projection, a 1x1 (8) and
+    a 3x3 (12) branch concatenated, global average pooling and a softmax output (in the loss)."""
+
+    def __init__(self, shape, classes):
+        super().__init__()
+        height, width, channels = shape
+        self.channels, self.height, self.width = channels, height, width
+
+        def conv(c_in, c_out, kernel, stride=1):
+            return nn.Sequential(nn.Conv2d(c_in, c_out, kernel, stride, padding=kernel // 2), nn.BatchNorm2d(c_out))
+
+        self.stem = conv(channels, 8, 3)
+        self.b1_conv1, self.b1_conv2 = conv(8, 8, 3), conv(8, 8, 3)
+        self.b2_conv1, self.b2_conv2, self.b2_proj = conv(8, 16, 3, 2), conv(16, 16, 3), conv(8, 16, 1, 2)
+        self.b3_a, self.b3_b = conv(16, 8, 1), conv(16, 12, 3)
+        self.output = nn.Linear(20, classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                nn.init.zeros_(m.bias)
+        nn.init.xavier_normal_(self.output.weight)
+        nn.init.zeros_(self.output.bias)
+
+    def forward(self, x):
+        x = x.view(-1, self.channels, self.height, self.width)
+        stem = F.relu(self.stem(x))
+        block1 = F.relu(self.b1_conv2(F.relu(self.b1_conv1(stem))) + stem)
+        block2 = F.relu(self.b2_conv2(F.relu(self.b2_conv1(block1))) + self.b2_proj(block1))
+        merged = torch.cat([F.relu(self.b3_a(block2)), F.relu(self.b3_b(block2))], dim=1)
+        return self.output(merged.mean(dim=(2, 3)))
+
+
 def build(spec):
-    return lenet5(spec["shape"], spec["classes"]) if spec["architecture"] == "lenet5" else mlp(spec["widths"])
+    if spec["architecture"] == "lenet5":
+        return lenet5(spec["shape"], spec["classes"])
+    if spec["architecture"] == "resnet-small":
+        return ResNetSmall(spec["shape"], spec["classes"])
+    return mlp(spec["widths"])
 
 
 def mlp(widths):
@@ -144,7 +182,7 @@ def evaluate(model, data, batch=1000):
 
 
 def weight_layers(model):
-    return [m for m in model if isinstance(m, (nn.Linear, nn.Conv2d))]
+    return [m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
 
 
 def mapping(candidate):
@@ -224,7 +262,8 @@ def main(job_path, result_path):
     base_accuracy, _ = evaluate(base, DATA["test"])
     base_validation, _ = evaluate(base, DATA["validation"])
     BASE.update(state=base.state_dict(), spec=spec, seed=job["data"]["seed"], batchSize=job["batchSize"])
-    name = "LeNet-5" if spec["architecture"] == "lenet5" else "MLP " + "-".join(map(str, spec["widths"]))
+    name = {"lenet5": "LeNet-5", "resnet-small": "resnet-small"}.get(spec["architecture"],
+                                                                  "MLP " + "-".join(map(str, spec["widths"])))
     print("peer: torch %s, %d training, %d validation, %d test rows; base %s trained in %.1f s (epochs %s s), "
           "test accuracy %.4f" % (torch.__version__, len(DATA["train"][1]), len(DATA["validation"][1]),
                                   len(DATA["test"][1]), name, base_seconds,

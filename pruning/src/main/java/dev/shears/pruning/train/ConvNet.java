@@ -508,15 +508,16 @@ final class ConvNet implements AutoCloseable {
             Window w = k.window;
             memory gradW = gradientView(name, DefaultParamInitializer.WEIGHT_KEY, k.weights);
             memory gradB = k.bias == null ? null : gradientView(name, DefaultParamInitializer.BIAS_KEY, k.bias);
+            // the source's layout left to oneDNN here too: the forward pass's plain one can leave only its gemm code
             convolution_backward_weights.desc wd = gradB == null
-                    ? new convolution_backward_weights.desc(algorithm.convolution_direct, k.src[0].desc, any(k.weights),
+                    ? new convolution_backward_weights.desc(algorithm.convolution_direct, any(k.src[0].desc), any(k.weights),
                     any(diff.desc), w.stride, w.before, w.after)
-                    : new convolution_backward_weights.desc(algorithm.convolution_direct, k.src[0].desc, any(k.weights),
+                    : new convolution_backward_weights.desc(algorithm.convolution_direct, any(k.src[0].desc), any(k.weights),
                     gradB.get_desc(), any(diff.desc), w.stride, w.before, w.after);
             convolution_backward_weights.primitive_desc wpd = own(new convolution_backward_weights.primitive_desc(own(wd),
                     dnnl.engine, pd));
-            weightGradients(own(new convolution_backward_weights(wpd)), k.src[0].mem, as(diff, wpd.diff_dst_desc(), backward),
-                    wpd.diff_weights_desc(), gradW, gradB);
+            weightGradients(own(new convolution_backward_weights(wpd)), as(k.src[0], wpd.src_desc(), backward),
+                    as(diff, wpd.diff_dst_desc(), backward), wpd.diff_weights_desc(), gradW, gradB);
             if (!needInput) {
                 return new Tensor[1];
             }

@@ -59,15 +59,16 @@ public final class PeerBench implements Callable<Integer> {
     CommandSpec spec;
 
     /** The spec each --model runs: the peer builds these architectures too. */
-    static final Map<String, String> MODELS = Map.of("mlp", "conf/quickstart.yaml", "lenet5", "conf/peer-lenet5.yaml");
+    static final Map<String, String> MODELS = Map.of("mlp", "conf/quickstart.yaml", "lenet5", "conf/peer-lenet5.yaml",
+            "resnet-small", "conf/peer-resnet.yaml");
 
     @Option(names = "--model", defaultValue = "mlp", paramLabel = "NAME",
-            description = "the network and candidates: mlp (conf/quickstart.yaml) or lenet5 (conf/peer-lenet5.yaml); "
-                    + "default: ${DEFAULT-VALUE}")
+            description = "the network and candidates: mlp (conf/quickstart.yaml), lenet5 (conf/peer-lenet5.yaml) or "
+                    + "resnet-small (conf/peer-resnet.yaml); default: ${DEFAULT-VALUE}")
     String model;
 
     @Option(names = "--spec", paramLabel = "FILE",
-            description = "the search spec, in place of --model's (its model must be an mlp or lenet5)")
+            description = "the search spec, in place of --model's (its model must be an mlp, lenet5 or resnet-small)")
     String specFile;
 
     @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "override a spec field, e.g. --set search.budget=8")

@@ -32,6 +32,6 @@ class PeerBenchTest {
         int code = new CommandLine(new PeerBench()).setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter(), true))
                 .execute("--model", "vgg16", "--python", "/nonexistent/python3");
         assertEquals(2, code);
-        assertTrue(err.toString().contains("--model must be one of lenet5, mlp, got vgg16"), err.toString());
+        assertTrue(err.toString().contains("--model must be one of lenet5, mlp, resnet-small, got vgg16"), err.toString());
     }
 }
