@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.gradient.Gradient;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,6 +24,7 @@ public final class ScoringContext {
     private final int batches;
     private final int batchSize;
     private final long seed;
+    private final Function<DataSet, Map<String, INDArray>> gradients;
     private Map<String, INDArray> meanAbsGradient;
     private Map<String, INDArray> meanSquaredGradient;
     private Map<String, INDArray> activations;
@@ -33,6 +34,15 @@ public final class ScoringContext {
      * @param batches     how many calibration batches to use
      */
     public ScoringContext(Network net, LabeledData calibration, int batches, int batchSize, long seed) {
+        this(net, calibration, batches, batchSize, seed, batch -> net.gradient(batch).gradientForVariable());
+    }
+
+    /**
+     * @param gradients the raw gradient of a batch's summed loss by parameter key (DL4J's, or a faster path's)
+     */
+    public ScoringContext(Network net, LabeledData calibration, int batches, int batchSize, long seed,
+                          Function<DataSet, Map<String, INDArray>> gradients) {
+        this.gradients = gradients;
         this.net = net;
         this.calibration = calibration;
         this.batches = batches;
@@ -107,8 +117,7 @@ public final class ScoringContext {
         Map<String, INDArray> sq = new HashMap<>();
         int count = 0;
         for (DataSet batch : calibrationBatches()) {
-            Gradient g = net.gradient(batch);
-            for (Map.Entry<String, INDArray> e : g.gradientForVariable().entrySet()) {
+            for (Map.Entry<String, INDArray> e : gradients.apply(batch).entrySet()) {
                 // DL4J's raw gradient sums over the batch (its updater divides later): make it the mean loss's
                 INDArray grad = e.getValue().div(batch.numExamples());
                 abs.merge(e.getKey(), Transforms.abs(grad, true), INDArray::addi);

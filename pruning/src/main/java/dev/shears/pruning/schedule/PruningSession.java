@@ -12,6 +12,7 @@ import dev.shears.pruning.prune.Scorers;
 import dev.shears.pruning.prune.ScoringContext;
 import dev.shears.pruning.run.PlanOptions;
 import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.train.ComputePath;
 import dev.shears.pruning.train.Distillation;
 import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Trainer;
@@ -66,7 +67,8 @@ public final class PruningSession {
         this.pruner = new Pruner(Scorers.create(plan.scorer()), Granularities.create(plan.granularity()),
                 Scope.of(plan.scope()), plan.layerRatios(), options.minUnits(), plan.ratio(), options.normalizer(),
                 options.groupReduce());
-        this.context = new ScoringContext(net, data.train(), plan.calibrationBatches(), plan.batchSize(), plan.seed());
+        this.context = new ScoringContext(net, data.train(), plan.calibrationBatches(), plan.batchSize(), plan.seed(),
+                batch -> ComputePath.of(net).gradient(net, batch));
         this.masks = masks;
         this.teacher = !options.distill() ? null : teacher == null ? net.copy() : teacher;
     }

@@ -3,9 +3,13 @@ package dev.shears.pruning.train;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Which code trains a network and runs its forward pass for evaluation: the one place that decides.
@@ -103,6 +107,41 @@ public enum ComputePath {
                 close.run();
             }
         };
+    }
+
+    /**
+     * The gradient of the summed loss of {@code batch} for every parameter, by DL4J's parameter key (as DL4J's
+     * {@code computeGradientAndScore} leaves it: not divided by the batch size); views that the next call may
+     * overwrite. What the gradient-based scorers read.
+     */
+    public Map<String, INDArray> gradient(Network net, DataSet batch) {
+        if (this != CONV) {
+            return net.gradient(batch).gradientForVariable();
+        }
+        int rows = batch.numExamples();
+        INDArray gradients = net.gradientArray();
+        try (ConvNet pass = new ConvNet(net, rows, gradients)) {
+            float[] features = batch.getFeatures().dup('c').data().asFloat();
+            float[] labels = batch.getLabels().dup('c').data().asFloat();
+            pass.input().put(0, features, 0, features.length);
+            pass.forward();
+            float[] g = new float[labels.length];
+            ConvNet.softmax(pass.logits(), rows, pass.classes(), g);
+            for (int i = 0; i < g.length; i++) {
+                g[i] -= labels[i];
+            }
+            pass.logitsGradient().put(0, g, 0, g.length);
+            pass.backward();
+        }
+        Map<String, INDArray> byKey = new LinkedHashMap<>();
+        long base = net.params().offset();
+        for (Map.Entry<String, INDArray> p : net.paramTable().entrySet()) {
+            INDArray view = p.getValue();
+            long from = view.offset() - base;
+            byKey.put(p.getKey(), gradients.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + view.length()))
+                    .reshape(view.ordering(), view.shape()));
+        }
+        return byKey;
     }
 
     /** A training step on this path; {@code net} must be one it accepts. */

@@ -10,6 +10,7 @@ import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.prune.MaskSet;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -137,6 +138,24 @@ class ConvNetTest {
         assertTrue(Fixtures.maskedAreZero(fast, mask));
         assertClose(dl4j.output(DATA.featureRows(0, DATA.size())), fast.output(DATA.featureRows(0, DATA.size())), 0.02);
         assertEquals(Evaluator.evaluate(dl4j, DATA).accuracy(), Evaluator.evaluate(fast, DATA).accuracy(), 0.03);
+    }
+
+    /** What the gradient-based scorers (gradient, Taylor, Fisher) read: every parameter's raw gradient, as DL4J's. */
+    @Test
+    void gradientsAsDl4j() {
+        for (Network net : List.of(Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 13)),
+                Network.of(ResNetFactory.resnetSmall(12, 12, 1, 4, 1e-2, 14)))) {
+            org.nd4j.linalg.dataset.DataSet batch = DATA.batch(0, 32);
+            java.util.Map<String, INDArray> dl4j = new java.util.HashMap<>();
+            net.gradient(batch).gradientForVariable().forEach((k, v) -> dl4j.put(k, v.dup()));
+            java.util.Map<String, INDArray> fast = ComputePath.CONV.gradient(net, batch);
+            assertEquals(net.paramTable().keySet(), fast.keySet());
+            for (String key : dl4j.keySet()) {
+                if (!key.endsWith("_mean") && !key.endsWith("_log10stdev")) {
+                    assertClose(key, dl4j.get(key), fast.get(key), FORWARD_TOLERANCE);
+                }
+            }
+        }
     }
 
     @Test
