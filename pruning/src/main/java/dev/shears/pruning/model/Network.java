@@ -354,6 +354,10 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
 
         @Override
         public long inputSize() {
+            // a chain built for flat image rows reads its first layer's input through this preprocessor
+            if (net.getLayerWiseConfigurations().getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor image) {
+                return image.getInputHeight() * image.getInputWidth() * image.getNumChannels();
+            }
             return net.layerInputSize(0);
         }
 
