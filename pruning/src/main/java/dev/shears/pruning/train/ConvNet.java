@@ -67,21 +67,22 @@ import static org.bytedeco.dnnl.global.dnnl.normalization_flags;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
- * The forward and backward passes of a convolutional layer chain (convolutions, max or average
- * pooling, dense layers, a softmax output) as oneDNN primitives, built once for one batch size and
- * run per batch. oneDNN is the library PyTorch runs convolutions with on CPUs; its primitives,
- * created once, run in the memory layouts it picks for this CPU (blocked channels), with a reorder
- * wherever two primitives want different layouts. Deeplearning4j's own layers compute im2col and a
- * product per layer, recompute the forward pass during backpropagation and allocate every step:
- * about ten times slower on these networks; its oneDNN helpers cannot load with nd4j-native
- * 1.0.0-M2 (they look the backend up under a class name that build no longer has).
+ * The forward and backward passes of a convolutional network (a layer chain or a computation graph,
+ * as {@link ConvGraph} reads it) as oneDNN primitives, built once for one batch size and run per
+ * batch. oneDNN is the library PyTorch runs convolutions with on CPUs; its primitives, created once,
+ * run in the memory layouts it picks for this CPU (blocked channels), with a reorder wherever two
+ * primitives want different layouts. Deeplearning4j's own layers compute im2col and a product per
+ * layer, recompute the forward pass during backpropagation and allocate every step: ten times slower
+ * or more on these networks; its oneDNN helpers cannot load with nd4j-native 1.0.0-M2 (they look the
+ * backend up under a class name that build no longer has).
  *
  * <p>Weights and biases are read straight from the network's parameter array and gradients written
  * into its gradient array, in DL4J's layouts, so {@link ParamUpdate} updates them as for the dense
  * step and the network stays a DL4J network throughout. The input is what DL4J's
  * {@code FeedForwardToCnnPreProcessor} makes of a flat row (NCHW), and a dense layer after a
- * convolution reads the activations in DL4J's flattening order (channel, row, column). The output
- * layer's softmax and cross-entropy gradient are computed by the caller from {@link #logits()}.
+ * convolution reads the activations in DL4J's flattening order (channel, row, column). A tensor
+ * several nodes read gets the sum of their gradients. The output layer's softmax and cross-entropy
+ * gradient are computed by the caller from {@link #logits()}.
  */
 final class ConvNet implements AutoCloseable {
 
@@ -227,10 +228,6 @@ final class ConvNet implements AutoCloseable {
     /** Where the caller writes the loss gradient of the logits before {@link #backward()}: row-major. */
     FloatBuffer logitsGradient() {
         return logitsGradient;
-    }
-
-    int rows() {
-        return rows;
     }
 
     int classes() {
