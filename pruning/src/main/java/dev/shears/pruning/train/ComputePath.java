@@ -12,7 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Which code trains a network and runs its forward pass for evaluation: the one place that decides.
+ * Which code trains a network, runs its forward pass (evaluation, latency) and computes the gradients the
+ * gradient-based scorers read: the one place that decides.
  * Deeplearning4j's own layers run any network; the fast paths run the networks they accept, with the
  * same results within float rounding (bit for bit for dense chains): {@link #DENSE}, ND4J's products
  * around Java loops, and {@link #CONV}, oneDNN's primitives. {@value #PROPERTY}{@code =off} (or the

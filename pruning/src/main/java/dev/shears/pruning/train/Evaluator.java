@@ -3,7 +3,8 @@ package dev.shears.pruning.train;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.TrialDeadline;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Accuracy and mean cross-entropy of a classifier on a split. */
 public final class Evaluator {
@@ -68,7 +69,7 @@ public final class Evaluator {
     /** {@link ConvNet}'s inference passes, one per batch size met (full batches and a shorter last one). */
     private static final class Passes implements AutoCloseable {
         private final Network net;
-        private final java.util.Map<Integer, ConvNet> bySize = new java.util.HashMap<>();
+        private final Map<Integer, ConvNet> bySize = new HashMap<>();
 
         Passes(Network net) {
             this.net = net;
