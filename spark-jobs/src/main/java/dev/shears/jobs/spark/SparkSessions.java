@@ -2,6 +2,9 @@ package dev.shears.jobs.spark;
 
 import dev.shears.pruning.run.JitPolicy;
 import dev.shears.pruning.run.NativeBuild;
+import dev.shears.pruning.train.ComputePath;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -58,6 +61,26 @@ public final class SparkSessions {
     }
 
     /**
+     * What the executors' environment takes from the driver: the native threads per task, and the ND4J build and
+     * fast-path switch asked for on the driver, but where the user's Spark settings say otherwise.
+     */
+    static Map<String, String> executorEnvironment(SparkConf conf, int threadsPerTask) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (threadsPerTask > 0) {
+            env.put("OMP_NUM_THREADS", String.valueOf(threadsPerTask));
+        }
+        String requested = NativeBuild.requestedBuild();
+        if (requested != null) {
+            env.put(NativeBuild.ENV, requested);
+        }
+        if (!ComputePath.enabled()) {
+            env.put(ComputePath.ENV, "off");
+        }
+        env.keySet().removeIf(name -> !name.equals("OMP_NUM_THREADS") && conf.contains("spark.executorEnv." + name));
+        return env;
+    }
+
+    /**
      * @param master         e.g. {@code local[*]}, {@code spark://host:7077}; null keeps what spark-submit set, else local[*]
      * @param threadsPerTask exported to executors as OMP_NUM_THREADS
      */
@@ -77,20 +100,13 @@ public final class SparkSessions {
         if (!conf.contains("spark.executor.extraJavaOptions")) {
             b.config("spark.executor.extraJavaOptions", JAVA17_OPENS + " " + TRIAL_JVM_OPTIONS);
         }
-        if (threadsPerTask > 0) {
-            b.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(threadsPerTask));
-        }
+        executorEnvironment(conf, threadsPerTask).forEach((name, value) -> b.config("spark.executorEnv." + name, value));
         // each executor chooses its ND4J build as it starts, before any task can load ND4J: the generic one unless
         // asked for another, which it then checks against its own class path and CPU (they may differ from the driver's)
         String plugins = conf.get("spark.plugins", "");
         if (!plugins.contains(NativeBuildPlugin.class.getName())) {
             b.config("spark.plugins", plugins.isEmpty() ? NativeBuildPlugin.class.getName()
                     : plugins + "," + NativeBuildPlugin.class.getName());
-        }
-        // a build asked for on the driver is asked for on the executors too
-        String requested = NativeBuild.requestedBuild();
-        if (requested != null && !conf.contains("spark.executorEnv." + NativeBuild.ENV)) {
-            b.config("spark.executorEnv." + NativeBuild.ENV, requested);
         }
         quietSparkLogs();
         return b.config("spark.ui.showConsoleProgress", "false")
