@@ -25,6 +25,7 @@ public final class ScoringContext {
     private final int batchSize;
     private final long seed;
     private final Function<DataSet, Map<String, INDArray>> gradients;
+    private final Function<INDArray, Map<String, INDArray>> activationsOf;
     private Map<String, INDArray> meanAbsGradient;
     private Map<String, INDArray> meanSquaredGradient;
     private Map<String, INDArray> activations;
@@ -34,15 +35,19 @@ public final class ScoringContext {
      * @param batches     how many calibration batches to use
      */
     public ScoringContext(Network net, LabeledData calibration, int batches, int batchSize, long seed) {
-        this(net, calibration, batches, batchSize, seed, batch -> net.gradient(batch).gradientForVariable());
+        this(net, calibration, batches, batchSize, seed, batch -> net.gradient(batch).gradientForVariable(),
+                net::activations);
     }
 
     /**
-     * @param gradients the raw gradient of a batch's summed loss by parameter key (DL4J's, or a faster path's)
+     * @param gradients   the raw gradient of a batch's summed loss by parameter key (DL4J's, or a faster path's)
+     * @param activations the prunable layers' outputs for a batch's features, by layer key (likewise)
      */
     public ScoringContext(Network net, LabeledData calibration, int batches, int batchSize, long seed,
-                          Function<DataSet, Map<String, INDArray>> gradients) {
+                          Function<DataSet, Map<String, INDArray>> gradients,
+                          Function<INDArray, Map<String, INDArray>> activations) {
         this.gradients = gradients;
+        this.activationsOf = activations;
         this.net = net;
         this.calibration = calibration;
         this.batches = batches;
@@ -100,7 +105,7 @@ public final class ScoringContext {
         }
         Map<String, List<INDArray>> parts = new HashMap<>();
         for (DataSet batch : calibrationBatches()) {
-            net.activations(batch.getFeatures())
+            activationsOf.apply(batch.getFeatures())
                     .forEach((key, a) -> parts.computeIfAbsent(key, k -> new ArrayList<>()).add(a.dup()));
         }
         Map<String, INDArray> joined = new HashMap<>();

@@ -68,7 +68,8 @@ public final class PruningSession {
                 Scope.of(plan.scope()), plan.layerRatios(), options.minUnits(), plan.ratio(), options.normalizer(),
                 options.groupReduce());
         this.context = new ScoringContext(net, data.train(), plan.calibrationBatches(), plan.batchSize(), plan.seed(),
-                batch -> ComputePath.of(net).gradient(net, batch));
+                batch -> ComputePath.of(net).gradient(net, batch),
+                features -> ComputePath.of(net).activations(net, features));
         this.masks = masks;
         this.teacher = !options.distill() ? null : teacher == null ? net.copy() : teacher;
     }

@@ -3,9 +3,11 @@ package dev.shears.pruning.train;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.prune.PrunableLayer;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -143,6 +145,23 @@ public enum ComputePath {
                     .reshape(view.ordering(), view.shape()));
         }
         return byKey;
+    }
+
+    /**
+     * The outputs of the network's prunable layers, after their activation, in inference mode (DL4J's
+     * {@code feedForward}): what the activation-based scorers read.
+     */
+    public Map<String, INDArray> activations(Network net, INDArray features) {
+        if (this != CONV) {
+            return net.activations(features);
+        }
+        int rows = (int) features.size(0);
+        try (ConvNet pass = new ConvNet(net, rows, null)) {
+            float[] x = features.dup('c').data().asFloat();
+            pass.input().put(0, x, 0, x.length);
+            pass.forward();
+            return pass.outputs(net.prunable().stream().map(PrunableLayer::key).collect(Collectors.toSet()));
+        }
     }
 
     /** A training step on this path; {@code net} must be one it accepts. */

@@ -4,7 +4,10 @@ import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.Threads;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
@@ -42,6 +45,7 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
@@ -146,6 +150,8 @@ final class ConvNet implements AutoCloseable {
     private final INDArray gradients;
     private final prop_kind prop;
     private final int rows;
+    private final List<ConvGraph.Node> nodes;
+    private final Kept[] kept;
     /** The node whose primitives are being added, named in their errors. */
     private String building = "the input";
     private final int classes;
@@ -193,8 +199,8 @@ final class ConvNet implements AutoCloseable {
         memory.desc inDesc = desc(new long[] {rows, in[0], in[1], in[2]}, memory.format_tag.nchw);
         Tensor x = allocate(inDesc);
         input = floats(x.mem, inDesc);
-        List<ConvGraph.Node> nodes = graph.nodes;
-        Kept[] kept = new Kept[nodes.size()];
+        nodes = graph.nodes;
+        kept = new Kept[nodes.size()];
         for (int n = 0; n < nodes.size(); n++) {
             ConvGraph.Node node = nodes.get(n);
             building = "layer " + node.name() + " (forward)";
@@ -232,6 +238,38 @@ final class ConvNet implements AutoCloseable {
 
     int classes() {
         return classes;
+    }
+
+    /**
+     * The outputs of the named layers after the last {@link #forward()}, after their activation, in DL4J's shapes
+     * and layouts (NCHW images, rows x units otherwise; the output layer's as probabilities): what DL4J's
+     * {@code feedForward} gives for them.
+     */
+    Map<String, INDArray> outputs(Set<String> names) {
+        Map<String, INDArray> out = new HashMap<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            ConvGraph.Node node = nodes.get(n);
+            if (!names.contains(node.name())) {
+                continue;
+            }
+            long[] dims = node.conf() instanceof GlobalPoolingLayer ? new long[] {rows, node.out()[1]} : node.out();
+            float[] values = new float[(int) java.util.Arrays.stream(dims).reduce(1, (a, b) -> a * b)];
+            if (n == nodes.size() - 1) {
+                softmax(logits, rows, classes, values);
+            } else {
+                memory.desc plain = desc(node.out(), node.out().length == 4 ? memory.format_tag.nchw : memory.format_tag.nc);
+                try (memory copy = new memory(plain, dnnl.engine); reorder r = new reorder(kept[n].dst.mem, copy);
+                     IntMemoryMap args = new IntMemoryMap()) {
+                    args.put(DNNL_ARG_FROM, kept[n].dst.mem);
+                    args.put(DNNL_ARG_TO, copy);
+                    r.execute(dnnl.stream, args);
+                    dnnl.stream._wait();
+                    floats(copy, plain).get(0, values, 0, values.length);
+                }
+            }
+            out.put(node.name(), Nd4j.create(values, dims, 'c'));
+        }
+        return out;
     }
 
     /** Row-wise softmax of {@code rows x classes} row-major values into {@code out}, in float as DL4J's. */

@@ -158,6 +158,23 @@ class ConvNetTest {
         }
     }
 
+    /** What the activation-based scorers (activation mean, APoZ, entropy) read: each prunable layer's output, as DL4J's. */
+    @Test
+    void prunableLayersOutputsAsDl4j() {
+        for (Network net : List.of(Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 15)),
+                Network.of(ResNetFactory.resnetSmall(12, 12, 1, 4, 1e-2, 16)))) {
+            INDArray features = DATA.featureRows(0, 40);
+            java.util.Map<String, INDArray> dl4j = net.activations(features);
+            java.util.Map<String, INDArray> fast = ComputePath.CONV.activations(net, features);
+            assertEquals(net.prunable().stream().map(dev.shears.pruning.prune.PrunableLayer::key)
+                    .collect(java.util.stream.Collectors.toSet()), fast.keySet());
+            for (String key : fast.keySet()) {
+                assertEquals(java.util.Arrays.toString(dl4j.get(key).shape()), java.util.Arrays.toString(fast.get(key).shape()), key);
+                assertClose(key, dl4j.get(key), fast.get(key), FORWARD_TOLERANCE);
+            }
+        }
+    }
+
     @Test
     void trainsAsDl4jWithAMaskHeld() {
         Network net = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 4));
