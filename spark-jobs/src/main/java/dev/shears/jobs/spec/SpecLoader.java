@@ -19,6 +19,7 @@ import dev.shears.search.SearchSpace;
 import dev.shears.search.Strategies;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +84,14 @@ public final class SpecLoader {
         }
         for (String set : sets) {
             applySet(source, (ObjectNode) tree, set);
+        }
+        // a section with nothing under it reads as null, which no field of the spec may be
+        for (Iterator<Map.Entry<String, JsonNode>> fields = tree.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getValue().isNull()) {
+                throw new SpecException(source + ": field '" + field.getKey() + "' is empty: give its value, or leave it "
+                        + "out for the default");
+            }
         }
         SearchSpec spec;
         try {

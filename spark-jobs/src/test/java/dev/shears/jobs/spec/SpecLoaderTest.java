@@ -58,6 +58,14 @@ class SpecLoaderTest {
     }
 
     @Test
+    void anEmptySectionIsNamedNotAFailureLater() {
+        String m = error(OK + "\nfinetune:");
+        assertTrue(m.contains("x.yaml") && m.contains("'finetune' is empty"), m);
+        m = error("name:\n" + OK.substring(OK.indexOf('\n') + 1));
+        assertTrue(m.contains("'name' is empty"), m);
+    }
+
+    @Test
     void unknownDimensionsAndValuesListWhatIsAllowed() {
         String m = error(OK.replace("scorer:", "scorers:"));
         assertTrue(m.contains("space.scorers") && m.contains("granularity"), m);
