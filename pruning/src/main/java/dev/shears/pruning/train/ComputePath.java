@@ -128,13 +128,7 @@ public enum ComputePath {
             float[] labels = batch.getLabels().dup('c').data().asFloat();
             pass.input().put(0, features, 0, features.length);
             pass.forward();
-            float[] g = new float[labels.length];
-            ConvNet.softmax(pass.logits(), rows, pass.classes(), g);
-            for (int i = 0; i < g.length; i++) {
-                g[i] -= labels[i];
-            }
-            pass.logitsGradient().put(0, g, 0, g.length);
-            pass.backward();
+            pass.backward(labels, new float[labels.length]);
         }
         Map<String, INDArray> byKey = new LinkedHashMap<>();
         long base = net.params().offset();

@@ -48,9 +48,6 @@ final class ConvGraph {
      * {@code rows x channels x 1 x 1}, which is the same memory as DL4J's 2D).
      */
     record Node(String name, Object conf, int[] inputs, long[] out) {
-        Layer layer() {
-            return conf instanceof Layer l ? l : null;
-        }
     }
 
     final List<Node> nodes;

@@ -85,8 +85,8 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * step and the network stays a DL4J network throughout. The input is what DL4J's
  * {@code FeedForwardToCnnPreProcessor} makes of a flat row (NCHW), and a dense layer after a
  * convolution reads the activations in DL4J's flattening order (channel, row, column). A tensor
- * several nodes read gets the sum of their gradients. The output layer's softmax and cross-entropy
- * gradient are computed by the caller from {@link #logits()}.
+ * several nodes read gets the sum of their gradients; the output layer's softmax and cross-entropy
+ * gradient are computed in Java ({@link #backward}).
  */
 final class ConvNet implements AutoCloseable {
 
@@ -205,13 +205,12 @@ final class ConvNet implements AutoCloseable {
             ConvGraph.Node node = nodes.get(n);
             building = "layer " + node.name() + " (forward)";
             Tensor[] src = new Tensor[node.inputs().length];
-            long[][] shapes = new long[src.length][];
             for (int i = 0; i < src.length; i++) {
-                int from = node.inputs()[i];
-                src[i] = from < 0 ? x : kept[from].dst;
-                shapes[i] = from < 0 ? new long[] {rows, in[0], in[1], in[2]} : nodes.get(from).out();
+                src[i] = node.inputs()[i] < 0 ? x : kept[node.inputs()[i]].dst;
             }
-            kept[n] = forward(node, src, shapes[0], n == nodes.size() - 1);
+            int first = node.inputs()[0];
+            kept[n] = forward(node, src, first < 0 ? new long[] {rows, in[0], in[1], in[2]} : nodes.get(first).out(),
+                    n == nodes.size() - 1);
         }
         Tensor out = kept[nodes.size() - 1].dst;
         classes = (int) nodes.get(nodes.size() - 1).out()[1];
@@ -226,14 +225,9 @@ final class ConvNet implements AutoCloseable {
         return input;
     }
 
-    /** The output layer's pre-softmax values after {@link #forward()}: {@code rows x classes} row-major. */
-    FloatBuffer logits() {
-        return logits;
-    }
-
-    /** Where the caller writes the loss gradient of the logits before {@link #backward()}: row-major. */
-    FloatBuffer logitsGradient() {
-        return logitsGradient;
+    /** The class probabilities after {@link #forward()} into {@code out}: {@code rows x classes} row-major. */
+    void probabilities(float[] out) {
+        softmax(logits, rows, classes, out);
     }
 
     int classes() {
@@ -255,7 +249,7 @@ final class ConvNet implements AutoCloseable {
             long[] dims = node.conf() instanceof GlobalPoolingLayer ? new long[] {rows, node.out()[1]} : node.out();
             float[] values = new float[(int) java.util.Arrays.stream(dims).reduce(1, (a, b) -> a * b)];
             if (n == nodes.size() - 1) {
-                softmax(logits, rows, classes, values);
+                probabilities(values);
             } else {
                 memory.desc plain = desc(node.out(), node.out().length == 4 ? memory.format_tag.nchw : memory.format_tag.nc);
                 try (memory copy = new memory(plain, dnnl.engine); reorder r = new reorder(kept[n].dst.mem, copy);
@@ -273,7 +267,7 @@ final class ConvNet implements AutoCloseable {
     }
 
     /** Row-wise softmax of {@code rows x classes} row-major values into {@code out}, in float as DL4J's. */
-    static void softmax(FloatBuffer values, int rows, int classes, float[] out) {
+    private static void softmax(FloatBuffer values, int rows, int classes, float[] out) {
         values.get(0, out, 0, rows * classes);
         for (int r = 0; r < rows; r++) {
             int at = r * classes;
@@ -297,8 +291,20 @@ final class ConvNet implements AutoCloseable {
         run(forward);
     }
 
-    /** Gradients of every parameter, summed over the batch, into the gradient array; after {@link #forward()}. */
-    void backward() {
+    /**
+     * Gradients of every parameter for the summed softmax cross-entropy against {@code targets} ({@code rows x
+     * classes} row-major), not divided by the batch size (the update divides, as DL4J's), into the gradient array;
+     * after {@link #forward()}.
+     *
+     * @param scratch room for {@code rows x classes} values
+     */
+    void backward(float[] targets, float[] scratch) {
+        int n = rows * classes;
+        probabilities(scratch);
+        for (int i = 0; i < n; i++) {
+            scratch[i] -= targets[i];
+        }
+        logitsGradient.put(0, scratch, 0, n);
         run(backward);
         after.forEach(Runnable::run);
     }

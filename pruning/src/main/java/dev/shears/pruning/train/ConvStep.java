@@ -48,13 +48,7 @@ final class ConvStep implements Trainer.Step {
         }
         data.copyRows(order, from, to, targets, pass.input(), FloatBuffer.wrap(labels));
         pass.forward();
-        ConvNet.softmax(pass.logits(), rows, classes, probabilities);
-        // the gradient of the summed cross-entropy at the logits; the update divides by the batch size, as DL4J's
-        for (int i = 0; i < rows * classes; i++) {
-            probabilities[i] -= labels[i];
-        }
-        pass.logitsGradient().put(0, probabilities, 0, rows * classes);
-        pass.backward();
+        pass.backward(labels, probabilities);
         update.apply(rows);
     }
 

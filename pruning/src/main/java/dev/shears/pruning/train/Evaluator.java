@@ -83,7 +83,7 @@ public final class Evaluator {
                 pass.input().put(0, data.features(), start * width, rows * width);
                 pass.forward();
                 float[] probs = new float[rows * pass.classes()];
-                ConvNet.softmax(pass.logits(), rows, pass.classes(), probs);
+                pass.probabilities(probs);
                 return probs;
             };
         }

@@ -254,7 +254,7 @@ class ConvNetTest {
             pass.input().put(0, DATA.features(), 0, DATA.size() * DATA.width());
             pass.forward();
             float[] probs = new float[DATA.size() * pass.classes()];
-            ConvNet.softmax(pass.logits(), DATA.size(), pass.classes(), probs);
+            pass.probabilities(probs);
             INDArray actual = Nd4j.create(probs, new long[] {DATA.size(), pass.classes()}, 'c');
             assertClose(expected, actual, FORWARD_TOLERANCE);
         }
