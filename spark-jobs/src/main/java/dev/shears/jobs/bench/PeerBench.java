@@ -10,6 +10,7 @@ import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.metrics.Latency;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.NativeBuild;
@@ -101,15 +102,15 @@ public final class PeerBench implements Callable<Integer> {
             specFile = MODELS.get(model);
             if (specFile == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--model must be one of "
-                        + String.join(", ", new java.util.TreeSet<>(MODELS.keySet())) + ", got " + model);
+                        + String.join(", ", modelNames()) + ", got " + model);
             }
         }
         LoadedSpec loaded = SpecLoader.load(specFile, sets);
         SearchSpec s = loaded.spec();
         String dataDir = localIdxFolder(s.data);
         if (s.model.file != null || !MODELS.containsKey(s.model.architecture)) {
-            throw new BadInputException("bench peer: the PyTorch peer builds " + String.join(" and ",
-                    new java.util.TreeSet<>(MODELS.keySet())) + " networks; the spec's model is "
+            throw new BadInputException("bench peer: the PyTorch peer builds " + String.join(" and ", modelNames())
+                    + " networks; the spec's model is "
                     + (s.model.file != null ? "the file " + s.model.file : s.model.architecture));
         }
         if (!new File(script).isFile()) {
@@ -147,7 +148,7 @@ public final class PeerBench implements Callable<Integer> {
             JsonNode peer = SpecLoader.JSON.readTree(result.toFile());
             double shearsEpoch = baseEpoch(prepared, s);
             double peerEpoch = median(peer.path("base").path("epochSeconds"));
-            out.printf(Locale.ROOT, "base-model epoch on 1 thread (median of %d): Shears %.2f s, PyTorch %.2f s; "
+            out.printf(Locale.ROOT, "base-model epoch on 1 thread (median of %d epochs): Shears %.2f s, PyTorch %.2f s; "
                     + "PyTorch's over Shears' %.2f%n", s.model.epochs, shearsEpoch, peerEpoch, peerEpoch / shearsEpoch);
             report(out, prepared, shears, peer);
             return ShearsMain.OK;
@@ -288,8 +289,11 @@ public final class PeerBench implements Callable<Integer> {
                     s.seed + e, null, null);
             seconds[e] = (System.nanoTime() - start) / 1e9;
         }
-        java.util.Arrays.sort(seconds);
-        return seconds[seconds.length / 2];
+        return Latency.median(seconds);
+    }
+
+    private static java.util.SortedSet<String> modelNames() {
+        return new java.util.TreeSet<>(MODELS.keySet());
     }
 
     private static double median(JsonNode values) {
@@ -297,8 +301,7 @@ public final class PeerBench implements Callable<Integer> {
         for (int i = 0; i < v.length; i++) {
             v[i] = values.get(i).asDouble();
         }
-        java.util.Arrays.sort(v);
-        return v.length == 0 ? Double.NaN : v[v.length / 2];
+        return v.length == 0 ? Double.NaN : Latency.median(v);
     }
 
     private static double number(Object value) {
