@@ -12,6 +12,7 @@ import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Measurement;
+import dev.shears.pruning.run.Metrics;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.pruning.run.Threads;
 import dev.shears.pruning.train.Trainer;
@@ -53,7 +54,7 @@ public final class ShrinkBenchmark {
         Network dense = lenet ? Network.of(CnnFactory.lenet5(28, 28, 1, 10, 1e-3, seed))
                 : Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, seed));
         Trainer.fit(dense, data.train(), 3, 128, 1e-3, seed, null);
-        Map<String, Object> denseRow = Measurement.of(dense, data, dense.prunable(), null);
+        Metrics denseRow = Measurement.of(dense, data, dense.prunable(), null);
         BaseReference base = BaseReference.of(denseRow);
 
         PruningPlan plan = lenet
@@ -66,7 +67,7 @@ public final class ShrinkBenchmark {
         CandidateOutcome masked = CandidateRunner.run(denseBytes, false, data, plan.withOptions(Map.of("shrink", false)),
                 base, true);
         for (CandidateOutcome o : List.of(shrunk, masked)) {
-            if (!o.status().equals("OK")) {
+            if (!o.ok()) {
                 throw new IllegalStateException("candidate " + o.status() + ": " + o.error());
             }
         }
@@ -77,19 +78,19 @@ public final class ShrinkBenchmark {
         System.out.printf("%-8s %9s %9s %11s %11s %10s %10s %11s%n", "network", "accuracy", "params", "nonzero", "flops",
                 "b1_ms", "b64_ms", "speedup_b64");
         List<String> names = List.of("dense", "masked", "shrunk");
-        List<Map<String, Object>> rows = List.of(denseRow, masked.metrics(), shrunk.metrics());
+        List<Metrics> rows = List.of(denseRow, masked.metrics(), shrunk.metrics());
         List<LatencyComparison.Timing> timings = List.of(maskedTiming.reference(), maskedTiming.model(),
                 shrunkTiming.model());
         double[] speedups = {1.0, maskedTiming.speedupB64(), shrunkTiming.speedupB64()};
         for (int n = 0; n < names.size(); n++) {
-            Map<String, Object> row = rows.get(n);
-            System.out.printf("%-8s %9.4f %9d %11d %11d %10.4f %10.4f %11.2f%n", names.get(n), (Double) row.get("accuracy"),
-                    (Long) row.get("params_total"), (Long) row.get("params_nonzero"), (Long) row.get("flops"),
+            Metrics row = rows.get(n);
+            System.out.printf("%-8s %9.4f %9d %11d %11d %10.4f %10.4f %11.2f%n", names.get(n), row.accuracy(),
+                    row.paramsTotal(), row.paramsNonzero(), row.flops(),
                     timings.get(n).b1Ms(), timings.get(n).b64Ms(), speedups[n]);
         }
         System.out.printf("shrunk weight shapes: %s; prune + 1 epoch fine-tune %.1f s%n",
                 shrunkNet.paramTable().entrySet().stream().filter(e -> e.getKey().endsWith("_W"))
                         .map(e -> Arrays.toString(e.getValue().shape())).collect(Collectors.joining(", ")),
-                shrunk.metric("finetune_seconds"));
+                shrunk.run().finetuneSeconds());
     }
 }

@@ -1,35 +1,45 @@
 package dev.shears.pruning.run;
 
+import dev.shears.search.TrialStatus;
 import java.io.Serializable;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What evaluating one candidate produced.
  *
- * @param status        {@code OK}, {@code FAILED}, {@code DIVERGED} or {@code TIMEOUT}
- * @param error         why it failed, or null
- * @param metrics       table columns by name (accuracy, compression, flops, latency, ...)
- * @param layerSparsity share of zero weights per layer
- * @param epochsSpent   fine-tuning epochs actually run
- * @param model         the pruned model's file bytes when asked for, else null
+ * @param error       why it failed, or null
+ * @param metrics     the pruned network's figures, or null when it was not measured (failed, timed out,
+ *                    or its parameters diverged)
+ * @param run         how pruning went, or null with the metrics
+ * @param epochsSpent fine-tuning epochs actually run
+ * @param model       the pruned model's file bytes when asked for, else null
  */
-public record CandidateOutcome(String status, String error, Map<String, Object> metrics,
-                              Map<String, Double> layerSparsity, int epochsSpent, byte[] model) implements Serializable {
+public record CandidateOutcome(TrialStatus status, String error, Metrics metrics, Run run, int epochsSpent,
+                              byte[] model) implements Serializable {
 
-    public CandidateOutcome {
-        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
-        layerSparsity = Collections.unmodifiableMap(new LinkedHashMap<>(layerSparsity));
+    /**
+     * @param shrunk          whether the model was rebuilt smaller (structural pruning)
+     * @param finalRatio      the ratio the schedule ended at (the adaptive one moves it)
+     * @param finetuneSeconds pruning and fine-tuning time
+     */
+    public record Run(boolean shrunk, double finalRatio, double finetuneSeconds) implements Serializable {
     }
 
     public static CandidateOutcome failed(Throwable e, int epochsSpent) {
         String msg = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        return new CandidateOutcome("FAILED", msg.replace('\n', ' '), Map.of(), Map.of(), epochsSpent, null);
+        return unmeasured(TrialStatus.FAILED, msg.replace('\n', ' '), epochsSpent);
     }
 
-    public double metric(String name) {
-        Object v = metrics.get(name);
-        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    /** An outcome without figures: the trial failed, timed out or diverged before it could be measured. */
+    public static CandidateOutcome unmeasured(TrialStatus status, String error, int epochsSpent) {
+        return new CandidateOutcome(status, error, null, null, epochsSpent, null);
+    }
+
+    public boolean ok() {
+        return status == TrialStatus.OK;
+    }
+
+    /** The same outcome with other model bytes (null drops them). */
+    public CandidateOutcome withModel(byte[] newModel) {
+        return new CandidateOutcome(status, error, metrics, run, epochsSpent, newModel);
     }
 }

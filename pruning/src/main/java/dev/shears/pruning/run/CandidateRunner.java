@@ -10,10 +10,9 @@ import dev.shears.pruning.schedule.PruningSession;
 import dev.shears.pruning.schedule.Schedules;
 import dev.shears.pruning.shrink.Shrinker;
 import dev.shears.pruning.train.FineTuner;
+import dev.shears.search.TrialStatus;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Evaluates one candidate from a copy of a model: prune on the schedule, fine-tune with the mask
@@ -70,30 +69,25 @@ public final class CandidateRunner {
             epochs = session.epochsSpent();
             double pruneSeconds = (System.nanoTime() - start) / 1e9;
             if (!finite(net)) {
-                return new CandidateOutcome("DIVERGED", "parameters became NaN or infinite during fine-tuning",
-                        Map.of(), Map.of(), epochs, null);
+                return CandidateOutcome.unmeasured(TrialStatus.DIVERGED,
+                        "parameters became NaN or infinite during fine-tuning", epochs);
             }
             Network result = options.shrink() ? Shrinker.shrink(net) : net;
             boolean shrunk = result.numParams() < net.numParams();
-            Map<String, Object> metrics = new LinkedHashMap<>(Measurement.of(result, data, session.layers(), base,
-                    options.quantize(), tuner));
-            @SuppressWarnings("unchecked")
-            Map<String, Double> perLayer = (Map<String, Double>) metrics.remove("layer_sparsity");
+            Metrics metrics = Measurement.of(result, data, session.layers(), base, options.quantize(), tuner);
             if (shrunk) {
                 // sparsity says how much pruning removed, which the shrunk model no longer shows as zeros
                 ModelMetrics masked = ModelMetrics.measure(net, net.prunable(), session.layers(),
                         data.train().shape());
-                metrics.put("sparsity", masked.weightSparsity());
-                perLayer = masked.layerSparsity();
+                metrics = metrics.withSparsity(masked.weightSparsity(), masked.layerSparsity());
             }
-            metrics.put("shrunk", shrunk);
-            metrics.put("final_ratio", session.currentRatio());
-            metrics.put("finetune_seconds", pruneSeconds);
-            String status = Double.isFinite((Double) metrics.get("loss")) ? "OK" : "DIVERGED";
-            return new CandidateOutcome(status, status.equals("OK") ? null : "test loss is not finite", metrics,
-                    perLayer, epochs, keepModel ? ModelBytes.of(result) : null);
+            boolean finite = Double.isFinite(metrics.loss());
+            return new CandidateOutcome(finite ? TrialStatus.OK : TrialStatus.DIVERGED,
+                    finite ? null : "test loss is not finite", metrics,
+                    new CandidateOutcome.Run(shrunk, session.currentRatio(), pruneSeconds), epochs,
+                    keepModel ? ModelBytes.of(result) : null);
         } catch (TrialDeadline.Exceeded e) {
-            return new CandidateOutcome("TIMEOUT", e.getMessage(), Map.of(), Map.of(), epochs, null);
+            return CandidateOutcome.unmeasured(TrialStatus.TIMEOUT, e.getMessage(), epochs);
         } catch (Exception | LinkageError e) {
             return CandidateOutcome.failed(e, epochs);
         } finally {

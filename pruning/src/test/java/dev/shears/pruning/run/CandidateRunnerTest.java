@@ -13,6 +13,7 @@ import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.train.Trainer;
+import dev.shears.search.TrialStatus;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,6 @@ import org.junit.jupiter.api.Test;
 class CandidateRunnerTest {
 
     private static final DataSplits DATA = Fixtures.splits(320, new int[] {16}, 3);
-    private static final List<String> COLUMNS = List.of("sparsity", "params_total", "params_nonzero", "compression",
-            "accuracy", "accuracy_drop", "val_accuracy", "val_accuracy_drop", "flops", "flops_reduction", "size_dense_bytes", "size_sparse_bytes",
-            "shrunk", "final_ratio", "finetune_seconds");
     private static byte[] baseBytes;
     private static BaseReference base;
 
@@ -48,61 +46,60 @@ class CandidateRunnerTest {
     @Test
     void neuronCandidateIsShrunkAndMeasuredAsTheSmallerNetwork() {
         CandidateOutcome o = run("l2", "neuron", 0.5, Map.of());
-        assertEquals("OK", o.status(), o.error());
-        for (String column : COLUMNS) {
-            assertTrue(o.metrics().containsKey(column), column);
-        }
-        assertEquals(true, o.metrics().get("shrunk"));
+        assertEquals(TrialStatus.OK, o.status(), o.error());
+        assertNotNull(o.metrics());
+        assertNotNull(o.run());
+        assertEquals(true, o.run().shrunk());
         Network small = ModelBytes.restore(o.model());
         assertArrayEquals(new long[] {16, 12}, small.getParam("0_W").shape());
         assertArrayEquals(new long[] {12, 6}, small.getParam("1_W").shape());
-        assertEquals(small.numParams(), ((Number) o.metrics().get("params_total")).longValue());
-        assertTrue(o.metric("params_total") < base.paramsTotal());
-        assertTrue(o.metric("flops_reduction") > 1.9, "about half the multiply-adds: " + o.metric("flops_reduction"));
+        assertEquals(small.numParams(), o.metrics().paramsTotal());
+        assertTrue(o.metrics().paramsTotal() < base.paramsTotal());
+        assertTrue(o.metrics().flopsReduction() > 1.9, "about half the multiply-adds: " + o.metrics().flopsReduction());
         // what pruning removed, not the shrunk model's zeros: dense0 loses 12 of 24 columns (192 of 384
         // weights); dense1 loses 6 of 12 columns and the 12 rows of the removed inputs (144 + 72 of 288)
-        assertEquals((192 + 216) / 672.0, o.metric("sparsity"), 1e-9);
-        assertEquals(0.5, o.layerSparsity().get("dense0"), 1e-9);
-        assertEquals(216 / 288.0, o.layerSparsity().get("dense1"), 1e-9);
-        assertTrue(o.metric("accuracy") > 0.6, "accuracy " + o.metric("accuracy"));
+        assertEquals((192 + 216) / 672.0, o.metrics().sparsity(), 1e-9);
+        assertEquals(0.5, o.metrics().layerSparsity().get("dense0"), 1e-9);
+        assertEquals(216 / 288.0, o.metrics().layerSparsity().get("dense1"), 1e-9);
+        assertTrue(o.metrics().accuracy() > 0.6, "accuracy " + o.metrics().accuracy());
         // each split's drop is measured against the base model's accuracy on that same split
-        assertEquals(base.validationAccuracy() - o.metric("val_accuracy"), o.metric("val_accuracy_drop"), 1e-12);
-        assertEquals(base.accuracy() - o.metric("accuracy"), o.metric("accuracy_drop"), 1e-12);
+        assertEquals(base.validationAccuracy() - o.metrics().valAccuracy(), o.metrics().valAccuracyDrop(), 1e-12);
+        assertEquals(base.accuracy() - o.metrics().accuracy(), o.metrics().accuracyDrop(), 1e-12);
     }
 
     @Test
     void unstructuredCandidateIsNotShrunkAndShrinkCanBeTurnedOff() {
         CandidateOutcome weight = run("magnitude", "weight", 0.8, Map.of());
-        assertEquals("OK", weight.status(), weight.error());
-        assertEquals(false, weight.metrics().get("shrunk"));
-        assertEquals(base.paramsTotal(), weight.metric("params_total"));
-        assertEquals(0.8, weight.metric("sparsity"), 0.01);
+        assertEquals(TrialStatus.OK, weight.status(), weight.error());
+        assertEquals(false, weight.run().shrunk());
+        assertEquals(base.paramsTotal(), weight.metrics().paramsTotal());
+        assertEquals(0.8, weight.metrics().sparsity(), 0.01);
         CandidateOutcome kept = run("magnitude", "neuron", 0.5, Map.of("shrink", "false"));
-        assertEquals(false, kept.metrics().get("shrunk"));
-        assertEquals(base.paramsTotal(), kept.metric("params_total"));
+        assertEquals(false, kept.run().shrunk());
+        assertEquals(base.paramsTotal(), kept.metrics().paramsTotal());
     }
 
     @Test
     void quantizedAccuracyIsCloseToFloat() {
         CandidateOutcome o = run("magnitude", "weight", 0.5, Map.of("quantize", true));
-        assertEquals("OK", o.status(), o.error());
-        assertEquals(o.metric("accuracy"), o.metric("accuracy_int8"), 0.03);
-        assertEquals(base.accuracy() - o.metric("accuracy_int8"), o.metric("accuracy_drop_int8"), 1e-12);
-        assertTrue(o.metric("size_int8_bytes") < o.metric("size_sparse_bytes"));
+        assertEquals(TrialStatus.OK, o.status(), o.error());
+        assertEquals(o.metrics().accuracy(), o.metrics().int8().accuracy(), 0.03);
+        assertEquals(base.accuracy() - o.metrics().int8().accuracy(), o.metrics().int8().accuracyDrop(), 1e-12);
+        assertTrue(o.metrics().int8().sizeBytes() < o.metrics().sizeSparseBytes());
     }
 
     @Test
     void distillationFromTheBaseRuns() {
         CandidateOutcome o = CandidateRunner.run(baseBytes, baseBytes, false, DATA, Fixtures.plan("taylor", "weight",
                 "all", 0.7, "iterative", 2, Map.of("distillAlpha", 0.5)), base, false);
-        assertEquals("OK", o.status(), o.error());
+        assertEquals(TrialStatus.OK, o.status(), o.error());
         assertEquals(2, o.epochsSpent());
     }
 
     @Test
     void badOptionsFailNamingTheKey() {
         CandidateOutcome o = run("magnitude", "weight", 0.5, Map.of("distilAlpha", 0.5));
-        assertEquals("FAILED", o.status());
+        assertEquals(TrialStatus.FAILED, o.status());
         assertTrue(o.error().contains("'distilAlpha'") && o.error().contains("distillAlpha"), o.error());
         CandidateOutcome range = run("magnitude", "weight", 0.5, Map.of("rampFraction", 1.5));
         assertTrue(range.error().contains("options.rampFraction"), range.error());
@@ -114,7 +111,7 @@ class CandidateRunnerTest {
         Map<String, Object> options = new HashMap<>(Map.of("shrink", false));
         CandidateOutcome child = CandidateRunner.run(parent.model(), true, DATA,
                 Fixtures.plan("magnitude", "neuron", "hidden", 0.75, "oneshot", 1, options), base, true);
-        assertEquals("OK", child.status(), child.error());
+        assertEquals(TrialStatus.OK, child.status(), child.error());
         Network p = ModelBytes.restore(parent.model());
         Network c = ModelBytes.restore(child.model());
         float[][] cw = c.getParam("1_W").toFloatMatrix();
@@ -147,13 +144,13 @@ class CandidateRunnerTest {
         CandidateOutcome o = CandidateRunner.run(ModelBytes.of(net), false, images,
                 Fixtures.plan("activation-mean", "filter", "all", 0.5, "oneshot", 1, Map.of()),
                 reference(net, images), true);
-        assertEquals("OK", o.status(), o.error());
-        assertEquals(true, o.metrics().get("shrunk"));
+        assertEquals(TrialStatus.OK, o.status(), o.error());
+        assertEquals(true, o.run().shrunk());
         Network small = ModelBytes.restore(o.model());
         assertArrayEquals(new long[] {2, 1, 3, 3}, small.getParam("0_W").shape());
         assertArrayEquals(new long[] {4, 2, 3, 3}, small.getParam("2_W").shape());
-        assertNotNull(o.layerSparsity().get("conv1"));
-        assertTrue(o.metric("flops_reduction") > 1.5, "flops reduction " + o.metric("flops_reduction"));
+        assertNotNull(o.metrics().layerSparsity().get("conv1"));
+        assertTrue(o.metrics().flopsReduction() > 1.5, "flops reduction " + o.metrics().flopsReduction());
     }
 
     /**
@@ -170,8 +167,8 @@ class CandidateRunnerTest {
         for (String scorer : List.of("magnitude", "taylor", "apoz")) {
             PruningPlan plan = Fixtures.plan(scorer, "filter", "all", 0.5, "oneshot", 1, Map.of("groupScore", "mean"));
             CandidateOutcome shrunk = CandidateRunner.run(ModelBytes.of(net), false, images, plan, base, true);
-            assertEquals("OK", shrunk.status(), scorer + ": " + shrunk.error());
-            assertEquals(true, shrunk.metrics().get("shrunk"), scorer);
+            assertEquals(TrialStatus.OK, shrunk.status(), scorer + ": " + shrunk.error());
+            assertEquals(true, shrunk.run().shrunk(), scorer);
             CandidateOutcome masked = CandidateRunner.run(ModelBytes.of(net), false, images,
                     plan.withOptions(Map.of("groupScore", "mean", "shrink", false)), base, true);
             Network small = ModelBytes.restore(shrunk.model());
@@ -179,8 +176,8 @@ class CandidateRunnerTest {
             assertTrue(small.numParams() < net.numParams() * 0.75, scorer + ": " + small.numParams());
             // the stem and block 1's second convolution are one group: they shrink together
             assertEquals(small.getParam("stem_W").size(0), small.getParam("b1_conv2_W").size(0));
-            assertEquals(masked.metric("accuracy"), shrunk.metric("accuracy"), 1e-9, scorer);
-            assertEquals(masked.metric("loss"), shrunk.metric("loss"), 1e-4, scorer);
+            assertEquals(masked.metrics().accuracy(), shrunk.metrics().accuracy(), 1e-9, scorer);
+            assertEquals(masked.metrics().loss(), shrunk.metrics().loss(), 1e-4, scorer);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.result.Row;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LocalEngine;
@@ -29,7 +30,7 @@ final class CandidateRuns {
     }
 
     /** Timed runs of the search by one engine, added up. */
-    record Timing(List<Map<String, Object>> candidates, double searchSeconds, double totalSeconds,
+    record Timing(List<Row> candidates, double searchSeconds, double totalSeconds,
                   long collections, double pauseSeconds, double cpuSeconds) {
         static final Timing NONE = new Timing(List.of(), 0, 0, 0, 0, 0);
 
@@ -43,11 +44,11 @@ final class CandidateRuns {
         }
 
         long ok() {
-            return candidates.stream().filter(r -> "OK".equals(r.get("status"))).count();
+            return candidates.stream().filter(r -> r.trial().ok()).count();
         }
 
         Timing plus(Timing o) {
-            List<Map<String, Object>> all = new ArrayList<>(candidates);
+            List<Row> all = new ArrayList<>(candidates);
             all.addAll(o.candidates);
             return new Timing(all, searchSeconds + o.searchSeconds, totalSeconds + o.totalSeconds,
                     collections + o.collections, pauseSeconds + o.pauseSeconds, cpuSeconds + o.cpuSeconds);
@@ -75,10 +76,10 @@ final class CandidateRuns {
         long collections = gcCollections();
         long gcMillis = gcMillis();
         long start = System.nanoTime();
-        List<Map<String, Object>> rows = SearchJob.run(prepared, engine, spark.version(),
+        List<Row> rows = SearchJob.run(prepared, engine, spark.version(),
                 (r, columns, path) -> ParquetTables.write(spark, r, columns, path), null);
         double total = (System.nanoTime() - start) / 1e9;
-        List<Map<String, Object>> candidates = rows.stream().filter(r -> !"base".equals(r.get("candidate"))).toList();
+        List<Row> candidates = rows.stream().filter(r -> !r.trial().isBase()).toList();
         return new Timing(candidates, ((Number) prepared.timings().get("search_seconds")).doubleValue(), total,
                 gcCollections() - collections, (gcMillis() - gcMillis) / 1e3,
                 ((Number) prepared.timings().get("search_cpu_seconds")).doubleValue());

@@ -1,5 +1,8 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.pruning.run.PruningPlan;
+import dev.shears.jobs.result.Columns;
+import dev.shears.jobs.result.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.jobs.bench.CandidateRuns.Timing;
 import dev.shears.jobs.cli.ShearsMain;
@@ -186,7 +189,7 @@ public final class PeerBench implements Callable<Integer> {
 
     /** What the peer runs: the data and its split sizes, the base MLP, and the candidates Shears ran. */
     private Map<String, Object> job(SearchJob.Prepared prepared, SearchSpec s, String dataDir,
-                                    List<Map<String, Object>> rows) {
+                                    List<Row> rows) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dir", dataDir);
         data.put("trainLimit", s.data.trainLimit);
@@ -202,15 +205,18 @@ public final class PeerBench implements Callable<Integer> {
         model.put("learningRate", s.model.learningRate);
         model.put("batchSize", s.model.batchSize);
         List<Map<String, Object>> candidates = new ArrayList<>();
-        for (Map<String, Object> r : rows) {
+        for (Row r : rows) {
+            PruningPlan plan = r.trial().plan();
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("id", r.get("candidate"));
-            c.put("ratio", r.get("target_sparsity"));
-            for (String key : List.of("scorer", "granularity", "scope", "layers", "schedule")) {
-                c.put(key, r.get(key));
-            }
-            c.put("epochs", r.get("trial_epochs"));
-            c.put("learningRate", r.get("learning_rate"));
+            c.put("id", r.candidate());
+            c.put("ratio", plan.ratio());
+            c.put("scorer", plan.scorer());
+            c.put("granularity", plan.granularity());
+            c.put("scope", plan.scope());
+            c.put("layers", plan.layers());
+            c.put("schedule", plan.schedule());
+            c.put("epochs", r.trial().outcome().epochsSpent());
+            c.put("learningRate", plan.learningRate());
             candidates.add(c);
         }
         Map<String, Object> job = new LinkedHashMap<>();
@@ -239,19 +245,19 @@ public final class PeerBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-8s %-10s %-10s %6s | %14s %14s | %14s %14s%n", "cand", "scorer", "scope", "ratio",
                 "shears test", "shears val", "torch test", "torch val");
         out.printf(Locale.ROOT, "%-8s %-10s %-10s %6s | %14.4f %14.4f | %14.4f %14.4f%n", "base", "", "", "0",
-                number(prepared.baseRow().get("accuracy")), number(prepared.baseRow().get("val_accuracy")),
+                prepared.baseMetrics().accuracy(), prepared.baseMetrics().valAccuracy(),
                 peer.path("base").path("accuracy").asDouble(), peer.path("base").path("val_accuracy").asDouble());
         double shearsSum = 0;
         double peerSum = 0;
-        List<Map<String, Object>> byId = new ArrayList<>(shears.candidates());
-        byId.sort(Comparator.comparing(r -> String.valueOf(r.get("candidate"))));
-        for (Map<String, Object> r : byId) {
-            JsonNode p = peerRows.getOrDefault(String.valueOf(r.get("candidate")), SpecLoader.JSON.nullNode());
-            shearsSum += number(r.get("accuracy"));
+        List<Row> byId = new ArrayList<>(shears.candidates());
+        byId.sort(Comparator.comparing(Row::candidate));
+        for (Row r : byId) {
+            JsonNode p = peerRows.getOrDefault(r.candidate(), SpecLoader.JSON.nullNode());
+            shearsSum += r.number(Columns.ACCURACY);
             peerSum += p.path("accuracy").asDouble(Double.NaN);
-            out.printf(Locale.ROOT, "%-8s %-10s %-10s %6.2f | %14.4f %14.4f | %14.4f %14.4f%n", r.get("candidate"),
-                    r.get("scorer"), r.get("scope"), number(r.get("target_sparsity")), number(r.get("accuracy")),
-                    number(r.get("val_accuracy")), p.path("accuracy").asDouble(Double.NaN),
+            out.printf(Locale.ROOT, "%-8s %-10s %-10s %6.2f | %14.4f %14.4f | %14.4f %14.4f%n", r.candidate(),
+                    r.trial().plan().scorer(), r.trial().plan().scope(), r.trial().plan().ratio(),
+                    r.number(Columns.ACCURACY), r.number(Columns.VAL_ACCURACY), p.path("accuracy").asDouble(Double.NaN),
                     p.path("val_accuracy").asDouble(Double.NaN));
         }
         int n = shears.candidates().size();
@@ -302,9 +308,5 @@ public final class PeerBench implements Callable<Integer> {
             v[i] = values.get(i).asDouble();
         }
         return v.length == 0 ? Double.NaN : Latency.median(v);
-    }
-
-    private static double number(Object value) {
-        return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }

@@ -1,5 +1,8 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.pruning.run.Metrics;
+import dev.shears.search.TrialStatus;
+import java.util.function.ToDoubleFunction;
 import dev.shears.jobs.engine.DaemonThreads;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLoader;
@@ -172,26 +175,26 @@ public final class QualityBench implements Callable<Integer> {
 
     /** A dense model trained for one seed, as its methods start from it. */
     record Base(Arch arch, long seed, DataSplits data, byte[] initial, byte[] trained, BaseReference reference,
-                Map<String, Object> metrics, BestEpoch.Result training) {
+                Metrics metrics, BestEpoch.Result training) {
     }
 
     /** One evaluated network: a method's candidate at a ratio, or the dense base (method {@code dense}). */
     record Result(String arch, String method, long seed, double ratio, String status, String error,
-                  Map<String, Object> metrics, byte[] model, double seconds) {
+                  Metrics metrics, double valAccuracyInt8, byte[] model, double seconds) {
 
         boolean ok() {
-            return "OK".equals(status);
+            return TrialStatus.OK.name().equals(status);
         }
 
-        double num(String key) {
-            Object v = metrics.get(key);
-            return v instanceof Number n ? n.doubleValue() : Double.NaN;
+        /** A figure of the result, NaN when it was not measured. */
+        double num(ToDoubleFunction<Metrics> figure) {
+            return metrics == null ? Double.NaN : figure.applyAsDouble(metrics);
         }
     }
 
     /** Latency of a dense base and one pruned network, from one alternating measurement. */
     record Timed(String arch, long seed, String network, String method, double ratio,
-                 LatencyComparison.Compared latency, Map<String, Object> metrics) {
+                 LatencyComparison.Compared latency, Metrics metrics) {
     }
 
     /** The last run's figures (for tests). */
@@ -459,7 +462,7 @@ public final class QualityBench implements Callable<Integer> {
 
     private static Result skipped(Base base, Method m, double ratio) {
         return new Result(base.arch().name(), m.name(), base.seed(), ratio, "SKIPPED", "not started within the time limit",
-                Map.of(), null, 0);
+                null, Double.NaN, null, 0);
     }
 
     private Base trainBase(Arch arch, long seed, long start) {
@@ -469,7 +472,7 @@ public final class QualityBench implements Callable<Integer> {
         byte[] initial = ModelBytes.of(net);
         BestEpoch.Result training = BestEpoch.fit(net, splits.train(), splits.validation(), arch.epochs(), 128, 1e-3,
                 seed, null);
-        Map<String, Object> metrics = measure(net, splits, null);
+        Metrics metrics = measure(net, splits, null);
         BaseReference reference = BaseReference.of(metrics);
         Base base = new Base(arch, seed, splits, initial, ModelBytes.of(net), reference, metrics, training);
         System.out.printf(Locale.ROOT, "[%5.0f s] %s seed %d dense: best epoch %d of %d, validation %.4f, test %.4f "
@@ -483,20 +486,17 @@ public final class QualityBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         CandidateOutcome o = CandidateRunner.run(base.trained(), false, base.data(), m.plan().at(ratio, base.seed()),
                 base.reference(), true);
-        Map<String, Object> metrics = new LinkedHashMap<>(o.metrics());
-        if (o.model() != null) {
-            metrics.put("val_accuracy_int8", int8Validation(ModelBytes.restore(o.model()), base.data()));
-        }
-        return new Result(base.arch().name(), m.name(), base.seed(), ratio, o.status(), o.error(), metrics, o.model(),
-                (System.nanoTime() - t0) / 1e9);
+        double int8 = o.model() == null ? Double.NaN : int8Validation(ModelBytes.restore(o.model()), base.data());
+        return new Result(base.arch().name(), m.name(), base.seed(), ratio, o.status().name(), o.error(), o.metrics(), int8,
+                o.model(), (System.nanoTime() - t0) / 1e9);
     }
 
     /** A retraining control: rewound to the initial weights with the mask held, or the shrunk shape from scratch. */
     private static Result retrain(Base base, Method m, Result source) {
         long t0 = System.nanoTime();
         if (!source.ok()) {
-            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), "FAILED",
-                    source.method() + " failed at this ratio", Map.of(), null, 0);
+            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.FAILED.name(),
+                    source.method() + " failed at this ratio", null, Double.NaN, null, 0);
         }
         try {
             Network pruned = ModelBytes.restore(source.model());
@@ -505,21 +505,18 @@ public final class QualityBench implements Callable<Integer> {
                     : Retraining.reinitialise(pruned, base.seed() + 1000);
             BestEpoch.fit(s.net(), base.data().train(), base.data().validation(), base.arch().epochs(), 128, 1e-3,
                     base.seed(), s.mask());
-            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), "OK", null,
-                    measure(s.net(), base.data(), base.reference()), ModelBytes.of(s.net()), (System.nanoTime() - t0) / 1e9);
+            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.OK.name(), null,
+                    measure(s.net(), base.data(), base.reference()), int8Validation(s.net(), base.data()),
+                    ModelBytes.of(s.net()), (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException e) {
-            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), "FAILED", e.toString(), Map.of(),
-                    null, (System.nanoTime() - t0) / 1e9);
+            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.FAILED.name(), e.toString(),
+                    null, Double.NaN, null, (System.nanoTime() - t0) / 1e9);
         }
     }
 
-    /** The table's figures, as candidates get them, plus the int8 copy's validation accuracy. */
-    private static Map<String, Object> measure(Network net, DataSplits data, BaseReference base) {
-        Map<String, Object> m = new LinkedHashMap<>(Measurement.of(net, data, net.prunable(), base, true,
-                FineTuner.LOCAL));
-        m.remove("layer_sparsity");
-        m.put("val_accuracy_int8", int8Validation(net, data));
-        return m;
+    /** The table's figures, as candidates get them. */
+    private static Metrics measure(Network net, DataSplits data, BaseReference base) {
+        return Measurement.of(net, data, net.prunable(), base, true, FineTuner.LOCAL);
     }
 
     // choosing the int8 candidate needs its validation accuracy; Measurement gives the test one
@@ -531,7 +528,7 @@ public final class QualityBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "[%5.0f s] %s seed %d %-20s ratio %.3f: %s%n", elapsed(start), r.arch(), r.seed(),
                 r.method(), r.ratio(), r.ok()
                         ? String.format(Locale.ROOT, "compression %.1fx, test %.4f, validation %.4f (%.0f s)",
-                        r.num("compression"), r.num("accuracy"), r.num("val_accuracy"), r.seconds())
+                        r.num(Metrics::compression), r.num(Metrics::accuracy), r.num(Metrics::valAccuracy), r.seconds())
                         : r.status() + " " + r.error());
         return r;
     }

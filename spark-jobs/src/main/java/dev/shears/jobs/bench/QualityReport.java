@@ -1,5 +1,7 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.result.Selection;
+import dev.shears.pruning.run.Metrics;
 import dev.shears.jobs.bench.QualityBench.Arch;
 import dev.shears.jobs.bench.QualityBench.Base;
 import dev.shears.jobs.bench.QualityBench.Method;
@@ -61,18 +63,18 @@ final class QualityReport {
         }
 
         double[] compression() {
-            return values(r -> r.num("compression"), 1);
+            return values(r -> r.num(Metrics::compression), 1);
         }
 
         double[] testDrop() {
-            return values(r -> 100 * r.num("accuracy_drop"), 0);
+            return values(r -> 100 * r.num(Metrics::accuracyDrop), 0);
         }
 
         double[] validationDrop() {
             double[] v = new double[chosen.size()];
             for (int i = 0; i < v.length; i++) {
-                v[i] = chosen.get(i) == null ? 0 : 100 * (num(bases.get(i).metrics(), "val_accuracy")
-                        - chosen.get(i).num("val_accuracy"));
+                v[i] = chosen.get(i) == null ? 0 : 100 * (bases.get(i).metrics().valAccuracy()
+                        - chosen.get(i).num(Metrics::valAccuracy));
             }
             return v;
         }
@@ -112,23 +114,24 @@ final class QualityReport {
      * {@code tolerance} points below the dense model's ({@code results} of one network and seed).
      */
     static Optional<Result> choose(List<Result> results, List<String> methods, Base base, double tolerance) {
-        return within(results, methods, base, tolerance, "val_accuracy")
-                .max(Comparator.comparingDouble(r -> r.num("compression")));
+        return Selection.best(within(results, methods, base, tolerance, r -> r.num(Metrics::valAccuracy)).toList(),
+                r -> new Selection.Score(r.method() + "@" + r.ratio(), true, r.num(Metrics::valAccuracy),
+                        r.num(Metrics::compression)));
     }
 
     /** As {@link #choose}, on the int8 copies: the smallest file whose int8 validation accuracy is within. */
     static Optional<Result> chooseInt8(List<Result> results, List<String> methods, Base base, double tolerance) {
-        return within(results, methods, base, tolerance, "val_accuracy_int8")
-                .min(Comparator.comparingDouble(r -> r.num("size_int8_bytes")));
+        return within(results, methods, base, tolerance, Result::valAccuracyInt8)
+                .min(Comparator.comparingDouble(r -> r.num(m -> m.int8().sizeBytes())));
     }
 
-    /** The successful results of the methods and the base's seed whose {@code validationKey} is within the tolerance. */
+    /** The successful results of the methods and the base's seed whose {@code validation} accuracy is within the tolerance. */
     private static java.util.stream.Stream<Result> within(List<Result> results, List<String> methods, Base base,
-                                                         double tolerance, String validationKey) {
-        double baseValidation = num(base.metrics(), "val_accuracy");
+                                                         double tolerance, ToDoubleFunction<Result> validation) {
+        double baseValidation = base.metrics().valAccuracy();
         return results.stream()
                 .filter(r -> r.ok() && methods.contains(r.method()) && r.seed() == base.seed())
-                .filter(r -> 100 * (baseValidation - r.num(validationKey)) <= tolerance + EPS);
+                .filter(r -> Selection.within(baseValidation - validation.applyAsDouble(r), tolerance / 100));
     }
 
     private List<Base> basesOf(Arch arch) {
@@ -157,7 +160,7 @@ final class QualityReport {
     List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
         arch("mlp").ifPresent(mlp -> {
-            double[] dense = basesOf(mlp).stream().mapToDouble(b -> 100 * num(b.metrics(), "accuracy")).toArray();
+            double[] dense = basesOf(mlp).stream().mapToDouble(b -> 100 * b.metrics().accuracy()).toArray();
             goals.add(new Goal("dense MLP test accuracy >= 89%", ms(dense, 2) + "%", mean(dense) >= 89,
                     signed(mean(dense) - 89, 2) + " points"));
             goals.add(compressionGoal(mlp, 0.5, 12));
@@ -186,9 +189,9 @@ final class QualityReport {
         List<Double> drops = new ArrayList<>();
         for (Base b : basesOf(arch)) {
             Optional<Result> r = chooseInt8(of(arch), arch.best(), b, 1.0);
-            ratios.add(r.map(x -> num(b.metrics(), "size_dense_bytes") / x.num("size_int8_bytes"))
-                    .orElse(num(b.metrics(), "size_dense_bytes") / num(b.metrics(), "size_int8_bytes")));
-            drops.add(100 * r.map(x -> x.num("accuracy_drop_int8")).orElse(num(b.metrics(), "accuracy_drop_int8")));
+            ratios.add(r.map(x -> b.metrics().sizeDenseBytes() / x.num(m -> m.int8().sizeBytes()))
+                    .orElse((double) b.metrics().sizeDenseBytes() / b.metrics().int8().sizeBytes()));
+            drops.add(100 * r.map(x -> x.num(m -> m.int8().accuracyDrop())).orElse(b.metrics().int8().accuracyDrop()));
         }
         double[] ratio = ratios.stream().mapToDouble(Double::doubleValue).toArray();
         double[] drop = drops.stream().mapToDouble(Double::doubleValue).toArray();
@@ -200,7 +203,7 @@ final class QualityReport {
 
     private Goal structuralGoal(Arch arch) {
         Choice c = choice(arch, arch.structural(), 1.0);
-        double[] flops = c.values(r -> r.num("flops_reduction"), 1);
+        double[] flops = c.values(r -> r.num(Metrics::flopsReduction), 1);
         double[] speedup = timings.stream().filter(t -> t.arch().equals(arch.name()) && t.network().equals("shrunk"))
                 .mapToDouble(t -> t.latency().speedupB64()).toArray();
         double meanSpeedup = speedup.length == 0 ? 1 : mean(speedup);
@@ -282,10 +285,10 @@ final class QualityReport {
                         + "Adam 1e-3, batch 128, %d epochs with the best validation epoch kept (epochs kept: %s); "
                         + "test accuracy %s%%, validation %s%%.%n%n",
                 first.data().train().size(), first.data().validation().size(), first.data().test().size(),
-                (long) num(first.metrics(), "params_total"), a.epochs(),
+                (long) first.metrics().paramsTotal(), a.epochs(),
                 bs.stream().map(b -> String.valueOf(b.training().epoch())).collect(Collectors.joining(", ")),
-                ms(bs.stream().mapToDouble(b -> 100 * num(b.metrics(), "accuracy")).toArray(), 2),
-                ms(bs.stream().mapToDouble(b -> 100 * num(b.metrics(), "val_accuracy")).toArray(), 2)));
+                ms(bs.stream().mapToDouble(b -> 100 * b.metrics().accuracy()).toArray(), 2),
+                ms(bs.stream().mapToDouble(b -> 100 * b.metrics().valAccuracy()).toArray(), 2)));
         md.append("Methods (").append(a.best().stream().map(m -> "`" + m + "`").collect(Collectors.joining(", ")))
                 .append(" are the ones `best` chooses among):\n\n");
         for (Method m : a.methods()) {
@@ -303,7 +306,7 @@ final class QualityReport {
                 md.append("| ").append(method.equals(BEST) ? "**best**" : method).append(" | ").append(fmt(tol, 1))
                         .append(" | ").append(ms(c.compression(), 1)).append("x | ").append(ms(c.testDrop(), 2))
                         .append(" | ").append(ms(c.validationDrop(), 2)).append(" | ")
-                        .append(ms(c.values(r -> r.num("flops_reduction"), 1), 2)).append("x | ").append(c.picks())
+                        .append(ms(c.values(r -> r.num(Metrics::flopsReduction), 1), 2)).append("x | ").append(c.picks())
                         .append(" |\n");
             }
         }
@@ -315,10 +318,10 @@ final class QualityReport {
                 List<Result> rs = of(a).stream().filter(x -> x.method().equals(m.name()) && x.ratio() == r).toList();
                 List<Result> ok = rs.stream().filter(Result::ok).toList();
                 md.append("| ").append(m.name()).append(" | ").append(fmt(r, 3)).append(" | ")
-                        .append(ms(values(ok, x -> x.num("compression")), 1)).append("x | ")
-                        .append(ms(values(ok, x -> 100 * x.num("accuracy")), 2)).append(" | ")
-                        .append(ms(values(ok, x -> 100 * x.num("val_accuracy")), 2)).append(" | ")
-                        .append(ms(values(ok, x -> 100 * x.num("accuracy_int8")), 2)).append(" | ")
+                        .append(ms(values(ok, x -> x.num(Metrics::compression)), 1)).append("x | ")
+                        .append(ms(values(ok, x -> 100 * x.num(Metrics::accuracy)), 2)).append(" | ")
+                        .append(ms(values(ok, x -> 100 * x.num(Metrics::valAccuracy)), 2)).append(" | ")
+                        .append(ms(values(ok, x -> 100 * x.num(f -> f.int8().accuracy())), 2)).append(" | ")
                         .append(notOk(rs)).append(" |\n");
             }
         }
@@ -354,13 +357,13 @@ final class QualityReport {
             md.append("| ").append(network).append(" | ")
                     .append(ts.stream().map(t -> t.method() + (t.ratio() > 0 ? " " + fmt(t.ratio(), 3) : ""))
                             .collect(Collectors.joining(", "))).append(" | ")
-                    .append(ms(timed(ts, t -> 100 * num(t.metrics(), "accuracy")), 2)).append("% | ")
-                    .append(ms(timed(ts, t -> num(t.metrics(), "params_nonzero")), 0)).append(" | ")
-                    .append(ms(timed(ts, t -> num(t.metrics(), "flops")), 0)).append(" | ")
-                    .append(ms(timed(ts, t -> num(t.metrics(), "size_dense_bytes")), 0)).append(" | ")
-                    .append(ms(timed(ts, t -> num(t.metrics(), "size_sparse_bytes")), 0)).append(" | ")
-                    .append(ms(timed(ts, t -> num(t.metrics(), "size_int8_bytes")), 0)).append(" | ")
-                    .append(ms(timed(ts, t -> 100 * num(t.metrics(), "accuracy_drop_int8")), 2)).append(" | ")
+                    .append(ms(timed(ts, t -> 100 * t.metrics().accuracy()), 2)).append("% | ")
+                    .append(ms(timed(ts, t -> t.metrics().paramsNonzero()), 0)).append(" | ")
+                    .append(ms(timed(ts, t -> t.metrics().flops()), 0)).append(" | ")
+                    .append(ms(timed(ts, t -> t.metrics().sizeDenseBytes()), 0)).append(" | ")
+                    .append(ms(timed(ts, t -> t.metrics().sizeSparseBytes()), 0)).append(" | ")
+                    .append(ms(timed(ts, t -> t.metrics().int8().sizeBytes()), 0)).append(" | ")
+                    .append(ms(timed(ts, t -> 100 * t.metrics().int8().accuracyDrop()), 2)).append(" | ")
                     .append(ms(timed(ts, t -> t.latency().model().b1Ms()), 3)).append(" | ")
                     .append(ms(timed(ts, t -> t.latency().model().b64Ms()), 3)).append(" | ")
                     .append(network.equals("dense") ? "reference | reference |\n"
@@ -373,7 +376,7 @@ final class QualityReport {
     byte[] chart(Arch a) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         YIntervalSeries dense = new YIntervalSeries("dense");
-        double[] denseAcc = basesOf(a).stream().mapToDouble(b -> num(b.metrics(), "accuracy")).toArray();
+        double[] denseAcc = basesOf(a).stream().mapToDouble(b -> b.metrics().accuracy()).toArray();
         dense.add(1, mean(denseAcc), mean(denseAcc) - std(denseAcc), mean(denseAcc) + std(denseAcc));
         data.addSeries(dense);
         for (Method m : a.methods()) {
@@ -381,8 +384,8 @@ final class QualityReport {
             for (double r : m.ratios()) {
                 List<Result> ok = of(a).stream().filter(x -> x.ok() && x.method().equals(m.name()) && x.ratio() == r).toList();
                 if (!ok.isEmpty()) {
-                    double[] acc = values(ok, x -> x.num("accuracy"));
-                    s.add(mean(values(ok, x -> x.num("compression"))), mean(acc), mean(acc) - std(acc), mean(acc) + std(acc));
+                    double[] acc = values(ok, x -> x.num(Metrics::accuracy));
+                    s.add(mean(values(ok, x -> x.num(Metrics::compression))), mean(acc), mean(acc) - std(acc), mean(acc) + std(acc));
                 }
             }
             data.addSeries(s);
@@ -404,11 +407,6 @@ final class QualityReport {
     }
 
     // ---- numbers ----
-
-    static double num(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        return v instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
 
     private static double[] values(List<Result> rs, ToDoubleFunction<Result> f) {
         return rs.stream().mapToDouble(f).toArray();

@@ -1,5 +1,7 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.result.Trial;
+import dev.shears.jobs.result.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.jobs.driver.SearchJob;
@@ -69,7 +71,7 @@ public final class StrategiesBench implements Callable<Integer> {
                     LoadedSpec loaded = SpecLoader.load(spec, all);
                     long start = System.nanoTime();
                     SearchJob.Prepared prepared = SearchJob.prepare(loaded, work.resolve(strategy + "-" + seed).toString());
-                    List<Map<String, Object>> rows = SparkSearch.run(prepared, spark, null);
+                    List<Row> rows = SparkSearch.run(prepared, spark, null);
                     Outcome o = summarise(strategy, seed, rows, minCompression, (System.nanoTime() - start) / 1e9);
                     outcomes.add(o);
                     System.out.printf("seed %d %-8s best accuracy at >= %.0fx: %.4f (%s), epochs %d, trials %d, %.0f s%n",
@@ -112,23 +114,24 @@ public final class StrategiesBench implements Callable<Integer> {
     }
 
     /** The best test accuracy among successful rows at or above the compression, and the epochs all trials spent. */
-    public static Outcome summarise(String strategy, long seed, List<Map<String, Object>> rows, double minCompression,
+    public static Outcome summarise(String strategy, long seed, List<Row> rows, double minCompression,
                                     double seconds) {
         double best = Double.NaN;
         String bestId = "-";
         long epochs = 0;
         int trials = 0;
-        for (Map<String, Object> r : rows) {
-            if ("base".equals(r.get("candidate"))) {
+        for (Row r : rows) {
+            Trial t = r.trial();
+            if (t.isBase()) {
                 continue;
             }
             trials++;
-            epochs += ((Number) r.get("trial_epochs")).longValue();
-            if ("OK".equals(r.get("status")) && ((Number) r.get("compression")).doubleValue() >= minCompression) {
-                double a = ((Number) r.get("accuracy")).doubleValue();
+            epochs += t.outcome().epochsSpent();
+            if (t.ok() && t.compression() >= minCompression) {
+                double a = t.metrics().accuracy();
                 if (!(a <= best)) {
                     best = a;
-                    bestId = String.valueOf(r.get("candidate"));
+                    bestId = t.candidate();
                 }
             }
         }

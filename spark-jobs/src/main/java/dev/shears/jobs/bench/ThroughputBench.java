@@ -1,5 +1,7 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.result.Columns;
+import dev.shears.jobs.result.Row;
 import dev.shears.jobs.bench.CandidateRuns.Timing;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.CandidateEngine;
@@ -152,23 +154,24 @@ public final class ThroughputBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-42s %3d candidates (%d OK) in %6.1f s = %6.2f candidates/min (%.1f s with outputs)%n",
                 what, t.candidates().size(), t.ok(), t.searchSeconds(), t.perMinute(), t.totalSeconds());
         // pruning and fine-tuning alone, as each trial timed it: shows whether trials side by side slow each other down
-        double finetune = t.candidates().stream().map(r -> r.get("finetune_seconds")).filter(v -> v instanceof Number)
-                .mapToDouble(v -> ((Number) v).doubleValue()).average().orElse(Double.NaN);
+        double finetune = t.candidates().stream().mapToDouble(r -> r.number(Columns.FINETUNE_SECONDS))
+                .filter(Double::isFinite).average().orElse(Double.NaN);
         out.printf(Locale.ROOT, "%-42s mean prune + fine-tune time of a candidate %.2f s; %d GC pauses, %.2f s in all; "
                 + "%.2f CPU s per candidate%n", "", finetune, t.collections(), t.pauseSeconds(), t.cpuPerCandidate());
     }
 
     /** Both runs must have evaluated the same candidates; the accuracy difference shows whether they computed the same. */
     private static void compare(PrintStream out, String name, Timing run, Timing loop) {
-        Map<Object, Object> loopAccuracy = new HashMap<>();
-        loop.candidates().forEach(r -> loopAccuracy.put(r.get("candidate"), r.get("accuracy")));
+        Map<String, Double> loopAccuracy = new HashMap<>();
+        loop.candidates().forEach(r -> loopAccuracy.put(r.candidate(), r.number(Columns.ACCURACY)));
         long same = 0;
         double largest = 0;
-        for (Map<String, Object> r : run.candidates()) {
-            Object other = loopAccuracy.get(r.get("candidate"));
-            if (other instanceof Number o && r.get("accuracy") instanceof Number a) {
+        for (Row r : run.candidates()) {
+            Double other = loopAccuracy.get(r.candidate());
+            double a = r.number(Columns.ACCURACY);
+            if (other != null && Double.isFinite(other) && Double.isFinite(a)) {
                 same++;
-                largest = Math.max(largest, Math.abs(a.doubleValue() - o.doubleValue()));
+                largest = Math.max(largest, Math.abs(a - other));
             }
         }
         out.printf(Locale.ROOT, "%s and loop: same candidates %d of %d; largest test-accuracy difference %.4f%n",
@@ -179,7 +182,7 @@ public final class ThroughputBench implements Callable<Integer> {
     }
 
     private static String ids(Timing t) {
-        return t.candidates().stream().map(r -> String.valueOf(r.get("candidate"))).sorted().collect(Collectors.joining(" "));
+        return t.candidates().stream().map(Row::candidate).sorted().collect(Collectors.joining(" "));
     }
 
     /** The spec's MLP trained from the same initial weights in one JVM (all cores) and with dl4j-spark (one thread a task). */

@@ -3,17 +3,19 @@ package dev.shears.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.output.TableFormats;
+import dev.shears.jobs.result.Column;
+import dev.shears.jobs.result.Columns;
+import dev.shears.jobs.result.PastRow;
+import dev.shears.jobs.result.Selection;
+import dev.shears.jobs.result.SelectionSplit;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.HadoopFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -48,58 +50,74 @@ final class HistoryCommand implements Callable<Integer> {
                 nights.add(m.group(1));
             }
         }
-        List<Map<String, Object>> history = new ArrayList<>();
-        List<Map<String, Object>> previous = null;
+        List<Night> history = new ArrayList<>();
+        List<PastRow> previous = null;
         for (String night : nights) {
             String dir = HadoopFiles.join(uri, night);
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("night", night);
             if (!HadoopFiles.exists(HadoopFiles.join(dir, "run.json"))) {
-                line.put("status", "unfinished");
-                history.add(line);
+                history.add(new Night(night, "unfinished", null, null, null, Double.NaN, null, null));
                 System.out.println(night + "  unfinished (submit-scripts/nightly resumes it)");
                 continue;
             }
-            List<Map<String, Object>> rows = Changes.readPrevious(dir);
+            List<PastRow> rows = Changes.readPrevious(dir);
             JsonNode run = SpecLoader.JSON.readTree(new String(HadoopFiles.readAll(HadoopFiles.join(dir, "run.json")),
                     StandardCharsets.UTF_8));
-            line.put("status", "finished");
-            JsonNode counts = run.path("counts");
-            for (String c : List.of("candidates", "ok", "failed", "diverged", "timeout")) {
-                line.put(c, counts.path(c).asLong());
-            }
-            Optional<Map<String, Object>> best = Changes.bestRow(rows);
-            line.put("best", best.map(b -> b.get("candidate")).orElse(null));
-            for (String c : List.of("compression", "val_accuracy", "accuracy")) {
-                line.put(c, best.map(b -> b.get(c)).orElse(null));
-            }
-            line.put("base_val_accuracy", run.path("base_model").path("val_accuracy").asDouble());
-            line.put("base_model_hash", run.path("base_model").path("hash").asText());
-            line.put("data_hash", run.path("data").path("hash").asText());
-            if (previous != null) {
-                Changes.fall(previous, rows).ifPresent(f -> line.put("val_fall_points", f * 100));
-            }
+            List<Long> counts = COUNTS.stream().map(c -> run.path("counts").path(c).asLong()).toList();
+            Double fall = previous == null ? null : Changes.fall(previous, rows).stream().map(f -> f * 100).boxed()
+                    .findFirst().orElse(null);
+            Night line = new Night(night, "finished", counts, Selection.best(rows, SelectionSplit.VALIDATION).orElse(null),
+                    fall, run.path("base_model").path("val_accuracy").asDouble(), run.path("base_model").path("hash").asText(),
+                    run.path("data").path("hash").asText());
             previous = rows;
             history.add(line);
-            System.out.println(describe(line));
+            System.out.println(line.describe());
         }
+        List<String> header = new ArrayList<>(List.of("night", "status"));
+        header.addAll(COUNTS);
+        header.addAll(List.of("best", "compression", "val_accuracy", "accuracy", "base_val_accuracy", "val_fall_points",
+                "base_model_hash", "data_hash"));
         HadoopFiles.writeAtomically(HadoopFiles.join(uri, "history.csv"),
-                TableFormats.csv(history, List.of("night", "status", "candidates", "ok", "failed", "diverged", "timeout",
-                        "best", "compression", "val_accuracy", "accuracy", "base_val_accuracy", "val_fall_points",
-                        "base_model_hash", "data_hash")).getBytes(StandardCharsets.UTF_8));
+                TableFormats.cells(header, history.stream().map(Night::cells).toList()).getBytes(StandardCharsets.UTF_8));
         System.out.println("wrote " + HadoopFiles.join(uri, "history.csv"));
         return ShearsMain.OK;
     }
 
-    private static String describe(Map<String, Object> l) {
-        String best = l.get("best") == null ? "no candidate within tolerance"
-                : String.format(Locale.ROOT, "best %s at %sx: validation %s, test %s", l.get("best"),
-                        TableFormats.cell(l.get("compression")), TableFormats.cell(l.get("val_accuracy")),
-                        TableFormats.cell(l.get("accuracy")));
-        String fall = l.get("val_fall_points") instanceof Double f
-                ? String.format(Locale.ROOT, "; %+.2f points at the night before's best compression", -f) : "";
-        return String.format(Locale.ROOT, "%s  %d candidates: %d OK, %d failed, %d diverged, %d timed out; %s "
-                        + "(base validation %s)%s", l.get("night"), l.get("candidates"), l.get("ok"), l.get("failed"),
-                l.get("diverged"), l.get("timeout"), best, TableFormats.cell(l.get("base_val_accuracy")), fall);
+    private static final List<String> COUNTS = List.of("candidates", "ok", "failed", "diverged", "timeout");
+
+    /**
+     * One night's line.
+     *
+     * @param counts   candidates and their statuses ({@link #COUNTS}), null when unfinished
+     * @param best     the night's best row, or null
+     * @param fall     validation points lost at the night before's best compression, or null
+     */
+    private record Night(String night, String status, List<Long> counts, PastRow best, Double fall,
+                         double baseValAccuracy, String baseModelHash, String dataHash) {
+
+        List<String> cells() {
+            List<String> cells = new ArrayList<>(List.of(night, status));
+            COUNTS.forEach(c -> cells.add(counts == null ? "" : String.valueOf(counts.get(COUNTS.indexOf(c)))));
+            cells.add(best == null ? "" : best.text(Columns.CANDIDATE));
+            for (Column c : List.of(Columns.COMPRESSION, Columns.VAL_ACCURACY, Columns.ACCURACY)) {
+                cells.add(best == null ? "" : c.format(best));
+            }
+            cells.add(counts == null ? "" : TableFormats.cell(baseValAccuracy));
+            cells.add(TableFormats.cell(fall));
+            cells.add(baseModelHash == null ? "" : baseModelHash);
+            cells.add(dataHash == null ? "" : dataHash);
+            return cells;
+        }
+
+        String describe() {
+            String bestText = best == null ? "no candidate within tolerance"
+                    : String.format(Locale.ROOT, "best %s at %sx: validation %s, test %s", best.text(Columns.CANDIDATE),
+                            Columns.COMPRESSION.format(best), Columns.VAL_ACCURACY.format(best),
+                            Columns.ACCURACY.format(best));
+            String fallText = fall == null ? "" : String.format(Locale.ROOT,
+                    "; %+.2f points at the night before's best compression", -fall);
+            return String.format(Locale.ROOT, "%s  %d candidates: %d OK, %d failed, %d diverged, %d timed out; %s "
+                            + "(base validation %s)%s", night, counts.get(0), counts.get(1), counts.get(2), counts.get(3),
+                    counts.get(4), bestText, TableFormats.cell(baseValAccuracy), fallText);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.shears.jobs.cli;
 
+import dev.shears.jobs.result.Row;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.driver.TableReader;
 import dev.shears.jobs.driver.TrialCache;
@@ -94,7 +95,7 @@ final class SearchCommand implements Callable<Integer> {
                 prepared = SearchJob.prepare(spec, out, start,
                         dataParallel ? SparkSearch.tuner(jsc, spec.spec().search) : FineTuner.LOCAL, new SparkTables(spark));
             }
-            List<Map<String, Object>> rows = SparkSearch.run(prepared, spark, System.out);
+            List<Row> rows = SparkSearch.run(prepared, spark, System.out);
             return worse(prepared, rows) ? ShearsMain.WORSE : ShearsMain.OK;
         } finally {
             if (own) {
@@ -121,7 +122,7 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     /** With --fail-if-worse: whether validation accuracy at the compared run's best compression fell by too much. */
-    private boolean worse(SearchJob.Prepared prepared, List<Map<String, Object>> rows) {
+    private boolean worse(SearchJob.Prepared prepared, List<Row> rows) {
         if (failIfWorse == null) {
             return false;
         }

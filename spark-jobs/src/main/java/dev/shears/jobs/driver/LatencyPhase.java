@@ -2,7 +2,8 @@ package dev.shears.jobs.driver;
 
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LatencyRequest;
-import dev.shears.jobs.output.Ranking;
+import dev.shears.jobs.result.LatencyFigures;
+import dev.shears.jobs.result.Row;
 import dev.shears.pruning.metrics.Latency;
 import dev.shears.pruning.metrics.LatencyComparison;
 import java.io.PrintStream;
@@ -23,12 +24,12 @@ final class LatencyPhase {
     private LatencyPhase() {
     }
 
-    /** Adds {@code latency_b1_ms}, {@code latency_b64_ms}, {@code speedup_b1}, {@code speedup_b64} to the timed rows. */
-    static void time(SearchJob.Prepared p, CandidateEngine engine, List<Map<String, Object>> ranked, List<String> kept,
-                     PrintStream console) {
+    /** The rows with the latency of those timed (and of the base) filled in. */
+    static List<Row> time(SearchJob.Prepared p, CandidateEngine engine, List<Row> ranked, List<String> kept,
+                          PrintStream console) {
         Set<String> ids = new LinkedHashSet<>();
-        ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto")) && "OK".equals(r.get("status")))
-                .map(r -> String.valueOf(r.get("candidate"))).filter(id -> !Ranking.BASE.equals(id)).forEach(ids::add);
+        ranked.stream().filter(r -> r.pareto() && r.trial().ok() && !r.trial().isBase()).map(Row::candidate)
+                .forEach(ids::add);
         ids.addAll(kept);
         Map<String, byte[]> models = new LinkedHashMap<>();
         for (String id : ids) {
@@ -38,7 +39,7 @@ final class LatencyPhase {
             }
         }
         if (models.isEmpty()) {
-            return;
+            return ranked;
         }
         if (console != null) {
             console.println("timing the forward pass of " + models.size()
@@ -50,21 +51,11 @@ final class LatencyPhase {
         p.timings().put("latency_seconds", SearchJob.seconds(start));
         double[] baseB1 = timed.values().stream().mapToDouble(c -> c.reference().b1Ms()).toArray();
         double[] baseB64 = timed.values().stream().mapToDouble(c -> c.reference().b64Ms()).toArray();
-        for (Map<String, Object> row : ranked) {
-            String id = String.valueOf(row.get("candidate"));
-            if (Ranking.BASE.equals(id)) {
-                put(row, Latency.median(baseB1), Latency.median(baseB64), 1.0, 1.0);
-            } else if (timed.containsKey(id)) {
-                LatencyComparison.Compared c = timed.get(id);
-                put(row, c.model().b1Ms(), c.model().b64Ms(), c.speedupB1(), c.speedupB64());
-            }
-        }
-    }
-
-    private static void put(Map<String, Object> row, double b1, double b64, double speedupB1, double speedupB64) {
-        row.put("latency_b1_ms", b1);
-        row.put("latency_b64_ms", b64);
-        row.put("speedup_b1", speedupB1);
-        row.put("speedup_b64", speedupB64);
+        LatencyFigures base = new LatencyFigures(Latency.median(baseB1), Latency.median(baseB64), 1.0, 1.0);
+        return ranked.stream().map(row -> {
+            LatencyComparison.Compared c = timed.get(row.candidate());
+            return row.trial().isBase() ? row.withLatency(base) : c == null ? row
+                    : row.withLatency(new LatencyFigures(c.model().b1Ms(), c.model().b64Ms(), c.speedupB1(), c.speedupB64()));
+        }).toList();
     }
 }

@@ -1,12 +1,21 @@
 package dev.shears.jobs.driver;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shears.jobs.output.Changes;
-import dev.shears.jobs.output.Columns;
-import dev.shears.jobs.output.Ranking;
 import dev.shears.jobs.output.Report;
 import dev.shears.jobs.output.TableFormats;
+import dev.shears.jobs.result.Column;
+import dev.shears.jobs.result.Columns;
+import dev.shears.jobs.result.Provenance;
+import dev.shears.jobs.result.Row;
+import dev.shears.jobs.result.Selection;
+import dev.shears.jobs.result.TableRow;
+import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.SearchSpec;
+import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.metrics.ProcessMemory;
+import dev.shears.search.TrialStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -18,22 +27,23 @@ import java.util.Map;
 /** Writes a finished search: tables, Pareto front, provenance, the best models and the report. */
 final class Outputs {
 
-    private static final List<String> CONSOLE = List.of("rank", "candidate", "scorer", "granularity", "scope",
-            "layers", "schedule", "target_sparsity", "compression", "val_accuracy_drop", "accuracy", "accuracy_drop",
-            "speedup_b64", "pareto", "status");
+    private static final List<Column> CONSOLE = List.of(Columns.RANK, Columns.CANDIDATE, Columns.SCORER,
+            Columns.GRANULARITY, Columns.SCOPE, Columns.LAYERS, Columns.SCHEDULE, Columns.TARGET_SPARSITY,
+            Columns.COMPRESSION, Columns.VAL_ACCURACY_DROP, Columns.ACCURACY, Columns.ACCURACY_DROP, Columns.SPEEDUP_B64,
+            Columns.PARETO, Columns.STATUS);
 
     private Outputs() {
     }
 
     /** The candidates whose models are kept: the first {@code keepModels} successful ones in rank order. */
-    static List<String> kept(List<Map<String, Object>> ranked, int keepModels, Checkpoints models) {
+    static List<String> kept(List<Row> ranked, int keepModels, Checkpoints models) {
         List<String> kept = new ArrayList<>();
-        for (Map<String, Object> r : ranked) {
+        for (Row r : ranked) {
             if (kept.size() >= keepModels) {
                 break;
             }
-            String id = String.valueOf(r.get("candidate"));
-            if (!Ranking.BASE.equals(id) && "OK".equals(r.get("status")) && models.hasModel(id)) {
+            String id = r.candidate();
+            if (!r.trial().isBase() && r.trial().ok() && models.hasModel(id)) {
                 kept.add(id);
             }
         }
@@ -44,23 +54,21 @@ final class Outputs {
      * @param ranked rows in rank order ({@link Ranking#rank})
      * @param kept   candidates whose models are saved ({@link #kept})
      */
-    static List<Map<String, Object>> write(SearchJob.Prepared p, List<Map<String, Object>> ranked, List<String> kept,
-                                           Map<String, List<Map<String, Object>>> extraTables, Checkpoints models,
-                                           Map<String, Object> provenance, int trials,
-                                           SearchJob.ParquetWriter parquet, PrintStream console) {
+    static List<Row> write(SearchJob.Prepared p, List<Row> ranked, List<String> kept,
+                           Map<String, List<Map<String, Object>>> extraTables, Checkpoints models, int trials,
+                           SearchJob.ParquetWriter parquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
         long start = System.nanoTime();
-        List<String> columns = Columns.of(ranked);
-        Map<String, Object> changes = null;
+        List<Column> columns = Columns.of(ranked);
+        Changes.Summary changes = null;
         try {
             var out = p.out();
             out.write("results.csv", TableFormats.csv(ranked, columns));
-            out.write("results.json", SearchJob.json(ranked));
-            out.write("pareto.csv", TableFormats.csv(
-                    ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).toList(), columns));
+            out.write("results.json", SearchJob.json(json(ranked, columns)));
+            out.write("pareto.csv", TableFormats.csv(ranked.stream().filter(Row::pareto).toList(), columns));
             out.writeDirectory("results.parquet", path -> parquet.write(ranked, columns, path));
             for (Map.Entry<String, List<Map<String, Object>>> t : extraTables.entrySet()) {
-                out.write(t.getKey() + ".csv", TableFormats.csv(t.getValue()));
+                out.write(t.getKey() + ".csv", TableFormats.csvOfMaps(t.getValue()));
             }
             List<String> saved = new ArrayList<>();
             out.write("models/base.zip", p.baseModel());
@@ -70,14 +78,14 @@ final class Outputs {
                 saved.add("models/" + id + ".zip");
             }
             if (p.previous() != null) {
-                List<Map<String, Object>> diff = Changes.rows(p.previous().rows(), ranked);
-                out.write("changes.csv", TableFormats.csv(diff));
+                List<Changes.Change> diff = Changes.rows(p.previous().rows(), ranked);
+                out.write("changes.csv", Changes.csv(diff));
                 changes = Changes.summary(p.previous().out(), p.previous().rows(), ranked, diff);
             }
             p.timings().put("write_seconds", SearchJob.seconds(start));
             // with embedded Spark the trials run in this process too: then it is the whole search's peak
             p.timings().put("driver_peak_resident_mb", ProcessMemory.peakResidentMb());
-            Map<String, Object> run = runJson(p, ranked, provenance, trials, saved);
+            Map<String, Object> run = runJson(p, ranked, trials, saved);
             if (changes != null) {
                 run.put("changes", changes);
             }
@@ -103,22 +111,33 @@ final class Outputs {
     }
 
     /** The top of the ranked table on the console (nothing when {@code console} is null). */
-    static void print(List<Map<String, Object>> ranked, SearchSpec s, PrintStream console) {
+    static void print(List<? extends TableRow> ranked, SearchSpec s, PrintStream console) {
         if (console != null) {
             console.println();
             console.print(TableFormats.console(ranked, CONSOLE, s.output.consoleRows + 1));
         }
     }
 
-    private static Map<String, Object> runJson(SearchJob.Prepared p, List<Map<String, Object>> ranked,
-                                               Map<String, Object> provenance, int trials, List<String> saved) {
+    /** results.json: each row's columns, and its per-layer sparsity. */
+    private static ArrayNode json(List<Row> ranked, List<Column> columns) {
+        ArrayNode rows = SpecLoader.JSON.createArrayNode();
+        for (Row r : ranked) {
+            ObjectNode json = rows.addObject();
+            columns.forEach(c -> json.putPOJO(c.name(), r.get(c)));
+            json.putPOJO(Columns.LAYER_SPARSITY.name(), r.get(Columns.LAYER_SPARSITY));
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> runJson(SearchJob.Prepared p, List<Row> ranked, int trials, List<String> saved) {
+        Provenance provenance = ranked.get(0).trial().provenance();
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("name", p.spec().spec().name);
         run.put("spec_source", p.spec().source());
         run.put("spec_hash", p.spec().sha256());
         run.put("spec", p.spec().resolved());
         run.put("seed", p.spec().spec().seed);
-        run.put("versions", Versions.all(String.valueOf(provenance.get("spark_version"))));
+        run.put("versions", Versions.all(provenance.sparkVersion()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("location", p.dataLocation());
         if (p.spec().readsTables()) {
@@ -137,30 +156,29 @@ final class Outputs {
         run.put("data", data);
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("source", p.spec().spec().model.file != null ? p.spec().spec().model.file : "trained: " + p.spec().spec().model.architecture);
-        base.put("hash", provenance.get("base_model_hash"));
+        base.put("hash", provenance.baseModelHash());
         base.put("params_total", p.base().paramsTotal());
         base.put("accuracy", p.base().accuracy());
         base.put("val_accuracy", p.base().validationAccuracy());
         run.put("base_model", base);
         Map<String, Object> selection = new LinkedHashMap<>();
         selection.put("split", p.spec().spec().objective.split().label());
-        selection.put("column", p.spec().spec().objective.split().drop());
+        selection.put("column", p.spec().spec().objective.split().drop().name());
         selection.put("max_accuracy_drop", p.spec().spec().objective.maxAccuracyDrop);
         run.put("selection", selection);
         run.put("timings", p.timings());
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("candidates", trials);
-        for (String status : List.of("OK", "FAILED", "DIVERGED", "TIMEOUT")) {
-            counts.put(status.toLowerCase(java.util.Locale.ROOT),
-                    ranked.stream().filter(r -> !Ranking.BASE.equals(r.get("candidate")) && status.equals(r.get("status"))).count());
+        List<Trial> candidates = ranked.stream().map(Row::trial).filter(t -> !t.isBase()).toList();
+        for (TrialStatus status : TrialStatus.values()) {
+            counts.put(status.name().toLowerCase(java.util.Locale.ROOT),
+                    candidates.stream().filter(t -> t.status() == status).count());
         }
-        counts.put("cached", ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("cached"))).count());
-        counts.put("pareto", ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).count());
-        counts.put("meets_tolerance", ranked.stream()
-                .filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance"))).count());
+        counts.put("cached", candidates.stream().filter(Trial::cached).count());
+        counts.put("pareto", ranked.stream().filter(Row::pareto).count());
+        counts.put("meets_tolerance", ranked.stream().filter(r -> !r.trial().isBase() && r.meetsTolerance()).count());
         run.put("counts", counts);
-        ranked.stream().filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance")))
-                .findFirst().ifPresent(best -> run.put("best", best.get("candidate")));
+        Selection.best(ranked, p.spec().spec().objective.split()).ifPresent(best -> run.put("best", best.candidate()));
         run.put("models", saved);
         run.put("cache", p.cache().location());
         run.put("out", p.out().target());

@@ -11,7 +11,12 @@ import dev.shears.jobs.engine.TrialContext;
 import dev.shears.jobs.engine.TrialRequest;
 import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.output.OutputLocation;
-import dev.shears.jobs.output.Ranking;
+import dev.shears.jobs.result.Column;
+import dev.shears.jobs.result.PastRow;
+import dev.shears.jobs.result.Provenance;
+import dev.shears.jobs.result.Ranking;
+import dev.shears.jobs.result.Row;
+import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.Dimensions;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.PlanFactory;
@@ -32,6 +37,7 @@ import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Measurement;
+import dev.shears.pruning.run.Metrics;
 import dev.shears.pruning.run.PlanOptions;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.pruning.train.FineTuner;
@@ -68,7 +74,7 @@ public final class SearchJob {
 
     /** Everything checked and ready: the base model trained or loaded and measured. */
     public record Prepared(LoadedSpec spec, OutputLocation out, DataLocation dataLocation, DataSplits data,
-                           byte[] baseModel, Map<String, Object> baseRow, BaseReference base,
+                           byte[] baseModel, Metrics baseMetrics, BaseReference base,
                            Map<String, Object> timings, Checkpoints checkpoints, Previous previous, TrialCache cache,
                            String baseModelHash) {
 
@@ -78,13 +84,13 @@ public final class SearchJob {
             location.create();
             Checkpoints other = new Checkpoints(location);
             other.saveBase(baseModel, spec.sha256());
-            return new Prepared(spec, location, dataLocation, data, baseModel, baseRow, base,
+            return new Prepared(spec, location, dataLocation, data, baseModel, baseMetrics, base,
                     new LinkedHashMap<>(timings), other, previous, cache, baseModelHash);
         }
     }
 
     /** An earlier run to report changes against: its output location and ranked rows. */
-    public record Previous(String out, List<Map<String, Object>> rows) {
+    public record Previous(String out, List<PastRow> rows) {
     }
 
     /**
@@ -167,17 +173,11 @@ public final class SearchJob {
                 checkpoints.saveBase(bytes, spec.sha256());
             }
             // latency is timed after the search, beside the candidates it is compared with
-            Map<String, Object> measured = Measurement.of(net, data, net.prunable(), null, false, baseTrainer);
+            Metrics measured = Measurement.of(net, data, net.prunable(), null, false, baseTrainer);
             BaseReference base = BaseReference.of(measured);
             LOG.info("base model: {} parameters, validation accuracy {}, test accuracy {}", base.paramsTotal(),
                     base.validationAccuracy(), base.accuracy());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("candidate", "base");
-            row.put("target_sparsity", 0.0);
-            row.putAll(measured);
-            row.put("status", "OK");
-            row.put("epochs", 0);
-            return new Prepared(spec, location, dataLocation, data, bytes, row, base, timings, checkpoints, previous,
+            return new Prepared(spec, location, dataLocation, data, bytes, measured, base, timings, checkpoints, previous,
                     start.cache(), ModelBytes.contentHash(net));
         } catch (RuntimeException e) {
             if (!location.resumed()) {
@@ -384,7 +384,7 @@ public final class SearchJob {
      * @param sparkVersion  recorded in provenance
      * @param writeParquet  writes results.parquet/ (needs Spark); called with the staged path
      */
-    public static List<Map<String, Object>> run(Prepared p, Function<TrialContext, CandidateEngine> engineFor,
+    public static List<Row> run(Prepared p, Function<TrialContext, CandidateEngine> engineFor,
                                                 String sparkVersion, ParquetWriter writeParquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
         TrialContext context = new TrialContext(p.dataLocation(), p.base(), s.search.threadsPerTask,
@@ -392,20 +392,18 @@ public final class SearchJob {
         double validation = p.base().validationAccuracy();
         SearchStrategy strategy = strategy(p.spec(), ModelBytes.restore(p.baseModel()),
                 Double.isNaN(validation) ? p.base().accuracy() : validation);
-        Map<String, Object> provenance = provenance(p, sparkVersion);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        Map<String, Object> baseRow = new LinkedHashMap<>(p.baseRow());
-        baseRow.putAll(provenance);
-        rows.add(baseRow);
+        Provenance provenance = provenance(p, sparkVersion);
+        List<Trial> trials = new ArrayList<>();
+        trials.add(Trial.base(p.baseMetrics(), provenance));
         try (CandidateEngine engine = engineFor.apply(context)) {
-            int trials = search(p, engine, strategy, rows, provenance, console);
-            List<Map<String, Object>> ranked = Ranking.rank(rows, s.objective.maxAccuracyDrop, s.objective.split());
+            int count = search(p, engine, strategy, trials, provenance, console);
+            List<Row> ranked = Ranking.rank(trials, s.objective.maxAccuracyDrop, s.objective.split());
             List<String> kept = Outputs.kept(ranked, s.output.keepModels, p.checkpoints());
             if (s.search.measureLatency) {
-                LatencyPhase.time(p, engine, ranked, kept, console);
+                ranked = LatencyPhase.time(p, engine, ranked, kept, console);
             }
-            return Outputs.write(p, ranked, kept, strategy.extraTables(), p.checkpoints(), provenance, trials,
-                    writeParquet, console);
+            return Outputs.write(p, ranked, kept, strategy.extraTables(), p.checkpoints(), count, writeParquet,
+                    console);
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + " (the finished trials are kept in " + p.out().staging()
                     + ": run the same command with --resume to carry on)", e);
@@ -414,7 +412,7 @@ public final class SearchJob {
 
     /** Runs the trials, adding a row for each; the progress bar is closed before the outputs are written. */
     private static int search(Prepared p, CandidateEngine candidateEngine, SearchStrategy strategy,
-                              List<Map<String, Object>> rows, Map<String, Object> provenance, PrintStream console) {
+                              List<Trial> trials, Provenance provenance, PrintStream console) {
         SearchSpec s = p.spec().spec();
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
@@ -435,7 +433,7 @@ public final class SearchJob {
                 return r;
             };
             // strategies count their own trials against the budget (halving's promotions come on top of it)
-            int trials = SearchLoop.run(strategy, engine, requestFor, Integer.MAX_VALUE, s.search.epochBudget,
+            int count = SearchLoop.run(strategy, engine, requestFor, Integer.MAX_VALUE, s.search.epochBudget,
                     (request, outcome) -> {
                         Candidate c = request.candidate();
                         int parentEpochs = c.parentId() == null ? 0 : epochsReached.getOrDefault(c.parentId(), 0);
@@ -447,18 +445,17 @@ public final class SearchJob {
                                 p.cache().store(resultKeys.get(c.id()), outcome);
                             }
                         }
-                        Map<String, Object> row = row(strategy.name(), request, outcome, parentEpochs + outcome.epochsSpent());
-                        row.put("cached", cached);
-                        row.putAll(provenance);
-                        rows.add(row);
-                        progress.record(row);
+                        Trial trial = new Trial(c.id(), strategy.name(), request.plan(), outcome.withModel(null),
+                                parentEpochs + outcome.epochsSpent(), cached, c.fidelity(), c.parentId(), provenance);
+                        trials.add(trial);
+                        progress.record(trial);
                     });
             p.timings().put("search_seconds", seconds(start));
             // this JVM's CPU time: every trial's too on local Spark, so it compares builds and engines on a busy machine
             p.timings().put("search_cpu_seconds", Math.round((processCpuNanos() - cpuStart) / 1e7) / 100.0);
             p.timings().put("trials_resumed", engine.replayed());
             p.timings().put("trials_cached", engine.servedFromCache());
-            return trials;
+            return count;
         }
     }
 
@@ -472,7 +469,7 @@ public final class SearchJob {
     /** Writes results.parquet/ at a staged path. */
     @FunctionalInterface
     public interface ParquetWriter {
-        void write(List<Map<String, Object>> rows, List<String> columns, String path);
+        void write(List<Row> rows, List<Column> columns, String path);
     }
 
     private static TrialRequest request(Candidate c, SearchSpec s, Map<String, Integer> epochsReached,
@@ -524,48 +521,9 @@ public final class SearchJob {
         }
     }
 
-    private static Map<String, Object> row(String strategy, TrialRequest request, CandidateOutcome outcome, int epochs) {
-        Candidate c = request.candidate();
-        PruningPlan plan = request.plan();
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("candidate", c.id());
-        row.put("strategy", strategy);
-        row.put("scorer", plan.scorer());
-        row.put("granularity", plan.granularity());
-        row.put("scope", plan.scope());
-        row.put("layers", plan.layers());
-        row.put("schedule", plan.schedule());
-        row.put("target_sparsity", plan.ratio());
-        row.put("status", outcome.status());
-        row.put("error", outcome.error());
-        row.putAll(outcome.metrics());
-        row.put("epochs", epochs);
-        row.put("trial_epochs", outcome.epochsSpent());
-        row.put("learning_rate", plan.learningRate());
-        if (plan.schedule().equals("iterative") || plan.schedule().equals("adaptive")) {
-            row.put("steps", plan.steps());
-        }
-        plan.options().forEach((k, v) -> row.put(Dimensions.column(k), v));
-        if (!plan.layerRatios().isEmpty()) {
-            row.put("layer_ratios", plan.layerRatios().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(";")));
-        }
-        row.put("fidelity", c.fidelity());
-        row.put("parent", c.parentId());
-        row.put("layer_sparsity", outcome.layerSparsity());
-        return row;
-    }
-
-    private static Map<String, Object> provenance(Prepared p, String sparkVersion) {
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("seed", p.spec().spec().seed);
-        prov.put("spec_hash", p.spec().sha256());
-        prov.put("data_hash", p.data().sha256());
-        prov.put("base_model_hash", p.baseModelHash());
-        prov.put("shears_version", Versions.shears());
-        prov.put("dl4j_version", Versions.dl4j());
-        prov.put("spark_version", sparkVersion);
-        return prov;
+    private static Provenance provenance(Prepared p, String sparkVersion) {
+        return new Provenance(p.spec().spec().seed, p.spec().sha256(), p.data().sha256(), p.baseModelHash(),
+                Versions.shears(), Versions.dl4j(), sparkVersion);
     }
 
     private static long processCpuNanos() {

@@ -1,9 +1,10 @@
 package dev.shears.jobs.driver;
 
-import dev.shears.jobs.output.Ranking;
-import dev.shears.jobs.output.SelectionSplit;
+import dev.shears.jobs.result.Ranking;
+import dev.shears.jobs.result.Selection;
+import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Trial;
 import java.io.PrintStream;
-import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -15,8 +16,7 @@ final class SearchProgress implements AutoCloseable {
     private final ProgressBar bar;
     private final double maxAccuracyDrop;
     private final SelectionSplit split;
-    private double bestCompression = Double.NaN;
-    private double bestAccuracy = Double.NaN;
+    private Selection.Score best;
     private int failed;
     private int cached;
 
@@ -33,15 +33,14 @@ final class SearchProgress implements AutoCloseable {
                 .build();
     }
 
-    void record(Map<String, Object> row) {
-        if (Boolean.TRUE.equals(row.get("cached"))) {
+    void record(Trial trial) {
+        if (trial.cached()) {
             cached++;
         }
-        if ("OK".equals(row.get("status"))) {
-            double compression = ((Number) row.get("compression")).doubleValue();
-            if (Ranking.within(row, maxAccuracyDrop, split) && !(compression <= bestCompression)) {
-                bestCompression = compression;
-                bestAccuracy = ((Number) row.get(split.accuracy())).doubleValue();
+        if (trial.ok()) {
+            Selection.Score score = Ranking.score(trial, Ranking.meets(trial, maxAccuracyDrop, split), split);
+            if (score.within() && (best == null || Selection.ORDER.compare(score, best) < 0)) {
+                best = score;
             }
         } else {
             failed++;
@@ -53,9 +52,9 @@ final class SearchProgress implements AutoCloseable {
             }
             bar.step();
             // cached results arrive at once: saying how many explains a quick start and a long time left
-            bar.setExtraMessage((Double.isNaN(bestCompression) ? "no candidate within tolerance yet"
-                    : String.format("best %.1fx at %s acc %.4f", bestCompression,
-                    split == SelectionSplit.VALIDATION ? "val" : "test", bestAccuracy))
+            bar.setExtraMessage((best == null ? "no candidate within tolerance yet"
+                    : String.format("best %.1fx at %s acc %.4f", best.compression(),
+                    split == SelectionSplit.VALIDATION ? "val" : "test", best.accuracy()))
                     + (failed > 0 ? ", " + failed + " failed" : "") + (cached > 0 ? ", " + cached + " from the cache" : ""));
         }
     }

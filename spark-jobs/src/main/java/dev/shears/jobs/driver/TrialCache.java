@@ -7,6 +7,7 @@ import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.search.TrialStatus;
 import dev.shears.pruning.run.PruningPlan;
 import java.io.File;
 import java.io.IOException;
@@ -178,7 +179,7 @@ public final class TrialCache {
 
     /** Stores a result a rerun would repeat. */
     public void store(String key, CandidateOutcome outcome) {
-        if (root == null || !("OK".equals(outcome.status()) || "DIVERGED".equals(outcome.status()))) {
+        if (root == null || !(outcome.ok() || outcome.status() == TrialStatus.DIVERGED)) {
             return;
         }
         try {

@@ -2,6 +2,7 @@ package dev.shears.jobs.engine;
 
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.search.TrialStatus;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,8 @@ public final class SparkEngine implements CandidateEngine {
                 // trial each time (a native crash, System.exit, the OS killing it); the driver's stack adds nothing
                 String why = String.valueOf(e.getMessage());
                 int driverStack = why.indexOf("\nDriver stacktrace");
-                return new CandidateOutcome("FAILED", "Spark gave up on the trial: "
-                        + (driverStack < 0 ? why : why.substring(0, driverStack)).replace('\n', ' '),
-                        Map.of(), Map.of(), 0, null);
+                return CandidateOutcome.unmeasured(TrialStatus.FAILED, "Spark gave up on the trial: "
+                        + (driverStack < 0 ? why : why.substring(0, driverStack)).replace('\n', ' '), 0);
             }
         }, drivers);
     }

@@ -1,8 +1,17 @@
 package dev.shears.jobs.output;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shears.jobs.spec.Dimensions;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.shears.jobs.result.Column;
+import dev.shears.jobs.result.Columns;
+import dev.shears.jobs.result.PastRow;
+import dev.shears.jobs.result.Selection;
+import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.TableRow;
+import dev.shears.jobs.result.Trial;
+import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.HadoopFiles;
 import java.io.IOException;
@@ -12,117 +21,147 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.Collectors;
 
 /**
  * What changed since an earlier run of a search (last night's, say): the base model's accuracy,
- * the best candidate, and each candidate's figures, matched by id and method.
+ * the best candidate, and each candidate's figures, matched by method (ids shift when a space changes).
  */
 public final class Changes {
 
-    /** What identifies a candidate across runs: its method, not its id (ids shift when a space changes). */
-    private static final List<String> METHOD = Stream.concat(Stream.of("scorer", "granularity", "scope", "layers",
-            "schedule", "target_sparsity", "epochs", "learning_rate", "layer_ratios"),
-            Dimensions.planOptions().stream().map(Dimensions::column)).toList();
+    /** The figures shown before and now, side by side. */
+    private static final List<Column> COMPARED = List.of(Columns.CANDIDATE, Columns.RANK, Columns.STATUS,
+            Columns.COMPRESSION, Columns.VAL_ACCURACY, Columns.ACCURACY);
+    /** The figures whose change is shown. */
+    private static final List<Column> CHANGED = List.of(Columns.VAL_ACCURACY, Columns.ACCURACY);
+
+    /**
+     * One candidate in either run.
+     *
+     * @param before its row in the earlier run, or null when it is new
+     * @param now    its row now, or null when it is gone
+     */
+    public record Change(TableRow before, TableRow now) {
+
+        TableRow method() {
+            return now != null ? now : before;
+        }
+
+        /** How much a figure moved, or NaN when the candidate is not in both runs. */
+        public double change(Column column) {
+            return before == null || now == null ? Double.NaN : now.number(column) - before.number(column);
+        }
+    }
+
+    /**
+     * The headline: base and best before and now, and how many candidates appeared, went or changed status.
+     * run.json holds it as {@code changes}.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder(alphabetic = true)
+    public record Summary(String previous, Double baseAccuracyBefore, Double baseAccuracyNow, boolean baseModelChanged,
+                          boolean dataChanged, String bestBefore, String bestNow, long candidatesNew,
+                          long candidatesGone, long statusChanged) {
+    }
 
     private Changes() {
     }
 
     /** The ranked rows of an earlier run's results.json; a missing or unreadable one is bad input. */
-    public static List<Map<String, Object>> readPrevious(String previousOut) {
+    public static List<PastRow> readPrevious(String previousOut) {
         String file = HadoopFiles.join(previousOut, "results.json");
         if (!HadoopFiles.exists(file)) {
             throw new BadInputException("--compare-to " + previousOut + ": holds no finished run (no " + file + ")");
         }
         try (InputStream in = HadoopFiles.open(file)) {
-            return new ObjectMapper().readValue(in, new TypeReference<>() { });
+            JsonNode rows = SpecLoader.JSON.readTree(in);
+            if (!rows.isArray()) {
+                throw new IOException("not a list of rows");
+            }
+            List<PastRow> past = new ArrayList<>();
+            rows.forEach(r -> past.add(new PastRow(r)));
+            return past;
         } catch (IOException e) {
             throw new BadInputException("--compare-to " + previousOut + ": " + file + " is not a Shears results file: "
                     + e.getMessage(), e);
         }
     }
 
-    /** One row per candidate in either run: before and now side by side. */
-    public static List<Map<String, Object>> rows(List<Map<String, Object>> before, List<Map<String, Object>> now) {
-        Map<String, Map<String, Object>> old = index(before);
-        Map<String, Map<String, Object>> current = index(now);
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Object>> e : current.entrySet()) {
-            out.add(row(e.getValue(), old.get(e.getKey()), e.getValue()));
-        }
-        for (Map.Entry<String, Map<String, Object>> e : old.entrySet()) {
-            if (!current.containsKey(e.getKey())) {
-                out.add(row(e.getValue(), e.getValue(), null));
+    /** One change per candidate in either run: the candidates of now first, then those gone. */
+    public static List<Change> rows(List<? extends TableRow> before, List<? extends TableRow> now) {
+        Map<String, TableRow> old = index(before);
+        Map<String, TableRow> current = index(now);
+        List<Change> out = new ArrayList<>();
+        current.forEach((method, row) -> out.add(new Change(old.get(method), row)));
+        old.forEach((method, row) -> {
+            if (!current.containsKey(method)) {
+                out.add(new Change(row, null));
             }
-        }
+        });
         return out;
     }
 
-    /**
-     * The headline: base and best before and now, and how many candidates appeared, went or changed status.
-     *
-     * @param rows {@link #rows} of {@code before} and {@code now}
-     */
-    public static Map<String, Object> summary(String previousOut, List<Map<String, Object>> before,
-                                              List<Map<String, Object>> now, List<Map<String, Object>> rows) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("previous", previousOut);
-        s.put("base_accuracy_before", base(before).get("accuracy"));
-        s.put("base_accuracy_now", base(now).get("accuracy"));
-        s.put("base_model_changed", !Objects.equals(base(before).get("base_model_hash"), base(now).get("base_model_hash")));
-        s.put("data_changed", !Objects.equals(base(before).get("data_hash"), base(now).get("data_hash")));
-        s.put("best_before", best(before));
-        s.put("best_now", best(now));
-        s.put("candidates_new", rows.stream().filter(r -> r.get("status_before") == null).count());
-        s.put("candidates_gone", rows.stream().filter(r -> r.get("status_now") == null).count());
-        s.put("status_changed", rows.stream().filter(r -> r.get("status_before") != null && r.get("status_now") != null
-                && !r.get("status_before").equals(r.get("status_now"))).count());
-        return s;
+    /** changes.csv: each candidate's method, its figures before and now, and their change. */
+    public static String csv(List<Change> changes) {
+        List<Column> method = Columns.method();
+        List<String> header = new ArrayList<>();
+        header.add(Columns.CANDIDATE.name());
+        method.forEach(c -> header.add(c.name()));
+        COMPARED.forEach(c -> {
+            header.add(c.name() + "_before");
+            header.add(c.name() + "_now");
+        });
+        CHANGED.forEach(c -> header.add(c.name() + "_change"));
+        List<List<String>> cells = new ArrayList<>();
+        for (Change ch : changes) {
+            List<String> row = new ArrayList<>();
+            row.add(Columns.CANDIDATE.format(ch.method()));
+            method.forEach(c -> row.add(c.format(ch.method())));
+            COMPARED.forEach(c -> {
+                row.add(ch.before() == null ? "" : c.format(ch.before()));
+                row.add(ch.now() == null ? "" : c.format(ch.now()));
+            });
+            CHANGED.forEach(c -> row.add(Double.isNaN(ch.change(c)) ? "" : TableFormats.cell(ch.change(c))));
+            cells.add(row);
+        }
+        return TableFormats.cells(header, cells);
+    }
+
+    /** The headline of {@code changes} ({@link #rows} of {@code before} and {@code now}). */
+    public static Summary summary(String previousOut, List<? extends TableRow> before, List<? extends TableRow> now,
+                                  List<Change> changes) {
+        Optional<? extends TableRow> was = base(before);
+        Optional<? extends TableRow> is = base(now);
+        return new Summary(previousOut, was.map(r -> r.number(Columns.ACCURACY)).orElse(null),
+                is.map(r -> r.number(Columns.ACCURACY)).orElse(null),
+                !Objects.equals(was.map(r -> r.text(Columns.BASE_MODEL_HASH)), is.map(r -> r.text(Columns.BASE_MODEL_HASH))),
+                !Objects.equals(was.map(r -> r.text(Columns.DATA_HASH)), is.map(r -> r.text(Columns.DATA_HASH))),
+                best(before), best(now),
+                changes.stream().filter(c -> c.before() == null).count(),
+                changes.stream().filter(c -> c.now() == null).count(),
+                changes.stream().filter(c -> c.before() != null && c.now() != null
+                        && !Objects.equals(c.before().text(Columns.STATUS), c.now().text(Columns.STATUS))).count());
     }
 
     /** A line for the console. */
-    public static String headline(Map<String, Object> s) {
+    public static String headline(Summary s) {
         return String.format("since %s: base accuracy %s -> %s; best %s -> %s; %s new, %s gone, %s changed status",
-                s.get("previous"), TableFormats.cell(s.get("base_accuracy_before")),
-                TableFormats.cell(s.get("base_accuracy_now")), s.get("best_before"), s.get("best_now"),
-                s.get("candidates_new"), s.get("candidates_gone"), s.get("status_changed"));
+                s.previous(), TableFormats.cell(s.baseAccuracyBefore()), TableFormats.cell(s.baseAccuracyNow()),
+                s.bestBefore(), s.bestNow(), s.candidatesNew(), s.candidatesGone(), s.statusChanged());
     }
 
-    private static Map<String, Object> row(Map<String, Object> method, Map<String, Object> before, Map<String, Object> now) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("candidate", method.get("candidate"));
-        METHOD.forEach(k -> r.put(k, method.get(k)));
-        for (String k : List.of("candidate", "rank", "status", "compression", "val_accuracy", "accuracy")) {
-            r.put(k + "_before", before == null ? null : before.get(k));
-            r.put(k + "_now", now == null ? null : now.get(k));
-        }
-        for (String k : List.of("val_accuracy", "accuracy")) {
-            if (before != null && now != null && before.get(k) instanceof Number b && now.get(k) instanceof Number n) {
-                r.put(k + "_change", n.doubleValue() - b.doubleValue());
-            }
-        }
-        return r;
-    }
-
-    private static Map<String, Map<String, Object>> index(List<Map<String, Object>> rows) {
-        Map<String, Map<String, Object>> m = new LinkedHashMap<>();
-        for (Map<String, Object> r : rows) {
-            m.put(METHOD.stream().map(k -> String.valueOf(r.get(k))).reduce((a, b) -> a + "|" + b).orElse(""), r);
+    private static Map<String, TableRow> index(List<? extends TableRow> rows) {
+        Map<String, TableRow> m = new LinkedHashMap<>();
+        for (TableRow r : rows) {
+            m.put(Columns.method().stream().map(c -> String.valueOf(r.get(c))).collect(Collectors.joining("|")), r);
         }
         return m;
     }
 
-    private static Map<String, Object> base(List<Map<String, Object>> rows) {
-        return rows.stream().filter(r -> Ranking.BASE.equals(r.get("candidate"))).findFirst().orElse(Map.of());
-    }
-
-    /** The best candidate: the first in rank order within the tolerance, chosen on validation. */
-    public static Optional<Map<String, Object>> bestRow(List<Map<String, Object>> rows) {
-        return rows.stream()
-                .filter(r -> !Ranking.BASE.equals(r.get("candidate")) && Boolean.TRUE.equals(r.get("meets_tolerance")))
-                .findFirst();
+    private static Optional<? extends TableRow> base(List<? extends TableRow> rows) {
+        return rows.stream().filter(r -> Trial.BASE.equals(r.text(Columns.CANDIDATE))).findFirst();
     }
 
     /**
@@ -130,27 +169,23 @@ public final class Changes {
      * validation accuracy minus the best validation accuracy now among successful candidates at least
      * that compressed (all of it when none is). Empty when the earlier run had no best to hold to.
      */
-    public static OptionalDouble fall(List<Map<String, Object>> before, List<Map<String, Object>> now) {
-        Optional<Map<String, Object>> best = bestRow(before);
+    public static OptionalDouble fall(List<? extends TableRow> before, List<? extends TableRow> now) {
+        Optional<? extends TableRow> best = Selection.best(before, SelectionSplit.VALIDATION);
         if (best.isEmpty()) {
             return OptionalDouble.empty();
         }
-        double compression = number(best.get().get("compression"));
+        double compression = best.get().number(Columns.COMPRESSION);
         double reached = now.stream()
-                .filter(r -> !Ranking.BASE.equals(r.get("candidate")) && "OK".equals(r.get("status"))
-                        && number(r.get("compression")) >= compression)
-                .mapToDouble(r -> number(r.get("val_accuracy"))).filter(Double::isFinite).max().orElse(0);
-        return OptionalDouble.of(number(best.get().get("val_accuracy")) - reached);
+                .filter(r -> !Trial.BASE.equals(r.text(Columns.CANDIDATE)) && "OK".equals(r.text(Columns.STATUS))
+                        && r.number(Columns.COMPRESSION) >= compression)
+                .mapToDouble(r -> r.number(Columns.VAL_ACCURACY)).filter(Double::isFinite).max().orElse(0);
+        return OptionalDouble.of(best.get().number(Columns.VAL_ACCURACY) - reached);
     }
 
-    private static double number(Object v) {
-        return v instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
-    private static String best(List<Map<String, Object>> rows) {
-        return bestRow(rows)
-                .map(r -> r.get("candidate") + " (" + TableFormats.cell(r.get("compression")) + "x, validation accuracy "
-                        + TableFormats.cell(r.get("val_accuracy")) + ", test " + TableFormats.cell(r.get("accuracy")) + ")")
+    private static String best(List<? extends TableRow> rows) {
+        return Selection.best(rows, SelectionSplit.VALIDATION)
+                .map(r -> r.text(Columns.CANDIDATE) + " (" + Columns.COMPRESSION.format(r) + "x, validation accuracy "
+                        + Columns.VAL_ACCURACY.format(r) + ", test " + Columns.ACCURACY.format(r) + ")")
                 .orElse("none within tolerance");
     }
 }

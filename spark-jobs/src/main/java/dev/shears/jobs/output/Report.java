@@ -10,6 +10,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.shears.jobs.result.Column;
+import dev.shears.jobs.result.Columns;
+import dev.shears.jobs.result.Row;
+import dev.shears.jobs.result.Selection;
+import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Trial;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -22,14 +28,16 @@ import org.jfree.data.xy.XYSeriesCollection;
 /** A self-contained HTML report: the accuracy-versus-compression chart, the Pareto front, the table and provenance. */
 public final class Report {
 
-    private static final List<String> SHOWN = List.of("rank", "candidate", "strategy", "scorer", "granularity", "scope",
-            "layers", "schedule", "target_sparsity", "sparsity", "compression", "val_accuracy", "val_accuracy_drop",
-            "accuracy", "accuracy_drop", "flops_reduction", "latency_b64_ms", "speedup_b64", "pareto", "status", "error");
+    private static final List<Column> SHOWN = List.of(Columns.RANK, Columns.CANDIDATE, Columns.STRATEGY, Columns.SCORER,
+            Columns.GRANULARITY, Columns.SCOPE, Columns.LAYERS, Columns.SCHEDULE, Columns.TARGET_SPARSITY,
+            Columns.SPARSITY, Columns.COMPRESSION, Columns.VAL_ACCURACY, Columns.VAL_ACCURACY_DROP, Columns.ACCURACY,
+            Columns.ACCURACY_DROP, Columns.FLOPS_REDUCTION, Columns.LATENCY_B64_MS, Columns.SPEEDUP_B64,
+            Columns.PARETO, Columns.STATUS, Columns.ERROR);
 
     private Report() {
     }
 
-    public static String html(String title, List<Map<String, Object>> ranked, String runJson,
+    public static String html(String title, List<Row> ranked, String runJson,
                               double maxAccuracyDrop, SelectionSplit split) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>")
@@ -37,20 +45,18 @@ public final class Report {
                         + "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#eee}"
                         + "tr.pareto td{background:#eef7ee}tr.bad td{color:#a00}td.l,th.l{text-align:left}</style></head><body>");
         h.append("<h1>").append(esc(title)).append("</h1>");
-        Map<String, Object> best = ranked.stream()
-                .filter(r -> Boolean.TRUE.equals(r.get("meets_tolerance")) && !Ranking.BASE.equals(r.get("candidate")))
-                .findFirst().orElse(null);
+        Row best = Selection.best(ranked, split).orElse(null);
         h.append("<p>").append(ranked.size() - 1).append(" candidates. ");
-        Map<String, Object> base = ranked.get(0);
+        Row base = ranked.get(0);
         if (best != null) {
             h.append("Best within a ").append(split.label()).append(" accuracy drop of ")
                     .append(TableFormats.cell(maxAccuracyDrop)).append(": <b>")
-                    .append(esc(String.valueOf(best.get("candidate")))).append("</b> (")
-                    .append(esc(best.get("scorer") + ", " + best.get("granularity") + ", " + best.get("scope") + ", "
-                            + best.get("schedule"))).append("): compression ")
-                    .append(String.format("%.1f", Ranking.num(best, "compression"))).append("x at validation accuracy ")
-                    .append(accuracies(best, base, "val_accuracy")).append("; test accuracy ")
-                    .append(accuracies(best, base, "accuracy")).append(".");
+                    .append(esc(best.candidate())).append("</b> (")
+                    .append(esc(best.trial().plan().scorer() + ", " + best.trial().plan().granularity() + ", "
+                            + best.trial().plan().scope() + ", " + best.trial().plan().schedule())).append("): compression ")
+                    .append(String.format("%.1f", best.trial().compression())).append("x at validation accuracy ")
+                    .append(accuracies(best, base, Columns.VAL_ACCURACY)).append("; test accuracy ")
+                    .append(accuracies(best, base, Columns.ACCURACY)).append(".");
         } else {
             h.append("No candidate kept ").append(split.label()).append(" accuracy within ")
                     .append(TableFormats.cell(maxAccuracyDrop)).append(" of the base model.");
@@ -65,49 +71,49 @@ public final class Report {
         h.append("<img alt=\"accuracy versus compression\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(chart(ranked, split))).append("\">");
         h.append("<h2>Pareto front</h2>");
-        table(h, ranked.stream().filter(r -> Boolean.TRUE.equals(r.get("pareto"))).toList());
+        table(h, ranked.stream().filter(Row::pareto).toList());
         h.append("<h2>All candidates</h2>");
         table(h, ranked);
         h.append("<h2>Provenance</h2><pre>").append(esc(runJson)).append("</pre></body></html>");
         return h.toString();
     }
 
-    private static void table(StringBuilder h, List<Map<String, Object>> rows) {
+    private static void table(StringBuilder h, List<Row> rows) {
         h.append("<div style=\"overflow-x:auto\"><table><tr>");
-        for (String c : SHOWN) {
-            h.append("<th>").append(esc(c)).append("</th>");
+        for (Column c : SHOWN) {
+            h.append("<th>").append(esc(c.name())).append("</th>");
         }
         h.append("</tr>");
-        for (Map<String, Object> r : rows) {
-            String cls = Boolean.TRUE.equals(r.get("pareto")) ? "pareto" : "OK".equals(r.get("status")) ? "" : "bad";
+        for (Row r : rows) {
+            String cls = r.pareto() ? "pareto" : r.trial().ok() ? "" : "bad";
             h.append("<tr class=\"").append(cls).append("\">");
-            for (String c : SHOWN) {
-                h.append("<td>").append(esc(TableFormats.cell(r.get(c)))).append("</td>");
+            for (Column c : SHOWN) {
+                h.append("<td>").append(esc(c.format(r))).append("</td>");
             }
             h.append("</tr>");
         }
         h.append("</table></div>");
     }
 
-    private static String accuracies(Map<String, Object> row, Map<String, Object> base, String column) {
-        return String.format("%.4f (base %.4f)", Ranking.num(row, column), Ranking.num(base, column));
+    private static String accuracies(Row row, Row base, Column column) {
+        return String.format("%.4f (base %.4f)", row.number(column), base.number(column));
     }
 
     /** Scatter of the selection split's accuracy over compression (log axis), one series per scorer, the front as a line. */
-    static byte[] chart(List<Map<String, Object>> ranked, SelectionSplit split) {
+    static byte[] chart(List<Row> ranked, SelectionSplit split) {
         System.setProperty("java.awt.headless", "true");
         XYSeriesCollection data = new XYSeriesCollection();
         Map<String, XYSeries> byScorer = new LinkedHashMap<>();
         XYSeries front = new XYSeries("Pareto front", true);
-        for (Map<String, Object> r : ranked) {
-            if (!"OK".equals(r.get("status"))) {
+        for (Row r : ranked) {
+            if (!r.trial().ok()) {
                 continue;
             }
-            double x = Ranking.num(r, "compression");
-            double y = Ranking.num(r, split.accuracy());
-            String series = Ranking.BASE.equals(r.get("candidate")) ? "base" : String.valueOf(r.get("scorer"));
+            double x = r.trial().compression();
+            double y = r.trial().accuracy(split);
+            String series = r.trial().isBase() ? Trial.BASE : r.trial().plan().scorer();
             byScorer.computeIfAbsent(series, s -> new XYSeries(s, false)).add(x, y);
-            if (Boolean.TRUE.equals(r.get("pareto"))) {
+            if (r.pareto()) {
                 front.add(x, y);
             }
         }

@@ -1,44 +1,43 @@
 package dev.shears.jobs.output;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
+import dev.shears.jobs.result.Column;
+import dev.shears.jobs.result.TableRow;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** CSV and console renderings of the table. */
+/** CSV and console renderings of tables. */
 public final class TableFormats {
 
     private TableFormats() {
     }
 
-    /** A cell as text: doubles to 6 significant digits, nulls empty. */
+    /** A cell of an untyped table as text: decimals as {@link Column.Type#DECIMAL} prints them, nulls empty. */
     public static String cell(Object v) {
-        if (v == null) {
-            return "";
-        }
-        if (v instanceof Double d || v instanceof Float) {
-            double x = ((Number) v).doubleValue();
-            if (!Double.isFinite(x)) {
-                return Double.toString(x);
-            }
-            return new BigDecimal(x).round(new MathContext(6)).stripTrailingZeros().toPlainString();
-        }
-        return String.valueOf(v);
+        return v instanceof Double || v instanceof Float ? Column.Type.DECIMAL.format(((Number) v).doubleValue())
+                : Column.Type.TEXT.format(v);
     }
 
-    public static String csv(List<Map<String, Object>> rows, List<String> columns) {
+    /** The result table's rows in the given columns. */
+    public static String csv(List<? extends TableRow> rows, List<Column> columns) {
+        return cells(columns.stream().map(Column::name).toList(),
+                rows.stream().map(r -> columns.stream().map(c -> c.format(r)).toList()).toList());
+    }
+
+    /** CSV of cells already formatted. */
+    public static String cells(List<String> header, List<List<String>> cells) {
         StringBuilder sb = new StringBuilder();
-        sb.append(columns.stream().map(TableFormats::quote).collect(Collectors.joining(","))).append('\n');
-        for (Map<String, Object> row : rows) {
-            sb.append(columns.stream().map(c -> quote(cell(row.get(c)))).collect(Collectors.joining(","))).append('\n');
+        sb.append(header.stream().map(TableFormats::quote).collect(Collectors.joining(","))).append('\n');
+        for (List<String> row : cells) {
+            sb.append(row.stream().map(TableFormats::quote).collect(Collectors.joining(","))).append('\n');
         }
         return sb.toString();
     }
 
-    /** CSV of rows that all have the first row's columns, in its order. */
-    public static String csv(List<Map<String, Object>> rows) {
-        return csv(rows, rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).keySet()));
+    /** CSV of a strategy's own table: rows that all have the first row's keys, in its order. */
+    public static String csvOfMaps(List<Map<String, Object>> rows) {
+        List<String> header = rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).keySet());
+        return cells(header, rows.stream().map(r -> header.stream().map(k -> cell(r.get(k))).toList()).toList());
     }
 
     private static String quote(String s) {
@@ -49,23 +48,23 @@ public final class TableFormats {
     }
 
     /** Fixed-width text of the first {@code limit} rows, for the console. */
-    public static String console(List<Map<String, Object>> rows, List<String> columns, int limit) {
-        List<Map<String, Object>> shown = rows.subList(0, Math.min(limit, rows.size()));
+    public static String console(List<? extends TableRow> rows, List<Column> columns, int limit) {
+        List<? extends TableRow> shown = rows.subList(0, Math.min(limit, rows.size()));
         int[] width = new int[columns.size()];
         for (int c = 0; c < columns.size(); c++) {
-            width[c] = columns.get(c).length();
-            for (Map<String, Object> r : shown) {
-                width[c] = Math.max(width[c], cell(r.get(columns.get(c))).length());
+            width[c] = columns.get(c).name().length();
+            for (TableRow r : shown) {
+                width[c] = Math.max(width[c], columns.get(c).format(r).length());
             }
         }
         StringBuilder sb = new StringBuilder();
         for (int c = 0; c < columns.size(); c++) {
-            sb.append(String.format("%-" + width[c] + "s  ", columns.get(c)));
+            sb.append(String.format("%-" + width[c] + "s  ", columns.get(c).name()));
         }
         sb.append('\n');
-        for (Map<String, Object> r : shown) {
+        for (TableRow r : shown) {
             for (int c = 0; c < columns.size(); c++) {
-                sb.append(String.format("%-" + width[c] + "s  ", cell(r.get(columns.get(c)))));
+                sb.append(String.format("%-" + width[c] + "s  ", columns.get(c).format(r)));
             }
             sb.append('\n');
         }

@@ -1,7 +1,7 @@
 package dev.shears.jobs.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.shears.jobs.output.SelectionSplit;
+import dev.shears.jobs.result.SelectionSplit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

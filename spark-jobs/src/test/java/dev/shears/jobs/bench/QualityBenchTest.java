@@ -1,5 +1,7 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.TestResults;
+import dev.shears.pruning.run.Metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -106,12 +108,12 @@ class QualityBenchTest {
     void choiceIsTheMostCompressedWithinTheToleranceOnValidationNotTest() {
         Arch arch = new Arch("mlp", "t", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, List.of(),
                 List.of("a"), "a");
-        Base base = new Base(arch, 1, null, null, null, null, Map.of("val_accuracy", 0.90, "accuracy", 0.88), null);
+        Base base = new Base(arch, 1, null, null, null, null, TestResults.metrics(0.88, 0, 0.90, 0, 1), null);
         List<Result> results = List.of(
                 result("a", 0.90, 10, 0.897, 0.80),   // within 0.5 on validation, test drop large
                 result("a", 0.95, 20, 0.892, 0.879),  // within 1.0 only
                 result("a", 0.98, 50, 0.85, 0.88),    // test fine, validation not: never chosen
-                new Result("mlp", "a", 1, 0.99, "FAILED", "x", Map.of(), null, 0),
+                new Result("mlp", "a", 1, 0.99, "FAILED", "x", null, Double.NaN, null, 0),
                 result("b", 0.99, 99, 0.90, 0.88));   // another method
         assertEquals(0.90, QualityReport.choose(results, List.of("a"), base, 0.5).orElseThrow().ratio());
         assertEquals(0.95, QualityReport.choose(results, List.of("a"), base, 1.0).orElseThrow().ratio());
@@ -120,8 +122,8 @@ class QualityBenchTest {
     }
 
     private static Result result(String method, double ratio, double compression, double validation, double test) {
-        return new Result("mlp", method, 1, ratio, "OK", null, Map.of("compression", compression,
-                "val_accuracy", validation, "accuracy", test, "accuracy_drop", 0.88 - test), null, 0);
+        return new Result("mlp", method, 1, ratio, "OK", null,
+                TestResults.metrics(test, 0.88 - test, validation, 0.90 - validation, compression), Double.NaN, null, 0);
     }
 
     /** No other successful result of the method and seed is both within the tolerance and more compressed. */
@@ -131,11 +133,11 @@ class QualityBenchTest {
         for (int i = 0; i < c.bases().size(); i++) {
             Base b = c.bases().get(i);
             double chosen = c.compression()[i];
-            double baseValidation = QualityReport.num(b.metrics(), "val_accuracy");
+            double baseValidation = b.metrics().valAccuracy();
             for (Result r : report.results()) {
                 if (r.ok() && r.arch().equals(a.name()) && methods.contains(r.method()) && r.seed() == b.seed()
-                        && 100 * (baseValidation - r.num("val_accuracy")) <= tolerance + 1e-9) {
-                    assertTrue(r.num("compression") <= chosen + 1e-9, method + ": " + r + " beats the choice");
+                        && 100 * (baseValidation - r.num(Metrics::valAccuracy)) <= tolerance + 1e-9) {
+                    assertTrue(r.num(Metrics::compression) <= chosen + 1e-9, method + ": " + r + " beats the choice");
                 }
             }
         }

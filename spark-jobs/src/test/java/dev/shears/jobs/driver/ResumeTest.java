@@ -1,5 +1,6 @@
 package dev.shears.jobs.driver;
 
+import dev.shears.jobs.result.Row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,8 +81,8 @@ class ResumeTest {
 
         SearchJob.Prepared second = SearchJob.prepare(spec, out, true, null);
         assertTrue(second.out().resumed());
-        assertEquals(first.baseRow().get("accuracy"), second.baseRow().get("accuracy"), "the same base model");
-        List<Map<String, Object>> rows = SearchJob.run(second, ctx -> {
+        assertEquals(first.baseMetrics().accuracy(), second.baseMetrics().accuracy(), "the same base model");
+        List<Row> rows = SearchJob.run(second, ctx -> {
             Engine e = new Engine(second.baseModel(), ctx, -1);
             engines.add(e);
             return e;
@@ -90,7 +91,7 @@ class ResumeTest {
         assertEquals(List.of("c0000", "c0001"), engines.get(0).ran);
         assertEquals(List.of("c0002"), engines.get(1).ran, "only the unfinished trial runs again");
         assertEquals(4, rows.size());
-        assertTrue(rows.stream().allMatch(r -> "OK".equals(r.get("status"))));
+        assertTrue(rows.stream().allMatch(r -> r.trial().ok()));
         assertTrue(Files.exists(dir.resolve("out").resolve("results.csv")));
         assertFalse(Files.exists(dir.resolve("out").resolve("checkpoint")), "checkpoints are removed at the end");
         for (String id : List.of("c0000", "c0001", "c0002")) {
@@ -110,16 +111,16 @@ class ResumeTest {
     }
 
     /** Resumes the stopped search to the end; the trials its engine ran go into {@code ran}. */
-    private List<Map<String, Object>> resumed(LoadedSpec spec, List<String> ran) {
+    private List<Row> resumed(LoadedSpec spec, List<String> ran) {
         SearchJob.Prepared second = SearchJob.prepare(spec, dir.resolve("out").toString(), true, null);
         List<Engine> engines = new ArrayList<>();
-        List<Map<String, Object>> rows = SearchJob.run(second, ctx -> {
+        List<Row> rows = SearchJob.run(second, ctx -> {
             Engine e = new Engine(second.baseModel(), ctx, -1);
             engines.add(e);
             return e;
         }, "test", (r, c, p) -> { }, null);
         ran.addAll(engines.get(0).ran);
-        assertTrue(rows.stream().allMatch(r -> "OK".equals(r.get("status"))), rows.toString());
+        assertTrue(rows.stream().allMatch(r -> r.trial().ok()), rows.toString());
         return rows;
     }
 

@@ -1,5 +1,7 @@
 package dev.shears.jobs.driver;
 
+import dev.shears.jobs.TestResults;
+import dev.shears.search.TrialStatus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -72,13 +74,13 @@ class TrialCacheTest {
     @Test
     void aStoredResultIsFoundWithItsModel() {
         TrialCache cache = TrialCache.at(dir.resolve("cache").toString());
-        CandidateOutcome ok = new CandidateOutcome("OK", null, Map.of("accuracy", 0.9, "compression", 2.0),
-                Map.of("0", 0.5), 1, new byte[] {1, 2, 3});
+        CandidateOutcome ok = TestResults.ok(0.9, 2.0, 1, new byte[] {1, 2, 3});
         assertTrue(cache.find(key()).isEmpty());
         cache.store(key(), ok);
         CandidateOutcome found = cache.find(key()).orElseThrow();
         assertEquals(ok.metrics(), found.metrics());
-        assertEquals(ok.layerSparsity(), found.layerSparsity());
+        assertEquals(ok.run(), found.run());
+        assertEquals(TrialStatus.OK, found.status());
         assertEquals(1, found.epochsSpent());
         assertArrayEquals(ok.model(), found.model());
         assertTrue(TrialCache.at(dir.resolve("cache").toString()).find(key()).isPresent(), "another run finds it");
@@ -87,17 +89,17 @@ class TrialCacheTest {
     @Test
     void failuresAndTimeoutsAreTriedAgainButDivergenceIsKept() {
         TrialCache cache = TrialCache.at(dir.resolve("cache").toString());
-        for (String status : List.of("FAILED", "TIMEOUT", "DIVERGED")) {
-            String k = key("1.0", status, "d", PER_CANDIDATE, PLAN, null);
-            cache.store(k, new CandidateOutcome(status, "why", Map.of(), Map.of(), 1, null));
-            assertEquals(status.equals("DIVERGED"), cache.find(k).isPresent(), status);
+        for (TrialStatus status : List.of(TrialStatus.FAILED, TrialStatus.TIMEOUT, TrialStatus.DIVERGED)) {
+            String k = key("1.0", status.name(), "d", PER_CANDIDATE, PLAN, null);
+            cache.store(k, CandidateOutcome.unmeasured(status, "why", 1));
+            assertEquals(status == TrialStatus.DIVERGED, cache.find(k).isPresent(), status.name());
         }
     }
 
     @Test
     void aDamagedEntryIsADifferentTrialNotAnError() throws Exception {
         TrialCache cache = TrialCache.at(dir.resolve("cache").toString());
-        cache.store(key(), new CandidateOutcome("OK", null, Map.of("accuracy", 0.9), Map.of(), 1, null));
+        cache.store(key(), TestResults.ok(0.9, 2.0, 1, null));
         try (Stream<Path> files = Files.walk(dir.resolve("cache"))) {
             Path json = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
             Files.writeString(json, "{\"key\": ");

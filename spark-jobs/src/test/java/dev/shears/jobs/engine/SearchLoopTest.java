@@ -1,5 +1,6 @@
 package dev.shears.jobs.engine;
 
+import dev.shears.jobs.TestResults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,8 +47,7 @@ class SearchLoopTest {
                         if (r.plan().ratio() == 0.3) {
                             p.completeExceptionally(new IllegalStateException("executor lost"));
                         } else {
-                            p.complete(new CandidateOutcome("OK", null, Map.of("accuracy", 1 - r.plan().ratio()),
-                                    Map.of(), r.plan().epochs(), null));
+                            p.complete(TestResults.ok(1 - r.plan().ratio(), 2, r.plan().epochs(), null));
                         }
                     }
                 }

@@ -1,16 +1,19 @@
 package dev.shears.jobs.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shears.jobs.result.Columns;
+import dev.shears.jobs.result.PastRow;
+import dev.shears.jobs.spec.SpecLoader;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChangesTest {
 
-    private static Map<String, Object> row(String id, String normalizer, double valAccuracy) {
-        Map<String, Object> r = new LinkedHashMap<>();
+    private static PastRow row(String id, String normalizer, double valAccuracy, double compression, boolean meets) {
+        ObjectNode r = SpecLoader.JSON.createObjectNode();
         r.put("candidate", id);
         r.put("scorer", "magnitude");
         r.put("granularity", "neuron");
@@ -19,19 +22,33 @@ class ChangesTest {
         r.put("normalizer", normalizer);
         r.put("status", "OK");
         r.put("val_accuracy", valAccuracy);
-        return r;
+        r.put("compression", compression);
+        r.put("meets_tolerance", meets);
+        return new PastRow(r);
     }
 
     /** Candidates that differ only in a method option (here the normaliser) are different methods. */
     @Test
     void candidatesAreMatchedByEveryMethodSettingIncludingPlanOptions() {
-        List<Map<String, Object>> before = List.of(row("c0", "mean", 0.80), row("c1", "none", 0.30));
-        List<Map<String, Object>> now = List.of(row("c0", "none", 0.31), row("c1", "mean", 0.82));
-        List<Map<String, Object>> rows = Changes.rows(before, now);
-        assertEquals(2, rows.size());
-        for (Map<String, Object> r : rows) {
-            double change = ((Number) r.get("val_accuracy_change")).doubleValue();
-            assertEquals("mean".equals(r.get("normalizer")) ? 0.02 : 0.01, change, 1e-9, r.toString());
+        List<PastRow> before = List.of(row("c0", "mean", 0.80, 5, true), row("c1", "none", 0.30, 5, false));
+        List<PastRow> now = List.of(row("c0", "none", 0.31, 5, false), row("c1", "mean", 0.82, 5, true));
+        List<Changes.Change> changes = Changes.rows(before, now);
+        assertEquals(2, changes.size());
+        for (Changes.Change c : changes) {
+            assertEquals("mean".equals(c.now().text(Columns.named("normalizer"))) ? 0.02 : 0.01,
+                    c.change(Columns.VAL_ACCURACY), 1e-9);
         }
+        String csv = Changes.csv(changes);
+        assertTrue(csv.startsWith("candidate,scorer,granularity,scope,layers,schedule,target_sparsity,epochs,"), csv);
+        assertTrue(csv.contains("val_accuracy_change"), csv);
+    }
+
+    /** The fall at the earlier best's compression: what --fail-if-worse compares with its limit. */
+    @Test
+    void fallIsMeasuredAtTheEarlierBestCompression() {
+        List<PastRow> before = List.of(row("c0", "mean", 0.80, 10, true), row("c1", "mean", 0.85, 4, true));
+        List<PastRow> now = List.of(row("c0", "mean", 0.75, 10, true), row("c1", "mean", 0.86, 4, true));
+        assertEquals(0.05, Changes.fall(before, now).orElseThrow(), 1e-9, "c0 at 10x is the earlier best");
+        assertTrue(Changes.fall(List.of(row("c0", "mean", 0.8, 10, false)), now).isEmpty(), "no earlier best");
     }
 }

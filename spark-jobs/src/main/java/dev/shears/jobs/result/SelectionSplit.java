@@ -1,4 +1,4 @@
-package dev.shears.jobs.output;
+package dev.shears.jobs.result;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -9,24 +9,24 @@ import java.util.Locale;
  * flatters the winner more the more candidates a search tries.
  */
 public enum SelectionSplit {
-    VALIDATION("val_accuracy", "val_accuracy_drop"),
-    TEST("accuracy", "accuracy_drop");
+    VALIDATION(Columns.VAL_ACCURACY, Columns.VAL_ACCURACY_DROP),
+    TEST(Columns.ACCURACY, Columns.ACCURACY_DROP);
 
-    private final String accuracy;
-    private final String drop;
+    private final Column accuracy;
+    private final Column drop;
 
-    SelectionSplit(String accuracy, String drop) {
+    SelectionSplit(Column accuracy, Column drop) {
         this.accuracy = accuracy;
         this.drop = drop;
     }
 
     /** The column holding a row's accuracy on this split. */
-    public String accuracy() {
+    public Column accuracy() {
         return accuracy;
     }
 
     /** The column holding the base accuracy minus the row's, on this split. */
-    public String drop() {
+    public Column drop() {
         return drop;
     }
 

@@ -1,0 +1,26 @@
+package dev.shears.jobs.result;
+
+/**
+ * A row of the ranked table: a trial, its place, and its latency when it was timed.
+ *
+ * @param rank           0 for the base, then 1, 2, ... ({@link Ranking})
+ * @param meetsTolerance a successful trial whose accuracy drop on the selection split is within the tolerance
+ * @param pareto         on the accuracy-versus-compression front
+ * @param latency        null unless timed
+ */
+public record Row(Trial trial, int rank, boolean meetsTolerance, boolean pareto, LatencyFigures latency)
+        implements TableRow {
+
+    public Row withLatency(LatencyFigures figures) {
+        return new Row(trial, rank, meetsTolerance, pareto, figures);
+    }
+
+    public String candidate() {
+        return trial.candidate();
+    }
+
+    @Override
+    public Object get(Column column) {
+        return column.read(this);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.shears.jobs.result;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The one rule for "best within tolerance", used by the ranking, run.json's {@code best}, the kept
+ * models, the report, changes since an earlier run and the quality benchmark: among the successful
+ * candidates whose accuracy drop on the selection split is within the tolerance, the most
+ * compressed, then the most accurate, then the first by id.
+ */
+public final class Selection {
+
+    /** What the rule reads of a candidate. */
+    public record Score(String id, boolean within, double accuracy, double compression) {
+    }
+
+    /** Most compressed first, then most accurate, then by id. */
+    public static final Comparator<Score> ORDER = Comparator.comparingDouble((Score s) -> -s.compression())
+            .thenComparingDouble(s -> -s.accuracy()).thenComparing(Score::id);
+
+    private Selection() {
+    }
+
+    /** Whether an accuracy drop is within the tolerance (allowing for the rounding of the drop's subtraction). */
+    public static boolean within(double drop, double maxAccuracyDrop) {
+        return drop <= maxAccuracyDrop + 1e-12;
+    }
+
+    /** The best of {@code candidates} (successful ones only), or empty when none is within the tolerance. */
+    public static <T> Optional<T> best(Collection<T> candidates, Function<T, Score> score) {
+        return candidates.stream().filter(c -> score.apply(c).within()).min(Comparator.comparing(score, ORDER));
+    }
+
+    /** The best row of a ranked table (this run's or an earlier one's), by its {@code meets_tolerance} mark. */
+    public static <R extends TableRow> Optional<R> best(Collection<R> rows, SelectionSplit split) {
+        return best(rows.stream().filter(r -> !Trial.BASE.equals(r.text(Columns.CANDIDATE))).toList(),
+                r -> new Score(r.text(Columns.CANDIDATE), r.flag(Columns.MEETS_TOLERANCE), r.number(split.accuracy()),
+                        r.number(Columns.COMPRESSION)));
+    }
+}

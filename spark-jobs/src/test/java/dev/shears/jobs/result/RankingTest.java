@@ -1,0 +1,66 @@
+package dev.shears.jobs.result;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.shears.jobs.TestResults;
+import dev.shears.search.TrialStatus;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RankingTest {
+
+    private static Trial row(String id, TrialStatus status, double accuracy, double drop, double compression) {
+        return TestResults.trial(id, status, accuracy, drop, accuracy, drop, compression);
+    }
+
+    @Test
+    void baseFirstThenWithinToleranceByCompressionThenByAccuracyThenFailed() {
+        List<Row> ranked = Ranking.rank(List.of(
+                row("c1", TrialStatus.OK, 0.80, 0.05, 20),
+                row("c2", TrialStatus.OK, 0.84, 0.01, 5),
+                row("base", TrialStatus.OK, 0.85, 0.0, 1),
+                row("c3", TrialStatus.FAILED, Double.NaN, Double.NaN, Double.NaN),
+                row("c4", TrialStatus.OK, 0.845, 0.005, 10),
+                row("c5", TrialStatus.OK, 0.82, 0.03, 4),
+                row("c6", TrialStatus.OK, 0.846, 0.004, 10)), 0.02, SelectionSplit.TEST);
+        assertEquals(List.of("base", "c6", "c4", "c2", "c5", "c1", "c3"), ranked.stream().map(Row::candidate).toList());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), ranked.stream().map(Row::rank).toList());
+        assertEquals(List.of(true, true, true, true, false, false, false),
+                ranked.stream().map(Row::meetsTolerance).toList());
+        assertEquals("c6", Selection.best(ranked, SelectionSplit.TEST).orElseThrow().candidate(),
+                "the best is the first ranked candidate within the tolerance");
+    }
+
+    @Test
+    void paretoMarksNonDominatedSuccessfulRows() {
+        Map<String, Boolean> pareto = new LinkedHashMap<>();
+        Ranking.rank(List.of(
+                row("base", TrialStatus.OK, 0.85, 0.0, 1),
+                row("a", TrialStatus.OK, 0.84, 0.01, 10),
+                row("b", TrialStatus.OK, 0.83, 0.02, 8),
+                row("c", TrialStatus.OK, 0.80, 0.05, 20),
+                row("d", TrialStatus.FAILED, 0.99, 0.0, 99)), 0.02, SelectionSplit.TEST)
+                .forEach(r -> pareto.put(r.candidate(), r.pareto()));
+        assertEquals(Map.of("base", true, "a", true, "b", false, "c", true, "d", false), pareto);
+    }
+
+    /** Test accuracy says c2 is best and within tolerance; validation, which decides, says c1. */
+    @Test
+    void validationDecidesWhereItDisagreesWithTest() {
+        List<Trial> trials = List.of(
+                TestResults.trial("base", TrialStatus.OK, 0.85, 0.0, 0.86, 0.0, 1),
+                TestResults.trial("c1", TrialStatus.OK, 0.80, 0.05, 0.85, 0.01, 20),
+                TestResults.trial("c2", TrialStatus.OK, 0.845, 0.005, 0.83, 0.03, 10),
+                TestResults.trial("c3", TrialStatus.OK, 0.84, 0.01, 0.855, 0.005, 4));
+        List<Row> byValidation = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION);
+        assertEquals(List.of("base", "c1", "c3", "c2"), byValidation.stream().map(Row::candidate).toList());
+        assertEquals(List.of(true, true, true, false), byValidation.stream().map(Row::meetsTolerance).toList());
+        // c2 has the best test accuracy at 10x, yet it is dominated on validation by c1 (more compressed, more accurate)
+        assertEquals(List.of(true, true, true, false), byValidation.stream().map(Row::pareto).toList());
+
+        List<Row> byTest = Ranking.rank(trials, 0.02, SelectionSplit.TEST);
+        assertEquals(List.of("base", "c2", "c3", "c1"), byTest.stream().map(Row::candidate).toList());
+    }
+}
