@@ -1,5 +1,6 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.driver.Prepared;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.CandidateEngine;
@@ -65,14 +66,14 @@ final class CandidateRuns {
     static void warmUp(String spec, List<String> sets, int candidates, Path dir, SparkSession spark, int slots) {
         List<String> warmUp = new ArrayList<>(sets);
         warmUp.add("search.budget=" + candidates);
-        SearchJob.Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), dir.resolve("loop").toString());
+        Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), dir.resolve("loop").toString());
         time(warm, spark, ctx -> new LocalEngine(warm.baseModel(), ctx));
-        SearchJob.Prepared onSpark = warm.elsewhere(dir.resolve("spark").toString());
+        Prepared onSpark = warm.elsewhere(dir.resolve("spark").toString());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         time(onSpark, spark, ctx -> new SparkEngine(jsc, onSpark.baseModel(), ctx, slots));
     }
 
-    static Timing time(SearchJob.Prepared prepared, SparkSession spark, Function<TrialContext, CandidateEngine> engine) {
+    static Timing time(Prepared prepared, SparkSession spark, Function<TrialContext, CandidateEngine> engine) {
         long collections = gcCollections();
         long gcMillis = gcMillis();
         long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.driver.Prepared;
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
@@ -129,14 +130,14 @@ public final class PeerBench implements Callable<Integer> {
         SparkSession spark = SparkSessions.create("shears bench peer", "local[" + cores + "]", s.search.threadsPerTask, false);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SearchJob.Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
+            Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
             int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
             out.printf(Locale.ROOT, "bench peer: %s (%s, budget %d); Shears on local[%d], %d slots, ND4J build %s, "
                     + "%d ND4J thread(s) per trial; PyTorch with %d worker processes x 1 thread%n", specFile, s.search.strategy,
                     s.search.budget, cores, slots, NativeBuild.select().label(), s.search.threadsPerTask, cores);
             CandidateRuns.warmUp(specFile, sets, warmUpCandidates != null ? warmUpCandidates : 4 * cores, tmp.resolve("warm-up"),
                     spark, slots);
-            SearchJob.Prepared timed = prepared.elsewhere(tmp.resolve("shears").toString());
+            Prepared timed = prepared.elsewhere(tmp.resolve("shears").toString());
             Timing shears = CandidateRuns.time(timed, spark, ctx -> new SparkEngine(jsc, timed.baseModel(), ctx, slots));
             out.printf(Locale.ROOT, "shears: %d candidates (%d OK) in %.1f s%n", shears.candidates().size(), shears.ok(),
                     shears.searchSeconds());
@@ -188,7 +189,7 @@ public final class PeerBench implements Callable<Integer> {
     }
 
     /** What the peer runs: the data and its split sizes, the base MLP, and the candidates Shears ran. */
-    private Map<String, Object> job(SearchJob.Prepared prepared, SearchSpec s, String dataDir,
+    private Map<String, Object> job(Prepared prepared, SearchSpec s, String dataDir,
                                     List<Row> rows) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dir", dataDir);
@@ -238,7 +239,7 @@ public final class PeerBench implements Callable<Integer> {
         return pb.start().waitFor();
     }
 
-    private void report(PrintStream out, SearchJob.Prepared prepared, Timing shears, JsonNode peer) {
+    private void report(PrintStream out, Prepared prepared, Timing shears, JsonNode peer) {
         Map<String, JsonNode> peerRows = new HashMap<>();
         peer.path("candidates").forEach(c -> peerRows.put(c.path("candidate").asText(), c));
         out.println();
@@ -285,7 +286,7 @@ public final class PeerBench implements Callable<Integer> {
      * Seconds of one epoch of the base network's training in this JVM on one thread, as the peer's base epochs
      * run: the median of as many epochs as the spec trains, on a copy of the base model.
      */
-    private static double baseEpoch(SearchJob.Prepared prepared, SearchSpec s) {
+    private static double baseEpoch(Prepared prepared, SearchSpec s) {
         Threads.limit(1);
         Network net = ModelBytes.restore(prepared.baseModel());
         double[] seconds = new double[Math.max(1, s.model.epochs)];

@@ -1,5 +1,6 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.driver.Prepared;
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.result.Row;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,7 +71,7 @@ public final class StrategiesBench implements Callable<Integer> {
                     all.add("search.strategy=" + strategy);
                     LoadedSpec loaded = SpecLoader.load(spec, all);
                     long start = System.nanoTime();
-                    SearchJob.Prepared prepared = SearchJob.prepare(loaded, work.resolve(strategy + "-" + seed).toString());
+                    Prepared prepared = SearchJob.prepare(loaded, work.resolve(strategy + "-" + seed).toString());
                     List<Row> rows = SparkSearch.run(prepared, spark, null);
                     Outcome o = summarise(strategy, seed, rows, minCompression, (System.nanoTime() - start) / 1e9);
                     outcomes.add(o);

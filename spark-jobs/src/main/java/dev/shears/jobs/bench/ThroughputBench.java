@@ -1,5 +1,6 @@
 package dev.shears.jobs.bench;
 
+import dev.shears.jobs.driver.Prepared;
 import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.bench.CandidateRuns.Timing;
@@ -78,7 +79,7 @@ public final class ThroughputBench implements Callable<Integer> {
     boolean skipTraining;
 
     /** One way of running the candidates. */
-    private record Mode(String name, String description, Function<SearchJob.Prepared, Function<TrialContext, CandidateEngine>> engine) {
+    private record Mode(String name, String description, Function<Prepared, Function<TrialContext, CandidateEngine>> engine) {
     }
 
     @Override
@@ -93,7 +94,7 @@ public final class ThroughputBench implements Callable<Integer> {
         SparkSession spark = SparkSessions.create("shears bench", "local[" + cores + "]", s.search.threadsPerTask, false);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SearchJob.Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
+            Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
             int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
             out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d, %d rounds%n",
                     spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask, rounds);
@@ -115,7 +116,7 @@ public final class ThroughputBench implements Callable<Integer> {
                 for (int k = 0; k < modes.size(); k++) {
                     // each round starts with another mode, so none always runs first (or last)
                     Mode mode = modes.get((r + k) % modes.size());
-                    SearchJob.Prepared p = prepared.elsewhere(tmp.resolve(mode.name() + "-" + r).toString());
+                    Prepared p = prepared.elsewhere(tmp.resolve(mode.name() + "-" + r).toString());
                     round.put(mode.name(), CandidateRuns.time(p, spark, mode.engine().apply(p)));
                 }
                 out.printf(Locale.ROOT, "round %d: %s; R %.2f, plain threads over the loop %.2f%n", r + 1,

@@ -1,5 +1,8 @@
 package dev.shears.jobs.cli;
 
+import dev.shears.jobs.driver.RunFolder;
+import dev.shears.jobs.driver.Start;
+import dev.shears.jobs.driver.Prepared;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.driver.TableReader;
@@ -71,19 +74,19 @@ final class SearchCommand implements Callable<Integer> {
                     + ": needs --compare-to (the run to hold to) and a number of points >= 0");
         }
         LoadedSpec spec = SpecLoader.load(specOptions.spec, specOptions.sets);
-        SearchJob.FinishedRun finished = resume || extend ? SearchJob.finishedRun(spec, out, System.out) : null;
+        RunFolder.Finished finished = resume || extend ? RunFolder.finished(spec, out, System.out) : null;
         if (finished != null && finished.sameSpec()) {
             return ShearsMain.OK;
         }
         boolean grow = finished != null;
         TrialCache trials = grow ? extensionCache(finished) : TrialCache.resolve(caching.cache, caching.noCache, System.getenv());
-        SearchJob.Start start = new SearchJob.Start(resume || extend, grow, compareTo, trials);
+        Start start = new Start(resume || extend, grow, compareTo, trials);
         MasterCheck.requireReachable(master, SparkSessions.conf());
         boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
         // per-candidate on files: everything that can be bad input is checked before Spark starts;
         // data-parallel or tables: the base model trains on Spark or the data is read by it, so Spark starts first
         boolean sparkFirst = dataParallel || spec.readsTables();
-        SearchJob.Prepared prepared = sparkFirst ? null
+        Prepared prepared = sparkFirst ? null
                 : SearchJob.prepare(spec, out, start, FineTuner.LOCAL, TableReader.NONE);
         // a session that already exists (a notebook's, a test's) is used and left running
         boolean own = SparkSession.getDefaultSession().isEmpty();
@@ -108,7 +111,7 @@ final class SearchCommand implements Callable<Integer> {
      * The cache an extension reads the finished run's trials from: the one named now, else the one that
      * run used. Without one there is nothing to continue from but its table.
      */
-    private TrialCache extensionCache(SearchJob.FinishedRun finished) {
+    private TrialCache extensionCache(RunFolder.Finished finished) {
         String named = caching.cache != null ? caching.cache : System.getenv(TrialCache.ENV);
         TrialCache trials = finished.cache() == null ? TrialCache.OFF
                 : TrialCache.resolve(named != null ? named : finished.cache(), caching.noCache, System.getenv());
@@ -122,7 +125,7 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     /** With --fail-if-worse: whether validation accuracy at the compared run's best compression fell by too much. */
-    private boolean worse(SearchJob.Prepared prepared, List<Row> rows) {
+    private boolean worse(Prepared prepared, List<Row> rows) {
         if (failIfWorse == null) {
             return false;
         }

@@ -1,5 +1,6 @@
 package dev.shears.jobs.cli;
 
+import dev.shears.jobs.driver.SpecChecks;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.driver.TableReader;
 import dev.shears.jobs.spark.SparkSessions;
@@ -36,7 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
                 + spec.spec().search.budget + (grid > 0 ? ", grid of " + grid + " candidates" : ", continuous space"));
         spec.spaces().forEach(space -> space.dimensions().forEach(d -> System.out.println("  " + d)));
         if (!specOnly) {
-            SearchJob.Checked checked = spec.readsTables() ? checkTables(spec) : SearchJob.check(spec, TableReader.NONE);
+            SpecChecks.Checked checked = spec.readsTables() ? checkTables(spec) : SpecChecks.check(spec, TableReader.NONE);
             System.out.println("  data: " + checked.data().train().size() + " training, " + checked.data().validation().size()
                     + " validation, " + checked.data().test().size() + " test rows");
             checked.tables().forEach(System.out::println);
@@ -50,11 +51,11 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /** Tables are read by Spark: an embedded local one unless spark-submit set a master (or one is running). */
-    private static SearchJob.Checked checkTables(LoadedSpec spec) {
+    private static SpecChecks.Checked checkTables(LoadedSpec spec) {
         boolean own = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create("shears validate: " + spec.spec().name, null, 1, false);
         try {
-            return SearchJob.check(spec, new SparkTables(spark));
+            return SpecChecks.check(spec, new SparkTables(spark));
         } finally {
             if (own) {
                 spark.stop();

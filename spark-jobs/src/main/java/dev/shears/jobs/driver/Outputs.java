@@ -1,5 +1,6 @@
 package dev.shears.jobs.driver;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shears.jobs.output.Changes;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Writes a finished search: tables, Pareto front, provenance, the best models and the report. */
-final class Outputs {
+public final class Outputs {
 
     private static final List<Column> CONSOLE = List.of(Columns.RANK, Columns.CANDIDATE, Columns.SCORER,
             Columns.GRANULARITY, Columns.SCOPE, Columns.LAYERS, Columns.SCHEDULE, Columns.TARGET_SPARSITY,
@@ -33,6 +34,20 @@ final class Outputs {
             Columns.PARETO, Columns.STATUS);
 
     private Outputs() {
+    }
+
+    /** Writes results.parquet/ at a staged path. */
+    @FunctionalInterface
+    public interface ParquetWriter {
+        void write(List<Row> rows, List<Column> columns, String path);
+    }
+
+    static String json(Object value) {
+        try {
+            return SpecLoader.JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
     }
 
     /** The candidates whose models are kept: the first {@code keepModels} successful ones in rank order. */
@@ -54,9 +69,9 @@ final class Outputs {
      * @param ranked rows in rank order ({@link Ranking#rank})
      * @param kept   candidates whose models are saved ({@link #kept})
      */
-    static List<Row> write(SearchJob.Prepared p, List<Row> ranked, List<String> kept,
+    static List<Row> write(Prepared p, List<Row> ranked, List<String> kept,
                            Map<String, List<Map<String, Object>>> extraTables, Checkpoints models, int trials,
-                           SearchJob.ParquetWriter parquet, PrintStream console) {
+                           ParquetWriter parquet, PrintStream console) {
         SearchSpec s = p.spec().spec();
         long start = System.nanoTime();
         List<Column> columns = Columns.of(ranked);
@@ -64,7 +79,7 @@ final class Outputs {
         try {
             var out = p.out();
             out.write("results.csv", TableFormats.csv(ranked, columns));
-            out.write("results.json", SearchJob.json(json(ranked, columns)));
+            out.write("results.json", json(json(ranked, columns)));
             out.write("pareto.csv", TableFormats.csv(ranked.stream().filter(Row::pareto).toList(), columns));
             out.writeDirectory("results.parquet", path -> parquet.write(ranked, columns, path));
             for (Map.Entry<String, List<Map<String, Object>>> t : extraTables.entrySet()) {
@@ -82,14 +97,14 @@ final class Outputs {
                 out.write("changes.csv", Changes.csv(diff));
                 changes = Changes.summary(p.previous().out(), p.previous().rows(), ranked, diff);
             }
-            p.timings().put("write_seconds", SearchJob.seconds(start));
+            p.timings().put("write_seconds", Stopwatch.seconds(start));
             // with embedded Spark the trials run in this process too: then it is the whole search's peak
             p.timings().put("driver_peak_resident_mb", ProcessMemory.peakResidentMb());
             Map<String, Object> run = runJson(p, ranked, trials, saved);
             if (changes != null) {
                 run.put("changes", changes);
             }
-            String runJson = SearchJob.json(run);
+            String runJson = json(run);
             out.write("run.json", runJson);
             out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop,
                     s.objective.split()));
@@ -129,7 +144,7 @@ final class Outputs {
         return rows;
     }
 
-    private static Map<String, Object> runJson(SearchJob.Prepared p, List<Row> ranked, int trials, List<String> saved) {
+    private static Map<String, Object> runJson(Prepared p, List<Row> ranked, int trials, List<String> saved) {
         Provenance provenance = ranked.get(0).trial().provenance();
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("name", p.spec().spec().name);

@@ -4,6 +4,8 @@ import dev.shears.jobs.result.Ranking;
 import dev.shears.jobs.result.Selection;
 import dev.shears.jobs.result.SelectionSplit;
 import dev.shears.jobs.result.Trial;
+import dev.shears.jobs.spec.LoadedSpec;
+import dev.shears.jobs.spec.SearchSpec;
 import java.io.PrintStream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -20,9 +22,13 @@ final class SearchProgress implements AutoCloseable {
     private int failed;
     private int cached;
 
-    SearchProgress(long total, double maxAccuracyDrop, SelectionSplit split, PrintStream console) {
-        this.maxAccuracyDrop = maxAccuracyDrop;
-        this.split = split;
+    /** A bar up to the spec's budget, or its grid's size when smaller. */
+    SearchProgress(LoadedSpec spec, PrintStream console) {
+        SearchSpec s = spec.spec();
+        long grid = spec.gridSize();
+        long total = "grid".equals(s.search.strategy) && grid > 0 ? Math.min(grid, s.search.budget) : s.search.budget;
+        this.maxAccuracyDrop = s.objective.maxAccuracyDrop;
+        this.split = s.objective.split();
         this.bar = console == null ? null : new ProgressBarBuilder()
                 .setTaskName("candidates")
                 .setInitialMax(total)

@@ -1,5 +1,6 @@
 package dev.shears.jobs.spark;
 
+import dev.shears.jobs.driver.Prepared;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.CandidateEngine;
@@ -25,7 +26,7 @@ public final class SparkSearch {
     }
 
     /** @param console where progress and the table go, or null for none */
-    public static List<Row> run(SearchJob.Prepared prepared, SparkSession spark, PrintStream console) {
+    public static List<Row> run(Prepared prepared, SparkSession spark, PrintStream console) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         SearchSpec.SearchSettings settings = prepared.spec().spec().search;
         int slots = settings.parallelism > 0 ? settings.parallelism : jsc.defaultParallelism();

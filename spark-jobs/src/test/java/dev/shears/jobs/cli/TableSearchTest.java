@@ -1,5 +1,7 @@
 package dev.shears.jobs.cli;
 
+import dev.shears.jobs.driver.Start;
+import dev.shears.jobs.driver.Prepared;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,14 +136,14 @@ class TableSearchTest {
         String out = dir.resolve("stopped-out").toString();
         SparkTables tables = new SparkTables(SharedSpark.get());
         // prepared, then stopped before any trial ran
-        SearchJob.Prepared first = SearchJob.prepare(spec, out, SearchJob.Start.fresh(), FineTuner.LOCAL, tables);
+        Prepared first = SearchJob.prepare(spec, out, Start.fresh(), FineTuner.LOCAL, tables);
         String copy = first.dataLocation().trainFile();
         assertTrue(copy.startsWith(first.out().staging() + "/checkpoint/data/"), copy);
         assertTrue(Files.exists(Path.of(java.net.URI.create(copy))));
         long written = Files.getLastModifiedTime(Path.of(java.net.URI.create(copy))).toMillis();
         assertEquals(150 - 30, first.data().train().size());
 
-        SearchJob.Prepared second = SearchJob.prepare(spec, out, new SearchJob.Start(true, false, null, TrialCache.OFF),
+        Prepared second = SearchJob.prepare(spec, out, new Start(true, false, null, TrialCache.OFF),
                 FineTuner.LOCAL, tables);
         assertTrue(second.out().resumed());
         assertEquals(first.dataLocation(), second.dataLocation());

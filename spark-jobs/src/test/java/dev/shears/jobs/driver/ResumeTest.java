@@ -68,7 +68,7 @@ class ResumeTest {
         String out = dir.resolve("out").toString();
         List<Engine> engines = new ArrayList<>();
 
-        SearchJob.Prepared first = SearchJob.prepare(spec, out, false, null);
+        Prepared first = SearchJob.prepare(spec, out, false, null);
         IllegalStateException stop = assertThrows(IllegalStateException.class, () -> SearchJob.run(first, ctx -> {
             Engine e = new Engine(first.baseModel(), ctx, 2);
             engines.add(e);
@@ -79,7 +79,7 @@ class ResumeTest {
         File[] partial = dir.toFile().listFiles((d, n) -> n.startsWith("out.partial-"));
         assertEquals(1, partial.length, "the stopped run's staging directory is kept");
 
-        SearchJob.Prepared second = SearchJob.prepare(spec, out, true, null);
+        Prepared second = SearchJob.prepare(spec, out, true, null);
         assertTrue(second.out().resumed());
         assertEquals(first.baseMetrics().accuracy(), second.baseMetrics().accuracy(), "the same base model");
         List<Row> rows = SearchJob.run(second, ctx -> {
@@ -104,7 +104,7 @@ class ResumeTest {
 
     /** The search stopped as its trial numbered {@code dieAt} starts; the folder of its checkpoints. */
     private Path stopped(LoadedSpec spec, int dieAt) {
-        SearchJob.Prepared first = SearchJob.prepare(spec, dir.resolve("out").toString(), false, null);
+        Prepared first = SearchJob.prepare(spec, dir.resolve("out").toString(), false, null);
         assertThrows(IllegalStateException.class, () -> SearchJob.run(first,
                 ctx -> new Engine(first.baseModel(), ctx, dieAt), "test", (r, c, p) -> { }, null));
         return Path.of(java.net.URI.create(first.out().staging())).resolve("checkpoint");
@@ -112,7 +112,7 @@ class ResumeTest {
 
     /** Resumes the stopped search to the end; the trials its engine ran go into {@code ran}. */
     private List<Row> resumed(LoadedSpec spec, List<String> ran) {
-        SearchJob.Prepared second = SearchJob.prepare(spec, dir.resolve("out").toString(), true, null);
+        Prepared second = SearchJob.prepare(spec, dir.resolve("out").toString(), true, null);
         List<Engine> engines = new ArrayList<>();
         List<Row> rows = SearchJob.run(second, ctx -> {
             Engine e = new Engine(second.baseModel(), ctx, -1);
@@ -162,10 +162,10 @@ class ResumeTest {
     void aLaterRunSaysWhatChangedSinceAnEarlierOne() throws Exception {
         TestData.writeBlobs(dir);
         LoadedSpec spec = SpecLoader.parse("s.yaml", TestData.spec(dir, "  ratio: [0.3, 0.9]", "  budget: 2"), List.of());
-        SearchJob.Prepared monday = SearchJob.prepare(spec, dir.resolve("monday").toString(), false, null);
+        Prepared monday = SearchJob.prepare(spec, dir.resolve("monday").toString(), false, null);
         SearchJob.run(monday, ctx -> new LocalEngine(monday.baseModel(), ctx), "test", (r, c, p) -> { }, null);
         LoadedSpec wider = SpecLoader.parse("s.yaml", TestData.spec(dir, "  ratio: [0.3, 0.6, 0.9]", "  budget: 3"), List.of());
-        SearchJob.Prepared tuesday = SearchJob.prepare(wider, dir.resolve("tuesday").toString(), false,
+        Prepared tuesday = SearchJob.prepare(wider, dir.resolve("tuesday").toString(), false,
                 dir.resolve("monday").toString());
         SearchJob.run(tuesday, ctx -> new LocalEngine(tuesday.baseModel(), ctx), "test", (r, c, p) -> { }, null);
 
@@ -185,7 +185,7 @@ class ResumeTest {
         TestData.writeBlobs(dir);
         String yaml = TestData.spec(dir, "  ratio: [0.3, 0.6]", "  budget: 2");
         String out = dir.resolve("out").toString();
-        SearchJob.Prepared first = SearchJob.prepare(SpecLoader.parse("s.yaml", yaml, List.of()), out, false, null);
+        Prepared first = SearchJob.prepare(SpecLoader.parse("s.yaml", yaml, List.of()), out, false, null);
         assertThrows(IllegalStateException.class, () -> SearchJob.run(first,
                 ctx -> new Engine(first.baseModel(), ctx, 1), "test", (r, c, p) -> { }, null));
         LoadedSpec changed = SpecLoader.parse("s.yaml", yaml, List.of("search.budget=1"));
