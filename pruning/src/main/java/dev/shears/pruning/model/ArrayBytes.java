@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code Nd4j.write}'s and {@code Nd4j.read}'s format for an array (its shape buffer, then its
  * data buffer: allocation mode, length and type, then the values big-endian), with a float array's
  * values converted in one pass: ND4J writes and reads them one {@code writeFloat} or
- * {@code readFloat} at a time, which took about half of saving or restoring a trial's model.
+ * {@code readFloat} at a time, which took a large share of saving or restoring a trial's model.
  * Anything else (views, other types, compressed buffers) goes to ND4J.
  */
 final class ArrayBytes {

@@ -39,10 +39,9 @@ public final class ModelBytes {
     /**
      * The share of zero parameters from which deflate's search for repeats pays: below it the
      * parameters are deflated by Huffman coding alone. Float parameters hardly repeat: on the
-     * quickstart's trained MLP Huffman coding alone took 8 ms against 28 ms and wrote 0.4% fewer
-     * bytes; at 80% zeros 8.4 against 11.0 ms (6% more bytes). Runs of zeros do repeat: at 90%
-     * zeros the search took 7.8 against 8.3 ms and wrote 14% fewer bytes, at 95% 5.7 against 7.7 ms
-     * and 25% fewer.
+     * quickstart's models Huffman coding alone was faster for a trained model and at 80% zeros, for
+     * about the same bytes. Runs of zeros do repeat: from 90% zeros the search was faster and wrote
+     * clearly fewer bytes (docs/benchmarks/trial-profile.md).
      */
     private static final double ZEROS_WORTH_MATCHING = 0.85;
 

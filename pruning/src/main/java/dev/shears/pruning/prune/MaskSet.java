@@ -42,7 +42,7 @@ public final class MaskSet {
             INDArray param = net.getParam(e.getKey());
             if (e.getValue().ordering() != param.ordering()) {
                 // ND4J multiplies arrays of different layouts element by element through their
-                // indices, ten times slower than same-layout arrays: keep the mask in the parameter's
+                // indices, far slower than same-layout arrays: keep the mask in the parameter's layout
                 e.setValue(e.getValue().dup(param.ordering()));
             }
             param.muli(e.getValue());

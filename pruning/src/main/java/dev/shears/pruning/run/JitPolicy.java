@@ -32,8 +32,8 @@ public final class JitPolicy {
     // the first directive a method matches applies: C2 for these, C1 only for every other method. Besides Shears'
     // own loops: ND4J's buffers read and write model files one value at a time, through the JDK's data streams
     // (graph files, and whatever ArrayBytes hands to ND4J). The methods of C1_ONLY stay with C1: they only
-    // call the loops, once per batch, and C2 inlined every callee into them (0.6, 0.25 and 0.1 s of C2 per JVM
-    // for the first three, during the search); the loops they call are compiled on their own
+    // call the loops, once per batch, and C2 inlined every callee into them (a costly compilation per JVM,
+    // during the search, for no gain); the loops they call are compiled on their own
     static final String[] C1_ONLY = {"dev/shears/pruning/train/DenseStep.step",
         "dev/shears/pruning/train/DenseForward.run", "dev/shears/pruning/train/Evaluator.score",
         "dev/shears/pruning/train/ParamUpdate.apply", "dev/shears/pruning/train/ConvStep.step"};

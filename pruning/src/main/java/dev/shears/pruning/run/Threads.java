@@ -35,7 +35,7 @@ public final class Threads {
     /**
      * Sets OpenMP's thread count for parallel work started from the calling thread (oneDNN's primitives) to the
      * count last set, or to this machine's cores when none was: ND4J sets four at start-up whatever the cores,
-     * which on two cores made oneDNN's weight gradients ten times slower. OpenMP keeps the setting per thread,
+     * which on two cores made oneDNN's weight gradients many times slower. OpenMP keeps the setting per thread,
      * so every thread that runs oneDNN calls this once.
      */
     public static void openMpOnThisThread() {

@@ -76,9 +76,9 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * batch. oneDNN is the library PyTorch runs convolutions with on CPUs; its primitives, created once,
  * run in the memory layouts it picks for this CPU (blocked channels), with a reorder wherever two
  * primitives want different layouts. Deeplearning4j's own layers compute im2col and a product per
- * layer, recompute the forward pass during backpropagation and allocate every step: ten times slower
- * or more on these networks; its oneDNN helpers cannot load with nd4j-native 1.0.0-M2 (they look the
- * backend up under a class name that build no longer has).
+ * layer, recompute the forward pass during backpropagation and allocate every step: many times slower
+ * on these networks (docs/benchmarks/convolution-profile.md); its oneDNN helpers cannot load with
+ * nd4j-native 1.0.0-M2 (they look the backend up under a class name that build no longer has).
  *
  * <p>Weights and biases are read straight from the network's parameter array and gradients written
  * into its gradient array, in DL4J's layouts, so {@link ParamUpdate} updates them as for the dense

@@ -12,7 +12,7 @@ public final class Evaluator {
     private static final int BATCH = 1000;
     /**
      * Rows per pass on the convolutional path: its passes keep every layer's output, so 1,000 rows of a small
-     * residual network hold hundreds of megabytes, while 250 run as fast per row.
+     * residual network hold a lot of memory per trial, while 250 run as fast per row.
      */
     private static final int CONV_BATCH = 250;
     /**

@@ -211,7 +211,7 @@ public final class QualityBench implements Callable<Integer> {
         resolveDefaults(full);
         Path target = out != null ? out : defaultOut(full);
         long start = System.nanoTime();
-        // trials side by side, each on one native thread: faster in all than one trial on every core (STACK.md)
+        // trials side by side, each on one native thread: faster in all than one trial on every core
         Threads.limit(Math.max(1, Runtime.getRuntime().availableProcessors() / parallel));
         List<Arch> archs = new ArrayList<>();
         archs.add(mlp());
@@ -250,7 +250,7 @@ public final class QualityBench implements Callable<Integer> {
         mlpRatios = or(mlpRatios, full ? List.of(0.92, 0.94, 0.96) : List.of(0.9, 0.95));
         neuronRatios = or(neuronRatios, List.of(0.5));
         cnn = or(cnn, full ? "lenet5" : "small");
-        // DL4J's convolutions are slow here (STACK.md): the CNN reads fewer rows so that full mode fits an hour
+        // the record's CNN rows, chosen so that full mode fit an hour on DL4J's convolutions (docs/BENCHMARKS.md)
         cnnTrainRows = or(cnnTrainRows, full ? 8000 : 3000);
         cnnEpochs = or(cnnEpochs, full ? 4 : 2);
         cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 2 : 1);

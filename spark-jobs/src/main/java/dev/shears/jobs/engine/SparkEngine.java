@@ -21,7 +21,7 @@ import scala.runtime.AbstractFunction2;
  * reach the strategy as each trial finishes rather than at the end of a batch. When the search
  * may use every core Spark has, one more trial per slot waits queued in Spark's scheduler, so a
  * freed core starts its next trial at once instead of waiting while the driver records the last
- * result and submits a job (about 0.1 s a trial on {@code local[2]}, more on a cluster);
+ * result and submits a job (a gap per trial on {@code local[2]}, longer on a cluster: docs/benchmarks/trial-profile.md);
  * strategies that learn from results then propose up to {@code slots} trials ahead of what they
  * know. With fewer slots than cores nothing is queued, since Spark would run a queued trial at
  * once on an idle core. The base model is broadcast once; executors cache the data per JVM.
