@@ -3,6 +3,7 @@ package dev.shears.pruning.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.Fixtures;
@@ -115,6 +116,38 @@ class DenseStepTest {
         assertEquals(fresh.chain().orElseThrow().updaterState(), reused.chain().orElseThrow().updaterState());
     }
 
+    /**
+     * The switch users have: the same fit and evaluation of a dense chain with a mask held, once on the dense path
+     * and once with the fast paths switched off, give the same network and score.
+     */
+    @Test
+    void switchedOffTheFastPathTrainsAndScoresTheSameDenseChain() {
+        Network fast = Network.of(MlpFactory.build(20, List.of(16, 8), 4, 1e-2, 20));
+        Network slow = fast.copy();
+        MaskSet mask = randomMask(fast, 0.5, 21);
+        MaskSet slowMask = mask.copy();
+        INDArray start = fast.params().dup();
+        assertEquals(ComputePath.DENSE, ComputePath.of(fast));
+        Trainer.fit(fast, DATA, null, 2, 32, 1e-2, 3, mask, null);
+        Evaluator.Score fastScore = Evaluator.evaluate(fast, DATA);
+        Evaluator.Score slowScore;
+        System.setProperty(ComputePath.PROPERTY, "off");
+        try {
+            assertEquals(ComputePath.DL4J, ComputePath.of(slow));
+            Trainer.fit(slow, DATA, null, 2, 32, 1e-2, 3, slowMask, null);
+            slowScore = Evaluator.evaluate(slow, DATA);
+        } finally {
+            System.clearProperty(ComputePath.PROPERTY);
+        }
+        assertTrue(maxAbs(fast.params().sub(start)) > 1e-3, "nothing was trained");
+        assertClose(slow, fast);
+        assertTrue(Fixtures.maskedAreZero(fast, mask));
+        assertTrue(Fixtures.maskedAreZero(slow, slowMask));
+        assertEquals(slowScore.loss(), fastScore.loss(), TOLERANCE);
+        // one row of 100 predicted differently would move accuracy by 0.01
+        assertEquals(slowScore.accuracy(), fastScore.accuracy(), 1e-9);
+    }
+
     @Test
     void theNetworksTheSearchBuildsAreSupported() {
         assertNull(ComputePath.DENSE.unsupported(Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, 1))));
@@ -128,6 +161,10 @@ class DenseStepTest {
         Network mse = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)),
                 LossFunctions.LossFunction.MSE, Activation.SOFTMAX);
         assertTrue(ComputePath.DENSE.unsupported(mse).contains("loss"), ComputePath.DENSE.unsupported(mse));
+        // the dense step does not check again what it is given: the path refuses it
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> ComputePath.DENSE.step(mse, DATA, null, null));
+        assertTrue(refused.getMessage().contains("loss"), refused.getMessage());
         Network dropout = mlp(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2))
                 .dropOut(0.5), LossFunctions.LossFunction.MCXENT, Activation.SOFTMAX);
         assertTrue(ComputePath.DENSE.unsupported(dropout).contains("dropout"), ComputePath.DENSE.unsupported(dropout));
