@@ -17,7 +17,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Which code trains a network, runs its forward pass (evaluation, latency) and computes the gradients the
  * gradient-based scorers read: the one place that decides.
  * Deeplearning4j's own layers run any network; the fast paths run the networks they accept, with the
- * same results within float rounding (bit for bit for dense chains):
+ * same results within float rounding (for dense chains, bit for bit on the default native build):
  * {@link #DENSE}, ND4J's products around Java loops, and {@link #CONV}, oneDNN's primitives.
  * {@value #PROPERTY}{@code =off} (or the environment variable {@value #ENV}) sends every network to
  * Deeplearning4j's layers. Training and inference accept the same networks: what only training needs
