@@ -270,6 +270,12 @@ class BadInputTest {
                 set("unknown architecture", "model.architecture=resnet", "model.architecture", "resnet", "mlp"),
                 set("no hidden layers", "model.hidden=[]", "model.hidden"),
                 set("hidden layer of 0 units", "model.hidden=[0]", "model.hidden", "0"),
+                // sized before it is allocated: a native allocation failure would end the JVM with exit 1
+                set("model far larger than memory", "model.hidden=[200000000]", "model.hidden",
+                        "4,200,000,004 parameters", "GB", "maxphysicalbytes"),
+                new Case("model far larger than memory, validated", d -> List.of("validate", "--spec",
+                        search(d, TestData.spec(d, SPACE, "  budget: 1")).get(2), "--set", "model.hidden=[200000000]"),
+                        List.of("model.hidden", "GB", "maxphysicalbytes")),
                 set("negative epochs", "model.epochs=-1", "model.epochs", "-1"),
                 set("learning rate 0", "model.learningRate=0", "model.learningRate", "0"),
                 set("base batch 0", "model.batchSize=0", "model.batchSize", "0"),
