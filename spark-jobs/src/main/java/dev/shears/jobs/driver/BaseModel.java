@@ -28,7 +28,7 @@ final class BaseModel {
         if (m.file != null) {
             Network net = ModelBytes.load(SpecLoader.toUri(m.file));
             // loaded, it is in memory once; fine-tuning it needs several times that
-            MemoryEstimate.check(net.numParams(), MemoryEstimate.Limit.ofThisJvm(), "model.file " + m.file);
+            MemoryEstimate.of(net).check(MemoryEstimate.Limit.ofThisJvm(), "model.file " + m.file);
             long inputs = net.inputSize();
             if (inputs != data.train().width()) {
                 throw new SpecException("model.file " + m.file + ": the model takes " + inputs
@@ -53,8 +53,7 @@ final class BaseModel {
             case "resnet-small" -> {
                 ComputationGraphConfiguration conf = ResNetFactory.resnetSmallConf(shape[0], shape[1], shape[2], classes,
                         m.learningRate, spec.seed);
-                MemoryEstimate.check(MemoryEstimate.parameters(conf), MemoryEstimate.Limit.ofThisJvm(),
-                        "model.architecture resnet-small");
+                MemoryEstimate.of(conf).check(MemoryEstimate.Limit.ofThisJvm(), "model.architecture resnet-small");
                 ComputationGraph net = new ComputationGraph(conf);
                 net.init();
                 yield Network.of(net);
@@ -66,7 +65,7 @@ final class BaseModel {
 
     /** The chain {@code conf} describes, initialised once its memory is known to fit; {@code field} sized it. */
     private static Network chain(MultiLayerConfiguration conf, String field) {
-        MemoryEstimate.check(MemoryEstimate.parameters(conf), MemoryEstimate.Limit.ofThisJvm(), field);
+        MemoryEstimate.of(conf).check(MemoryEstimate.Limit.ofThisJvm(), field);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return Network.of(net);
