@@ -98,4 +98,20 @@ public final class Fixtures {
         net.init();
         return net;
     }
+
+    /**
+     * The values' bits, the sign of a zero included: two arrays of these are equal only when the values are the
+     * same floats, where {@code INDArray.equals} allows 1e-5.
+     */
+    public static int[] bits(INDArray a) {
+        return bits(a.dup().data().asFloat());
+    }
+
+    public static int[] bits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
+    }
 }

@@ -26,13 +26,23 @@ public final class CnnFactory {
     /** LeNet-5's shape: conv 5x5x6, pool, conv 5x5x16, pool, dense 120, dense 84, output. */
     public static MultiLayerNetwork lenet5(int height, int width, int channels, int classes, double learningRate,
                                            long seed) {
-        return build(height, width, channels, new int[] {6, 16}, 5, new int[] {120, 84}, classes, learningRate, seed);
+        return init(lenet5Conf(height, width, channels, classes, learningRate, seed));
+    }
+
+    public static MultiLayerConfiguration lenet5Conf(int height, int width, int channels, int classes,
+                                                     double learningRate, long seed) {
+        return conf(height, width, channels, new int[] {6, 16}, 5, new int[] {120, 84}, classes, learningRate, seed);
     }
 
     /** A smaller variant for quick runs: conv 3x3x4, pool, conv 3x3x8, pool, dense 32, output. */
     public static MultiLayerNetwork small(int height, int width, int channels, int classes, double learningRate,
                                          long seed) {
-        return build(height, width, channels, new int[] {4, 8}, 3, new int[] {32}, classes, learningRate, seed);
+        return init(smallConf(height, width, channels, classes, learningRate, seed));
+    }
+
+    public static MultiLayerConfiguration smallConf(int height, int width, int channels, int classes,
+                                                    double learningRate, long seed) {
+        return conf(height, width, channels, new int[] {4, 8}, 3, new int[] {32}, classes, learningRate, seed);
     }
 
     /**
@@ -42,6 +52,12 @@ public final class CnnFactory {
      */
     public static MultiLayerNetwork build(int height, int width, int channels, int[] filters, int kernel, int[] hidden,
                                           int classes, double learningRate, long seed) {
+        return init(conf(height, width, channels, filters, kernel, hidden, classes, learningRate, seed));
+    }
+
+    /** The configuration {@link #build} initialises: what {@link MemoryEstimate} sizes before anything is allocated. */
+    public static MultiLayerConfiguration conf(int height, int width, int channels, int[] filters, int kernel,
+                                               int[] hidden, int classes, double learningRate, long seed) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(learningRate))
@@ -58,7 +74,10 @@ public final class CnnFactory {
         }
         list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(classes)
                 .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build());
-        MultiLayerConfiguration conf = list.setInputType(InputType.convolutionalFlat(height, width, channels)).build();
+        return list.setInputType(InputType.convolutionalFlat(height, width, channels)).build();
+    }
+
+    private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;

@@ -18,6 +18,14 @@ public final class MlpFactory {
     }
 
     public static MultiLayerNetwork build(int inputs, List<Integer> hidden, int classes, double learningRate, long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf(inputs, hidden, classes, learningRate, seed));
+        net.init();
+        return net;
+    }
+
+    /** The configuration {@link #build} initialises: what {@link MemoryEstimate} sizes before anything is allocated. */
+    public static MultiLayerConfiguration conf(int inputs, List<Integer> hidden, int classes, double learningRate,
+                                               long seed) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(learningRate))
@@ -31,9 +39,6 @@ public final class MlpFactory {
         }
         list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output")
                 .nIn(nIn).nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build());
-        MultiLayerConfiguration conf = list.build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return list.build();
     }
 }

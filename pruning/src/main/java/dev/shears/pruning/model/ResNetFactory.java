@@ -53,6 +53,12 @@ public final class ResNetFactory {
         return build(height, width, channels, classes, learningRate, seed, true, true);
     }
 
+    /** The configuration {@link #resnetSmall} initialises: what {@link MemoryEstimate} sizes before anything is allocated. */
+    public static ComputationGraphConfiguration resnetSmallConf(int height, int width, int channels, int classes,
+                                                                double learningRate, long seed) {
+        return conf(height, width, channels, classes, learningRate, seed, true, true, true);
+    }
+
     /**
      * @param batchNorm with a batch normalisation after every convolution
      * @param branches  with block 3, the concatenation of two branches; else block 2 feeds the pooling
@@ -68,6 +74,15 @@ public final class ResNetFactory {
      */
     public static ComputationGraph build(int height, int width, int channels, int classes, double learningRate,
                                          long seed, boolean batchNorm, boolean branches, boolean biasBeforeNorm) {
+        ComputationGraph net = new ComputationGraph(conf(height, width, channels, classes, learningRate, seed, batchNorm,
+                branches, biasBeforeNorm));
+        net.init();
+        return net;
+    }
+
+    private static ComputationGraphConfiguration conf(int height, int width, int channels, int classes,
+                                                      double learningRate, long seed, boolean batchNorm,
+                                                      boolean branches, boolean biasBeforeNorm) {
         Graph g = new Graph(new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(learningRate))
@@ -96,9 +111,7 @@ public final class ResNetFactory {
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "pool")
                 .setOutputs("output");
-        ComputationGraph net = new ComputationGraph(g.builder.build());
-        net.init();
-        return net;
+        return g.builder.build();
     }
 
     /** Adds named vertices; each method returns the name of the vertex that carries its result. */

@@ -17,9 +17,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Which code trains a network, runs its forward pass (evaluation, latency) and computes the gradients the
  * gradient-based scorers read: the one place that decides.
  * Deeplearning4j's own layers run any network; the fast paths run the networks they accept, with the
- * same results within float rounding (bit for bit for dense chains): {@link #DENSE}, ND4J's products
- * around Java loops, and {@link #CONV}, oneDNN's primitives. {@value #PROPERTY}{@code =off} (or the
- * environment variable {@value #ENV}) sends every network to Deeplearning4j's layers.
+ * same results within float rounding (for dense chains, bit for bit on the default native build):
+ * {@link #DENSE}, ND4J's products around Java loops, and {@link #CONV}, oneDNN's primitives.
+ * {@value #PROPERTY}{@code =off} (or the environment variable {@value #ENV}) sends every network to
+ * Deeplearning4j's layers. Training and inference accept the same networks: what only training needs
+ * (a supported updater, no dropout or regularisation) keeps a network's evaluation on Deeplearning4j's
+ * layers too, so a network is never trained on one path and measured on another.
  */
 public enum ComputePath {
     /** Deeplearning4j's {@code fit} and {@code output}. */
@@ -79,6 +82,7 @@ public enum ComputePath {
      * row) on this path, arrays and primitives made once; {@code net} must be one the path accepts.
      */
     public Pass pass(Network net, int rows, float[] input) {
+        requireAccepted(net);
         return switch (this) {
             case CONV -> {
                 ConvNet conv = new ConvNet(net, rows, null);
@@ -160,10 +164,19 @@ public enum ComputePath {
 
     /** A training step on this path; {@code net} must be one it accepts. */
     Trainer.Step step(Network net, LabeledData data, float[] targets, MaskSet mask) {
+        requireAccepted(net);
         return switch (this) {
             case DENSE -> new DenseStep(net.chain().orElseThrow(), data, targets, mask);
             case CONV -> new ConvStep(net, data, targets, mask);
             case DL4J -> Trainer.dl4jStep(net, data, targets, mask);
         };
+    }
+
+    /** The dense path's classes do not check what they are given again: a network they cannot run is stopped here. */
+    private void requireAccepted(Network net) {
+        String why = unsupported(net);
+        if (why != null) {
+            throw new IllegalArgumentException("the " + this + " path cannot run this network: " + why);
+        }
     }
 }

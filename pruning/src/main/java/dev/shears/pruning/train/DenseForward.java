@@ -149,7 +149,7 @@ final class DenseForward implements AutoCloseable {
     /** The pass's operations, bound once per activation arrays. */
     private final BoundOp.PerArrays<Activations> bound = new BoundOp.PerArrays<>(this::ops);
 
-    /** @param net a network {@link DenseStep#unsupported} accepts */
+    /** @param net a network {@link ComputePath#DENSE} accepts (not checked again here) */
     DenseForward(MultiLayerNetwork net) {
         int layers = net.getnLayers();
         widths = new int[layers + 1];

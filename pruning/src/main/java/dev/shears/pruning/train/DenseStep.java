@@ -37,8 +37,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * with no temporary array), writing the gradients into the network's own gradient views;
  * {@link ParamUpdate} then updates the parameters as DL4J's updater would, so the results are DL4J's
  * bit for bit on the default nd4j-native build, the network is trained in place and it saves as a DL4J
- * model file. {@link #unsupported} names what it does not handle; {@link Trainer} uses DL4J's fit
- * for those.
+ * model file. {@link #unsupported} names what it does not handle; {@link ComputePath} alone decides
+ * which networks come here, and sends the others to DL4J's fit.
  */
 final class DenseStep implements Trainer.Step {
 
@@ -100,10 +100,6 @@ final class DenseStep implements Trainer.Step {
      * @param mask    values held at zero after every update, or null; read at every step, so it may change
      */
     DenseStep(MultiLayerNetwork net, LabeledData data, float[] targets, MaskSet mask) {
-        String why = unsupported(net);
-        if (why != null) {
-            throw new IllegalArgumentException(why);
-        }
         this.net = net;
         this.data = data;
         this.targets = targets;

@@ -78,6 +78,6 @@ class DenseForwardTest {
         forward.run(act);
         float[] lean = act.a[forward.layers() - 1].dup('c').data().asFloat();
         float[] dl4j = net.output(data.featureRows(0, data.size()), false).dup('c').data().asFloat();
-        assertArrayEquals(dl4j, lean);
+        assertArrayEquals(Fixtures.bits(dl4j), Fixtures.bits(lean));
     }
 }

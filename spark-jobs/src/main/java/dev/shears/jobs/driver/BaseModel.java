@@ -5,11 +5,16 @@ import dev.shears.jobs.spec.SpecException;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.CnnFactory;
+import dev.shears.pruning.model.MemoryEstimate;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.train.FineTuner;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** The dense model every candidate starts from: the user's model file, or one trained as the spec describes. */
 final class BaseModel {
@@ -22,6 +27,8 @@ final class BaseModel {
         SearchSpec.ModelSpec m = spec.model;
         if (m.file != null) {
             Network net = ModelBytes.load(SpecLoader.toUri(m.file));
+            // loaded, it is in memory once; fine-tuning it needs several times that
+            MemoryEstimate.of(net).check(MemoryEstimate.Limit.ofThisJvm(), "model.file " + m.file);
             long inputs = net.inputSize();
             if (inputs != data.train().width()) {
                 throw new SpecException("model.file " + m.file + ": the model takes " + inputs
@@ -35,16 +42,33 @@ final class BaseModel {
             throw new SpecException("model.architecture '" + m.architecture + "' needs image data (data.format: idx), "
                     + "but the data has flat rows of " + data.train().width() + " features");
         }
-        Network net = switch (m.architecture) {
-            case "mlp" -> Network.of(MlpFactory.build(data.train().width(), m.hidden, classes, m.learningRate, spec.seed));
-            case "lenet5" -> Network.of(CnnFactory.lenet5(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed));
-            case "cnn-small" -> Network.of(CnnFactory.small(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed));
-            case "resnet-small" -> Network.of(ResNetFactory.resnetSmall(shape[0], shape[1], shape[2], classes,
-                    m.learningRate, spec.seed));
+        // sized from the configuration before anything is allocated: a network larger than memory is bad input
+        return switch (m.architecture) {
+            case "mlp" -> chain(MlpFactory.conf(data.train().width(), m.hidden, classes, m.learningRate, spec.seed),
+                    "model.hidden");
+            case "lenet5" -> chain(CnnFactory.lenet5Conf(shape[0], shape[1], shape[2], classes, m.learningRate, spec.seed),
+                    "model.architecture lenet5");
+            case "cnn-small" -> chain(CnnFactory.smallConf(shape[0], shape[1], shape[2], classes, m.learningRate,
+                    spec.seed), "model.architecture cnn-small");
+            case "resnet-small" -> {
+                ComputationGraphConfiguration conf = ResNetFactory.resnetSmallConf(shape[0], shape[1], shape[2], classes,
+                        m.learningRate, spec.seed);
+                MemoryEstimate.of(conf).check(MemoryEstimate.Limit.ofThisJvm(), "model.architecture resnet-small");
+                ComputationGraph net = new ComputationGraph(conf);
+                net.init();
+                yield Network.of(net);
+            }
             default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: "
                     + String.join(", ", SpecLoader.ARCHITECTURES) + ")");
         };
-        return net;
+    }
+
+    /** The chain {@code conf} describes, initialised once its memory is known to fit; {@code field} sized it. */
+    private static Network chain(MultiLayerConfiguration conf, String field) {
+        MemoryEstimate.of(conf).check(MemoryEstimate.Limit.ofThisJvm(), field);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return Network.of(net);
     }
 
     /** True when the base model is trained here rather than read from the user's file. */

@@ -17,10 +17,16 @@ import dev.shears.pruning.data.Hashes;
 import dev.shears.search.Dimension;
 import dev.shears.search.SearchSpace;
 import dev.shears.search.Strategies;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -59,8 +65,35 @@ public final class SpecLoader {
      * @param sets     overrides such as {@code search.budget=40}
      */
     public static LoadedSpec load(String location, List<String> sets) {
-        String text = new String(HadoopFiles.readAll(toUri(location)), StandardCharsets.UTF_8);
-        return parse(location, text, sets);
+        return parse(location, utf8(location, HadoopFiles.readAll(toUri(location))), sets);
+    }
+
+    /**
+     * The spec's text. A byte that is not UTF-8 is refused: decoded leniently it would become U+FFFD, and a
+     * name or value would change without a word while the search ran on.
+     */
+    static String utf8(String source, byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        // UTF-8 never decodes to more chars than it has bytes
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new SpecException(String.format(Locale.ROOT,
+                    "%s: byte 0x%02X at offset %d (line %d) is not valid UTF-8; a spec must be UTF-8 text (save it as UTF-8)",
+                    source, bytes[at] & 0xff, at, line));
+        }
+        return out.flip().toString();
     }
 
     /** A local path becomes a file: URI; a URI stays as it is. */

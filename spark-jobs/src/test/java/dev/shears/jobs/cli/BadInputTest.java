@@ -9,6 +9,7 @@ import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLocation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,6 +98,13 @@ class BadInputTest {
                 "--out", d.resolve("out").toString()));
     }
 
+    /** The spec with its name saved as Latin-1 (an é, byte 0xE9); the arguments of {@code command} on it. */
+    private static List<String> latin1Spec(Path d, String command) throws Exception {
+        List<String> args = search(d, TestData.spec(d, SPACE, "  budget: 1").replace("name: test", "name: caf\u00e9"));
+        Files.write(d.resolve("spec.yaml"), Files.readString(d.resolve("spec.yaml")).getBytes(StandardCharsets.ISO_8859_1));
+        return command.equals("search") ? args : List.of(command, "--spec", args.get(2));
+    }
+
     private static List<String> with(List<String> args, String... more) {
         args.addAll(Arrays.asList(more));
         return args;
@@ -178,6 +186,9 @@ class BadInputTest {
                     Files.createDirectory(d.resolve("specs"));
                     return List.of("search", "--spec", d.resolve("specs").toString(), "--out", d.resolve("out").toString());
                 }, List.of("specs", "is a directory")),
+                new Case("spec not UTF-8", d -> latin1Spec(d, "search"), List.of("spec.yaml", "0xE9", "line 1", "UTF-8")),
+                new Case("spec not UTF-8, validated", d -> latin1Spec(d, "validate"),
+                        List.of("spec.yaml", "0xE9", "line 1", "UTF-8")),
                 spec("empty spec", y -> "", "spec.yaml", "empty"),
                 spec("spec is a list", y -> "- a\n- b\n", "spec.yaml", "mapping"),
                 spec("YAML syntax error", y -> y.replace("ratio: [0.5]", "ratio: [0.5"), "spec.yaml", "not valid YAML",
@@ -259,6 +270,12 @@ class BadInputTest {
                 set("unknown architecture", "model.architecture=resnet", "model.architecture", "resnet", "mlp"),
                 set("no hidden layers", "model.hidden=[]", "model.hidden"),
                 set("hidden layer of 0 units", "model.hidden=[0]", "model.hidden", "0"),
+                // sized before it is allocated: a native allocation failure would end the JVM with exit 1
+                set("model far larger than memory", "model.hidden=[200000000]", "model.hidden",
+                        "4,200,000,004 parameters", "GB", "maxphysicalbytes"),
+                new Case("model far larger than memory, validated", d -> List.of("validate", "--spec",
+                        search(d, TestData.spec(d, SPACE, "  budget: 1")).get(2), "--set", "model.hidden=[200000000]"),
+                        List.of("model.hidden", "GB", "maxphysicalbytes")),
                 set("negative epochs", "model.epochs=-1", "model.epochs", "-1"),
                 set("learning rate 0", "model.learningRate=0", "model.learningRate", "0"),
                 set("base batch 0", "model.batchSize=0", "model.batchSize", "0"),

@@ -11,9 +11,13 @@ import dev.shears.pruning.run.PruningPlan;
 import dev.shears.search.Candidate;
 import dev.shears.search.Dimension;
 import dev.shears.search.GridStrategy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpecLoaderTest {
 
@@ -128,5 +132,36 @@ class SpecLoaderTest {
         assertTrue(error("name: [unclosed").contains("not valid YAML"));
         assertTrue(error("- a\n- b").contains("mapping"));
         assertTrue(error(OK, "nonsense").contains("--set"));
+    }
+
+    @Test
+    void aSpecThatIsNotUtf8IsRefusedAtItsFirstBadByte(@TempDir Path dir) throws Exception {
+        // "café" saved as Latin-1: é is the single byte 0xE9, which UTF-8 never has alone
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, (OK.replace("name: t", "name: caf\u00e9")).getBytes(StandardCharsets.ISO_8859_1));
+        String m = assertThrows(SpecException.class, () -> SpecLoader.load(latin1.toString(), List.of())).getMessage();
+        assertTrue(m.startsWith(latin1 + ": ") && m.contains("0xE9") && m.contains("offset 9") && m.contains("line 1")
+                && m.contains("must be UTF-8"), m);
+        assertEquals(1, m.lines().count(), m);
+
+        // further down, and a sequence cut short by the end of the file
+        m = assertThrows(SpecException.class, () -> SpecLoader.utf8("x.yaml", bytes("name: t\nseed: 1\n#", 0xC3))).getMessage();
+        assertTrue(m.contains("0xC3") && m.contains("offset 17") && m.contains("line 3"), m);
+    }
+
+    @Test
+    void utf8BeyondAsciiIsReadAsWritten(@TempDir Path dir) throws Exception {
+        Path utf8 = dir.resolve("utf8.yaml");
+        Files.write(utf8, OK.replace("name: t", "name: caf\u00e9 \u6f22 \ud83d\ude00").getBytes(StandardCharsets.UTF_8));
+        assertEquals("caf\u00e9 \u6f22 \ud83d\ude00", SpecLoader.load(utf8.toString(), List.of()).spec().name);
+    }
+
+    private static byte[] bytes(String ascii, int... more) {
+        byte[] text = ascii.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(text, text.length + more.length);
+        for (int i = 0; i < more.length; i++) {
+            all[text.length + i] = (byte) more[i];
+        }
+        return all;
     }
 }
