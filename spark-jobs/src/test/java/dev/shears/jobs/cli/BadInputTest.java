@@ -1,12 +1,17 @@
 package dev.shears.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shears.jobs.TestData;
+import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.driver.Start;
+import dev.shears.jobs.driver.TableReader;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLocation;
+import dev.shears.pruning.train.FineTuner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -523,9 +529,16 @@ class BadInputTest {
         // 3 layers x 2 scan ratios + 1 final candidate need a budget of 7; training 5,000 epochs first would take minutes
         List<String> args = search(dir, TestData.spec(dir, SPACE,
                 "  strategy: sensitivity\n  budget: 4\n  options:\n    scanRatios: [0.3, 0.6]"));
-        long start = System.nanoTime();
         String err = run(2, with(args, "--set", "model.epochs=5000").toArray(String[]::new));
         assertTrue(err.contains("7 trials"), err);
-        assertTrue(System.nanoTime() - start < 60e9, "refused before training");
+        // the same refusal from the driver, whose base-model trainer must not have been called
+        AtomicInteger trained = new AtomicInteger();
+        FineTuner counting = (net, data, targets, epochs, batch, rate, seed, mask, hook) ->
+                trained.incrementAndGet();
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> SearchJob.prepare(
+                SpecLoader.load(args.get(2), List.of("model.epochs=5000")), args.get(4),
+                Start.fresh(), counting, TableReader.NONE));
+        assertTrue(refused.getMessage().contains("7 trials"), refused.getMessage());
+        assertEquals(0, trained.get(), "refused before training");
     }
 }
