@@ -2,10 +2,10 @@ package dev.shears.pruning.schedule;
 
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
-import dev.shears.pruning.prune.PrunableLayer;
 import dev.shears.pruning.prune.Pruner;
 import dev.shears.pruning.prune.Scope;
 import dev.shears.pruning.prune.Scorers;

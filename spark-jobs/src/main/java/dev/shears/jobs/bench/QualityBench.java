@@ -14,7 +14,7 @@ import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.PrunableLayer;
+import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
