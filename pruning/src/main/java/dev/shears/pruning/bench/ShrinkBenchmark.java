@@ -14,7 +14,7 @@ import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Measurement;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.pruning.run.PruningPlan;
-import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Threads;
 import dev.shears.pruning.train.Trainer;
 import java.util.Arrays;
 import java.util.List;

@@ -10,6 +10,7 @@ import dev.shears.pruning.schedule.PruningSession;
 import dev.shears.pruning.schedule.Schedules;
 import dev.shears.pruning.shrink.Shrinker;
 import dev.shears.pruning.train.FineTuner;
+import dev.shears.pruning.train.TrialDeadline;
 import dev.shears.search.TrialStatus;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Measurement;
-import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Threads;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
