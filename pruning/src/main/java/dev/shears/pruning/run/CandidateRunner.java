@@ -4,6 +4,8 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.plan.PlanOptions;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.schedule.PruningSchedule;
 import dev.shears.pruning.schedule.PruningSession;

@@ -1,6 +1,5 @@
 package dev.shears.jobs.bench;
 
-import dev.shears.pruning.run.PruningPlan;
 import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +15,7 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.metrics.Latency;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.NativeBuild;
 import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Threads;
