@@ -34,7 +34,8 @@ public final class PackageCycles {
     private static final Pattern NAME = Pattern.compile("[\\w$/]+");
 
     private final Path classes;
-    private final Set<String> ignored = new HashSet<>();
+    private final Set<String> ignored = new TreeSet<>();
+    private final Set<String> ignoredAndFound = new HashSet<>();
 
     private PackageCycles(Path classes) {
         this.classes = classes;
@@ -57,15 +58,23 @@ public final class PackageCycles {
         return new PackageCycles(classes);
     }
 
-    /** Leaves out the dependencies of package {@code from} on package {@code to}. */
+    /** Leaves out the dependencies of package {@code from} on package {@code to}, which must exist. */
     public PackageCycles ignoring(String from, String to) {
         ignored.add(from + " -> " + to);
         return this;
     }
 
-    /** Fails naming each cycle's packages and, for each dependency between them, one class that makes it. */
+    /**
+     * Fails naming each cycle's packages and, for each dependency between them, one class that makes it; or, so that
+     * an exception goes when its reason does, naming an ignored dependency that no class has any more.
+     */
     public void assertNone() {
         Map<String, Map<String, String>> edges = packageEdges();
+        Set<String> gone = new TreeSet<>(ignored);
+        gone.removeAll(ignoredAndFound);
+        if (!gone.isEmpty()) {
+            throw new AssertionError("ignored, but no class in " + classes + " makes it: " + String.join(", ", gone));
+        }
         List<Set<String>> cycles = stronglyConnected(edges);
         if (cycles.isEmpty()) {
             return;
@@ -96,7 +105,12 @@ public final class PackageCycles {
             String from = packageOf(name);
             for (String target : referencedNames(file)) {
                 String to = packageOf(target);
-                if (files.containsKey(target) && !from.equals(to) && !ignored.contains(from + " -> " + to)) {
+                if (!files.containsKey(target) || from.equals(to)) {
+                    continue;
+                }
+                if (ignored.contains(from + " -> " + to)) {
+                    ignoredAndFound.add(from + " -> " + to);
+                } else {
                     edges.computeIfAbsent(from, k -> new TreeMap<>())
                             .merge(to, dotted(name) + " -> " + dotted(target), (first, later) -> first);
                 }

@@ -43,8 +43,15 @@ class PackageCyclesTest {
     void anIgnoredDependencyBreaksItsCycle(@TempDir Path dir) throws IOException {
         Path classes = compiled(dir);
         PackageCycles.in(classes).ignoring("c", "a").assertNone();
-        assertTrue(assertThrows(AssertionError.class, () -> PackageCycles.in(classes).ignoring("a", "c").assertNone())
+        assertTrue(assertThrows(AssertionError.class, () -> PackageCycles.in(classes).ignoring("d", "a").assertNone())
                 .getMessage().contains("cycle between a, b, c"));
+    }
+
+    @Test
+    void anIgnoredDependencyNoClassMakesFails(@TempDir Path dir) throws IOException {
+        assertEquals("ignored, but no class in " + dir.resolve("classes") + " makes it: a -> d",
+                assertThrows(AssertionError.class, () -> PackageCycles.in(compiled(dir)).ignoring("c", "a")
+                        .ignoring("a", "d").assertNone()).getMessage());
     }
 
     @Test
