@@ -1,9 +1,9 @@
 package dev.shears.jobs;
 
 import dev.shears.jobs.result.Trial;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;
-import dev.shears.pruning.run.PruningPlan;
 import dev.shears.search.TrialStatus;
 import java.util.Map;
 

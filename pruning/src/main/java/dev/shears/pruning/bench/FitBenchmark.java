@@ -7,7 +7,7 @@ import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
-import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Threads;
 import dev.shears.pruning.train.Trainer;
 import java.util.ArrayList;
 import java.util.Arrays;

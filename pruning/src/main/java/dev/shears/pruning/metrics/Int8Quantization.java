@@ -1,8 +1,8 @@
 package dev.shears.pruning.metrics;
 
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.prune.Arrays;
-import dev.shears.pruning.prune.PrunableLayer;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;

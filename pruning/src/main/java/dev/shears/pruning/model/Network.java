@@ -1,15 +1,13 @@
 package dev.shears.pruning.model;
 
 import dev.shears.pruning.BadInputException;
-import dev.shears.pruning.prune.ChannelGroup;
-import dev.shears.pruning.prune.ChannelGroups;
-import dev.shears.pruning.prune.PrunableLayer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -41,7 +39,7 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
 
     private Set<String> keepWhole = Set.of();
     private List<PrunableLayer> prunable;
-    private List<ChannelGroup> groups;
+    private final Map<Function<Network, ?>, Object> derived = new HashMap<>();
 
     public static Network of(MultiLayerNetwork net) {
         return new Chain(net);
@@ -64,11 +62,11 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
 
     /**
      * Names layers whose output channels structural pruning leaves whole (a flatten boundary, say),
-     * besides those that must stay (see {@link ChannelGroups}).
+     * besides those the channel analysis finds must stay.
      */
     public Network keepWhole(Set<String> names) {
         keepWhole = Set.copyOf(names);
-        groups = null;
+        derived.clear();
         return this;
     }
 
@@ -76,17 +74,14 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         return keepWhole;
     }
 
-    /** The channel groups structural pruning removes together; the structure never changes, so found once. */
-    public List<ChannelGroup> groups() {
-        if (groups == null) {
-            groups = ChannelGroups.of(this, keepWhole);
-        }
-        return groups;
-    }
-
-    /** The groups and why the other channels stay, for {@code validate}. */
-    public String describeGroups() {
-        return ChannelGroups.describe(this, keepWhole);
+    /**
+     * What {@code find} makes of this network's structure and {@link #keepWhole()}, found once (and again after
+     * keepWhole changes; the structure never does). Kept here, pruning's channel groups are found once per
+     * network without the model knowing their type. {@code find} is the key: pass a constant.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T derived(Function<Network, T> find) {
+        return (T) derived.computeIfAbsent(find, f -> f.apply(this));
     }
 
     /** The DL4J model underneath, as saved and loaded with {@code ModelSerializer}. */

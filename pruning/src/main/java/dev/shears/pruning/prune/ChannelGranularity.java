@@ -1,6 +1,7 @@
 package dev.shears.pruning.prune;
 
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -58,7 +59,7 @@ public final class ChannelGranularity implements Granularity {
     /** The group this layer reads all its inputs from, when its producers are convolutions. */
     private static Optional<ChannelGroup> group(Network net, PrunableLayer layer) {
         List<PrunableLayer> all = net.prunable();
-        return net.groups().stream()
+        return ChannelGroups.of(net).stream()
                 .filter(g -> g.consumers().stream().anyMatch(s -> s.key().equals(layer.weightKey())
                         && s.offset() == 0 && s.perChannel() == 1 && g.size() == layer.inputs(net)))
                 .filter(g -> g.producers().stream().filter(s -> s.key().endsWith("_W"))

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -42,7 +43,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class ChannelGroups {
 
+    private static final Function<Network, List<ChannelGroup>> GROUPS = net -> of(net, net.keepWhole());
+
     private ChannelGroups() {
+    }
+
+    /** The network's groups with the layers it names in keepWhole kept whole, found once per network. */
+    public static List<ChannelGroup> of(Network net) {
+        return net.derived(GROUPS);
     }
 
     /** @param keepWhole names (or chain indices) of layers whose output channels all stay, such as the last one before a flatten */

@@ -1,5 +1,7 @@
 package dev.shears.pruning.prune;
 
+import dev.shears.pruning.model.PrunableLayer;
+
 /**
  * Removes convolution filters: {@code W[j,:,:,:]}, its bias, and the next layer's input channel j
  * (or, after a flatten, the dense rows that read feature map j).

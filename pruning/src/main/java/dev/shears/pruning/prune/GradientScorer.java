@@ -1,5 +1,6 @@
 package dev.shears.pruning.prune;
 
+import dev.shears.pruning.model.PrunableLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Mean |dL/dw| over the calibration batches: weights the loss is least sensitive to go first. */

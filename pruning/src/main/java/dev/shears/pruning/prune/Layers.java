@@ -2,6 +2,7 @@ package dev.shears.pruning.prune;
 
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

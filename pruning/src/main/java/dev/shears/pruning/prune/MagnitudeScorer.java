@@ -1,5 +1,6 @@
 package dev.shears.pruning.prune;
 
+import dev.shears.pruning.model.PrunableLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 

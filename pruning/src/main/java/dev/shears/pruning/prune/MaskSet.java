@@ -1,6 +1,7 @@
 package dev.shears.pruning.prune;
 
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

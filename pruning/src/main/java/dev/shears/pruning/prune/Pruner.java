@@ -2,6 +2,7 @@ package dev.shears.pruning.prune;
 
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.function.Function;

@@ -1,6 +1,7 @@
 package dev.shears.pruning.prune;
 
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import java.util.Optional;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,7 +70,7 @@ abstract class UnitGranularity implements Granularity {
 
     /** The group whose first producer is this layer. */
     static Optional<ChannelGroup> group(Network net, PrunableLayer layer) {
-        return net.groups().stream()
+        return ChannelGroups.of(net).stream()
                 .filter(g -> g.producers().get(0).key().equals(layer.weightKey()))
                 .findFirst();
     }

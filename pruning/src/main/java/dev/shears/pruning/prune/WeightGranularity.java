@@ -1,6 +1,7 @@
 package dev.shears.pruning.prune;
 
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

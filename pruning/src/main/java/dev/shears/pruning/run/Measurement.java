@@ -4,7 +4,7 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.Int8Quantization;
 import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.PrunableLayer;
+import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.shears.pruning.schedule;
 
 import dev.shears.pruning.BadInputException;
-import dev.shears.pruning.run.PlanOptions;
+import dev.shears.pruning.plan.PlanOptions;
 
 /**
  * Gradual pruning during fine-tuning (Zhu and Gupta, 2017): the sparsity follows

@@ -4,6 +4,7 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.Arrays;
 import dev.shears.pruning.prune.ChannelGroup;
+import dev.shears.pruning.prune.ChannelGroups;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class Shrinker {
     /** Per parameter key and axis, the indices that stay; a concatenation's reader gets one slice per group. */
     private static Map<String, Map<Integer, boolean[]>> keptIndices(Network net) {
         Map<String, Map<Integer, boolean[]>> kept = new HashMap<>();
-        for (ChannelGroup g : net.groups()) {
+        for (ChannelGroup g : ChannelGroups.of(net)) {
             boolean[] read = g.readChannels(net::getParam);
             if (IntStream.range(0, read.length).allMatch(c -> read[c])) {
                 continue;

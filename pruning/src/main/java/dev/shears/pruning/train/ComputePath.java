@@ -2,8 +2,8 @@ package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.prune.MaskSet;
-import dev.shears.pruning.prune.PrunableLayer;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.shears.pruning.train;
 
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.run.Threads;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package dev.shears.pruning.train;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.PrunableLayer;
+import dev.shears.pruning.model.PrunableLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -2,7 +2,6 @@ package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.run.TrialDeadline;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -3,7 +3,6 @@ package dev.shears.pruning.train;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
-import dev.shears.pruning.run.TrialDeadline;
 
 /**
  * Mini-batch training with a seeded shuffle. When a mask is given it is re-applied after every

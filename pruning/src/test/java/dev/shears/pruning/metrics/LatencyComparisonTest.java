@@ -13,7 +13,7 @@ import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Measurement;
-import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Threads;
 import dev.shears.pruning.train.ComputePath;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -12,6 +12,7 @@ import dev.shears.pruning.GraphFixtures;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.model.ResNetFactory;
 import java.util.List;
 import java.util.Set;

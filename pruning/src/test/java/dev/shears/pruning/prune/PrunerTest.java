@@ -6,6 +6,7 @@ import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

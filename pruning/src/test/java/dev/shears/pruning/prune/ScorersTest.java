@@ -11,6 +11,7 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

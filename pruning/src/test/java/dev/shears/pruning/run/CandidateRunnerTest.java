@@ -12,6 +12,7 @@ import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.ResNetFactory;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.train.Trainer;
 import dev.shears.search.TrialStatus;
 import java.util.HashMap;

@@ -167,7 +167,7 @@ class ConvNetTest {
             INDArray features = DATA.featureRows(0, 40);
             java.util.Map<String, INDArray> dl4j = net.activations(features);
             java.util.Map<String, INDArray> fast = ComputePath.CONV.activations(net, features);
-            assertEquals(net.prunable().stream().map(dev.shears.pruning.prune.PrunableLayer::key)
+            assertEquals(net.prunable().stream().map(dev.shears.pruning.model.PrunableLayer::key)
                     .collect(java.util.stream.Collectors.toSet()), fast.keySet());
             for (String key : fast.keySet()) {
                 assertEquals(java.util.Arrays.toString(dl4j.get(key).shape()), java.util.Arrays.toString(fast.get(key).shape()), key);

@@ -5,7 +5,7 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.NativeBuild;
-import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Threads;
 import dev.shears.pruning.train.Trainer;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

@@ -1,7 +1,7 @@
 package dev.shears.jobs.bench;
 
 import dev.shears.jobs.driver.Prepared;
-import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +18,7 @@ import dev.shears.pruning.metrics.Latency;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.run.NativeBuild;
-import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Threads;
 import dev.shears.pruning.train.FineTuner;
 import java.io.File;
 import java.io.IOException;

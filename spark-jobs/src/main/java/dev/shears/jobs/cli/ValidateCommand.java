@@ -8,7 +8,8 @@ import dev.shears.jobs.spark.SparkTables;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.PrunableLayer;
+import dev.shears.pruning.model.PrunableLayer;
+import dev.shears.pruning.prune.ChannelGroups;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
@@ -45,7 +46,7 @@ final class ValidateCommand implements Callable<Integer> {
             System.out.println("  base model: " + base.kind() + ", " + base.numParams() + " parameters; prunable layers: "
                     + base.prunable().stream().map(PrunableLayer::name).collect(Collectors.joining(", ")));
             // what structural granularities remove together, named by each group's first producer
-            base.describeGroups().lines().forEach(line -> System.out.println("  " + line));
+            ChannelGroups.describe(base, base.keepWhole()).lines().forEach(line -> System.out.println("  " + line));
         }
         return ShearsMain.OK;
     }

@@ -3,7 +3,7 @@ package dev.shears.jobs.driver;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.prune.PrunableLayer;
+import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.search.GridStrategy;
 import dev.shears.search.SearchStrategy;
 import dev.shears.search.Strategies;

@@ -8,7 +8,7 @@ import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.PlanFactory;
 import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.pruning.run.CandidateOutcome;
-import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.search.Candidate;
 import java.util.ArrayList;
 import java.util.HashMap;

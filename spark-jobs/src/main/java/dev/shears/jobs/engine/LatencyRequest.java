@@ -3,7 +3,7 @@ package dev.shears.jobs.engine;
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
-import dev.shears.pruning.run.Threads;
+import dev.shears.pruning.train.Threads;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,9 +3,9 @@ package dev.shears.jobs.engine;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
-import dev.shears.pruning.run.Threads;
-import dev.shears.pruning.run.TrialDeadline;
 import dev.shears.pruning.train.FineTuner;
+import dev.shears.pruning.train.Threads;
+import dev.shears.pruning.train.TrialDeadline;
 import java.util.List;
 import java.util.ServiceLoader;
 

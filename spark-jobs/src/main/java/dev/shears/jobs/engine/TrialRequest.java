@@ -1,6 +1,6 @@
 package dev.shears.jobs.engine;
 
-import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.search.Candidate;
 import java.io.Serializable;
 

@@ -2,10 +2,10 @@ package dev.shears.jobs.result;
 
 import dev.shears.jobs.result.Column.Presence;
 import dev.shears.jobs.result.Column.Type;
+import dev.shears.pruning.plan.PlanOptions;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;
-import dev.shears.pruning.run.PlanOptions;
-import dev.shears.pruning.run.PruningPlan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

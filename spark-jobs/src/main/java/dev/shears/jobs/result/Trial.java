@@ -1,8 +1,8 @@
 package dev.shears.jobs.result;
 
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;
-import dev.shears.pruning.run.PruningPlan;
 import dev.shears.search.TrialStatus;
 
 /**

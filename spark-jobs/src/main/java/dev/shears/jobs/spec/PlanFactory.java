@@ -1,6 +1,6 @@
 package dev.shears.jobs.spec;
 
-import dev.shears.pruning.run.PruningPlan;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.search.Candidate;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -4,8 +4,8 @@ import dev.shears.jobs.TestResults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
-import dev.shears.pruning.run.PruningPlan;
 import dev.shears.search.Candidate;
 import dev.shears.search.Dimension;
 import dev.shears.search.GridStrategy;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shears.pruning.plan.PlanOptions;
+import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.prune.Normalizer;
-import dev.shears.pruning.run.PlanOptions;
-import dev.shears.pruning.run.PruningPlan;
 import dev.shears.search.Candidate;
 import dev.shears.search.Dimension;
 import dev.shears.search.GridStrategy;

@@ -1,4 +1,4 @@
-package dev.shears.pruning.run;
+package dev.shears.pruning.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

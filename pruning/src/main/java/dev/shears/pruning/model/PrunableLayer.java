@@ -1,6 +1,5 @@
-package dev.shears.pruning.prune;
+package dev.shears.pruning.model;
 
-import dev.shears.pruning.model.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

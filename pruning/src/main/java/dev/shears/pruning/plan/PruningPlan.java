@@ -1,4 +1,4 @@
-package dev.shears.pruning.run;
+package dev.shears.pruning.plan;
 
 import java.io.Serializable;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.shears.pruning.run;
+package dev.shears.pruning.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.shears.pruning.run;
+package dev.shears.pruning.plan;
 
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.prune.Granularities;

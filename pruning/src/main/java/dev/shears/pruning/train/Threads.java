@@ -1,4 +1,4 @@
-package dev.shears.pruning.run;
+package dev.shears.pruning.train;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
