@@ -18,7 +18,6 @@ import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.train.FineTuner;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;

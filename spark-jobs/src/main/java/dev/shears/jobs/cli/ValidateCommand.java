@@ -1,7 +1,6 @@
 package dev.shears.jobs.cli;
 
 import dev.shears.jobs.driver.SpecChecks;
-import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.driver.TableReader;
 import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spark.SparkTables;

@@ -8,20 +8,15 @@ import dev.shears.jobs.output.Report;
 import dev.shears.jobs.output.TableFormats;
 import dev.shears.jobs.result.Column;
 import dev.shears.jobs.result.Columns;
-import dev.shears.jobs.result.Provenance;
 import dev.shears.jobs.result.Row;
-import dev.shears.jobs.result.Selection;
 import dev.shears.jobs.result.TableRow;
-import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.metrics.ProcessMemory;
-import dev.shears.search.TrialStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,11 +95,7 @@ public final class Outputs {
             p.timings().put("write_seconds", Stopwatch.seconds(start));
             // with embedded Spark the trials run in this process too: then it is the whole search's peak
             p.timings().put("driver_peak_resident_mb", ProcessMemory.peakResidentMb());
-            Map<String, Object> run = runJson(p, ranked, trials, saved);
-            if (changes != null) {
-                run.put("changes", changes);
-            }
-            String runJson = json(run);
+            String runJson = json(RunRecord.of(p, ranked, trials, saved, changes));
             out.write("run.json", runJson);
             out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop,
                     s.objective.split()));
@@ -142,61 +133,5 @@ public final class Outputs {
             json.putPOJO(Columns.LAYER_SPARSITY.name(), r.get(Columns.LAYER_SPARSITY));
         }
         return rows;
-    }
-
-    private static Map<String, Object> runJson(Prepared p, List<Row> ranked, int trials, List<String> saved) {
-        Provenance provenance = ranked.get(0).trial().provenance();
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("name", p.spec().spec().name);
-        run.put("spec_source", p.spec().source());
-        run.put("spec_hash", p.spec().sha256());
-        run.put("spec", p.spec().resolved());
-        run.put("seed", p.spec().spec().seed);
-        run.put("versions", Versions.all(provenance.sparkVersion()));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("location", p.dataLocation());
-        if (p.spec().readsTables()) {
-            // the location above is the tables' copy, removed with the checkpoints: these are what was read
-            SearchSpec.DataSpec d = p.spec().spec().data;
-            Map<String, Object> tables = new LinkedHashMap<>();
-            tables.put("format", d.format);
-            tables.put("train", d.train);
-            tables.put("test", d.test != null ? d.test : "data.testFraction " + d.testFraction + " of train");
-            data.put("tables", tables);
-        }
-        data.put("hash", p.data().sha256());
-        data.put("train_rows", p.data().train().size());
-        data.put("validation_rows", p.data().validation().size());
-        data.put("test_rows", p.data().test().size());
-        run.put("data", data);
-        Map<String, Object> base = new LinkedHashMap<>();
-        base.put("source", p.spec().spec().model.file != null ? p.spec().spec().model.file : "trained: " + p.spec().spec().model.architecture);
-        base.put("hash", provenance.baseModelHash());
-        base.put("params_total", p.base().paramsTotal());
-        base.put("accuracy", p.base().accuracy());
-        base.put("val_accuracy", p.base().validationAccuracy());
-        run.put("base_model", base);
-        Map<String, Object> selection = new LinkedHashMap<>();
-        selection.put("split", p.spec().spec().objective.split().label());
-        selection.put("column", p.spec().spec().objective.split().drop().name());
-        selection.put("max_accuracy_drop", p.spec().spec().objective.maxAccuracyDrop);
-        run.put("selection", selection);
-        run.put("timings", p.timings());
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("candidates", trials);
-        List<Trial> candidates = ranked.stream().map(Row::trial).filter(t -> !t.isBase()).toList();
-        for (TrialStatus status : TrialStatus.values()) {
-            counts.put(status.name().toLowerCase(java.util.Locale.ROOT),
-                    candidates.stream().filter(t -> t.status() == status).count());
-        }
-        counts.put("cached", candidates.stream().filter(Trial::cached).count());
-        counts.put("pareto", ranked.stream().filter(Row::pareto).count());
-        counts.put("meets_tolerance", ranked.stream().filter(r -> !r.trial().isBase() && r.meetsTolerance()).count());
-        run.put("counts", counts);
-        Selection.best(ranked, p.spec().spec().objective.split()).ifPresent(best -> run.put("best", best.candidate()));
-        run.put("models", saved);
-        run.put("cache", p.cache().location());
-        run.put("out", p.out().target());
-        return run;
     }
 }

@@ -11,7 +11,6 @@ import dev.shears.jobs.spec.SearchSpec;
 import java.util.function.Function;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 

@@ -14,7 +14,6 @@ import dev.shears.search.SearchStrategy;
 import dev.shears.search.TrialResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
