@@ -4,6 +4,7 @@ import dev.shears.jobs.bench.BenchCommand;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.run.JitPolicy;
 import dev.shears.pruning.run.NativeBuild;
+import java.util.ServiceLoader;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ public final class ShearsMain {
         // before any command touches ND4J: its native build is fixed when it first loads
         NativeBuild.select();
         JitPolicy.apply();
-        CommandLine cli = new CommandLine(new ShearsMain());
+        CommandLine cli = commandLine();
         // a usage error is one line, as other bad input, rather than the message and the whole usage text
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine failed = e.getCommandLine();
@@ -57,6 +58,15 @@ public final class ShearsMain {
             return FAILED;
         });
         return cli.execute(withDefaultCommand(args));
+    }
+
+    /** The command line: the built-in commands, then those of every {@link CommandExtension} on the class path. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ShearsMain());
+        for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
+            cli.addSubcommand(extension.command());
+        }
+        return cli;
     }
 
     /** Options without a command mean {@code search}: {@code shears-submit ... -- --spec FILE --out DIR} works too. */
