@@ -1,6 +1,5 @@
 package dev.shears.jobs.cli;
 
-import dev.shears.jobs.bench.BenchCommand;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.run.JitPolicy;
 import dev.shears.pruning.run.NativeBuild;
@@ -12,8 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code shears} command: the entry point of the launcher scripts and of spark-submit. */
 @Command(name = "shears", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds the best way to prune a neural network by searching pruning configurations on Spark.",
-        subcommands = {SearchCommand.class, NightlyCommand.class, ValidateCommand.class, HistoryCommand.class,
-                BenchCommand.class})
+        subcommands = {SearchCommand.class, NightlyCommand.class, ValidateCommand.class, HistoryCommand.class})
 public final class ShearsMain {
 
     /** Exit codes users' scripts rely on. */

@@ -1,4 +1,4 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.result.Row;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         description = "Compare search strategies on one space and budget over several seeds.")
 public final class StrategiesBench implements Callable<Integer> {
 
-    @Option(names = "--spec", defaultValue = "conf/bench-strategies.yaml", description = "the space and data (default: ${DEFAULT-VALUE})")
+    @Option(names = "--spec", defaultValue = "benchmarks/conf/bench-strategies.yaml", description = "the space and data (default: ${DEFAULT-VALUE})")
     String spec;
 
     @Option(names = "--strategies", split = ",", defaultValue = "random,halving", description = "strategies to compare (default: ${DEFAULT-VALUE})")

@@ -1,4 +1,4 @@
-package dev.shears.pruning.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;

@@ -1,7 +1,6 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.jobs.spec.SpecLoader;
-import dev.shears.pruning.bench.ShrinkBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.pruning.run.PruningPlan;
 import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.shears.jobs.bench.CandidateRuns.Timing;
+import dev.shears.benchmarks.CandidateRuns.Timing;
 import dev.shears.jobs.cli.ShearsMain;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.SparkEngine;
@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code shears bench peer}: the spec's candidates run by Shears on local Spark, then by a plain
- * PyTorch program ({@code submit-scripts/peer/torch_peer.py}: torch.nn.utils.prune, a pool of worker
+ * PyTorch program ({@code benchmarks/peer/torch_peer.py}: torch.nn.utils.prune, a pool of worker
  * processes with one thread each) on the same data, split sizes and settings. Prints both sides'
  * candidates per minute and accuracies, and last {@code peer ratio R}: Shears' candidates per minute
  * over the peer's. Without PyTorch it says how to install it and exits with
@@ -63,12 +63,13 @@ public final class PeerBench implements Callable<Integer> {
     CommandSpec spec;
 
     /** The spec each --model runs: the peer builds these architectures too. */
-    static final Map<String, String> MODELS = Map.of("mlp", "conf/quickstart.yaml", "lenet5", "conf/peer-lenet5.yaml",
-            "resnet-small", "conf/peer-resnet.yaml");
+    static final Map<String, String> MODELS = Map.of("mlp", "conf/quickstart.yaml",
+            "lenet5", "benchmarks/conf/peer-lenet5.yaml", "resnet-small", "benchmarks/conf/peer-resnet.yaml");
 
     @Option(names = "--model", defaultValue = "mlp", paramLabel = "NAME",
-            description = "the network and candidates: mlp (conf/quickstart.yaml), lenet5 (conf/peer-lenet5.yaml) or "
-                    + "resnet-small (conf/peer-resnet.yaml); default: ${DEFAULT-VALUE}")
+            description = "the network and candidates: mlp (conf/quickstart.yaml), lenet5 "
+                    + "(benchmarks/conf/peer-lenet5.yaml) or resnet-small (benchmarks/conf/peer-resnet.yaml); "
+                    + "default: ${DEFAULT-VALUE}")
     String model;
 
     @Option(names = "--spec", paramLabel = "FILE",
@@ -91,7 +92,7 @@ public final class PeerBench implements Callable<Integer> {
             description = "the Python whose torch the peer uses (default: ${DEFAULT-VALUE}, Debian's)")
     String python;
 
-    @Option(names = "--peer-script", defaultValue = "submit-scripts/peer/torch_peer.py", paramLabel = "FILE",
+    @Option(names = "--peer-script", defaultValue = "benchmarks/peer/torch_peer.py", paramLabel = "FILE",
             description = "the PyTorch program (default: ${DEFAULT-VALUE})")
     String script;
 

@@ -1,13 +1,13 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.jobs.result.Selection;
 import dev.shears.pruning.run.Metrics;
-import dev.shears.jobs.bench.QualityBench.Arch;
-import dev.shears.jobs.bench.QualityBench.Base;
-import dev.shears.jobs.bench.QualityBench.Method;
-import dev.shears.jobs.bench.QualityBench.Result;
-import dev.shears.jobs.bench.QualityBench.Role;
-import dev.shears.jobs.bench.QualityBench.Timed;
+import dev.shears.benchmarks.QualityBench.Arch;
+import dev.shears.benchmarks.QualityBench.Base;
+import dev.shears.benchmarks.QualityBench.Method;
+import dev.shears.benchmarks.QualityBench.Result;
+import dev.shears.benchmarks.QualityBench.Role;
+import dev.shears.benchmarks.QualityBench.Timed;
 import dev.shears.jobs.output.Report;
 import java.awt.BasicStroke;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +17,7 @@ class PeerBenchTest {
         StringWriter err = new StringWriter();
         StringWriter out = new StringWriter();
         int code = new CommandLine(new PeerBench()).setErr(new PrintWriter(err, true)).setOut(new PrintWriter(out, true))
-                .execute("--spec", "../conf/quickstart.yaml", "--peer-script", "../submit-scripts/peer/torch_peer.py",
+                .execute("--spec", "../conf/quickstart.yaml", "--peer-script", "peer/torch_peer.py",
                         "--python", "/nonexistent/python3");
         // README's exit codes: 4, not 2 (bad input)
         assertEquals(4, code);

@@ -1,4 +1,4 @@
-package dev.shears.pruning.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.model.MlpFactory;

@@ -1,8 +1,8 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
-import dev.shears.jobs.bench.CandidateRuns.Timing;
+import dev.shears.benchmarks.CandidateRuns.Timing;
 import dev.shears.jobs.driver.SearchJob;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LocalEngine;

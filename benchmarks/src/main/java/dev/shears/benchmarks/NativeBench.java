@@ -1,4 +1,4 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.jobs.cli.ShearsMain;
 import dev.shears.pruning.data.LabeledData;

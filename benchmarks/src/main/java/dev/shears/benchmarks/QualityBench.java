@@ -1,4 +1,4 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.pruning.run.Metrics;
 import dev.shears.search.TrialStatus;

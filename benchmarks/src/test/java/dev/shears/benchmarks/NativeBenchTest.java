@@ -1,4 +1,4 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

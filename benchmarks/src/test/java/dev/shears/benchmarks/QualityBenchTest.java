@@ -1,17 +1,16 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
-import dev.shears.jobs.TestResults;
-import dev.shears.pruning.run.Metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shears.jobs.bench.QualityBench.Arch;
-import dev.shears.jobs.bench.QualityBench.Base;
-import dev.shears.jobs.bench.QualityBench.Method;
-import dev.shears.jobs.bench.QualityBench.Result;
+import dev.shears.benchmarks.QualityBench.Arch;
+import dev.shears.benchmarks.QualityBench.Base;
+import dev.shears.benchmarks.QualityBench.Method;
+import dev.shears.benchmarks.QualityBench.Result;
 import dev.shears.pruning.data.DataLocation;
+import dev.shears.pruning.run.Metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +107,7 @@ class QualityBenchTest {
     void choiceIsTheMostCompressedWithinTheToleranceOnValidationNotTest() {
         Arch arch = new Arch("mlp", "t", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, List.of(),
                 List.of("a"), "a");
-        Base base = new Base(arch, 1, null, null, null, null, TestResults.metrics(0.88, 0, 0.90, 0, 1), null);
+        Base base = new Base(arch, 1, null, null, null, null, metrics(0.88, 0, 0.90, 0, 1), null);
         List<Result> results = List.of(
                 result("a", 0.90, 10, 0.897, 0.80),   // within 0.5 on validation, test drop large
                 result("a", 0.95, 20, 0.892, 0.879),  // within 1.0 only
@@ -123,7 +122,14 @@ class QualityBenchTest {
 
     private static Result result(String method, double ratio, double compression, double validation, double test) {
         return new Result("mlp", method, 1, ratio, "OK", null,
-                TestResults.metrics(test, 0.88 - test, validation, 0.90 - validation, compression), Double.NaN, null, 0);
+                metrics(test, 0.88 - test, validation, 0.90 - validation, compression), Double.NaN, null, 0);
+    }
+
+    /** Figures of a result with only what the choice reads: accuracies, drops and compression. */
+    private static Metrics metrics(double accuracy, double accuracyDrop, double valAccuracy, double valAccuracyDrop,
+                                   double compression) {
+        return new Metrics(0, 0, 100, Math.round(100 / compression), compression, accuracy, accuracyDrop, 0.5,
+                valAccuracy, valAccuracyDrop, 100, 1, 400, 400, null, Map.of());
     }
 
     /** No other successful result of the method and seed is both within the tolerance and more compressed. */

@@ -1,4 +1,4 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.driver.SearchJob;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The PyTorch peer of `shears bench peer`: the same pruning candidates as a plain PyTorch program.
 
-    /usr/bin/python3 submit-scripts/peer/torch_peer.py JOB.json RESULT.json
+    /usr/bin/python3 benchmarks/peer/torch_peer.py JOB.json RESULT.json
 
 JOB.json (written by `shears bench peer`) names the data (gzipped IDX files), the split sizes, the
 network (an MLP, LeNet-5 or resnet-small) and its training settings, the candidates, the worker processes and the

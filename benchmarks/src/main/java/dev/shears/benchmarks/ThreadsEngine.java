@@ -1,4 +1,4 @@
-package dev.shears.jobs.bench;
+package dev.shears.benchmarks;
 
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.DaemonThreads;
