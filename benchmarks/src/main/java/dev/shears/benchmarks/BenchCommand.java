@@ -12,6 +12,12 @@ import picocli.CommandLine.Command;
                 NativeBench.class, PeerBench.class})
 public final class BenchCommand implements CommandExtension {
 
+    /**
+     * Exit code: a tool a benchmark needs is not there (PyTorch for {@code bench peer}, an AVX build asked of
+     * {@code bench native}); the message says how to get it. The product's own codes stop at 3.
+     */
+    public static final int UNAVAILABLE = 4;
+
     @Override
     public Object command() {
         return this;

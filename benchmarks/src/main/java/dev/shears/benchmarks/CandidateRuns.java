@@ -1,13 +1,16 @@
 package dev.shears.benchmarks;
 
-import dev.shears.jobs.result.Row;
 import dev.shears.jobs.driver.SearchJob;
+import dev.shears.jobs.driver.TableReader;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LocalEngine;
 import dev.shears.jobs.engine.SparkEngine;
 import dev.shears.jobs.engine.TrialContext;
+import dev.shears.jobs.result.Row;
 import dev.shears.jobs.spark.ParquetTables;
+import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.train.FineTuner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -65,11 +68,16 @@ final class CandidateRuns {
     static void warmUp(String spec, List<String> sets, int candidates, Path dir, SparkSession spark, int slots) {
         List<String> warmUp = new ArrayList<>(sets);
         warmUp.add("search.budget=" + candidates);
-        SearchJob.Prepared warm = SearchJob.prepare(SpecLoader.load(spec, warmUp), dir.resolve("loop").toString());
+        SearchJob.Prepared warm = prepare(SpecLoader.load(spec, warmUp), dir.resolve("loop").toString());
         time(warm, spark, ctx -> new LocalEngine(warm.baseModel(), ctx));
         SearchJob.Prepared onSpark = warm.elsewhere(dir.resolve("spark").toString());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         time(onSpark, spark, ctx -> new SparkEngine(jsc, onSpark.baseModel(), ctx, slots));
+    }
+
+    /** A fresh search of a spec of files into {@code out}, its base model trained in this JVM, as {@code search} starts one. */
+    static SearchJob.Prepared prepare(LoadedSpec spec, String out) {
+        return SearchJob.prepare(spec, out, SearchJob.Start.fresh(), FineTuner.LOCAL, TableReader.NONE);
     }
 
     static Timing time(SearchJob.Prepared prepared, SparkSession spark, Function<TrialContext, CandidateEngine> engine) {

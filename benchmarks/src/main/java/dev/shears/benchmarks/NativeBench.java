@@ -1,6 +1,5 @@
 package dev.shears.benchmarks;
 
-import dev.shears.jobs.cli.ShearsMain;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Spec;
  * matrix products and with one training epoch of it. Run it once per build
  * ({@code SHEARS_ND4J_BUILD=avx2 submit-scripts/shears bench native}) to compare builds; the AVX
  * builds are on the class path only when the application was built with {@code -Pnative-avx}. A build
- * asked for that cannot be loaded here ends the command with {@link ShearsMain#UNAVAILABLE} and the reason.
+ * asked for that cannot be loaded here ends the command with {@link BenchCommand#UNAVAILABLE} and the reason.
  */
 @Command(name = "native", mixinStandardHelpOptions = true,
         description = {"Matrix-product rates of the quickstart MLP's shapes and one training epoch of it, on the ND4J "
@@ -78,7 +77,7 @@ public final class NativeBench implements Callable<Integer> {
         if (choice.refused()) {
             // measuring the generic build under another build's name would mislead: say why and stop
             spec.commandLine().getErr().println("shears bench native: " + choice.reason());
-            return ShearsMain.UNAVAILABLE;
+            return BenchCommand.UNAVAILABLE;
         }
         if (!choice.available().contains(NativeBuild.Build.AVX2) && !choice.available().contains(NativeBuild.Build.AVX512)) {
             out.println("bench native: no AVX2 or AVX-512 build on the class path (this application was built without "

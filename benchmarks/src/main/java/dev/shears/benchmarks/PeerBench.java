@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
  * processes with one thread each) on the same data, split sizes and settings. Prints both sides'
  * candidates per minute and accuracies, and last {@code peer ratio R}: Shears' candidates per minute
  * over the peer's. Without PyTorch it says how to install it and exits with
- * {@link ShearsMain#UNAVAILABLE}.
+ * {@link BenchCommand#UNAVAILABLE}.
  */
 @Command(name = "peer", mixinStandardHelpOptions = true,
         description = {"Time the spec's candidates on local Spark against the same candidates as a plain PyTorch program "
@@ -124,13 +124,13 @@ public final class PeerBench implements Callable<Integer> {
         if (missing != null) {
             spec.commandLine().getErr().println("shears bench peer: PyTorch is not available to " + python + " (" + missing + "); install "
                     + "Debian's package, with the OpenBLAS it should use: sudo " + INSTALL);
-            return ShearsMain.UNAVAILABLE;
+            return BenchCommand.UNAVAILABLE;
         }
         Path tmp = Files.createTempDirectory("shears-bench-peer-");
         SparkSession spark = SparkSessions.create("shears bench peer", "local[" + cores + "]", s.search.threadsPerTask, false);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SearchJob.Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
+            SearchJob.Prepared prepared = CandidateRuns.prepare(loaded, tmp.resolve("base").toString());
             int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
             out.printf(Locale.ROOT, "bench peer: %s (%s, budget %d); Shears on local[%d], %d slots, ND4J build %s, "
                     + "%d ND4J thread(s) per trial; PyTorch with %d worker processes x 1 thread%n", specFile, s.search.strategy,

@@ -70,7 +70,7 @@ public final class StrategiesBench implements Callable<Integer> {
                     all.add("search.strategy=" + strategy);
                     LoadedSpec loaded = SpecLoader.load(spec, all);
                     long start = System.nanoTime();
-                    SearchJob.Prepared prepared = SearchJob.prepare(loaded, work.resolve(strategy + "-" + seed).toString());
+                    SearchJob.Prepared prepared = CandidateRuns.prepare(loaded, work.resolve(strategy + "-" + seed).toString());
                     List<Row> rows = SparkSearch.run(prepared, spark, null);
                     Outcome o = summarise(strategy, seed, rows, minCompression, (System.nanoTime() - start) / 1e9);
                     outcomes.add(o);

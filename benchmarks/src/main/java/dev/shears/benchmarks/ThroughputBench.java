@@ -93,7 +93,7 @@ public final class ThroughputBench implements Callable<Integer> {
         SparkSession spark = SparkSessions.create("shears bench", "local[" + cores + "]", s.search.threadsPerTask, false);
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SearchJob.Prepared prepared = SearchJob.prepare(loaded, tmp.resolve("base").toString());
+            SearchJob.Prepared prepared = CandidateRuns.prepare(loaded, tmp.resolve("base").toString());
             int slots = s.search.parallelism > 0 ? s.search.parallelism : jsc.defaultParallelism();
             out.printf(Locale.ROOT, "bench throughput: %s (%s, budget %d), local[%d], ND4J threads per trial %d, %d rounds%n",
                     spec, s.search.strategy, s.search.budget, cores, s.search.threadsPerTask, rounds);

@@ -3,7 +3,6 @@ package dev.shears.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shears.jobs.cli.ShearsMain;
 import dev.shears.pruning.run.NativeBuild;
 import dev.shears.pruning.run.NativeBuild.Build;
 import java.io.PrintWriter;
@@ -22,7 +21,7 @@ class NativeBenchTest {
         bench.choices = () -> NativeBuild.choose(Set.of("avx", "avx2", "fma", "f16c"), EnumSet.of(Build.GENERIC), "avx2");
         StringWriter err = new StringWriter();
         int code = new CommandLine(bench).setErr(new PrintWriter(err, true)).execute();
-        assertEquals(ShearsMain.UNAVAILABLE, code);
+        assertEquals(BenchCommand.UNAVAILABLE, code);
         assertTrue(err.toString().contains("avx2 was asked for, but its jar is not on the class path"), err.toString());
         assertTrue(err.toString().contains("mvn -Pnative-avx"), err.toString());
         assertEquals(1, err.toString().lines().count(), "one line, no stack trace: " + err);

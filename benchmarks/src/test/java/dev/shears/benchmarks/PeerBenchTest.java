@@ -3,7 +3,6 @@ package dev.shears.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shears.jobs.cli.ShearsMain;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ class PeerBenchTest {
                         "--python", "/nonexistent/python3");
         // README's exit codes: 4, not 2 (bad input)
         assertEquals(4, code);
-        assertEquals(ShearsMain.UNAVAILABLE, code);
+        assertEquals(BenchCommand.UNAVAILABLE, code);
         assertTrue(err.toString().contains("sudo apt-get install -y python3-torch libopenblas0-pthread"), err.toString());
         assertEquals(1, err.toString().lines().count(), "one line, no stack trace: " + err);
     }

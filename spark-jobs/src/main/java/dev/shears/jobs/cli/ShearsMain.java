@@ -20,8 +20,6 @@ public final class ShearsMain {
     public static final int BAD_INPUT = 2;
     /** Finished, but worse than the run it was compared with by more than --fail-if-worse allows. */
     public static final int WORSE = 3;
-    /** A tool the command needs is not installed (PyTorch for {@code bench peer}); the message says how to install it. */
-    public static final int UNAVAILABLE = 4;
 
     private static final Set<String> HELP_AND_VERSION = Set.of("-h", "--help", "-V", "--version");
 
