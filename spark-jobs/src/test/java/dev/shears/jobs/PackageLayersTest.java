@@ -8,10 +8,6 @@ class PackageLayersTest {
 
     @Test
     void packagesFormLayersWithoutCycles() {
-        PackageCycles.of(ShearsMain.class)
-                // the bench package is leaving for a module of its own, after which the command line no longer
-                // names its commands; this exception goes with it
-                .ignoring("dev.shears.jobs.cli", "dev.shears.jobs.bench")
-                .assertNone();
+        PackageCycles.of(ShearsMain.class).assertNone();
     }
 }

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -203,9 +202,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
     /** The configuration as DL4J's JSON. */
     public abstract String configurationJson();
 
-    /** A network of the same configuration with fresh parameters drawn from {@code seed}. */
-    public abstract Network reinitialised(long seed);
-
     /** The number of input features of one example. */
     public abstract long inputSize();
 
@@ -336,15 +332,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         public String configurationJson() {
             return net.getLayerWiseConfigurations().toJson();
-        }
-
-        @Override
-        public Network reinitialised(long seed) {
-            MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
-            conf.getConfs().forEach(c -> c.setSeed(seed));
-            MultiLayerNetwork fresh = new MultiLayerNetwork(conf);
-            fresh.init();
-            return new Chain(fresh);
         }
 
         @Override
@@ -488,18 +475,6 @@ public abstract sealed class Network permits Network.Chain, Network.Graph {
         @Override
         public String configurationJson() {
             return net.getConfiguration().toJson();
-        }
-
-        @Override
-        public Network reinitialised(long seed) {
-            ComputationGraphConfiguration conf = net.getConfiguration().clone();
-            conf.getDefaultConfiguration().setSeed(seed);
-            conf.getVertices().values().stream()
-                    .filter(LayerVertex.class::isInstance)
-                    .forEach(v -> ((LayerVertex) v).getLayerConf().setSeed(seed));
-            ComputationGraph fresh = new ComputationGraph(conf);
-            fresh.init();
-            return new Graph(fresh);
         }
 
         /** From the first layer that reads the input: its flat-to-image preprocessor, or its inputs. */

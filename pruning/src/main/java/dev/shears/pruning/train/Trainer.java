@@ -53,9 +53,9 @@ public final class Trainer {
         loop(data, epochs, batchSize, seed, ComputePath.of(net).step(net, data, targets, mask), hook);
     }
 
-    /** As {@link #fit}, always with DL4J's own {@code fit}. */
-    public static void fitWithDl4j(Network net, LabeledData data, float[] targets, int epochs,
-                                   int batchSize, double learningRate, long seed, MaskSet mask, StepHook hook) {
+    /** As {@link #fit}, always with DL4J's own {@code fit}: the reference the fast paths' tests compare with. */
+    static void fitWithDl4j(Network net, LabeledData data, float[] targets, int epochs,
+                            int batchSize, double learningRate, long seed, MaskSet mask, StepHook hook) {
         setLearningRate(net, learningRate);
         loop(data, epochs, batchSize, seed, dl4jStep(net, data, targets, mask), hook);
     }
@@ -92,11 +92,6 @@ public final class Trainer {
             }
         }
         step.finish();
-    }
-
-    public static void fit(Network net, LabeledData data, int epochs, int batchSize, double learningRate,
-                           long seed, MaskSet mask, StepHook hook) {
-        fit(net, data, null, epochs, batchSize, learningRate, seed, mask, hook);
     }
 
     public static void fit(Network net, LabeledData data, int epochs, int batchSize, double learningRate,

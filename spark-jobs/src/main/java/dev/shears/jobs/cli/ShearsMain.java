@@ -1,9 +1,9 @@
 package dev.shears.jobs.cli;
 
-import dev.shears.jobs.bench.BenchCommand;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.run.JitPolicy;
 import dev.shears.pruning.run.NativeBuild;
+import java.util.ServiceLoader;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,8 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code shears} command: the entry point of the launcher scripts and of spark-submit. */
 @Command(name = "shears", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds the best way to prune a neural network by searching pruning configurations on Spark.",
-        subcommands = {SearchCommand.class, NightlyCommand.class, ValidateCommand.class, HistoryCommand.class,
-                BenchCommand.class})
+        subcommands = {SearchCommand.class, NightlyCommand.class, ValidateCommand.class, HistoryCommand.class})
 public final class ShearsMain {
 
     /** Exit codes users' scripts rely on. */
@@ -21,8 +20,6 @@ public final class ShearsMain {
     public static final int BAD_INPUT = 2;
     /** Finished, but worse than the run it was compared with by more than --fail-if-worse allows. */
     public static final int WORSE = 3;
-    /** A tool the command needs is not installed (PyTorch for {@code bench peer}); the message says how to install it. */
-    public static final int UNAVAILABLE = 4;
 
     private static final Set<String> HELP_AND_VERSION = Set.of("-h", "--help", "-V", "--version");
 
@@ -35,7 +32,7 @@ public final class ShearsMain {
         // before any command touches ND4J: its native build is fixed when it first loads
         NativeBuild.select();
         JitPolicy.apply();
-        CommandLine cli = new CommandLine(new ShearsMain());
+        CommandLine cli = commandLine();
         // a usage error is one line, as other bad input, rather than the message and the whole usage text
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine failed = e.getCommandLine();
@@ -57,6 +54,15 @@ public final class ShearsMain {
             return FAILED;
         });
         return cli.execute(withDefaultCommand(args));
+    }
+
+    /** The command line: the built-in commands, then those of every {@link CommandExtension} on the class path. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ShearsMain());
+        for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
+            cli.addSubcommand(extension.command());
+        }
+        return cli;
     }
 
     /** Options without a command mean {@code search}: {@code shears-submit ... -- --spec FILE --out DIR} works too. */

@@ -42,10 +42,6 @@ public final class SearchJob {
     private SearchJob() {
     }
 
-    public static Prepared prepare(LoadedSpec spec, String out) {
-        return prepare(spec, out, false, null);
-    }
-
     public static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo) {
         return prepare(spec, out, new Start(resume, false, compareTo, TrialCache.OFF), FineTuner.LOCAL, TableReader.NONE);
     }

@@ -1,0 +1,51 @@
+package dev.shears.benchmarks;
+
+import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.model.Network;
+import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.train.Evaluator;
+import dev.shears.pruning.train.Trainer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Training for a fixed number of epochs that keeps the epoch with the best validation accuracy
+ * (early stopping without stopping): the quality benchmark's dense baselines are trained this way,
+ * and so are its retraining controls, so that both get the same chance.
+ */
+final class BestEpoch {
+
+    /**
+     * @param epoch              the kept epoch, 1-based
+     * @param validationAccuracy its validation accuracy
+     * @param epochs             epochs trained in all
+     */
+    record Result(int epoch, double validationAccuracy, int epochs) {
+    }
+
+    private BestEpoch() {
+    }
+
+    /**
+     * Trains {@code net} in place (the mask held, when given) and leaves it with the parameters
+     * of its best epoch on {@code validation}; the first epoch wins ties.
+     */
+    static Result fit(Network net, LabeledData train, LabeledData validation, int epochs,
+                      int batchSize, double learningRate, long seed, MaskSet mask) {
+        long perEpoch = Trainer.stepsPerEpoch(train, batchSize);
+        double[] best = {Double.NEGATIVE_INFINITY};
+        int[] bestEpoch = {0};
+        INDArray[] bestParams = {net.params().dup()};
+        Trainer.fit(net, train, null, epochs, batchSize, learningRate, seed, mask, (step, total) -> {
+            if (step % perEpoch == 0) {
+                double accuracy = Evaluator.evaluate(net, validation).accuracy();
+                if (accuracy > best[0]) {
+                    best[0] = accuracy;
+                    bestEpoch[0] = (int) (step / perEpoch);
+                    bestParams[0] = net.params().dup();
+                }
+            }
+        });
+        net.setParams(bestParams[0]);
+        return new Result(bestEpoch[0], best[0], epochs);
+    }
+}

@@ -1,0 +1,563 @@
+package dev.shears.benchmarks;
+
+import dev.shears.pruning.run.Metrics;
+import dev.shears.search.TrialStatus;
+import java.util.function.ToDoubleFunction;
+import dev.shears.jobs.engine.DaemonThreads;
+import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.data.DataLoader;
+import dev.shears.pruning.data.DataLocation;
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.metrics.Int8Quantization;
+import dev.shears.pruning.metrics.LatencyComparison;
+import dev.shears.pruning.model.CnnFactory;
+import dev.shears.pruning.model.MlpFactory;
+import dev.shears.pruning.model.ModelBytes;
+import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
+import dev.shears.pruning.plan.PlanOptions;
+import dev.shears.pruning.plan.PruningPlan;
+import dev.shears.pruning.run.BaseReference;
+import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.pruning.run.CandidateRunner;
+import dev.shears.pruning.run.Measurement;
+import dev.shears.pruning.plan.PlanOptions;
+import dev.shears.pruning.plan.PruningPlan;
+import dev.shears.pruning.train.Evaluator;
+import dev.shears.pruning.train.FineTuner;
+import dev.shears.pruning.train.Threads;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.LongFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code shears bench quality}: whether Shears reaches what pruning papers report, on
+ * Fashion-MNIST. For LeNet-300-100 and a LeNet-5-style CNN, each seed trains the dense model
+ * (keeping its best validation epoch), prunes it with several methods and controls at a range of
+ * ratios, and for each accuracy tolerance picks on validation the most compressed candidate of
+ * each method; the report gives that candidate's test drop and compression over seeds, sizes on
+ * disk, multiply-adds and latency, against stated goals ({@link QualityReport}).
+ */
+@Command(name = "quality", mixinStandardHelpOptions = true,
+        description = {"Compression at a given accuracy drop on Fashion-MNIST (LeNet-300-100 and a LeNet-5-style CNN), "
+                + "per pruning method with controls, over seeds; writes a section of BENCHMARKS.md and charts.",
+                "--mode quick (default): a smoke check on a few thousand rows, into a temporary folder unless --out is given. "
+                        + "--mode full: the record, into docs/ unless --out is given."})
+public final class QualityBench implements Callable<Integer> {
+
+    /** Accuracy tolerances, in points, at which candidates are chosen. */
+    static final double[] TOLERANCES = {1.0, 0.5};
+
+    @Spec
+    CommandSpec commandSpec;
+
+    @Option(names = "--mode", defaultValue = "quick", description = "quick or full (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where BENCHMARKS.md (its section) and the PNGs go "
+            + "(default: docs for full mode, a new temporary folder for quick mode)")
+    Path out;
+
+    @Option(names = "--data", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "folder of the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--seeds", split = ",", description = "seeds (quick: 1; full: 1,2,3)")
+    List<Long> seeds;
+
+    @Option(names = "--train-rows", description = "training rows read, validation included, 0 = all (quick: 6000; full: 0)")
+    Integer trainRows;
+
+    @Option(names = "--test-rows", description = "test rows, 0 = all (quick: 2000; full: 0)")
+    Integer testRows;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.0833333333",
+            description = "share of the training rows held out for validation (default: 1/12, 5,000 of 60,000)")
+    double validationFraction;
+
+    @Option(names = "--mlp-epochs", description = "dense MLP training epochs; the best validation epoch is kept (quick: 3; full: 15)")
+    Integer mlpEpochs;
+
+    @Option(names = "--finetune-epochs", description = "fine-tuning epochs of the MLP methods and controls (quick: 1; full: 2)")
+    Integer finetuneEpochs;
+
+    @Option(names = "--best-epochs", description = "fine-tuning epochs of the gradual LAMP method with distillation (quick: 2; full: 8)")
+    Integer bestEpochs;
+
+    @Option(names = "--mlp-ratios", split = ",", description = "weight pruning ratios of the MLP (quick: 0.9,0.95; full: 0.92,0.94,0.96)")
+    List<Double> mlpRatios;
+
+    @Option(names = "--neuron-ratios", split = ",", description = "hidden-neuron pruning ratios of the MLP, structural (quick: 0.5; full: 0.5)")
+    List<Double> neuronRatios;
+
+    @Option(names = "--cnn", description = "lenet5 or small (quick: small; full: lenet5)")
+    String cnn;
+
+    @Option(names = "--cnn-train-rows", description = "training rows the CNN reads, validation included, 0 = all (quick: 3000; full: 8000)")
+    Integer cnnTrainRows;
+
+    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 4)")
+    Integer cnnEpochs;
+
+    @Option(names = "--cnn-finetune-epochs", description = "fine-tuning epochs of the CNN methods (quick: 1; full: 2)")
+    Integer cnnFinetuneEpochs;
+
+    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.85,0.93)")
+    List<Double> cnnWeightRatios;
+
+    @Option(names = "--cnn-filter-ratios", split = ",", description = "filter pruning ratios of the CNN (quick: 0.5; full: 0.5)")
+    List<Double> cnnFilterRatios;
+
+    @Option(names = "--retrain-ratios", split = ",", description = "ratios at which the retraining controls "
+            + "(rewinding, from scratch) run, which train as long as the dense model (quick: every ratio of their method; "
+            + "full: 0.5,0.93,0.94)")
+    List<Double> retrainRatios;
+
+    @Option(names = "--skip-cnn", description = "leave out the CNN")
+    boolean skipCnn;
+
+    @Option(names = "--time-limit", paramLabel = "MINUTES", defaultValue = "0", description = "trials not started "
+            + "this long after the start are skipped, and reported so; the dense models always train (default: none)")
+    double timeLimitMinutes;
+
+    @Option(names = "--parallel", defaultValue = "2", description = "trials side by side, each with one ND4J thread (default: ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = "--latency-rounds", defaultValue = "5", description = "alternating rounds of each latency comparison (default: ${DEFAULT-VALUE})")
+    int latencyRounds;
+
+    /** One pruning method or control of one model, at a list of ratios. */
+    record Method(String name, Role role, String description, List<Double> ratios, Plan plan, String source) {
+
+        static Method pruning(String name, Role role, String description, List<Double> ratios, Plan plan) {
+            return new Method(name, role, description, ratios, plan, null);
+        }
+
+        /** A control retrained from {@code source}'s result at each of its ratios. */
+        static Method retrained(String name, Role role, String description, Method source, List<Double> only) {
+            List<Double> ratios = source.ratios().stream().filter(r -> only == null || only.contains(r)).toList();
+            return new Method(name, role, description, ratios, null, source.name());
+        }
+    }
+
+    /** What a method is for: a Shears method (and a candidate for the best one), or a control. */
+    enum Role { METHOD, CONTROL, REWIND, SCRATCH }
+
+    @FunctionalInterface
+    interface Plan {
+        PruningPlan at(double ratio, long seed);
+    }
+
+    /**
+     * One network: how it is built and trained, and its methods.
+     *
+     * @param data       where the data is, its validation rows drawn by the seed (as the initialisation is)
+     * @param best       the methods among which "best" chooses by validation
+     * @param structural the method whose networks are shrunk
+     */
+    record Arch(String name, String title, LongFunction<Network> build, LongFunction<DataLocation> data,
+                int epochs, List<Method> methods, List<String> best, String structural) {
+    }
+
+    /** A dense model trained for one seed, as its methods start from it. */
+    record Base(Arch arch, long seed, DataSplits data, byte[] initial, byte[] trained, BaseReference reference,
+                Metrics metrics, BestEpoch.Result training) {
+    }
+
+    /** One evaluated network: a method's candidate at a ratio, or the dense base (method {@code dense}). */
+    record Result(String arch, String method, long seed, double ratio, String status, String error,
+                  Metrics metrics, double valAccuracyInt8, byte[] model, double seconds) {
+
+        boolean ok() {
+            return TrialStatus.OK.name().equals(status);
+        }
+
+        /** A figure of the result, NaN when it was not measured. */
+        double num(ToDoubleFunction<Metrics> figure) {
+            return metrics == null ? Double.NaN : figure.applyAsDouble(metrics);
+        }
+    }
+
+    /** Latency of a dense base and one pruned network, from one alternating measurement. */
+    record Timed(String arch, long seed, String network, String method, double ratio,
+                 LatencyComparison.Compared latency, Metrics metrics) {
+    }
+
+    /** The last run's figures (for tests). */
+    QualityReport report;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean full = switch (mode) {
+            case "full" -> true;
+            case "quick" -> false;
+            default -> throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                    "--mode must be quick or full, got " + mode);
+        };
+        resolveDefaults(full);
+        Path target = out != null ? out : defaultOut(full);
+        long start = System.nanoTime();
+        // trials side by side, each on one native thread: faster in all than one trial on every core
+        Threads.limit(Math.max(1, Runtime.getRuntime().availableProcessors() / parallel));
+        List<Arch> archs = new ArrayList<>();
+        archs.add(mlp());
+        if (!skipCnn) {
+            archs.add(cnn());
+        }
+        System.out.printf(Locale.ROOT, "bench quality (%s): seeds %s, %d trials side by side, output to %s%n", mode,
+                seeds, parallel, target.toAbsolutePath());
+        List<Base> bases = new ArrayList<>();
+        List<Result> results = runAll(archs, bases, start);
+        List<Timed> timings = latencies(archs, bases, results);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        report = new QualityReport(archs, bases, results, timings, TOLERANCES);
+        List<String> args = commandSpec.commandLine().getParseResult().originalArgs();
+        String command = "submit-scripts/shears bench quality "
+                + String.join(" ", args.subList(args.indexOf("quality") + 1, args.size()));
+        report.write(target, command, settings(), seconds);
+        report.printGoals(System.out);
+        System.out.printf(Locale.ROOT, "wall time %.0f s; wrote %s and %s%n", seconds,
+                target.resolve(QualityReport.MARKDOWN), target.resolve(QualityReport.CHART_PREFIX + "*.png"));
+        return 0;
+    }
+
+    /** docs/ for the record; quick runs go to a new temporary folder, so a smoke check never touches docs/. */
+    static Path defaultOut(boolean full) throws java.io.IOException {
+        return full ? Path.of("docs") : Files.createTempDirectory("shears-bench-quality-");
+    }
+
+    private void resolveDefaults(boolean full) {
+        seeds = or(seeds, full ? List.of(1L, 2L, 3L) : List.of(1L));
+        trainRows = or(trainRows, full ? 0 : 6000);
+        testRows = or(testRows, full ? 0 : 2000);
+        mlpEpochs = or(mlpEpochs, full ? 15 : 3);
+        finetuneEpochs = or(finetuneEpochs, full ? 2 : 1);
+        bestEpochs = or(bestEpochs, full ? 8 : 2);
+        mlpRatios = or(mlpRatios, full ? List.of(0.92, 0.94, 0.96) : List.of(0.9, 0.95));
+        neuronRatios = or(neuronRatios, List.of(0.5));
+        cnn = or(cnn, full ? "lenet5" : "small");
+        // the record's CNN rows, chosen so that full mode fit an hour on DL4J's convolutions (docs/BENCHMARKS.md)
+        cnnTrainRows = or(cnnTrainRows, full ? 8000 : 3000);
+        cnnEpochs = or(cnnEpochs, full ? 4 : 2);
+        cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 2 : 1);
+        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.85, 0.93) : List.of(0.8, 0.9));
+        cnnFilterRatios = or(cnnFilterRatios, List.of(0.5));
+        // the retraining controls train as long as the dense model: in full mode at one ratio each
+        retrainRatios = or(retrainRatios, full ? List.of(0.5, 0.93, 0.94) : null);
+        if (!cnn.equals("lenet5") && !cnn.equals("small")) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "--cnn must be lenet5 or small, got " + cnn);
+        }
+        if (parallel < 1) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "--parallel must be at least 1");
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    /** The settings as the report states them. */
+    private Map<String, Object> settings() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("mode", mode);
+        s.put("seeds", seeds);
+        s.put("MLP training rows read (0 = all)", trainRows);
+        s.put("CNN training rows read (0 = all)", cnnTrainRows);
+        s.put("test rows (0 = all)", testRows);
+        s.put("validation fraction", validationFraction);
+        s.put("MLP dense epochs", mlpEpochs);
+        s.put("MLP fine-tuning epochs", finetuneEpochs);
+        s.put("fine-tuning epochs of lamp-gradual-distill", bestEpochs);
+        s.put("MLP weight ratios", mlpRatios);
+        s.put("MLP neuron ratios", neuronRatios);
+        s.put("CNN", skipCnn ? "skipped" : cnn);
+        s.put("CNN dense epochs", cnnEpochs);
+        s.put("CNN fine-tuning epochs", cnnFinetuneEpochs);
+        s.put("CNN weight ratios", cnnWeightRatios);
+        s.put("CNN filter ratios", cnnFilterRatios);
+        s.put("retraining-control ratios", retrainRatios == null ? "all" : retrainRatios);
+        s.put("time limit (min)", timeLimitMinutes > 0 ? timeLimitMinutes : "none");
+        s.put("trials side by side", parallel);
+        s.put("latency rounds", latencyRounds);
+        return s;
+    }
+
+    // ---- the networks and their methods ----
+
+    private Arch mlp() {
+        List<Integer> hidden = List.of(300, 100);
+        LongFunction<Network> build = seed -> Network.of(MlpFactory.build(784, hidden, 10, 1e-3, seed));
+        Map<String, Long> sizes = weightCounts(build.apply(0));
+        int f = finetuneEpochs;
+        Method global = Method.pruning("global", Role.METHOD,
+                "iterative magnitude pruning, one global threshold, 3 rounds, " + f + " fine-tuning epochs in all",
+                mlpRatios, plan("magnitude", "weight", "global", "iterative", f, r -> Map.of()));
+        Method han = Method.pruning("layerwise-han", Role.METHOD,
+                "iterative magnitude pruning per layer, first layer hardest and output least: per-layer kept shares in "
+                        + "the proportions of Han et al. 2015 for LeNet-300-100 (8% / 9% / 26% at 92% overall), "
+                        + "3 rounds, " + f + " epochs", mlpRatios,
+                plan("magnitude", "weight", "layerwise", "iterative", f, r -> hanRatios(sizes, r)));
+        Method gradual = Method.pruning("lamp-gradual-distill", Role.METHOD,
+                "LAMP scores with one global threshold, gradual schedule (Zhu and Gupta), distillation from the dense "
+                        + "model (alpha 0.5, T 4), " + bestEpochs + " epochs", mlpRatios, distilled(bestEpochs));
+        Method neuron = Method.pruning("neuron", Role.METHOD,
+                "structural: hidden neurons by L1 magnitude, per layer, one-shot, " + f + " epochs, network shrunk",
+                neuronRatios, plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden"));
+        List<Method> methods = List.of(global, han, gradual,
+                Method.pruning("layerwise-uniform", Role.CONTROL,
+                        "control, global versus layer-wise: the same ratio in every layer, otherwise as global", mlpRatios,
+                        plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
+                Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", mlpRatios,
+                        plan("random", "weight", "global", "iterative", f, r -> Map.of())),
+                Method.retrained("rewind", Role.REWIND, "control, lottery ticket: global's final mask on the dense model's "
+                        + "initial weights, trained like the dense model", global, retrainRatios),
+                neuron,
+                Method.retrained("neuron-scratch", Role.SCRATCH, "control: neuron's shrunk architecture re-initialised "
+                        + "and trained like the dense model", neuron, retrainRatios));
+        return new Arch("mlp", "LeNet-300-100 (MLP 784-300-100-10)", build,
+                seed -> DataLocation.idx(SpecLoader.toUri(data), trainRows, testRows, validationFraction, seed), mlpEpochs,
+                methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
+    }
+
+    private Arch cnn() {
+        LongFunction<Network> build = cnn.equals("lenet5")
+                ? seed -> Network.of(CnnFactory.lenet5(28, 28, 1, 10, 1e-3, seed))
+                : seed -> Network.of(CnnFactory.small(28, 28, 1, 10, 1e-3, seed));
+        int f = cnnFinetuneEpochs;
+        Method global = Method.pruning("global", Role.METHOD,
+                "magnitude pruning, one global threshold, " + rounds(f) + " round(s), " + f + " fine-tuning epoch(s)",
+                cnnWeightRatios, plan("magnitude", "weight", "global", "iterative", f, r -> Map.of()));
+        Method gradual = Method.pruning("lamp-gradual-distill", Role.METHOD,
+                "LAMP, global, gradual schedule, distillation (alpha 0.5, T 4), " + f + " epoch(s)", cnnWeightRatios,
+                distilled(f));
+        Method filter = Method.pruning("filter", Role.METHOD,
+                "structural: convolution filters by L1 magnitude, per layer, one-shot, " + f + " epoch(s), network shrunk",
+                cnnFilterRatios, plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
+        List<Method> methods = List.of(global, gradual,
+                Method.pruning("layerwise-uniform", Role.CONTROL, "control: the same ratio in every layer, otherwise as global",
+                        cnnWeightRatios, plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
+                Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", cnnWeightRatios,
+                        plan("random", "weight", "global", "iterative", f, r -> Map.of())),
+                Method.retrained("rewind", Role.REWIND, "control, lottery ticket: global's final mask on the initial "
+                        + "weights, trained like the dense model", global, retrainRatios),
+                filter,
+                Method.pruning("filter-random", Role.CONTROL, "control: random filter scores, otherwise as filter",
+                        cnnFilterRatios, plan("random", "filter", "layerwise", "oneshot", f, r -> Map.of())),
+                Method.retrained("filter-scratch", Role.SCRATCH, "control: filter's shrunk architecture re-initialised "
+                        + "and trained like the dense model", filter, retrainRatios));
+        String title = cnn.equals("lenet5") ? "LeNet-5-style CNN (conv 5x5x6, conv 5x5x16, dense 120, 84)"
+                : "small CNN (conv 3x3x4, conv 3x3x8, dense 32)";
+        return new Arch("cnn", title, build,
+                seed -> DataLocation.idx(SpecLoader.toUri(data), cnnTrainRows, testRows, validationFraction, seed),
+                cnnEpochs, methods, List.of(global.name(), gradual.name()), filter.name());
+    }
+
+    private static int rounds(int epochs) {
+        return Math.max(1, Math.min(3, epochs));
+    }
+
+    private static Plan plan(String scorer, String granularity, String scope, String schedule, int epochs,
+                             java.util.function.DoubleFunction<Map<String, Double>> layerRatios) {
+        return plan(scorer, granularity, scope, schedule, epochs, layerRatios, "all");
+    }
+
+    /** Every plan quantises too, for the int8 sizes; iterative schedules prune in up to 3 rounds, one per epoch at least. */
+    private static Plan plan(String scorer, String granularity, String scope, String schedule, int epochs,
+                             java.util.function.DoubleFunction<Map<String, Double>> layerRatios, String layers) {
+        return (ratio, seed) -> new PruningPlan(scorer, granularity, scope, layers, ratio, layerRatios.apply(ratio),
+                schedule, rounds(epochs), epochs, 1e-3, 128, 4, 0.02, seed, Map.of(PlanOptions.QUANTIZE, true));
+    }
+
+    private static Plan distilled(int epochs) {
+        Plan base = plan("lamp", "weight", "global", "gradual", epochs, r -> Map.of());
+        return (ratio, seed) -> base.at(ratio, seed).withOptions(Map.of(PlanOptions.QUANTIZE, true,
+                PlanOptions.DISTILL_ALPHA, 0.5, PlanOptions.DISTILL_TEMPERATURE, 4));
+    }
+
+    private static Map<String, Long> weightCounts(Network net) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (PrunableLayer l : net.prunable()) {
+            sizes.put(l.name(), l.weights(net).length());
+        }
+        return sizes;
+    }
+
+    /**
+     * Per-layer ratios with the kept shares in Han et al.'s proportions for LeNet-300-100 (8% of the
+     * first layer, 9% of the middle ones, 26% of the output layer at 92% overall), scaled so that
+     * {@code ratio} of all weights go; a share that would exceed 1 keeps the whole layer.
+     */
+    static Map<String, Double> hanRatios(Map<String, Long> sizes, double ratio) {
+        List<String> names = new ArrayList<>(sizes.keySet());
+        double[] shape = new double[names.size()];
+        double total = 0;
+        double weighted = 0;
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = i == 0 ? 0.08 : i == shape.length - 1 ? 0.26 : 0.09;
+            total += sizes.get(names.get(i));
+            weighted += shape[i] * sizes.get(names.get(i));
+        }
+        double scale = (1 - ratio) * total / weighted;
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        for (int i = 0; i < shape.length; i++) {
+            ratios.put(names.get(i), 1 - Math.min(1, shape[i] * scale));
+        }
+        return ratios;
+    }
+
+    // ---- running ----
+
+    /**
+     * Trains every base and runs every trial on {@code parallel} threads, one network after the
+     * other (the MLP first: under a time limit its table is the one that must be whole); controls
+     * start when their method's result is in. After the time limit, trials not yet started are
+     * recorded as SKIPPED rather than run.
+     */
+    private List<Result> runAll(List<Arch> archs, List<Base> bases, long start) {
+        long deadline = timeLimitMinutes > 0 ? start + (long) (timeLimitMinutes * 60e9) : Long.MAX_VALUE;
+        ExecutorService pool = DaemonThreads.pool(parallel, "shears-bench-quality");
+        try {
+            List<Result> results = new ArrayList<>();
+            for (Arch arch : archs) {
+                List<CompletableFuture<Result>> all = new ArrayList<>();
+                List<CompletableFuture<Base>> baseFutures = new ArrayList<>();
+                for (long seed : seeds) {
+                    CompletableFuture<Base> base = CompletableFuture.supplyAsync(() -> trainBase(arch, seed, start), pool);
+                    baseFutures.add(base);
+                    Map<String, Map<Double, CompletableFuture<Result>>> byMethod = new HashMap<>();
+                    for (Method m : arch.methods()) {
+                        for (double r : m.ratios()) {
+                            CompletableFuture<Result> f = m.source() == null
+                                    ? base.thenApplyAsync(b -> progress(System.nanoTime() > deadline
+                                    ? skipped(b, m, r) : trial(b, m, r), start), pool)
+                                    : byMethod.get(m.source()).get(r).thenCombineAsync(base, (src, b) -> progress(
+                                    System.nanoTime() > deadline ? skipped(b, m, r) : retrain(b, m, src), start), pool);
+                            byMethod.computeIfAbsent(m.name(), k -> new HashMap<>()).put(r, f);
+                            all.add(f);
+                        }
+                    }
+                }
+                baseFutures.forEach(f -> bases.add(f.join()));
+                all.forEach(f -> results.add(f.join()));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Result skipped(Base base, Method m, double ratio) {
+        return new Result(base.arch().name(), m.name(), base.seed(), ratio, "SKIPPED", "not started within the time limit",
+                null, Double.NaN, null, 0);
+    }
+
+    private Base trainBase(Arch arch, long seed, long start) {
+        long t0 = System.nanoTime();
+        DataSplits splits = DataLoader.cached(arch.data().apply(seed));
+        Network net = arch.build().apply(seed);
+        byte[] initial = ModelBytes.of(net);
+        BestEpoch.Result training = BestEpoch.fit(net, splits.train(), splits.validation(), arch.epochs(), 128, 1e-3,
+                seed, null);
+        Metrics metrics = measure(net, splits, null);
+        BaseReference reference = BaseReference.of(metrics);
+        Base base = new Base(arch, seed, splits, initial, ModelBytes.of(net), reference, metrics, training);
+        System.out.printf(Locale.ROOT, "[%5.0f s] %s seed %d dense: best epoch %d of %d, validation %.4f, test %.4f "
+                        + "(%d train / %d validation / %d test rows, %.0f s)%n", elapsed(start), arch.name(), seed,
+                training.epoch(), training.epochs(), training.validationAccuracy(), reference.accuracy(),
+                splits.train().size(), splits.validation().size(), splits.test().size(), (System.nanoTime() - t0) / 1e9);
+        return base;
+    }
+
+    private static Result trial(Base base, Method m, double ratio) {
+        long t0 = System.nanoTime();
+        CandidateOutcome o = CandidateRunner.run(base.trained(), false, base.data(), m.plan().at(ratio, base.seed()),
+                base.reference(), true);
+        double int8 = o.model() == null ? Double.NaN : int8Validation(ModelBytes.restore(o.model()), base.data());
+        return new Result(base.arch().name(), m.name(), base.seed(), ratio, o.status().name(), o.error(), o.metrics(), int8,
+                o.model(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A retraining control: rewound to the initial weights with the mask held, or the shrunk shape from scratch. */
+    private static Result retrain(Base base, Method m, Result source) {
+        long t0 = System.nanoTime();
+        if (!source.ok()) {
+            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.FAILED.name(),
+                    source.method() + " failed at this ratio", null, Double.NaN, null, 0);
+        }
+        try {
+            Network pruned = ModelBytes.restore(source.model());
+            Retraining.Start s = m.role() == Role.REWIND
+                    ? Retraining.rewind(ModelBytes.restore(base.initial()), pruned)
+                    : Retraining.reinitialise(pruned, base.seed() + 1000);
+            BestEpoch.fit(s.net(), base.data().train(), base.data().validation(), base.arch().epochs(), 128, 1e-3,
+                    base.seed(), s.mask());
+            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.OK.name(), null,
+                    measure(s.net(), base.data(), base.reference()), int8Validation(s.net(), base.data()),
+                    ModelBytes.of(s.net()), (System.nanoTime() - t0) / 1e9);
+        } catch (RuntimeException e) {
+            return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.FAILED.name(), e.toString(),
+                    null, Double.NaN, null, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** The table's figures, as candidates get them. */
+    private static Metrics measure(Network net, DataSplits data, BaseReference base) {
+        return Measurement.of(net, data, net.prunable(), base, true, FineTuner.LOCAL);
+    }
+
+    // choosing the int8 candidate needs its validation accuracy; Measurement gives the test one
+    private static double int8Validation(Network net, DataSplits data) {
+        return Evaluator.evaluate(Int8Quantization.quantizedCopy(net), data.validation()).accuracy();
+    }
+
+    private static Result progress(Result r, long start) {
+        System.out.printf(Locale.ROOT, "[%5.0f s] %s seed %d %-20s ratio %.3f: %s%n", elapsed(start), r.arch(), r.seed(),
+                r.method(), r.ratio(), r.ok()
+                        ? String.format(Locale.ROOT, "compression %.1fx, test %.4f, validation %.4f (%.0f s)",
+                        r.num(Metrics::compression), r.num(Metrics::accuracy), r.num(Metrics::valAccuracy), r.seconds())
+                        : r.status() + " " + r.error());
+        return r;
+    }
+
+    private static double elapsed(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * Times the dense base against the pruned networks chosen at the loosest tolerance: the best
+     * weight-pruned one (masked, full size) and the structural one (shrunk), each seed in turn,
+     * with nothing else running.
+     */
+    private List<Timed> latencies(List<Arch> archs, List<Base> bases, List<Result> results) {
+        List<Timed> timed = new ArrayList<>();
+        double tolerance = TOLERANCES[0];
+        for (Base base : bases) {
+            Arch arch = base.arch();
+            Network dense = ModelBytes.restore(base.trained());
+            int width = base.data().train().width();
+            List<Result> mine = results.stream().filter(r -> r.arch().equals(arch.name()) && r.seed() == base.seed()).toList();
+            Map<String, Result> chosen = new LinkedHashMap<>();
+            QualityReport.choose(mine, arch.best(), base, tolerance).ifPresent(r -> chosen.put("masked", r));
+            QualityReport.choose(mine, List.of(arch.structural()), base, tolerance).ifPresent(r -> chosen.put("shrunk", r));
+            LatencyComparison.Compared self = LatencyComparison.compare(dense, dense, width, latencyRounds);
+            timed.add(new Timed(arch.name(), base.seed(), "dense", "dense", 0, self, base.metrics()));
+            chosen.forEach((network, r) -> timed.add(new Timed(arch.name(), base.seed(), network, r.method(), r.ratio(),
+                    LatencyComparison.compare(dense, ModelBytes.restore(r.model()), width, latencyRounds), r.metrics())));
+        }
+        return timed;
+    }
+}
