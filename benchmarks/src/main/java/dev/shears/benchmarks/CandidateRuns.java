@@ -90,9 +90,9 @@ final class CandidateRuns {
                 (r, columns, path) -> ParquetTables.write(spark, r, columns, path), null);
         double total = (System.nanoTime() - start) / 1e9;
         List<Row> candidates = rows.stream().filter(r -> !r.trial().isBase()).toList();
-        return new Timing(candidates, ((Number) prepared.timings().get("search_seconds")).doubleValue(), total,
+        return new Timing(candidates, prepared.timings().searchSeconds, total,
                 gcCollections() - collections, (gcMillis() - gcMillis) / 1e3,
-                ((Number) prepared.timings().get("search_cpu_seconds")).doubleValue());
+                prepared.timings().searchCpuSeconds);
     }
 
     // the collectors' counts and times: a stop-the-world pause halts every trial running in this JVM at once

@@ -1,27 +1,19 @@
 package dev.shears.jobs.cli;
 
+import dev.shears.jobs.driver.Prepared;
 import dev.shears.jobs.driver.RunFolder;
 import dev.shears.jobs.driver.Start;
-import dev.shears.jobs.driver.Prepared;
-import dev.shears.jobs.result.Row;
-import dev.shears.jobs.driver.SearchJob;
-import dev.shears.jobs.driver.TableReader;
 import dev.shears.jobs.driver.TrialCache;
 import dev.shears.jobs.output.Changes;
-import dev.shears.jobs.spark.MasterCheck;
+import dev.shears.jobs.result.Row;
 import dev.shears.jobs.spark.SparkSearch;
-import dev.shears.jobs.spark.SparkSessions;
-import dev.shears.jobs.spark.SparkTables;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
-import dev.shears.pruning.train.FineTuner;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -80,30 +72,8 @@ final class SearchCommand implements Callable<Integer> {
         boolean grow = finished != null;
         TrialCache trials = grow ? extensionCache(finished) : TrialCache.resolve(caching.cache, caching.noCache, System.getenv());
         Start start = new Start(resume || extend, grow, compareTo, trials);
-        MasterCheck.requireReachable(master, SparkSessions.conf());
-        boolean dataParallel = SparkSearch.dataParallel(spec.spec().search);
-        // per-candidate on files: everything that can be bad input is checked before Spark starts;
-        // data-parallel or tables: the base model trains on Spark or the data is read by it, so Spark starts first
-        boolean sparkFirst = dataParallel || spec.readsTables();
-        Prepared prepared = sparkFirst ? null
-                : SearchJob.prepare(spec, out, start, FineTuner.LOCAL, TableReader.NONE);
-        // a session that already exists (a notebook's, a test's) is used and left running
-        boolean own = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.create("shears: " + spec.spec().name, master,
-                spec.spec().search.threadsPerTask, ui);
-        try {
-            if (sparkFirst) {
-                JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                prepared = SearchJob.prepare(spec, out, start,
-                        dataParallel ? SparkSearch.tuner(jsc, spec.spec().search) : FineTuner.LOCAL, new SparkTables(spark));
-            }
-            List<Row> rows = SparkSearch.run(prepared, spark, System.out);
-            return worse(prepared, rows) ? ShearsMain.WORSE : ShearsMain.OK;
-        } finally {
-            if (own) {
-                spark.stop();
-            }
-        }
+        SparkSearch.Finished search = SparkSearch.search(spec, out, start, master, ui, System.out);
+        return worse(search.prepared(), search.rows()) ? ShearsMain.WORSE : ShearsMain.OK;
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,7 @@ final class BaseChoice {
     }
 
     static Chosen choose(LoadedSpec spec, DataSplits data, OutputLocation location, Checkpoints checkpoints,
-                         Start start, Map<String, Object> timings) {
+                         Start start, Timings timings) {
         Network net = resumedBase(spec, location, checkpoints);
         boolean resumed = net != null;
         if (net == null && start.extend()) {
@@ -43,7 +42,7 @@ final class BaseChoice {
                 spec.resolved().get("model"), spec.spec().seed);
         if (net == null && BaseModel.trained(spec.spec())) {
             net = cachedBase(start.cache(), key);
-            timings.put("base_model_cached", net != null);
+            timings.baseModelCached = net != null;
         }
         boolean train = net == null && BaseModel.trained(spec.spec());
         return new Chosen(net != null ? net : BaseModel.build(spec.spec(), data), train, resumed, key);

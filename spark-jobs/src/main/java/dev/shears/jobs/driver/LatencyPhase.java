@@ -48,7 +48,7 @@ final class LatencyPhase {
         long start = System.nanoTime();
         Map<String, LatencyComparison.Compared> timed = engine.timeLatency(new LatencyRequest(p.baseModel(), models,
                 p.data().train().width(), p.spec().spec().search.threadsPerTask));
-        p.timings().put("latency_seconds", Stopwatch.seconds(start));
+        p.timings().latencySeconds = Stopwatch.seconds(start);
         double[] baseB1 = timed.values().stream().mapToDouble(c -> c.reference().b1Ms()).toArray();
         double[] baseB64 = timed.values().stream().mapToDouble(c -> c.reference().b64Ms()).toArray();
         LatencyFigures base = new LatencyFigures(Latency.median(baseB1), Latency.median(baseB64), 1.0, 1.0);

@@ -92,9 +92,8 @@ public final class Outputs {
                 out.write("changes.csv", Changes.csv(diff));
                 changes = Changes.summary(p.previous().out(), p.previous().rows(), ranked, diff);
             }
-            p.timings().put("write_seconds", Stopwatch.seconds(start));
-            // with embedded Spark the trials run in this process too: then it is the whole search's peak
-            p.timings().put("driver_peak_resident_mb", ProcessMemory.peakResidentMb());
+            p.timings().writeSeconds = Stopwatch.seconds(start);
+            p.timings().driverPeakResidentMb = ProcessMemory.peakResidentMb();
             String runJson = json(RunRecord.of(p, ranked, trials, saved, changes));
             out.write("run.json", runJson);
             out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop,

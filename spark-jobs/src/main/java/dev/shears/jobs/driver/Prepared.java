@@ -8,9 +8,7 @@ import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.Metrics;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A search checked and ready ({@link SearchJob#prepare}): its data read, the base model trained or loaded and
@@ -19,7 +17,7 @@ import java.util.Map;
  * @param previous an earlier run to report changes against, or null
  */
 public record Prepared(LoadedSpec spec, OutputLocation out, DataLocation dataLocation, DataSplits data,
-                       byte[] baseModel, Metrics baseMetrics, BaseReference base, Map<String, Object> timings,
+                       byte[] baseModel, Metrics baseMetrics, BaseReference base, Timings timings,
                        Checkpoints checkpoints, Previous previous, TrialCache cache, String baseModelHash) {
 
     /** An earlier run to report changes against: its output location and ranked rows. */
@@ -33,6 +31,6 @@ public record Prepared(LoadedSpec spec, OutputLocation out, DataLocation dataLoc
         Checkpoints other = new Checkpoints(location);
         other.saveBase(baseModel, spec.sha256());
         return new Prepared(spec, location, dataLocation, data, baseModel, baseMetrics, base,
-                new LinkedHashMap<>(timings), other, previous, cache, baseModelHash);
+                timings.copy(), other, previous, cache, baseModelHash);
     }
 }

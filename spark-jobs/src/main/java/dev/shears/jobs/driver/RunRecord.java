@@ -26,7 +26,7 @@ import java.util.Map;
 @JsonPropertyOrder(alphabetic = true)
 record RunRecord(String name, String specSource, String specHash, JsonNode spec, long seed,
                  Map<String, String> versions, Data data, BaseModel baseModel, Choice selection,
-                 Map<String, Object> timings, Counts counts, @JsonInclude(JsonInclude.Include.NON_NULL) String best,
+                 Timings timings, Counts counts, @JsonInclude(JsonInclude.Include.NON_NULL) String best,
                  List<String> models, String cache, String out,
                  @JsonInclude(JsonInclude.Include.NON_NULL) Changes.Summary changes) {
 

@@ -23,9 +23,7 @@ import dev.shears.pruning.train.FineTuner;
 import dev.shears.search.SearchStrategy;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +56,10 @@ public final class SearchJob {
                 start.extend());
         Checkpoints checkpoints = new Checkpoints(location);
         try {
-            Map<String, Object> timings = new LinkedHashMap<>();
+            Timings timings = new Timings();
             long t0 = System.nanoTime();
             SearchData read = SearchData.read(spec, tables, location.staged(Checkpoints.DIR + "/data"));
-            timings.put("data_seconds", Stopwatch.seconds(t0));
+            timings.dataSeconds = Stopwatch.seconds(t0);
             DataSplits data = read.splits();
             LOG.info("data: {} training, {} validation, {} test rows", data.train().size(),
                     data.validation().size(), data.test().size());
@@ -79,7 +77,7 @@ public final class SearchJob {
             if (chosen.train()) {
                 start.cache().storeBase(chosen.cacheKey(), bytes);
             }
-            timings.put("base_model_seconds", Stopwatch.seconds(t1));
+            timings.baseModelSeconds = Stopwatch.seconds(t1);
             if (!chosen.resumed()) {
                 checkpoints.saveBase(bytes, spec.sha256());
             }
@@ -144,10 +142,10 @@ public final class SearchJob {
             // strategies count their own trials against the budget (halving's promotions come on top of it)
             int trials = SearchLoop.run(strategy, engine, ledger::request, Integer.MAX_VALUE, s.search.epochBudget,
                     (request, outcome) -> progress.record(ledger.finished(request, outcome)));
-            p.timings().put("search_seconds", Stopwatch.seconds(start));
-            p.timings().put("search_cpu_seconds", Stopwatch.cpuSeconds(cpuStart));
-            p.timings().put("trials_resumed", engine.replayed());
-            p.timings().put("trials_cached", engine.servedFromCache());
+            p.timings().searchSeconds = Stopwatch.seconds(start);
+            p.timings().searchCpuSeconds = Stopwatch.cpuSeconds(cpuStart);
+            p.timings().trialsResumed = engine.replayed();
+            p.timings().trialsCached = engine.servedFromCache();
             return trials;
         }
     }
