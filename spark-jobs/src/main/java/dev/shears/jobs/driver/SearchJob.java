@@ -40,10 +40,6 @@ public final class SearchJob {
     private SearchJob() {
     }
 
-    public static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo) {
-        return prepare(spec, out, new Start(resume, false, compareTo, TrialCache.OFF), FineTuner.LOCAL, TableReader.NONE);
-    }
-
     /**
      * @param baseTrainer how a base model the spec describes is trained (in this JVM, or data-parallel)
      * @param tables      reads the spec's tables, when its data is tables

@@ -1,6 +1,5 @@
 package dev.shears.jobs.driver;
 
-import dev.shears.jobs.result.Row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,10 +9,12 @@ import dev.shears.jobs.TestData;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LocalEngine;
 import dev.shears.jobs.engine.TrialRequest;
+import dev.shears.jobs.result.Row;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.pruning.train.FineTuner;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class ResumeTest {
         String out = dir.resolve("out").toString();
         List<Engine> engines = new ArrayList<>();
 
-        Prepared first = SearchJob.prepare(spec, out, false, null);
+        Prepared first = prepare(spec, out, false, null);
         IllegalStateException stop = assertThrows(IllegalStateException.class, () -> SearchJob.run(first, ctx -> {
             Engine e = new Engine(first.baseModel(), ctx, 2);
             engines.add(e);
@@ -78,7 +79,7 @@ class ResumeTest {
         File[] partial = dir.toFile().listFiles((d, n) -> n.startsWith("out.partial-"));
         assertEquals(1, partial.length, "the stopped run's staging directory is kept");
 
-        Prepared second = SearchJob.prepare(spec, out, true, null);
+        Prepared second = prepare(spec, out, true, null);
         assertTrue(second.out().resumed());
         assertEquals(first.baseMetrics().accuracy(), second.baseMetrics().accuracy(), "the same base model");
         List<Row> rows = SearchJob.run(second, ctx -> {
@@ -103,7 +104,7 @@ class ResumeTest {
 
     /** The search stopped as its trial numbered {@code dieAt} starts; the folder of its checkpoints. */
     private Path stopped(LoadedSpec spec, int dieAt) {
-        Prepared first = SearchJob.prepare(spec, dir.resolve("out").toString(), false, null);
+        Prepared first = prepare(spec, dir.resolve("out").toString(), false, null);
         assertThrows(IllegalStateException.class, () -> SearchJob.run(first,
                 ctx -> new Engine(first.baseModel(), ctx, dieAt), "test", (r, c, p) -> { }, null));
         return Path.of(java.net.URI.create(first.out().staging())).resolve("checkpoint");
@@ -111,7 +112,7 @@ class ResumeTest {
 
     /** Resumes the stopped search to the end; the trials its engine ran go into {@code ran}. */
     private List<Row> resumed(LoadedSpec spec, List<String> ran) {
-        Prepared second = SearchJob.prepare(spec, dir.resolve("out").toString(), true, null);
+        Prepared second = prepare(spec, dir.resolve("out").toString(), true, null);
         List<Engine> engines = new ArrayList<>();
         List<Row> rows = SearchJob.run(second, ctx -> {
             Engine e = new Engine(second.baseModel(), ctx, -1);
@@ -161,10 +162,10 @@ class ResumeTest {
     void aLaterRunSaysWhatChangedSinceAnEarlierOne() throws Exception {
         TestData.writeBlobs(dir);
         LoadedSpec spec = SpecLoader.parse("s.yaml", TestData.spec(dir, "  ratio: [0.3, 0.9]", "  budget: 2"), List.of());
-        Prepared monday = SearchJob.prepare(spec, dir.resolve("monday").toString(), false, null);
+        Prepared monday = prepare(spec, dir.resolve("monday").toString(), false, null);
         SearchJob.run(monday, ctx -> new LocalEngine(monday.baseModel(), ctx), "test", (r, c, p) -> { }, null);
         LoadedSpec wider = SpecLoader.parse("s.yaml", TestData.spec(dir, "  ratio: [0.3, 0.6, 0.9]", "  budget: 3"), List.of());
-        Prepared tuesday = SearchJob.prepare(wider, dir.resolve("tuesday").toString(), false,
+        Prepared tuesday = prepare(wider, dir.resolve("tuesday").toString(), false,
                 dir.resolve("monday").toString());
         SearchJob.run(tuesday, ctx -> new LocalEngine(tuesday.baseModel(), ctx), "test", (r, c, p) -> { }, null);
 
@@ -175,7 +176,7 @@ class ResumeTest {
         assertTrue(changes.stream().anyMatch(l -> l.contains(",c0001,c0002,")), "0.9 was c0001 and is now c0002: " + changes);
         String run = Files.readString(dir.resolve("tuesday").resolve("run.json"));
         assertTrue(run.contains("\"changes\"") && run.contains("\"best_before\""), run);
-        assertThrows(BadInputException.class, () -> SearchJob.prepare(spec, dir.resolve("x").toString(), false,
+        assertThrows(BadInputException.class, () -> prepare(spec, dir.resolve("x").toString(), false,
                 dir.resolve("nowhere").toString()));
     }
 
@@ -184,11 +185,17 @@ class ResumeTest {
         TestData.writeBlobs(dir);
         String yaml = TestData.spec(dir, "  ratio: [0.3, 0.6]", "  budget: 2");
         String out = dir.resolve("out").toString();
-        Prepared first = SearchJob.prepare(SpecLoader.parse("s.yaml", yaml, List.of()), out, false, null);
+        Prepared first = prepare(SpecLoader.parse("s.yaml", yaml, List.of()), out, false, null);
         assertThrows(IllegalStateException.class, () -> SearchJob.run(first,
                 ctx -> new Engine(first.baseModel(), ctx, 1), "test", (r, c, p) -> { }, null));
         LoadedSpec changed = SpecLoader.parse("s.yaml", yaml, List.of("search.budget=1"));
-        BadInputException e = assertThrows(BadInputException.class, () -> SearchJob.prepare(changed, out, true, null));
+        BadInputException e = assertThrows(BadInputException.class, () -> prepare(changed, out, true, null));
         assertTrue(e.getMessage().contains("different spec"), e.getMessage());
+    }
+
+    /** A search of files, its base model trained in this JVM, as {@code search} starts one. */
+    private static Prepared prepare(LoadedSpec spec, String out, boolean resume, String compareTo) {
+        return SearchJob.prepare(spec, out, new Start(resume, false, compareTo, TrialCache.OFF), FineTuner.LOCAL,
+                TableReader.NONE);
     }
 }
