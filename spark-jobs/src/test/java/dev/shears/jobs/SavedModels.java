@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shears.pruning.export.CompactModel;
+import dev.shears.pruning.model.Network;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +65,15 @@ public final class SavedModels {
                     double zeros = 1.0 - (double) nonzero(w) / w.length();
                     assertEquals(((Number) layer.getValue()).doubleValue(), zeros, 1e-6, id + " " + layer.getKey());
                 }
+            }
+            Path compact = out.resolve("models").resolve(id + ".compact");
+            if (!id.equals("base")) {
+                byte[] bytes = Files.readAllBytes(compact);
+                assertEquals(((Number) row.get("size_compact_bytes")).longValue(), bytes.length, id + ".compact");
+                Network read = CompactModel.read(bytes);
+                assertEquals(net.numParams(), read.numParams(), id + ".compact");
+                // int8 rounds the smallest weights to zero, never the other way round
+                assertTrue(nonzero(read.params()) <= nonzero(net.params()), id + ".compact");
             }
             checked++;
         }

@@ -33,19 +33,29 @@ public final class Int8Quantization {
 
     /** Weights rounded to the nearest of 255 levels {@code k * max|w| / 127}; zeros stay zero. */
     static float[] roundTrip(float[] w) {
+        float scale = scale(w);
+        if (scale == 0) {
+            return w.clone();
+        }
+        float[] out = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            out[i] = code(w[i], scale) * scale;
+        }
+        return out;
+    }
+
+    /** The array's quantisation step, {@code max|w| / 127}; 0 for an array of zeros. */
+    public static float scale(float[] w) {
         float max = 0;
         for (float x : w) {
             max = Math.max(max, Math.abs(x));
         }
-        if (max == 0) {
-            return w.clone();
-        }
-        float scale = max / LEVELS;
-        float[] out = new float[w.length];
-        for (int i = 0; i < w.length; i++) {
-            out[i] = Math.max(-LEVELS, Math.min(LEVELS, Math.round(w[i] / scale))) * scale;
-        }
-        return out;
+        return max / LEVELS;
+    }
+
+    /** The integer in [-127, 127] that stands for {@code x} at this step (non-zero step). */
+    public static byte code(float x, float scale) {
+        return (byte) Math.max(-LEVELS, Math.min(LEVELS, Math.round(x / scale)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.shears.pruning.run;
 
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.export.CompactModel;
 import dev.shears.pruning.metrics.Int8Quantization;
 import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.model.Network;
@@ -45,7 +46,8 @@ public final class Measurement {
         return new Metrics(m.weightSparsity(), 1.0 - (double) m.paramsNonzero() / m.paramsTotal(), m.paramsTotal(),
                 m.paramsNonzero(), (double) baseParams / Math.max(1, m.paramsNonzero()), test.accuracy(),
                 baseAccuracy - test.accuracy(), test.loss(), val.accuracy(), baseValidation - val.accuracy(), m.flops(),
-                (double) baseFlops / Math.max(1, m.flops()), m.sizeDenseBytes(), m.sizeSparseBytes(), int8,
+                (double) baseFlops / Math.max(1, m.flops()), m.sizeDenseBytes(), m.sizeSparseBytes(),
+                CompactModel.write(net).length, int8,
                 m.layerSparsity());
     }
 }

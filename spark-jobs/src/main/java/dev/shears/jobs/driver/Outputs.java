@@ -12,7 +12,9 @@ import dev.shears.jobs.result.Row;
 import dev.shears.jobs.result.TableRow;
 import dev.shears.jobs.spec.SearchSpec;
 import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.export.CompactModel;
 import dev.shears.pruning.metrics.ProcessMemory;
+import dev.shears.pruning.model.ModelBytes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -84,8 +86,12 @@ public final class Outputs {
             out.write("models/base.zip", p.baseModel());
             saved.add("models/base.zip");
             for (String id : kept) {
-                out.write("models/" + id + ".zip", models.model(id));
+                byte[] model = models.model(id);
+                out.write("models/" + id + ".zip", model);
                 saved.add("models/" + id + ".zip");
+                // the int8, relative-index form whose size the table's size_compact_bytes gives
+                out.write("models/" + id + ".compact", CompactModel.write(ModelBytes.restore(model)));
+                saved.add("models/" + id + ".compact");
             }
             if (p.previous() != null) {
                 List<Changes.Change> diff = Changes.rows(p.previous().rows(), ranked);

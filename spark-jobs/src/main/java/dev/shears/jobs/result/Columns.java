@@ -57,6 +57,7 @@ public final class Columns {
     public static final Column FLOPS_REDUCTION = metric("flops_reduction", Type.DECIMAL, Metrics::flopsReduction);
     public static final Column SIZE_DENSE_BYTES = metric("size_dense_bytes", Type.WHOLE, Metrics::sizeDenseBytes);
     public static final Column SIZE_SPARSE_BYTES = metric("size_sparse_bytes", Type.WHOLE, Metrics::sizeSparseBytes);
+    public static final Column SIZE_COMPACT_BYTES = metric("size_compact_bytes", Type.WHOLE, Metrics::sizeCompactBytes);
     public static final Column LATENCY_B1_MS = latency("latency_b1_ms", LatencyFigures::b1Ms);
     public static final Column LATENCY_B64_MS = latency("latency_b64_ms", LatencyFigures::b64Ms);
     public static final Column SPEEDUP_B1 = latency("speedup_b1", LatencyFigures::speedupB1);
