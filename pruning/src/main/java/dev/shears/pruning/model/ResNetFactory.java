@@ -114,6 +114,37 @@ public final class ResNetFactory {
         return g.builder.build();
     }
 
+    /** Filters of ResNet-8's first stage; the second and third have twice and four times as many. */
+    public static final int RESNET8_WIDTH = 24;
+
+    /**
+     * A ResNet-8 in the style of the CIFAR ResNets (He et al. 2016), wide enough to be worth pruning: a 3x3 stem,
+     * three stages of one basic block each ({@link #RESNET8_WIDTH}, twice and four times as many filters; the
+     * second and third halve the resolution and double the width, their shortcut a strided 1x1 convolution), global
+     * average pooling and a softmax layer; batch normalisation after every convolution (about 175,000
+     * parameters). Every coupling of a deep ResNet is here: identity shortcuts, projections, stage changes.
+     */
+    public static ComputationGraphConfiguration resnet8Conf(int height, int width, int channels, int classes,
+                                                            double learningRate, long seed) {
+        Graph g = new Graph(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(learningRate))
+                .weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Same)
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutionalFlat(height, width, channels)), true, true);
+        String last = g.relu("stem_relu", g.conv("stem", 3, 1, RESNET8_WIDTH, "input"));
+        last = g.block("s1", last, RESNET8_WIDTH, 1);
+        last = g.block("s2", last, 2 * RESNET8_WIDTH, 2);
+        last = g.block("s3", last, 4 * RESNET8_WIDTH, 2);
+        g.builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "pool")
+                .setOutputs("output");
+        return g.builder.build();
+    }
+
     /** Adds named vertices; each method returns the name of the vertex that carries its result. */
     private record Graph(ComputationGraphConfiguration.GraphBuilder builder, boolean batchNorm, boolean bias) {
 
@@ -136,6 +167,17 @@ public final class ResNetFactory {
         String add(String name, String a, String b) {
             builder.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), a, b);
             return name;
+        }
+
+        /**
+         * A basic residual block: two 3x3 convolutions, the first with {@code stride}, added to the input, or to
+         * its strided 1x1 projection when the block changes the resolution and width ({@code stride} 2).
+         */
+        String block(String name, String input, int filters, int stride) {
+            String a = relu(name + "_relu1", conv(name + "_conv1", 3, stride, filters, input));
+            String b = conv(name + "_conv2", 3, 1, filters, a);
+            String shortcut = stride == 1 ? input : conv(name + "_proj", 1, stride, filters, input);
+            return relu(name + "_relu", add(name + "_add", b, shortcut));
         }
     }
 }

@@ -47,4 +47,21 @@ class ResNetFactoryTest {
         assertEquals(16, noBranches.getParam("output_W").size(0));
         assertArrayEquals(new long[] {2, 10}, noBranches.outputSingle(false, GraphFixtures.rows(2, 784, 2)).shape());
     }
+
+    /** ResNet-8: identity shortcut in the first stage, strided projections where the width doubles. */
+    @Test
+    void resnet8HasThreeStagesAndProjectionsWhereTheResolutionHalves() {
+        ComputationGraph net = new ComputationGraph(ResNetFactory.resnet8Conf(28, 28, 1, 10, 1e-3, 1));
+        net.init();
+        long params = net.numParams();
+        assertTrue(params > 100_000 && params < 300_000, params + " parameters");
+        int w = ResNetFactory.RESNET8_WIDTH;
+        assertArrayEquals(new long[] {w, w, 3, 3}, net.getParam("s1_conv2_W").shape());
+        assertNull(net.getConfiguration().getVertices().get("s1_proj"), "same width and resolution: identity");
+        assertArrayEquals(new long[] {2 * w, w, 1, 1}, net.getParam("s2_proj_W").shape());
+        assertArrayEquals(new long[] {4 * w, 2 * w, 3, 3}, net.getParam("s3_conv1_W").shape());
+        assertEquals(4 * w, net.getParam("output_W").size(0));
+        INDArray x = GraphFixtures.rows(2, 784, 3);
+        assertArrayEquals(new long[] {2, 10}, net.outputSingle(false, x).shape());
+    }
 }

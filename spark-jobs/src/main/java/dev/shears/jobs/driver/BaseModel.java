@@ -50,14 +50,10 @@ final class BaseModel {
                     "model.architecture lenet5");
             case "cnn-small" -> chain(CnnFactory.smallConf(shape[0], shape[1], shape[2], classes, m.learningRate,
                     spec.seed), "model.architecture cnn-small");
-            case "resnet-small" -> {
-                ComputationGraphConfiguration conf = ResNetFactory.resnetSmallConf(shape[0], shape[1], shape[2], classes,
-                        m.learningRate, spec.seed);
-                MemoryEstimate.of(conf).check(MemoryEstimate.Limit.ofThisJvm(), "model.architecture resnet-small");
-                ComputationGraph net = new ComputationGraph(conf);
-                net.init();
-                yield Network.of(net);
-            }
+            case "resnet-small" -> graph(ResNetFactory.resnetSmallConf(shape[0], shape[1], shape[2], classes,
+                    m.learningRate, spec.seed), "model.architecture resnet-small");
+            case "resnet8" -> graph(ResNetFactory.resnet8Conf(shape[0], shape[1], shape[2], classes, m.learningRate,
+                    spec.seed), "model.architecture resnet8");
             default -> throw new SpecException("model.architecture '" + m.architecture + "' is not known (allowed: "
                     + String.join(", ", SpecLoader.ARCHITECTURES) + ")");
         };
@@ -67,6 +63,14 @@ final class BaseModel {
     private static Network chain(MultiLayerConfiguration conf, String field) {
         MemoryEstimate.of(conf).check(MemoryEstimate.Limit.ofThisJvm(), field);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return Network.of(net);
+    }
+
+    /** The graph {@code conf} describes, initialised once its memory is known to fit; {@code field} sized it. */
+    private static Network graph(ComputationGraphConfiguration conf, String field) {
+        MemoryEstimate.of(conf).check(MemoryEstimate.Limit.ofThisJvm(), field);
+        ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return Network.of(net);
     }

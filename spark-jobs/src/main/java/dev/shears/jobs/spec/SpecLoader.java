@@ -52,7 +52,7 @@ public final class SpecLoader {
     public static final List<String> EXECUTIONS = List.of("per-candidate", "data-parallel");
 
     /** Base models a spec can ask to be trained. */
-    public static final List<String> ARCHITECTURES = List.of("mlp", "lenet5", "cnn-small", "resnet-small");
+    public static final List<String> ARCHITECTURES = List.of("mlp", "lenet5", "cnn-small", "resnet-small", "resnet8");
 
     /** Data formats read by Spark, as tables with a label column. */
     public static final List<String> TABLE_FORMATS = List.of("parquet", "orc", "spark-csv");
