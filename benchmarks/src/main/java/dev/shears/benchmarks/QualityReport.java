@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
@@ -149,6 +150,10 @@ final class QualityReport {
         return results;
     }
 
+    List<Base> bases() {
+        return bases;
+    }
+
     // ---- choosing ----
 
     /**
@@ -168,7 +173,7 @@ final class QualityReport {
     }
 
     /** The successful results of the methods and the base's seed whose {@code validation} accuracy is within the tolerance. */
-    private static java.util.stream.Stream<Result> within(List<Result> results, List<String> methods, Base base, double tolerance,
+    private static Stream<Result> within(List<Result> results, List<String> methods, Base base, double tolerance,
                                          ToDoubleFunction<Result> validation) {
         double baseValidation = base.metrics().valAccuracy();
         return results.stream()
@@ -353,7 +358,12 @@ final class QualityReport {
                 + "**test** drop and compression as mean ± standard deviation over the seeds that had one (their count "
                 + "beside it; no ± with one seed), and each seed's choice. `(ceiling)` marks a choice at the grid's "
                 + "ceiling, the largest ratio measured for its method and seed: a larger ratio might have been within "
-                + "too. A goal is met only when it holds on every seed; its margin "
+                + "too. When a method's choice at " + fmt(QualityBench.loosest(tolerances), 1) + " point is there, the "
+                + "method runs on that seed at further ratios, each half way from the last to "
+                + fmt(QualityBench.WEIGHT_LIMIT, 2) + " (weights) or " + fmt(QualityBench.STRUCTURE_LIMIT, 1)
+                + " (neurons, filters, channels), straight to the limit when half way is less than 0.01 further, until "
+                + "its choice is below the largest ratio tried, the limit is reached or the time limit has passed; the "
+                + "retraining controls stay at their grid. A goal is met only when it holds on every seed; its margin "
                 + "is each figure's smallest distance to its bound over the seeds (positive: on the right side). "
                 + "Compression = dense parameters / non-zero parameters (weights and biases). `best` chooses among the "
                 + "Shears methods marked so, per seed. Drops are in points.\n\n");
@@ -384,8 +394,10 @@ final class QualityReport {
         md.append("Methods (").append(a.best().stream().map(m -> "`" + m + "`").collect(Collectors.joining(", ")))
                 .append(" are the ones `best` chooses among):\n\n");
         for (Method m : a.methods()) {
+            List<Double> beyond = ratios(a, m).stream().filter(r -> !m.ratios().contains(r)).toList();
             md.append("- `").append(m.name()).append("`: ").append(m.description()).append("; ratios ")
-                    .append(m.ratios())                    .append("\n");
+                    .append(m.ratios()).append(beyond.isEmpty() ? "" : ", beyond the grid on some seeds " + beyond)
+                    .append("\n");
         }
         md.append("\n| method | tolerance | compression | test drop | validation drop | multiply-adds reduction | chosen ratio per seed |\n"
                 + "|---|---|---|---|---|---|---|\n");
@@ -401,7 +413,7 @@ final class QualityReport {
                 + "| method | ratio | compression | test accuracy | validation accuracy | int8 test accuracy | measured on |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (Method m : a.methods()) {
-            for (double r : m.ratios()) {
+            for (double r : ratios(a, m)) {
                 List<Result> rs = of(a).stream().filter(x -> x.method().equals(m.name()) && x.ratio() == r).toList();
                 List<Result> ok = rs.stream().filter(Result::ok).toList();
                 md.append("| ").append(m.name()).append(" | ").append(fmt(r, 3)).append(" | ")
@@ -423,6 +435,12 @@ final class QualityReport {
                 .collect(Collectors.groupingBy(Result::status, java.util.TreeMap::new, Collectors.counting()));
         return by.isEmpty() ? "" : by.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                 .collect(Collectors.joining(", ", " (", ")"));
+    }
+
+    /** The ratios a method ran at on some seed: its grid and those beyond it, ascending. */
+    private List<Double> ratios(Arch a, Method m) {
+        return Stream.concat(m.ratios().stream(),
+                of(a).stream().filter(r -> r.method().equals(m.name())).map(Result::ratio)).distinct().sorted().toList();
     }
 
     /**
@@ -481,7 +499,7 @@ final class QualityReport {
         data.addSeries(dense);
         for (Method m : a.methods()) {
             YIntervalSeries s = new YIntervalSeries(m.name() + (m.role() == Role.METHOD ? "" : " (control)"));
-            for (double r : m.ratios()) {
+            for (double r : ratios(a, m)) {
                 List<Result> ok = of(a).stream().filter(x -> x.ok() && x.method().equals(m.name()) && x.ratio() == r).toList();
                 if (!ok.isEmpty()) {
                     double[] acc = values(ok, x -> x.num(Metrics::accuracy));

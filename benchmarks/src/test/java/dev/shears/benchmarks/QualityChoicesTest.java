@@ -19,11 +19,12 @@ import dev.shears.pruning.run.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /**
- * How the quality report aggregates over seeds, on made-up results of three seeds whose dense
- * models all reach 90% on validation and test.
+ * How the quality report aggregates over seeds and when the benchmark extends a grid, on made-up
+ * results of three seeds whose dense models all reach 90% on validation and test.
  */
 class QualityChoicesTest {
 
@@ -117,6 +118,53 @@ class QualityChoicesTest {
         assertFalse(pick.atCeiling(), "0.97 was measured and fell out of the tolerance");
         assertTrue(report.row(MLP, "w", 1.0).endsWith("| 0.950, none, none |"));
         assertTrue(report(List.of(chosen), List.of()).row(MLP, "w", 1.0).endsWith("| 0.950 (ceiling), none, none |"));
+    }
+
+    @Test
+    void stepsCloseHalfTheGapToTheLimitAndStopThere() {
+        assertEquals(List.of(0.97, 0.98, 0.99), steps(0.95, QualityBench.WEIGHT_LIMIT));
+        assertEquals(List.of(0.975, 0.99), steps(0.96, QualityBench.WEIGHT_LIMIT));
+        assertEquals(List.of(0.7, 0.8, 0.85, 0.875, 0.887, 0.9), steps(0.5, QualityBench.STRUCTURE_LIMIT));
+        assertEquals(List.of(), steps(0.99, QualityBench.WEIGHT_LIMIT));
+        assertEquals(List.of(), steps(0.95, QualityBench.STRUCTURE_LIMIT));
+    }
+
+    @Test
+    void aGridIsExtendedOnlyWhileItsChoiceIsAtTheLargestRatioTried() {
+        Base seed1 = BASES.get(0);
+        List<Result> atCeiling = List.of(result("w", 1, 0.90, 10, 0.899, 0.5), result("w", 1, 0.95, 20, 0.895, 0.5));
+        assertEquals(OptionalDouble.of(0.97), QualityBench.nextRatio(WEIGHTS, seed1, atCeiling));
+        assertEquals(OptionalDouble.of(0.7), QualityBench.nextRatio(NEURONS, seed1, List.of(structural(1, 2, 0.899))));
+
+        List<Result> outOfTolerance = new ArrayList<>(atCeiling);
+        outOfTolerance.add(result("w", 1, 0.97, 33, 0.88, 2.0));
+        assertEquals(OptionalDouble.empty(), QualityBench.nextRatio(WEIGHTS, seed1, outOfTolerance));
+        for (String status : List.of("FAILED", "SKIPPED")) {
+            List<Result> notRun = new ArrayList<>(atCeiling);
+            notRun.add(new Result("mlp", "w", 1, 0.97, status, "x", null, Double.NaN, null, 0));
+            assertEquals(OptionalDouble.empty(), QualityBench.nextRatio(WEIGHTS, seed1, notRun), status);
+        }
+        // the 1.0-point choice decides, though 0.95 is not within 0.5 point
+        assertEquals(OptionalDouble.of(0.97), QualityBench.nextRatio(WEIGHTS, seed1,
+                List.of(result("w", 1, 0.90, 10, 0.899, 0.5), result("w", 1, 0.95, 20, 0.892, 0.5))));
+        assertEquals(OptionalDouble.empty(), QualityBench.nextRatio(WEIGHTS, seed1,
+                List.of(result("w", 1, 0.90, 10, 0.85, 5.0))), "no choice");
+        assertEquals(OptionalDouble.empty(), QualityBench.nextRatio(WEIGHTS, seed1,
+                List.of(result("w", 1, 0.99, 100, 0.899, 0.5))), "at the limit");
+        assertEquals(OptionalDouble.empty(), QualityBench.nextRatio(REWIND, seed1,
+                List.of(result("rewind", 1, 0.95, 20, 0.899, 0.5))), "retraining controls keep their grid");
+        assertEquals(OptionalDouble.of(0.97), QualityBench.nextRatio(WEIGHTS, seed1, List.of(atCeiling.get(1),
+                result("w", 2, 0.97, 33, 0.899, 0.5))), "another seed's ratios do not count");
+    }
+
+    /** The ratios the grid's extension would run from {@code from} if every one were chosen. */
+    private static List<Double> steps(double from, double limit) {
+        List<Double> out = new ArrayList<>();
+        for (OptionalDouble next = QualityBench.step(from, limit); next.isPresent();
+             next = QualityBench.step(next.getAsDouble(), limit)) {
+            out.add(next.getAsDouble());
+        }
+        return out;
     }
 
     private static QualityReport report(List<Result> results, List<Timed> timings) {
