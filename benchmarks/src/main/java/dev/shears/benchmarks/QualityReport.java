@@ -297,10 +297,15 @@ final class QualityReport {
         String perSeed = seeds.stream().map(s -> "seed " + s.seed() + ": " + (s.values() == null ? "none within"
                 : IntStream.range(0, bounds.length).mapToObj(i -> bounds[i].text(s.values()[i]))
                 .collect(Collectors.joining(", ")) + s.note())).collect(Collectors.joining("; "));
-        List<Long> missing = seeds.stream().filter(s -> s.values() == null).map(Seed::seed).toList();
-        return new Goal(goal, String.join(", ", means) + " (" + seeds(found.size(), seeds.size()) + "); " + perSeed, met,
-                (missing.isEmpty() ? "" : "no candidate on seed(s) " + missing.stream().map(String::valueOf)
-                        .collect(Collectors.joining(", ")) + "; ") + "smallest over seeds: " + String.join(", ", margins));
+        String missing = seeds.stream().filter(s -> s.values() == null).map(s -> String.valueOf(s.seed()))
+                .collect(Collectors.joining(", "));
+        String count = " (" + seeds(found.size(), seeds.size()) + ")";
+        if (found.isEmpty()) {
+            return new Goal(goal, "none within" + count, false, "no candidate on seed(s) " + missing);
+        }
+        return new Goal(goal, String.join(", ", means) + count + "; " + perSeed, met,
+                (missing.isEmpty() ? "" : "no candidate on seed(s) " + missing + "; ") + "smallest over seeds: "
+                        + String.join(", ", margins));
     }
 
     /** "1 of 3 seeds", "1 of 1 seed". */

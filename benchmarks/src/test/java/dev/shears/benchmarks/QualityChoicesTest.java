@@ -60,6 +60,11 @@ class QualityChoicesTest {
                 goal.measured());
         assertTrue(goal.measured().contains("seed 2: none within;"), goal.measured());
         assertTrue(goal.margin().startsWith("no candidate on seed(s) 2;"), goal.margin());
+
+        QualityReport.Goal none = goal(report, "MLP structural (n)");  // no result of n at all
+        assertFalse(none.met());
+        assertEquals("none within (0 of 3 seeds)", none.measured());
+        assertEquals("no candidate on seed(s) 1, 2, 3", none.margin());
     }
 
     @Test
