@@ -422,7 +422,7 @@ final class QualityReport {
                 List<Result> rs = of(a).stream().filter(x -> x.method().equals(m.name()) && x.ratio() == r).toList();
                 List<Result> ok = rs.stream().filter(Result::ok).toList();
                 md.append("| ").append(m.name()).append(" | ").append(fmt(r, 3)).append(" | ")
-                        .append(ms(values(ok, x -> x.num(Metrics::compression)), 1)).append("x | ")
+                        .append(times(values(ok, x -> x.num(Metrics::compression)), 1)).append(" | ")
                         .append(ms(values(ok, x -> 100 * x.num(Metrics::accuracy)), 2)).append(" | ")
                         .append(ms(values(ok, x -> 100 * x.num(Metrics::valAccuracy)), 2)).append(" | ")
                         .append(ms(values(ok, x -> 100 * x.num(f -> f.int8().accuracy())), 2)).append(" | ")
@@ -458,7 +458,7 @@ final class QualityReport {
         return "| " + (method.equals(BEST) ? "**best**" : method) + " | " + fmt(tolerance, 1) + " | "
                 + (none ? "none within" : ms(c.compression(), 1) + "x") + " (" + c.count() + ") | "
                 + ms(c.testDrop(), 2) + " | " + ms(c.validationDrop(), 2) + " | "
-                + (none ? "-" : ms(c.values(r -> r.num(Metrics::flopsReduction)), 2) + "x") + " | " + c.perSeed() + " |";
+                + times(c.values(r -> r.num(Metrics::flopsReduction)), 2) + " | " + c.perSeed() + " |";
     }
 
     /** Sizes, multiply-adds and latency of the dense model and the networks chosen at 1.0 point. */
@@ -566,6 +566,11 @@ final class QualityReport {
             return "-";
         }
         return v.length == 1 ? fmt(v[0], decimals) : fmt(mean(v), decimals) + " ± " + fmt(std(v), decimals);
+    }
+
+    /** A factor: "mean ± std" followed by x, or "-" for none. */
+    private static String times(double[] v, int decimals) {
+        return v.length == 0 ? "-" : ms(v, decimals) + "x";
     }
 
     private static String fmt(double v, int decimals) {
