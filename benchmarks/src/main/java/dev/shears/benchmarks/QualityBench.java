@@ -29,11 +29,14 @@ import dev.shears.pruning.train.Threads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -47,9 +50,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code shears bench quality}: whether Shears reaches what pruning papers report, on
  * Fashion-MNIST. For LeNet-300-100 and a LeNet-5-style CNN, each seed trains the dense model
- * (keeping its best validation epoch), prunes it with several methods and controls at a range of
- * ratios, and for each accuracy tolerance picks on validation the most compressed candidate of
- * each method; the report gives that candidate's test drop and compression over seeds, sizes on
+ * (keeping its best validation epoch), prunes it with several methods and controls at a grid of
+ * ratios, extended for a method and seed while its choice is at the largest ratio tried, and for
+ * each accuracy tolerance picks on validation the most compressed candidate of each method; the
+ * report gives those candidates' test drop and compression over the seeds that had one, sizes on
  * disk, multiply-adds and latency, against stated goals ({@link QualityReport}).
  */
 @Command(name = "quality", mixinStandardHelpOptions = true,
@@ -61,6 +65,15 @@ public final class QualityBench implements Callable<Integer> {
 
     /** Accuracy tolerances, in points, at which candidates are chosen. */
     static final double[] TOLERANCES = {1.0, 0.5};
+
+    /** How far a weight-pruning method's grid is extended. */
+    static final double WEIGHT_LIMIT = 0.99;
+
+    /** How far a structural method's grid is extended: whole neurons, filters or channels cost accuracy far sooner than weights. */
+    static final double STRUCTURE_LIMIT = 0.9;
+
+    /** Extension steps shorter than this go straight to the limit: they would cost a trial for little more compression. */
+    private static final int MIN_STEP_THOUSANDTHS = 10;
 
     @Spec
     CommandSpec commandSpec;
@@ -151,6 +164,11 @@ public final class QualityBench implements Callable<Integer> {
         static Method retrained(String name, Role role, String description, Method source, List<Double> only) {
             List<Double> ratios = source.ratios().stream().filter(r -> only == null || only.contains(r)).toList();
             return new Method(name, role, description, ratios, null, source.name());
+        }
+
+        /** The ratio its grid may be extended to. */
+        double limit() {
+            return "weight".equals(plan.at(ratios.get(0), 0).granularity()) ? WEIGHT_LIMIT : STRUCTURE_LIMIT;
         }
     }
 
@@ -290,6 +308,7 @@ public final class QualityBench implements Callable<Integer> {
         s.put("CNN weight ratios", cnnWeightRatios);
         s.put("CNN filter ratios", cnnFilterRatios);
         s.put("retraining-control ratios", retrainRatios == null ? "all" : retrainRatios);
+        s.put("grids extended up to", WEIGHT_LIMIT + " (weights), " + STRUCTURE_LIMIT + " (neurons, filters, channels)");
         s.put("time limit (min)", timeLimitMinutes > 0 ? timeLimitMinutes : "none");
         s.put("trials side by side", parallel);
         s.put("latency rounds", latencyRounds);
@@ -424,7 +443,8 @@ public final class QualityBench implements Callable<Integer> {
     /**
      * Trains every base and runs every trial on {@code parallel} threads, one network after the
      * other (the MLP first: under a time limit its table is the one that must be whole); controls
-     * start when their method's result is in. After the time limit, trials not yet started are
+     * start when their method's result is in, and a pruning method's grid is extended on a seed
+     * once all its grid's results there are in. After the time limit, trials not yet started are
      * recorded as SKIPPED rather than run.
      */
     private List<Result> runAll(List<Arch> archs, List<Base> bases, long start) {
@@ -433,31 +453,99 @@ public final class QualityBench implements Callable<Integer> {
         try {
             List<Result> results = new ArrayList<>();
             for (Arch arch : archs) {
-                List<CompletableFuture<Result>> all = new ArrayList<>();
+                List<CompletableFuture<List<Result>>> all = new ArrayList<>();
                 List<CompletableFuture<Base>> baseFutures = new ArrayList<>();
                 for (long seed : seeds) {
                     CompletableFuture<Base> base = CompletableFuture.supplyAsync(() -> trainBase(arch, seed, start), pool);
                     baseFutures.add(base);
                     Map<String, Map<Double, CompletableFuture<Result>>> byMethod = new HashMap<>();
                     for (Method m : arch.methods()) {
+                        Map<Double, CompletableFuture<Result>> grid = new LinkedHashMap<>();
                         for (double r : m.ratios()) {
                             CompletableFuture<Result> f = m.source() == null
                                     ? base.thenApplyAsync(b -> progress(System.nanoTime() > deadline
                                     ? skipped(b, m, r) : trial(b, m, r), start), pool)
                                     : byMethod.get(m.source()).get(r).thenCombineAsync(base, (src, b) -> progress(
                                     System.nanoTime() > deadline ? skipped(b, m, r) : retrain(b, m, src), start), pool);
-                            byMethod.computeIfAbsent(m.name(), k -> new HashMap<>()).put(r, f);
-                            all.add(f);
+                            grid.put(r, f);
+                            all.add(f.thenApply(List::of));
+                        }
+                        byMethod.put(m.name(), grid);
+                        if (m.source() == null) {
+                            all.add(CompletableFuture.allOf(grid.values().toArray(new CompletableFuture<?>[0]))
+                                    .thenCombine(base, (done, b) -> b)
+                                    .thenCompose(b -> extend(b, m, grid.values().stream().map(CompletableFuture::join)
+                                            .toList(), deadline, start, pool)));
                         }
                     }
                 }
                 baseFutures.forEach(f -> bases.add(f.join()));
-                all.forEach(f -> results.add(f.join()));
+                all.forEach(f -> results.addAll(f.join()));
             }
             return results;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Runs a method on one seed beyond its grid while {@link #nextRatio} proposes a ratio, one after
+     * the other since each depends on the last choice; the results beyond the grid.
+     */
+    private static CompletableFuture<List<Result>> extend(Base b, Method m, List<Result> tried, long deadline, long start,
+                                                          ExecutorService pool) {
+        OptionalDouble next = nextRatio(m, b, tried);
+        if (next.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        double r = next.getAsDouble();
+        return CompletableFuture.supplyAsync(() -> progress(System.nanoTime() > deadline ? skipped(b, m, r)
+                        : trial(b, m, r), start), pool)
+                .thenCompose(res -> {
+                    List<Result> now = new ArrayList<>(tried);
+                    now.add(res);
+                    return extend(b, m, now, deadline, start, pool).thenApply(rest -> {
+                        List<Result> added = new ArrayList<>(List.of(res));
+                        added.addAll(rest);
+                        return added;
+                    });
+                });
+    }
+
+    /**
+     * The ratio at which to run a pruning method next on one seed ({@code tried}: its results
+     * there, of any status): when its choice at the loosest tolerance is at the largest ratio tried,
+     * the next step toward its limit; empty when it has no choice, the choice is below (a larger
+     * ratio fell out of the tolerance, failed or was skipped), the limit is reached, or it is a
+     * retraining control.
+     */
+    static OptionalDouble nextRatio(Method m, Base base, List<Result> tried) {
+        if (m.plan() == null) {
+            return OptionalDouble.empty();
+        }
+        List<Result> mine = tried.stream().filter(r -> r.method().equals(m.name()) && r.seed() == base.seed()).toList();
+        double largest = mine.stream().mapToDouble(Result::ratio).max().orElse(Double.NaN);
+        Optional<Result> chosen = QualityReport.choose(mine, List.of(m.name()), base, loosest(TOLERANCES));
+        return chosen.isPresent() && chosen.get().ratio() == largest ? step(largest, m.limit()) : OptionalDouble.empty();
+    }
+
+    /**
+     * Half way from {@code ratio} to {@code limit}, in whole thousandths (so that ratios stay as the
+     * report prints them); the limit itself when half way is less than 0.01 further; empty at the limit.
+     */
+    static OptionalDouble step(double ratio, double limit) {
+        long from = Math.round(ratio * 1000);
+        long to = Math.round(limit * 1000);
+        if (from >= to) {
+            return OptionalDouble.empty();
+        }
+        long half = (to - from) / 2;
+        return OptionalDouble.of((half < MIN_STEP_THOUSANDTHS ? to : from + half) / 1000.0);
+    }
+
+    /** The loosest tolerance: the one whose choice decides whether a grid is extended. */
+    static double loosest(double[] tolerances) {
+        return Arrays.stream(tolerances).max().orElseThrow();
     }
 
     private static Result skipped(Base base, Method m, double ratio) {
