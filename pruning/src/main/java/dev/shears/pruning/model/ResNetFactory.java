@@ -83,14 +83,7 @@ public final class ResNetFactory {
     private static ComputationGraphConfiguration conf(int height, int width, int channels, int classes,
                                                       double learningRate, long seed, boolean batchNorm,
                                                       boolean branches, boolean biasBeforeNorm) {
-        Graph g = new Graph(new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .updater(new Adam(learningRate))
-                .weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutionalFlat(height, width, channels)), batchNorm, !batchNorm || biasBeforeNorm);
+        Graph g = Graph.of(height, width, channels, learningRate, seed, batchNorm, !batchNorm || biasBeforeNorm);
 
         String stem = g.relu("stem_relu", g.conv("stem", 3, 1, STEM, "input"));
 
@@ -107,11 +100,7 @@ public final class ResNetFactory {
             g.builder.addVertex("b3_cat", new MergeVertex(), a, b);
             last = "b3_cat";
         }
-        g.builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "pool")
-                .setOutputs("output");
-        return g.builder.build();
+        return g.classifier(last, classes);
     }
 
     /** Filters of ResNet-8's first stage; the second and third have twice and four times as many. */
@@ -126,27 +115,29 @@ public final class ResNetFactory {
      */
     public static ComputationGraphConfiguration resnet8Conf(int height, int width, int channels, int classes,
                                                             double learningRate, long seed) {
-        Graph g = new Graph(new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .updater(new Adam(learningRate))
-                .weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutionalFlat(height, width, channels)), true, true);
+        Graph g = Graph.of(height, width, channels, learningRate, seed, true, true);
         String last = g.relu("stem_relu", g.conv("stem", 3, 1, RESNET8_WIDTH, "input"));
         last = g.block("s1", last, RESNET8_WIDTH, 1);
         last = g.block("s2", last, 2 * RESNET8_WIDTH, 2);
         last = g.block("s3", last, 4 * RESNET8_WIDTH, 2);
-        g.builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "pool")
-                .setOutputs("output");
-        return g.builder.build();
+        return g.classifier(last, classes);
     }
 
     /** Adds named vertices; each method returns the name of the vertex that carries its result. */
     private record Graph(ComputationGraphConfiguration.GraphBuilder builder, boolean batchNorm, boolean bias) {
+
+        /** A graph of flat image rows, Adam, ReLU initialisation and Same convolutions; its input is {@code input}. */
+        static Graph of(int height, int width, int channels, double learningRate, long seed, boolean batchNorm,
+                        boolean bias) {
+            return new Graph(new NeuralNetConfiguration.Builder()
+                    .seed(seed)
+                    .updater(new Adam(learningRate))
+                    .weightInit(WeightInit.RELU)
+                    .convolutionMode(ConvolutionMode.Same)
+                    .graphBuilder()
+                    .addInputs("input")
+                    .setInputTypes(InputType.convolutionalFlat(height, width, channels)), batchNorm, bias);
+        }
 
         /** A convolution without activation, then (optionally) its batch normalisation, named {@code name_bn}. */
         String conv(String name, int kernel, int stride, int filters, String input) {
@@ -167,6 +158,15 @@ public final class ResNetFactory {
         String add(String name, String a, String b) {
             builder.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), a, b);
             return name;
+        }
+
+        /** Global average pooling of {@code last}, then a softmax layer of {@code classes} units: the finished graph. */
+        ComputationGraphConfiguration classifier(String last, int classes) {
+            builder.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last)
+                    .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                            .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "pool")
+                    .setOutputs("output");
+            return builder.build();
         }
 
         /**
