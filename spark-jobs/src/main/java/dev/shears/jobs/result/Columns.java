@@ -123,6 +123,7 @@ public final class Columns {
 
     /** An outcome's figures by column name: what strategies are told (see {@code TrialResult}). */
     public static Map<String, Double> figures(CandidateOutcome outcome) {
+        // the figure columns read the outcome alone: a row around it with nothing else set is enough
         Row row = new Row(new Trial(null, null, null, outcome, 0, false, 0, null, null), 0, false, false, null);
         Map<String, Double> numbers = new LinkedHashMap<>();
         for (Column c : FIGURES) {
