@@ -353,7 +353,7 @@ final class QualityReport {
 
     String section(String command, Map<String, Object> settings, double seconds) {
         StringBuilder md = new StringBuilder();
-        md.append("## Pruning quality against published results (issue: reaching the results pruning papers report)\n\n");
+        md.append("## Pruning quality against published results\n\n");
         md.append("Command: `").append(command.trim()).append("`  \n");
         md.append("Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
                 .append(". Machine: ").append(Machine.describe()).append(". Wall time: ")
