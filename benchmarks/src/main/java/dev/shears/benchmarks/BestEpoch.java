@@ -18,8 +18,9 @@ final class BestEpoch {
      * @param epoch              the kept epoch, 1-based
      * @param validationAccuracy its validation accuracy
      * @param epochs             epochs trained in all
+     * @param early              the parameters after the first epoch: what late rewinding goes back to
      */
-    record Result(int epoch, double validationAccuracy, int epochs) {
+    record Result(int epoch, double validationAccuracy, int epochs, INDArray early) {
     }
 
     private BestEpoch() {
@@ -35,8 +36,12 @@ final class BestEpoch {
         double[] best = {Double.NEGATIVE_INFINITY};
         int[] bestEpoch = {0};
         INDArray[] bestParams = {net.params().dup()};
+        INDArray[] early = {null};
         Trainer.fit(net, train, null, epochs, batchSize, learningRate, seed, mask, (step, total) -> {
             if (step % perEpoch == 0) {
+                if (step == perEpoch) {
+                    early[0] = net.params().dup();
+                }
                 double accuracy = Evaluator.evaluate(net, validation).accuracy();
                 if (accuracy > best[0]) {
                     best[0] = accuracy;
@@ -46,6 +51,6 @@ final class BestEpoch {
             }
         });
         net.setParams(bestParams[0]);
-        return new Result(bestEpoch[0], best[0], epochs);
+        return new Result(bestEpoch[0], best[0], epochs, early[0]);
     }
 }

@@ -173,7 +173,12 @@ public final class QualityBench implements Callable<Integer> {
     }
 
     /** What a method is for: a Shears method (and a candidate for the best one), or a control. */
-    enum Role { METHOD, CONTROL, REWIND, SCRATCH }
+    /**
+     * What a method is: a pruning method, a pruning control, or a retraining control: the mask rewound to the
+     * initial weights, to the weights after the dense model's first epoch (late rewinding), or the shrunk shape
+     * trained from scratch.
+     */
+    enum Role { METHOD, CONTROL, REWIND, REWIND_EARLY, SCRATCH }
 
     @FunctionalInterface
     interface Plan {
@@ -192,8 +197,9 @@ public final class QualityBench implements Callable<Integer> {
     }
 
     /** A dense model trained for one seed, as its methods start from it. */
-    record Base(Arch arch, long seed, DataSplits data, byte[] initial, byte[] trained, BaseReference reference,
-                Metrics metrics, BestEpoch.Result training) {
+    /** @param early the dense model after its first epoch, what late rewinding goes back to */
+    record Base(Arch arch, long seed, DataSplits data, byte[] initial, byte[] early, byte[] trained,
+                BaseReference reference, Metrics metrics, BestEpoch.Result training) {
     }
 
     /** One evaluated network: a method's candidate at a ratio, or the dense base (method {@code dense}). */
@@ -344,6 +350,9 @@ public final class QualityBench implements Callable<Integer> {
                         plan("random", "weight", "global", "iterative", f, r -> Map.of())),
                 Method.retrained("rewind", Role.REWIND, "control, lottery ticket: global's final mask on the dense model's "
                         + "initial weights, trained like the dense model", global, retrainRatios),
+                Method.retrained("rewind-early", Role.REWIND_EARLY, "control, late rewinding (Frankle et al. 2019): "
+                        + "global's final mask on the dense model's weights after its first epoch, trained like the dense "
+                        + "model", global, retrainRatios),
                 neuron,
                 Method.retrained("neuron-scratch", Role.SCRATCH, "control: neuron's shrunk architecture re-initialised "
                         + "and trained like the dense model", neuron, retrainRatios));
@@ -373,6 +382,9 @@ public final class QualityBench implements Callable<Integer> {
                         plan("random", "weight", "global", "iterative", f, r -> Map.of())),
                 Method.retrained("rewind", Role.REWIND, "control, lottery ticket: global's final mask on the initial "
                         + "weights, trained like the dense model", global, retrainRatios),
+                Method.retrained("rewind-early", Role.REWIND_EARLY, "control, late rewinding (Frankle et al. 2019): "
+                        + "global's final mask on the weights after the dense model's first epoch, trained like the dense "
+                        + "model", global, retrainRatios),
                 filter,
                 Method.pruning("filter-random", Role.CONTROL, "control: random filter scores, otherwise as filter",
                         cnnFilterRatios, plan("random", "filter", "layerwise", "oneshot", f, r -> Map.of())),
@@ -562,7 +574,10 @@ public final class QualityBench implements Callable<Integer> {
                 seed, null);
         Metrics metrics = measure(net, splits, null);
         BaseReference reference = BaseReference.of(metrics);
-        Base base = new Base(arch, seed, splits, initial, ModelBytes.of(net), reference, metrics, training);
+        Network early = ModelBytes.restore(initial);
+        early.setParams(training.early());
+        Base base = new Base(arch, seed, splits, initial, ModelBytes.of(early), ModelBytes.of(net), reference, metrics,
+                training);
         System.out.printf(Locale.ROOT, "[%5.0f s] %s seed %d dense: best epoch %d of %d, validation %.4f, test %.4f "
                         + "(%d train / %d validation / %d test rows, %.0f s)%n", elapsed(start), arch.name(), seed,
                 training.epoch(), training.epochs(), training.validationAccuracy(), reference.accuracy(),
@@ -579,7 +594,10 @@ public final class QualityBench implements Callable<Integer> {
                 o.model(), (System.nanoTime() - t0) / 1e9);
     }
 
-    /** A retraining control: rewound to the initial weights with the mask held, or the shrunk shape from scratch. */
+    /**
+     * A retraining control: rewound to the initial weights or to those after the dense model's first epoch, the
+     * mask held, or the shrunk shape from scratch.
+     */
     private static Result retrain(Base base, Method m, Result source) {
         long t0 = System.nanoTime();
         if (!source.ok()) {
@@ -588,9 +606,11 @@ public final class QualityBench implements Callable<Integer> {
         }
         try {
             Network pruned = ModelBytes.restore(source.model());
-            Retraining.Start s = m.role() == Role.REWIND
-                    ? Retraining.rewind(ModelBytes.restore(base.initial()), pruned)
-                    : Retraining.reinitialise(pruned, base.seed() + 1000);
+            Retraining.Start s = switch (m.role()) {
+                case REWIND -> Retraining.rewind(ModelBytes.restore(base.initial()), pruned);
+                case REWIND_EARLY -> Retraining.rewind(ModelBytes.restore(base.early()), pruned);
+                default -> Retraining.reinitialise(pruned, base.seed() + 1000);
+            };
             BestEpoch.fit(s.net(), base.data().train(), base.data().validation(), base.arch().epochs(), 128, 1e-3,
                     base.seed(), s.mask());
             return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.OK.name(), null,

@@ -122,7 +122,7 @@ class QualityBenchTest {
     void choiceIsTheMostCompressedWithinTheToleranceOnValidationNotTest() {
         Arch arch = new Arch("mlp", "t", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, List.of(),
                 List.of("a"), "a");
-        Base base = new Base(arch, 1, null, null, null, null, metrics(0.88, 0, 0.90, 0, 1), null);
+        Base base = new Base(arch, 1, null, null, null, null, null, metrics(0.88, 0, 0.90, 0, 1), null);
         List<Result> results = List.of(
                 result("a", 0.90, 10, 0.897, 0.80),   // within 0.5 on validation, test drop large
                 result("a", 0.95, 20, 0.892, 0.879),  // within 1.0 only

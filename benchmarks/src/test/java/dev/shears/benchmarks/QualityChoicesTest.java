@@ -181,7 +181,7 @@ class QualityChoicesTest {
     }
 
     private static Base base(long seed) {
-        return new Base(MLP, seed, null, null, null, null, metrics(0.90, 0, 0.90, 1, 1), null);
+        return new Base(MLP, seed, null, null, null, null, null, metrics(0.90, 0, 0.90, 1, 1), null);
     }
 
     /** A result of the weight method: its validation accuracy and its test drop in points. */

@@ -105,4 +105,17 @@ class RetrainingTest {
         assertTrue(r.epoch() >= 1 && r.epoch() <= 4, "epoch " + r.epoch());
         assertEquals(r.validationAccuracy(), Evaluator.evaluate(net, DATA.validation()).accuracy(), 1e-12);
     }
+
+    /** Late rewinding's starting point: the weights after the first epoch, as a one-epoch run leaves them. */
+    @Test
+    void bestEpochKeepsTheWeightsAfterTheFirstEpoch() {
+        Network net = mlp(16, 5);
+        Network oneEpoch = net.copy();
+        INDArray initial = net.params().dup();
+        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null);
+        BestEpoch.fit(oneEpoch, DATA.train(), DATA.validation(), 1, 32, 5e-2, 2, null);
+
+        assertEquals(oneEpoch.params(), r.early());
+        assertNotEquals(initial, r.early(), "the first epoch trained");
+    }
 }
