@@ -343,6 +343,9 @@ public final class QualityBench implements Callable<Integer> {
                 "structural: hidden neurons by L1 magnitude, per layer, one-shot, " + f + " epochs, network shrunk",
                 neuronRatios, plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden"));
         List<Method> methods = List.of(global, han, gradual,
+                Method.pruning("global-long", Role.CONTROL, "control, equal epochs: as global with lamp-gradual-distill's "
+                        + bestEpochs + " fine-tuning epochs, without LAMP, the gradual schedule or distillation", mlpRatios,
+                        plan("magnitude", "weight", "global", "iterative", bestEpochs, r -> Map.of())),
                 Method.pruning("layerwise-uniform", Role.CONTROL,
                         "control, global versus layer-wise: the same ratio in every layer, otherwise as global", mlpRatios,
                         plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),

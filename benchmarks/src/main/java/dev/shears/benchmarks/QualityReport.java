@@ -408,8 +408,8 @@ final class QualityReport {
                     .append(m.ratios()).append(beyond.isEmpty() ? "" : ", beyond the grid on some seeds " + beyond)
                     .append("\n");
         }
-        md.append("\n| method | tolerance | compression | test drop | validation drop | multiply-adds reduction | chosen ratio per seed |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        md.append("\n| method | tolerance | compression | test drop | validation drop | multiply-adds reduction | chosen ratio per seed "
+                + "| fine-tuning epochs |\n|---|---|---|---|---|---|---|---|\n");
         List<String> rows = new ArrayList<>();
         rows.add(BEST);
         a.methods().forEach(m -> rows.add(m.name()));
@@ -462,7 +462,26 @@ final class QualityReport {
         return "| " + (method.equals(BEST) ? "**best**" : method) + " | " + fmt(tolerance, 1) + " | "
                 + (none ? "none within" : ms(c.compression(), 1) + "x") + " (" + c.count() + ") | "
                 + ms(c.testDrop(), 2) + " | " + ms(c.validationDrop(), 2) + " | "
-                + times(c.values(r -> r.num(Metrics::flopsReduction)), 2) + " | " + c.perSeed() + " |";
+                + times(c.values(r -> r.num(Metrics::flopsReduction)), 2) + " | " + c.perSeed() + " | "
+                + epochs(a, c) + " |";
+    }
+
+    /**
+     * The fine-tuning epochs behind a choice (training epochs for the retraining controls), so that methods are
+     * compared knowing their budgets; {@code best}'s are those of the methods it chose, per seed.
+     */
+    private static String epochs(Arch a, Choice c) {
+        if (!c.method().equals(BEST)) {
+            return String.valueOf(epochs(a, c.method()));
+        }
+        String chosen = c.found().stream().map(p -> String.valueOf(epochs(a, p.result().method())))
+                .collect(Collectors.joining(", "));
+        return chosen.isEmpty() ? "-" : chosen;
+    }
+
+    private static int epochs(Arch a, String method) {
+        Method m = a.methods().stream().filter(x -> x.name().equals(method)).findFirst().orElseThrow();
+        return m.plan() == null ? a.epochs() : m.plan().at(0.5, 0).epochs();
     }
 
     /** Sizes, multiply-adds and latency of the dense model and the networks chosen at 1.0 point. */

@@ -51,8 +51,10 @@ class QualityChoicesTest {
         assertEquals("2 of 3 seeds", c.count());
         // mean 15 over the two seeds with a candidate, not 31/3 with seed 2 counted as 1x
         assertEquals("| w | 1.0 | 15.0 ± 7.1x (2 of 3 seeds) | 0.50 ± 0.14 | 0.35 ± 0.21 | 1.00 ± 0.00x "
-                + "| 0.950 (ceiling), none, 0.900 |", report.row(MLP, "w", 1.0));
-        assertEquals("| w | 0.1 | none within (0 of 3 seeds) | - | - | - | none, none, none |", report.row(MLP, "w", 0.1));
+                + "| 0.950 (ceiling), none, 0.900 | 1 |", report.row(MLP, "w", 1.0));
+        assertEquals("| w | 0.1 | none within (0 of 3 seeds) | - | - | - | none, none, none | 1 |", report.row(MLP, "w", 0.1));
+        // best gives the epochs of what it chose on each seed that had a choice
+        assertTrue(report.row(MLP, QualityReport.BEST, 1.0).endsWith("| 1, 1 |"), report.row(MLP, QualityReport.BEST, 1.0));
 
         QualityReport.Goal goal = goal(report, "MLP >= 15x at <= 1.0 point");
         assertFalse(goal.met(), goal.toString());
@@ -121,8 +123,8 @@ class QualityChoicesTest {
         QualityReport.Pick pick = report.choice(MLP, "w", 1.0).picks().get(0);
         assertEquals(0.95, pick.result().ratio());
         assertFalse(pick.atCeiling(), "0.97 was measured and fell out of the tolerance");
-        assertTrue(report.row(MLP, "w", 1.0).endsWith("| 0.950, none, none |"));
-        assertTrue(report(List.of(chosen), List.of()).row(MLP, "w", 1.0).endsWith("| 0.950 (ceiling), none, none |"));
+        assertTrue(report.row(MLP, "w", 1.0).endsWith("| 0.950, none, none | 1 |"));
+        assertTrue(report(List.of(chosen), List.of()).row(MLP, "w", 1.0).endsWith("| 0.950 (ceiling), none, none | 1 |"));
     }
 
     @Test
