@@ -14,6 +14,7 @@ import dev.shears.pruning.data.HadoopFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -96,7 +97,8 @@ final class HistoryCommand implements Callable<Integer> {
 
         List<String> cells() {
             List<String> cells = new ArrayList<>(List.of(night, status));
-            COUNTS.forEach(c -> cells.add(counts == null ? "" : String.valueOf(counts.get(COUNTS.indexOf(c)))));
+            cells.addAll(counts == null ? Collections.nCopies(COUNTS.size(), "")
+                    : counts.stream().map(String::valueOf).toList());
             cells.add(best == null ? "" : best.text(Columns.CANDIDATE));
             for (Column c : List.of(Columns.COMPRESSION, Columns.VAL_ACCURACY, Columns.ACCURACY)) {
                 cells.add(best == null ? "" : c.format(best));

@@ -7,7 +7,6 @@ import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,11 +90,6 @@ public final class Columns {
     private Columns() {
     }
 
-    /** Every column, in table order. */
-    public static List<Column> all() {
-        return Collections.unmodifiableList(ALL);
-    }
-
     /** The flat columns {@code rows} have, in table order: what CSV, Parquet and the console show. */
     public static List<Column> of(List<Row> rows) {
         boolean candidates = rows.stream().anyMatch(r -> !r.trial().isBase());
@@ -112,13 +106,8 @@ public final class Columns {
     }
 
     /** The column of a plan option or dimension: {@code distillAlpha} is {@code distill_alpha}. */
-    public static String optionColumn(String name) {
+    private static String optionColumn(String name) {
         return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-    }
-
-    /** The column of this name, or null. */
-    public static Column named(String name) {
-        return ALL.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     }
 
     /** An outcome's figures by column name: what strategies are told (see {@code TrialResult}). */

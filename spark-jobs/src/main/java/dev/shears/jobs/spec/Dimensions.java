@@ -77,11 +77,6 @@ public final class Dimensions {
         return DEFS.values().stream().filter(Def::planOption).map(Def::name).toList();
     }
 
-    /** The table column of a dimension or plan option: {@code distillAlpha} is {@code distill_alpha}. */
-    public static String column(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
-    }
-
     /** Null when the value is allowed, else what is allowed. */
     static String check(Def def, Object value) {
         return switch (def.kind()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shears.jobs.result.Column;
 import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.PastRow;
 import dev.shears.jobs.spec.SpecLoader;
@@ -11,6 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChangesTest {
+
+    private static final Column NORMALIZER = Columns.OPTIONS.stream().filter(c -> c.name().equals("normalizer"))
+            .findFirst().orElseThrow();
 
     private static PastRow row(String id, String normalizer, double valAccuracy, double compression, boolean meets) {
         ObjectNode r = SpecLoader.JSON.createObjectNode();
@@ -35,7 +39,7 @@ class ChangesTest {
         List<Changes.Change> changes = Changes.rows(before, now);
         assertEquals(2, changes.size());
         for (Changes.Change c : changes) {
-            assertEquals("mean".equals(c.now().text(Columns.named("normalizer"))) ? 0.02 : 0.01,
+            assertEquals("mean".equals(c.now().text(NORMALIZER)) ? 0.02 : 0.01,
                     c.change(Columns.VAL_ACCURACY), 1e-9);
         }
         String csv = Changes.csv(changes);
