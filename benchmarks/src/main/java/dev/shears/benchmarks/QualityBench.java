@@ -15,14 +15,13 @@ import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.PrunableLayer;
+import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.plan.PlanOptions;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Measurement;
-import dev.shears.pruning.plan.PlanOptions;
-import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Threads;
@@ -41,6 +40,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongFunction;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,10 +57,12 @@ import picocli.CommandLine.Spec;
  * disk, multiply-adds and latency, against stated goals ({@link QualityReport}).
  */
 @Command(name = "quality", mixinStandardHelpOptions = true,
-        description = {"Compression at a given accuracy drop on Fashion-MNIST (LeNet-300-100 and a LeNet-5-style CNN), "
-                + "per pruning method with controls, over seeds; writes a section of BENCHMARKS.md and charts.",
+        description = {"Compression at a given accuracy drop on Fashion-MNIST (LeNet-300-100, a LeNet-5-style CNN, "
+                + "ResNet-8), per pruning method with controls, over seeds; writes a section of BENCHMARKS.md and charts.",
                 "--mode quick (default): a smoke check on a few thousand rows, into a temporary folder unless --out is given. "
-                        + "--mode full: the record, into docs/ unless --out is given."})
+                        + "--mode full: the record of the MLP and LeNet-5, into docs/ unless --out is given. "
+                        + "--mode residual: the record of ResNet-8 (one seed, its own section and time limit), into "
+                        + "docs/ unless --out is given."})
 public final class QualityBench implements Callable<Integer> {
 
     /** Accuracy tolerances, in points, at which candidates are chosen. */
@@ -78,8 +80,12 @@ public final class QualityBench implements Callable<Integer> {
     @Spec
     CommandSpec commandSpec;
 
-    @Option(names = "--mode", defaultValue = "quick", description = "quick or full (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", defaultValue = "quick", description = "quick, full or residual (default: ${DEFAULT-VALUE})")
     String mode;
+
+    @Option(names = "--networks", split = ",", description = "which of mlp, cnn, resnet to run (quick and full: mlp,cnn; "
+            + "residual: resnet)")
+    List<String> networks;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where BENCHMARKS.md (its section) and the PNGs go "
             + "(default: docs for full mode, a new temporary folder for quick mode)")
@@ -89,7 +95,7 @@ public final class QualityBench implements Callable<Integer> {
             description = "folder of the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE})")
     String data;
 
-    @Option(names = "--seeds", split = ",", description = "seeds (quick: 1; full: 1,2,3)")
+    @Option(names = "--seeds", split = ",", description = "seeds (quick: 1; full: 1,2,3; residual: 1)")
     List<Long> seeds;
 
     @Option(names = "--train-rows", description = "training rows read, validation included, 0 = all (quick: 6000; full: 0)")
@@ -105,11 +111,9 @@ public final class QualityBench implements Callable<Integer> {
     @Option(names = "--mlp-epochs", description = "dense MLP training epochs; the best validation epoch is kept (quick: 3; full: 15)")
     Integer mlpEpochs;
 
-    @Option(names = "--finetune-epochs", description = "fine-tuning epochs of the MLP methods and controls (quick: 1; full: 2)")
+    @Option(names = "--finetune-epochs", description = "fine-tuning epochs of every MLP method and pruning control, "
+            + "one budget for all (quick: 1; full: 8)")
     Integer finetuneEpochs;
-
-    @Option(names = "--best-epochs", description = "fine-tuning epochs of the gradual LAMP method with distillation (quick: 2; full: 8)")
-    Integer bestEpochs;
 
     @Option(names = "--mlp-ratios", split = ",", description = "weight pruning ratios of the MLP (quick: 0.9,0.95; full: 0.92,0.94,0.96)")
     List<Double> mlpRatios;
@@ -120,35 +124,49 @@ public final class QualityBench implements Callable<Integer> {
     @Option(names = "--cnn", description = "lenet5 or small (quick: small; full: lenet5)")
     String cnn;
 
-    @Option(names = "--cnn-train-rows", description = "training rows the CNN reads, validation included, 0 = all (quick: 3000; full: 8000)")
+    @Option(names = "--cnn-train-rows", description = "training rows the CNN reads, validation included, 0 = all (quick: 3000; full: 0)")
     Integer cnnTrainRows;
 
-    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 4)")
+    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 15)")
     Integer cnnEpochs;
 
-    @Option(names = "--cnn-finetune-epochs", description = "fine-tuning epochs of the CNN methods (quick: 1; full: 2)")
+    @Option(names = "--cnn-finetune-epochs", description = "fine-tuning epochs of every CNN method and pruning control "
+            + "(quick: 1; full: 4)")
     Integer cnnFinetuneEpochs;
 
-    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.85,0.93)")
+    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.9,0.95)")
     List<Double> cnnWeightRatios;
 
     @Option(names = "--cnn-filter-ratios", split = ",", description = "filter pruning ratios of the CNN (quick: 0.5; full: 0.5)")
     List<Double> cnnFilterRatios;
 
+    @Option(names = "--resnet-train-rows", description = "training rows ResNet-8 reads, validation included, 0 = all "
+            + "(quick: 3000; residual: 0)")
+    Integer resnetTrainRows;
+
+    @Option(names = "--resnet-epochs", description = "dense ResNet-8 training epochs, best validation epoch kept "
+            + "(quick: 1; residual: 15)")
+    Integer resnetEpochs;
+
+    @Option(names = "--resnet-finetune-epochs", description = "fine-tuning epochs of the ResNet-8 methods (quick: 1; residual: 3)")
+    Integer resnetFinetuneEpochs;
+
+    @Option(names = "--resnet-filter-ratios", split = ",", description = "filter-group pruning ratios of ResNet-8 "
+            + "(quick: 0.5; residual: 0.3,0.5)")
+    List<Double> resnetFilterRatios;
+
     @Option(names = "--retrain-ratios", split = ",", description = "ratios at which the retraining controls "
             + "(rewinding, from scratch) run, which train as long as the dense model (quick: every ratio of their method; "
-            + "full: 0.5,0.93,0.94)")
+            + "full and residual: 0.5,0.94,0.95)")
     List<Double> retrainRatios;
 
-    @Option(names = "--skip-cnn", description = "leave out the CNN")
-    boolean skipCnn;
+    @Option(names = "--time-limit", paramLabel = "MINUTES", description = "trials not started this long after the "
+            + "start are skipped, and reported so; the dense models always train (quick: none; full and residual: 50)")
+    Double timeLimitMinutes;
 
-    @Option(names = "--time-limit", paramLabel = "MINUTES", defaultValue = "0", description = "trials not started "
-            + "this long after the start are skipped, and reported so; the dense models always train (default: none)")
-    double timeLimitMinutes;
-
-    @Option(names = "--parallel", defaultValue = "2", description = "trials side by side, each with one ND4J thread (default: ${DEFAULT-VALUE})")
-    int parallel;
+    @Option(names = "--parallel", description = "trials side by side, each with cores/parallel ND4J threads "
+            + "(quick and full: 2; residual: 1, its one seed's dense model being the longest task)")
+    Integer parallel;
 
     @Option(names = "--latency-rounds", defaultValue = "5", description = "alternating rounds of each latency comparison (default: ${DEFAULT-VALUE})")
     int latencyRounds;
@@ -224,38 +242,56 @@ public final class QualityBench implements Callable<Integer> {
     /** The last run's figures (for tests). */
     QualityReport report;
 
+    /** What a run is for: a smoke check, the record of the MLP and LeNet-5, or the record of ResNet-8. */
+    enum Mode {
+        QUICK, FULL, RESIDUAL;
+
+        /** Whether the run is a record, written to docs/ unless told otherwise. */
+        boolean record() {
+            return this != QUICK;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        boolean full = switch (mode) {
-            case "full" -> true;
-            case "quick" -> false;
+        Mode m = switch (mode) {
+            case "full" -> Mode.FULL;
+            case "quick" -> Mode.QUICK;
+            case "residual" -> Mode.RESIDUAL;
             default -> throw new CommandLine.ParameterException(commandSpec.commandLine(),
-                    "--mode must be quick or full, got " + mode);
+                    "--mode must be quick, full or residual, got " + mode);
         };
-        resolveDefaults(full);
-        Path target = out != null ? out : defaultOut(full);
+        resolveDefaults(m);
+        Path target = out != null ? out : defaultOut(m.record());
         long start = System.nanoTime();
-        // trials side by side, each on one native thread: faster in all than one trial on every core
+        // trials side by side, each on cores/parallel native threads: faster in all than one trial on every core
         Threads.limit(Math.max(1, Runtime.getRuntime().availableProcessors() / parallel));
         List<Arch> archs = new ArrayList<>();
-        archs.add(mlp());
-        if (!skipCnn) {
-            archs.add(cnn());
+        for (String n : networks) {
+            archs.add(switch (n) {
+                case "mlp" -> mlp();
+                case "cnn" -> cnn();
+                case "resnet" -> resnet();
+                default -> throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                        "--networks takes mlp, cnn and resnet, got " + n);
+            });
         }
-        System.out.printf(Locale.ROOT, "bench quality (%s): seeds %s, %d trials side by side, output to %s%n", mode,
-                seeds, parallel, target.toAbsolutePath());
+        System.out.printf(Locale.ROOT, "bench quality (%s): %s, seeds %s, %d trials side by side, output to %s%n", mode,
+                networks, seeds, parallel, target.toAbsolutePath());
         List<Base> bases = new ArrayList<>();
         List<Result> results = runAll(archs, bases, start);
         List<Timed> timings = latencies(archs, bases, results);
         double seconds = (System.nanoTime() - start) / 1e9;
-        report = new QualityReport(archs, bases, results, timings, TOLERANCES);
+        report = new QualityReport(m == Mode.RESIDUAL ? QualityReport.RESIDUAL : QualityReport.MAIN, archs, bases,
+                results, timings, TOLERANCES, seconds);
         List<String> args = commandSpec.commandLine().getParseResult().originalArgs();
         String command = "submit-scripts/shears bench quality "
                 + String.join(" ", args.subList(args.indexOf("quality") + 1, args.size()));
-        report.write(target, command, settings(), seconds);
+        report.write(target, command, settings());
         report.printGoals(System.out);
-        System.out.printf(Locale.ROOT, "wall time %.0f s; wrote %s and %s%n", seconds,
-                target.resolve(QualityReport.MARKDOWN), target.resolve(QualityReport.CHART_PREFIX + "*.png"));
+        Path details = target.resolve(QualityReport.DETAIL_DIR);
+        System.out.printf(Locale.ROOT, "wall time %.0f s; wrote %s, %s and %s%n", seconds, target.resolve(QualityReport.MARKDOWN),
+                details.resolve(report.where().detail()), details.resolve(QualityReport.CHART_PREFIX + "*.png"));
         return 0;
     }
 
@@ -264,24 +300,32 @@ public final class QualityBench implements Callable<Integer> {
         return full ? Path.of("docs") : Files.createTempDirectory("shears-bench-quality-");
     }
 
-    private void resolveDefaults(boolean full) {
+    private void resolveDefaults(Mode m) {
+        boolean full = m == Mode.FULL;
+        boolean residual = m == Mode.RESIDUAL;
+        networks = or(networks, residual ? List.of("resnet") : List.of("mlp", "cnn"));
         seeds = or(seeds, full ? List.of(1L, 2L, 3L) : List.of(1L));
         trainRows = or(trainRows, full ? 0 : 6000);
-        testRows = or(testRows, full ? 0 : 2000);
+        testRows = or(testRows, m.record() ? 0 : 2000);
         mlpEpochs = or(mlpEpochs, full ? 15 : 3);
-        finetuneEpochs = or(finetuneEpochs, full ? 2 : 1);
-        bestEpochs = or(bestEpochs, full ? 8 : 2);
+        finetuneEpochs = or(finetuneEpochs, full ? 8 : 1);
         mlpRatios = or(mlpRatios, full ? List.of(0.92, 0.94, 0.96) : List.of(0.9, 0.95));
         neuronRatios = or(neuronRatios, List.of(0.5));
         cnn = or(cnn, full ? "lenet5" : "small");
-        // the record's CNN rows, chosen so that full mode fit an hour on DL4J's convolutions (docs/BENCHMARKS.md)
-        cnnTrainRows = or(cnnTrainRows, full ? 8000 : 3000);
-        cnnEpochs = or(cnnEpochs, full ? 4 : 2);
-        cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 2 : 1);
-        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.85, 0.93) : List.of(0.8, 0.9));
+        cnnTrainRows = or(cnnTrainRows, full ? 0 : 3000);
+        cnnEpochs = or(cnnEpochs, full ? 15 : 2);
+        cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 4 : 1);
+        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.9, 0.95) : List.of(0.8, 0.9));
         cnnFilterRatios = or(cnnFilterRatios, List.of(0.5));
-        // the retraining controls train as long as the dense model: in full mode at one ratio each
-        retrainRatios = or(retrainRatios, full ? List.of(0.5, 0.93, 0.94) : null);
+        resnetTrainRows = or(resnetTrainRows, residual ? 0 : 3000);
+        resnetEpochs = or(resnetEpochs, residual ? 15 : 1);
+        resnetFinetuneEpochs = or(resnetFinetuneEpochs, residual ? 3 : 1);
+        resnetFilterRatios = or(resnetFilterRatios, residual ? List.of(0.3, 0.5) : List.of(0.5));
+        // the retraining controls train as long as the dense model: in the records at one ratio each
+        retrainRatios = or(retrainRatios, m.record() ? List.of(0.5, 0.94, 0.95) : null);
+        // a record stays under an hour: trials not started by then are skipped, and reported so
+        timeLimitMinutes = or(timeLimitMinutes, m.record() ? 50.0 : 0.0);
+        parallel = or(parallel, residual ? 1 : 2);
         if (!cnn.equals("lenet5") && !cnn.equals("small")) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "--cnn must be lenet5 or small, got " + cnn);
         }
@@ -294,25 +338,34 @@ public final class QualityBench implements Callable<Integer> {
         return value != null ? value : fallback;
     }
 
-    /** The settings as the report states them. */
+    /** The settings as the report states them: those of the networks run. */
     private Map<String, Object> settings() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("mode", mode);
         s.put("seeds", seeds);
-        s.put("MLP training rows read (0 = all)", trainRows);
-        s.put("CNN training rows read (0 = all)", cnnTrainRows);
         s.put("test rows (0 = all)", testRows);
         s.put("validation fraction", validationFraction);
-        s.put("MLP dense epochs", mlpEpochs);
-        s.put("MLP fine-tuning epochs", finetuneEpochs);
-        s.put("fine-tuning epochs of lamp-gradual-distill", bestEpochs);
-        s.put("MLP weight ratios", mlpRatios);
-        s.put("MLP neuron ratios", neuronRatios);
-        s.put("CNN", skipCnn ? "skipped" : cnn);
-        s.put("CNN dense epochs", cnnEpochs);
-        s.put("CNN fine-tuning epochs", cnnFinetuneEpochs);
-        s.put("CNN weight ratios", cnnWeightRatios);
-        s.put("CNN filter ratios", cnnFilterRatios);
+        if (networks.contains("mlp")) {
+            s.put("MLP training rows read (0 = all)", trainRows);
+            s.put("MLP dense epochs", mlpEpochs);
+            s.put("MLP fine-tuning epochs (every method)", finetuneEpochs);
+            s.put("MLP weight ratios", mlpRatios);
+            s.put("MLP neuron ratios", neuronRatios);
+        }
+        if (networks.contains("cnn")) {
+            s.put("CNN", cnn);
+            s.put("CNN training rows read (0 = all)", cnnTrainRows);
+            s.put("CNN dense epochs", cnnEpochs);
+            s.put("CNN fine-tuning epochs (every method)", cnnFinetuneEpochs);
+            s.put("CNN weight ratios", cnnWeightRatios);
+            s.put("CNN filter ratios", cnnFilterRatios);
+        }
+        if (networks.contains("resnet")) {
+            s.put("ResNet-8 training rows read (0 = all)", resnetTrainRows);
+            s.put("ResNet-8 dense epochs", resnetEpochs);
+            s.put("ResNet-8 fine-tuning epochs (every method)", resnetFinetuneEpochs);
+            s.put("ResNet-8 filter ratios", resnetFilterRatios);
+        }
         s.put("retraining-control ratios", retrainRatios == null ? "all" : retrainRatios);
         s.put("grids extended up to", WEIGHT_LIMIT + " (weights), " + STRUCTURE_LIMIT + " (neurons, filters, channels)");
         s.put("time limit (min)", timeLimitMinutes > 0 ? timeLimitMinutes : "none");
@@ -338,27 +391,20 @@ public final class QualityBench implements Callable<Integer> {
                 plan("magnitude", "weight", "layerwise", "iterative", f, r -> hanRatios(sizes, r)));
         Method gradual = Method.pruning("lamp-gradual-distill", Role.METHOD,
                 "LAMP scores with one global threshold, gradual schedule (Zhu and Gupta), distillation from the dense "
-                        + "model (alpha 0.5, T 4), " + bestEpochs + " epochs", mlpRatios, distilled(bestEpochs));
+                        + "model (alpha 0.5, T 4), " + f + " epochs", mlpRatios, distilled(f));
         Method neuron = Method.pruning("neuron", Role.METHOD,
                 "structural: hidden neurons by L1 magnitude, per layer, one-shot, " + f + " epochs, network shrunk",
                 neuronRatios, plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden"));
-        List<Method> methods = List.of(global, han, gradual,
-                Method.pruning("global-long", Role.CONTROL, "control, equal epochs: as global with lamp-gradual-distill's "
-                        + bestEpochs + " fine-tuning epochs, without LAMP, the gradual schedule or distillation", mlpRatios,
-                        plan("magnitude", "weight", "global", "iterative", bestEpochs, r -> Map.of())),
+        List<Method> methods = new ArrayList<>(List.of(global, han, gradual,
                 Method.pruning("layerwise-uniform", Role.CONTROL,
                         "control, global versus layer-wise: the same ratio in every layer, otherwise as global", mlpRatios,
                         plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
                 Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", mlpRatios,
-                        plan("random", "weight", "global", "iterative", f, r -> Map.of())),
-                Method.retrained("rewind", Role.REWIND, "control, lottery ticket: global's final mask on the dense model's "
-                        + "initial weights, trained like the dense model", global, retrainRatios),
-                Method.retrained("rewind-early", Role.REWIND_EARLY, "control, late rewinding (Frankle et al. 2019): "
-                        + "global's final mask on the dense model's weights after its first epoch, trained like the dense "
-                        + "model", global, retrainRatios),
-                neuron,
-                Method.retrained("neuron-scratch", Role.SCRATCH, "control: neuron's shrunk architecture re-initialised "
-                        + "and trained like the dense model", neuron, retrainRatios));
+                        plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
+        methods.addAll(weightRetraining(global));
+        methods.add(neuron);
+        methods.addAll(structuralControls(neuron, neuronRatios,
+                plan("random", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
         return new Arch("mlp", "LeNet-300-100 (MLP 784-300-100-10)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), trainRows, testRows, validationFraction, seed), mlpEpochs,
                 methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
@@ -378,26 +424,70 @@ public final class QualityBench implements Callable<Integer> {
         Method filter = Method.pruning("filter", Role.METHOD,
                 "structural: convolution filters by L1 magnitude, per layer, one-shot, " + f + " epoch(s), network shrunk",
                 cnnFilterRatios, plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
-        List<Method> methods = List.of(global, gradual,
+        List<Method> methods = new ArrayList<>(List.of(global, gradual,
                 Method.pruning("layerwise-uniform", Role.CONTROL, "control: the same ratio in every layer, otherwise as global",
                         cnnWeightRatios, plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
                 Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", cnnWeightRatios,
-                        plan("random", "weight", "global", "iterative", f, r -> Map.of())),
-                Method.retrained("rewind", Role.REWIND, "control, lottery ticket: global's final mask on the initial "
-                        + "weights, trained like the dense model", global, retrainRatios),
-                Method.retrained("rewind-early", Role.REWIND_EARLY, "control, late rewinding (Frankle et al. 2019): "
-                        + "global's final mask on the weights after the dense model's first epoch, trained like the dense "
-                        + "model", global, retrainRatios),
-                filter,
-                Method.pruning("filter-random", Role.CONTROL, "control: random filter scores, otherwise as filter",
-                        cnnFilterRatios, plan("random", "filter", "layerwise", "oneshot", f, r -> Map.of())),
-                Method.retrained("filter-scratch", Role.SCRATCH, "control: filter's shrunk architecture re-initialised "
-                        + "and trained like the dense model", filter, retrainRatios));
+                        plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
+        methods.addAll(weightRetraining(global));
+        methods.add(filter);
+        methods.addAll(structuralControls(filter, cnnFilterRatios, plan("random", "filter", "layerwise", "oneshot", f,
+                r -> Map.of())));
         String title = cnn.equals("lenet5") ? "LeNet-5-style CNN (conv 5x5x6, conv 5x5x16, dense 120, 84)"
                 : "small CNN (conv 3x3x4, conv 3x3x8, dense 32)";
         return new Arch("cnn", title, build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), cnnTrainRows, testRows, validationFraction, seed),
                 cnnEpochs, methods, List.of(global.name(), gradual.name()), filter.name());
+    }
+
+    /**
+     * ResNet-8, the residual graph wide enough for filter pruning to matter: filters pruned in coupled groups (a
+     * residual stage's filters go on both sides of its additions) and the network shrunk, with its controls.
+     */
+    private Arch resnet() {
+        LongFunction<Network> build = seed -> {
+            ComputationGraph graph = new ComputationGraph(ResNetFactory.resnet8Conf(28, 28, 1, 10, 1e-3, seed));
+            graph.init();
+            return Network.of(graph);
+        };
+        int f = resnetFinetuneEpochs;
+        Method filter = Method.pruning("filter", Role.METHOD, "structural: filter groups by L1 magnitude of the filters "
+                        + "that compute them, per group, one-shot, " + f + " epoch(s), network shrunk", resnetFilterRatios,
+                plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
+        List<Method> methods = new ArrayList<>(List.of(filter));
+        methods.addAll(structuralControls(filter, resnetFilterRatios, plan("random", "filter", "layerwise", "oneshot", f,
+                r -> Map.of())));
+        return new Arch("resnet", "ResNet-8 (stem and three residual stages, " + ResNetFactory.RESNET8_WIDTH
+                + " to " + 4 * ResNetFactory.RESNET8_WIDTH + " filters)", build,
+                seed -> DataLocation.idx(SpecLoader.toUri(data), resnetTrainRows, testRows, validationFraction, seed),
+                resnetEpochs, methods, List.of(filter.name()), filter.name());
+    }
+
+    /**
+     * The retraining controls of a weight-pruning method: its final mask rewound to the initial weights (the
+     * lottery ticket), to those after the dense model's first epoch (late rewinding), and on fresh weights.
+     */
+    private List<Method> weightRetraining(Method source) {
+        return List.of(
+                Method.retrained("rewind", Role.REWIND, "control, lottery ticket: " + source.name() + "'s final mask on "
+                        + "the dense model's initial weights, trained like the dense model", source, retrainRatios),
+                Method.retrained("rewind-early", Role.REWIND_EARLY, "control, late rewinding (Frankle et al. 2019): "
+                        + source.name() + "'s final mask on the dense model's weights after its first epoch, trained like "
+                        + "the dense model", source, retrainRatios),
+                Method.retrained("scratch", Role.SCRATCH, "control: " + source.name() + "'s final mask on freshly "
+                        + "initialised weights, trained like the dense model", source, retrainRatios));
+    }
+
+    /**
+     * The controls of a structural method, at the same shapes and so the same multiply-adds: random units
+     * removed, and its shrunk architecture trained from scratch.
+     */
+    private List<Method> structuralControls(Method source, List<Double> ratios, Plan random) {
+        return List.of(
+                Method.pruning(source.name() + "-random", Role.CONTROL, "control: random " + source.name()
+                        + " scores, otherwise as " + source.name(), ratios, random),
+                Method.retrained(source.name() + "-scratch", Role.SCRATCH, "control: " + source.name() + "'s shrunk "
+                        + "architecture re-initialised and trained like the dense model", source, retrainRatios));
     }
 
     private static int rounds(int epochs) {

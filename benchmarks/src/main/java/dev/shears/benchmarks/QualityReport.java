@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -45,8 +46,26 @@ final class QualityReport {
 
     static final String MARKDOWN = "BENCHMARKS.md";
     static final String CHART_PREFIX = "bench-quality-";
-    static final String BEGIN = "<!-- bench quality: begin -->";
-    static final String END = "<!-- bench quality: end -->";
+
+    /** Where a record goes in BENCHMARKS.md: between its markers, under its heading; each mode has its own. */
+    record Section(String key, String heading, String detail) {
+
+        String begin() {
+            return "<!-- " + key + ": begin -->";
+        }
+
+        String end() {
+            return "<!-- " + key + ": end -->";
+        }
+    }
+
+    /** The record of the MLP and LeNet-5 ({@code --mode full}, and quick runs). */
+    static final Section MAIN = new Section("bench quality", "Pruning quality against published results", "quality.md");
+    /** The record of ResNet-8 ({@code --mode residual}). */
+    static final Section RESIDUAL = new Section("bench quality residual", "Pruning quality of a residual network",
+            "quality-residual.md");
+    /** The folder, beside BENCHMARKS.md, of the full records and their charts. */
+    static final String DETAIL_DIR = "benchmarks";
     /** The name of the row that chooses among a network's Shears methods. */
     static final String BEST = "best";
     private static final double EPS = 1e-9;
@@ -128,13 +147,19 @@ final class QualityReport {
         }
     }
 
+    private final Section where;
     private final List<Arch> archs;
     private final List<Base> bases;
     private final List<Result> results;
     private final List<Timed> timings;
     private final double[] tolerances;
+    private final double seconds;
 
-    QualityReport(List<Arch> archs, List<Base> bases, List<Result> results, List<Timed> timings, double[] tolerances) {
+    /** @param seconds the run's wall time */
+    QualityReport(Section where, List<Arch> archs, List<Base> bases, List<Result> results, List<Timed> timings,
+                  double[] tolerances, double seconds) {
+        this.where = where;
+        this.seconds = seconds;
         this.archs = archs;
         this.bases = bases;
         this.results = results;
@@ -144,6 +169,10 @@ final class QualityReport {
 
     List<Arch> archs() {
         return archs;
+    }
+
+    Section where() {
+        return where;
     }
 
     List<Result> results() {
@@ -220,16 +249,35 @@ final class QualityReport {
     List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
         arch("mlp").ifPresent(mlp -> {
-            Bound accuracy = new Bound("test accuracy", "%", 2, true, 89);
-            goals.add(perSeed("dense MLP test accuracy >= 89%", basesOf(mlp).stream()
-                    .map(b -> new Seed(b.seed(), new double[] {100 * b.metrics().accuracy()}, "")).toList(), accuracy));
+            goals.add(denseGoal(mlp, 89));
             goals.add(compressionGoal(mlp, 0.5, 12));
-            goals.add(compressionGoal(mlp, 1.0, 15));
+            goals.add(compressionGoal(mlp, 1.0, 20));
+            goals.add(diskGoal(mlp));
+            goals.add(structuralGoal(mlp, true));
+            controlsGoal(mlp).ifPresent(goals::add);
         });
-        arch("cnn").ifPresent(cnn -> goals.add(compressionGoal(cnn, 1.0, 10)));
-        archs.forEach(a -> goals.add(diskGoal(a)));
-        archs.forEach(a -> goals.add(structuralGoal(a)));
+        arch("cnn").ifPresent(cnn -> {
+            goals.add(denseGoal(cnn, 90.5));
+            goals.add(compressionGoal(cnn, 1.0, 10));
+            goals.add(structuralGoal(cnn, true));
+            controlsGoal(cnn).ifPresent(goals::add);
+        });
+        arch("resnet").ifPresent(resnet -> {
+            goals.add(denseGoal(resnet, 92));
+            goals.add(structuralGoal(resnet, false));
+            controlsGoal(resnet).ifPresent(goals::add);
+        });
+        Bound minutes = new Bound("wall time", " min", 1, false, 60);
+        goals.add(new Goal("the run under 60 minutes on this machine", minutes.text(seconds / 60), minutes.holds(seconds / 60),
+                signed(minutes.margin(seconds / 60), 1) + " min"));
         return goals;
+    }
+
+    private Goal denseGoal(Arch arch, double target) {
+        return perSeed(String.format(Locale.ROOT, "dense %s test accuracy >= %s%%", arch.name().toUpperCase(Locale.ROOT),
+                        fmt(target, target == Math.rint(target) ? 0 : 1)),
+                basesOf(arch).stream().map(b -> new Seed(b.seed(), new double[] {100 * b.metrics().accuracy()}, "")).toList(),
+                new Bound("test accuracy", "%", 2, true, target));
     }
 
     /** One seed's figures for a goal, in the order of its bounds; null when the seed had no candidate within. */
@@ -261,22 +309,74 @@ final class QualityReport {
 
     /**
      * Multiply-adds, speed-up and drop over the same seeds: those with a structural candidate within
-     * 1.0 point, each timed against its own dense model.
+     * 1.0 point, each timed against its own dense model; the speed-up bounds the goal when {@code timed}.
      */
-    private Goal structuralGoal(Arch arch) {
+    private Goal structuralGoal(Arch arch, boolean timed) {
         List<Seed> seeds = new ArrayList<>();
         for (Pick p : choice(arch, arch.structural(), 1.0).picks()) {
             double speedup = timings.stream().filter(t -> p.found() && t.arch().equals(arch.name())
                             && t.seed() == p.base().seed() && t.network().equals("shrunk")
                             && t.method().equals(p.result().method()) && t.ratio() == p.result().ratio())
                     .mapToDouble(t -> t.latency().speedupB64()).findFirst().orElse(Double.NaN);
-            seeds.add(new Seed(p.base().seed(), p.found() ? new double[] {p.result().num(Metrics::flopsReduction), speedup,
-                    100 * p.result().num(Metrics::accuracyDrop)} : null, p.atCeiling() ? " (at the grid's ceiling)" : ""));
+            double macs = p.found() ? p.result().num(Metrics::flopsReduction) : Double.NaN;
+            double drop = p.found() ? 100 * p.result().num(Metrics::accuracyDrop) : Double.NaN;
+            seeds.add(new Seed(p.base().seed(), !p.found() ? null : timed ? new double[] {macs, speedup, drop}
+                    : new double[] {macs, drop}, (p.atCeiling() ? " (at the grid's ceiling)" : "")
+                    + (timed || Double.isNaN(speedup) ? "" : String.format(Locale.ROOT, ", speed-up at batch 64 %.2fx", speedup))));
         }
-        return perSeed(arch.name().toUpperCase(Locale.ROOT) + " structural (" + arch.structural()
-                        + "): >= 2x fewer multiply-adds at <= 1.0 point, >= 1.5x faster at batch 64", seeds,
-                new Bound("fewer multiply-adds", "x", 2, true, 2), new Bound("speed-up at batch 64", "x", 2, true, 1.5),
-                new Bound("test drop", " points", 2, false, 1.0));
+        Bound macs = new Bound("fewer multiply-adds", "x", 2, true, 2);
+        Bound drop = new Bound("test drop", " points", 2, false, 1.0);
+        String goal = arch.name().toUpperCase(Locale.ROOT) + " structural (" + arch.structural()
+                + "): >= 2x fewer multiply-adds at <= 1.0 point";
+        return timed ? perSeed(goal + ", >= 1.5x faster at batch 64", seeds, macs,
+                new Bound("speed-up at batch 64", "x", 2, true, 1.5), drop) : perSeed(goal, seeds, macs, drop);
+    }
+
+    /**
+     * The structural method against its random and from-scratch controls at the same shapes, so the same
+     * multiply-adds: at the largest ratio all of them measured on every seed, met when its mean test accuracy is
+     * above each control's by more than the larger of their standard deviations over the seeds (above, with one seed).
+     */
+    private Optional<Goal> controlsGoal(Arch arch) {
+        String method = arch.structural();
+        List<String> controls = Stream.of(method + "-random", method + "-scratch")
+                .filter(c -> arch.methods().stream().anyMatch(m -> m.name().equals(c))).toList();
+        if (controls.isEmpty()) {
+            return Optional.empty();
+        }
+        String goal = arch.name().toUpperCase(Locale.ROOT) + " " + method + " above " + String.join(" and ", controls)
+                + " at the same multiply-adds, by more than the seeds' std";
+        int seedCount = basesOf(arch).size();
+        List<String> all = Stream.concat(Stream.of(method), controls.stream()).toList();
+        OptionalDouble at = of(arch).stream().filter(r -> r.method().equals(method)).mapToDouble(Result::ratio).distinct()
+                .filter(ratio -> all.stream().allMatch(n -> accuracies(arch, n, ratio).length == seedCount)).max();
+        if (at.isEmpty()) {
+            return Optional.of(new Goal(goal, "no ratio measured on every seed by all of them", false, "-"));
+        }
+        double ratio = at.getAsDouble();
+        double[] mine = accuracies(arch, method, ratio);
+        double[] macs = values(of(arch).stream().filter(r -> r.ok() && r.method().equals(method) && r.ratio() == ratio)
+                .toList(), r -> r.num(Metrics::flopsReduction));
+        boolean met = true;
+        double smallest = Double.POSITIVE_INFINITY;
+        List<String> against = new ArrayList<>();
+        for (String c : controls) {
+            double[] theirs = accuracies(arch, c, ratio);
+            double gap = mean(mine) - mean(theirs);
+            double spread = Math.max(std(mine), std(theirs));
+            met &= gap > spread;
+            smallest = Math.min(smallest, gap - spread);
+            against.add(c + " " + ms(theirs, 2) + "% (" + signed(gap, 2) + " points, std " + fmt(spread, 2) + ")");
+        }
+        return Optional.of(new Goal(goal, method + " " + ms(mine, 2) + "% at ratio " + fmt(ratio, 3) + " ("
+                + times(macs, 2) + " fewer multiply-adds, " + seeds(mine.length, seedCount) + "); " + String.join("; ", against),
+                met, "smallest gap over std: " + signed(smallest, 2) + " points"));
+    }
+
+    /** The test accuracies in % of a method's successful results at a ratio, one per seed that has one. */
+    private double[] accuracies(Arch arch, String method, double ratio) {
+        return values(of(arch).stream().filter(r -> r.ok() && r.method().equals(method) && r.ratio() == ratio).toList(),
+                r -> 100 * r.num(Metrics::accuracy));
     }
 
     /**
@@ -326,23 +426,29 @@ final class QualityReport {
 
     // ---- writing ----
 
-    void write(Path dir, String command, Map<String, Object> settings, double seconds) throws IOException {
-        Files.createDirectories(dir);
+    /**
+     * Writes the full record (methods, every candidate, deployment, charts) to its own file under
+     * {@link #DETAIL_DIR}, and the goals with a link to it as the section of BENCHMARKS.md, which stays short.
+     */
+    void write(Path dir, String command, Map<String, Object> settings) throws IOException {
+        Path details = dir.resolve(DETAIL_DIR);
+        Files.createDirectories(details);
         for (Arch a : archs) {
-            Files.write(dir.resolve(CHART_PREFIX + a.name() + ".png"), chart(a));
+            Files.write(details.resolve(CHART_PREFIX + a.name() + ".png"), chart(a));
         }
+        Files.writeString(details.resolve(where.detail()), record(command, settings));
         Path file = dir.resolve(MARKDOWN);
-        String section = BEGIN + "\n" + section(command, settings, seconds) + END + "\n";
+        String section = where.begin() + "\n" + summary(command) + where.end() + "\n";
         String before = Files.exists(file) ? Files.readString(file) : "";
-        Files.writeString(file, replaceSection(before, section));
+        Files.writeString(file, replaceSection(before, where, section));
     }
 
     /** The text with its section (markers included) replaced, or the section appended when it has none. */
-    static String replaceSection(String text, String section) {
-        int from = text.indexOf(BEGIN);
-        int to = text.indexOf(END);
+    static String replaceSection(String text, Section where, String section) {
+        int from = text.indexOf(where.begin());
+        int to = text.indexOf(where.end());
         if (from >= 0 && to > from) {
-            int after = to + END.length();
+            int after = to + where.end().length();
             if (after < text.length() && text.charAt(after) == '\n') {
                 after++;
             }
@@ -351,13 +457,38 @@ final class QualityReport {
         return text.isEmpty() ? section : text + (text.endsWith("\n") ? "\n" : "\n\n") + section;
     }
 
-    String section(String command, Map<String, Object> settings, double seconds) {
+    /** The section of BENCHMARKS.md: when and how the record was made, its goals, and where the rest is. */
+    String summary(String command) {
         StringBuilder md = new StringBuilder();
-        md.append("## Pruning quality against published results\n\n");
+        md.append("## ").append(where.heading()).append("\n\n");
+        header(md, command);
+        md.append("Methods, every candidate, sizes, latency and charts: [").append(DETAIL_DIR).append("/")
+                .append(where.detail()).append("](").append(DETAIL_DIR).append("/").append(where.detail()).append(").\n\n");
+        goalTable(md);
+        md.append("\n");
+        return md.toString();
+    }
+
+    private void header(StringBuilder md, String command) {
         md.append("Command: `").append(command.trim()).append("`  \n");
         md.append("Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
                 .append(". Machine: ").append(Machine.describe()).append(". Wall time: ")
                 .append(String.format(Locale.ROOT, "%.0f s (%.1f min)", seconds, seconds / 60)).append(".  \n");
+    }
+
+    private void goalTable(StringBuilder md) {
+        md.append("| goal | measured | met | margin |\n|---|---|---|---|\n");
+        for (Goal g : goals()) {
+            md.append("| ").append(g.goal()).append(" | ").append(g.measured()).append(" | ")
+                    .append(g.met() ? "**met**" : "**not met**").append(" | ").append(g.margin()).append(" |\n");
+        }
+    }
+
+    /** The full record: settings, how choices are made, goals, and each network's methods, candidates and deployment. */
+    String record(String command, Map<String, Object> settings) {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(where.heading()).append("\n\n");
+        header(md, command);
         md.append("Settings: ").append(settings.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining("; "))).append(".\n\n");
         md.append("Data: Fashion-MNIST (Debian package `dataset-fashion-mnist`). Every seed draws its own validation rows from "
@@ -376,11 +507,8 @@ final class QualityReport {
                 + "is each figure's smallest distance to its bound over the seeds (positive: on the right side). "
                 + "Compression = dense parameters / non-zero parameters (weights and biases). `best` chooses among the "
                 + "Shears methods marked so, per seed. Drops are in points.\n\n");
-        md.append("### Goals\n\n| goal | measured | met | margin |\n|---|---|---|---|\n");
-        for (Goal g : goals()) {
-            md.append("| ").append(g.goal()).append(" | ").append(g.measured()).append(" | ")
-                    .append(g.met() ? "**met**" : "**not met**").append(" | ").append(g.margin()).append(" |\n");
-        }
+        md.append("## Goals\n\n");
+        goalTable(md);
         for (Arch a : archs) {
             archSection(md, a);
         }
@@ -391,7 +519,7 @@ final class QualityReport {
     private void archSection(StringBuilder md, Arch a) {
         List<Base> bs = basesOf(a);
         Base first = bs.get(0);
-        md.append("\n### ").append(a.title()).append("\n\n");
+        md.append("\n## ").append(a.title()).append("\n\n");
         md.append(String.format(Locale.ROOT, "Rows: %d training, %d validation, %d test. Dense model: %d parameters, "
                         + "Adam 1e-3, batch 128, %d epochs with the best validation epoch kept (epochs kept: %s); "
                         + "test accuracy %s%%, validation %s%%.%n%n",

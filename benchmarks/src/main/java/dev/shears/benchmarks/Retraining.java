@@ -2,7 +2,10 @@ package dev.shears.benchmarks;
 
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -37,16 +40,32 @@ final class Retraining {
     }
 
     /**
-     * A network of the (shrunk) model's configuration with fresh parameters drawn from {@code seed}. The quality
-     * benchmark's networks are layer chains (its MLP and CNNs), so only chains are re-initialised.
+     * A network of the pruned model's configuration (shrunk or not) with fresh parameters drawn from {@code seed},
+     * masked where the pruned model has zero weights: the from-scratch control of weight and structural pruning
+     * alike (a shrunk model has no zeros left to hold).
      */
-    static Start reinitialise(Network shrunk, long seed) {
-        MultiLayerNetwork chain = shrunk.chain().orElseThrow(() -> new IllegalArgumentException(
-                "cannot re-initialise a " + shrunk.kind() + ": the controls retrain layer chains"));
-        MultiLayerConfiguration conf = chain.getLayerWiseConfigurations().clone();
-        conf.getConfs().forEach(c -> c.setSeed(seed));
-        MultiLayerNetwork fresh = new MultiLayerNetwork(conf);
-        fresh.init();
-        return new Start(Network.of(fresh), null);
+    static Start reinitialise(Network pruned, long seed) {
+        Network fresh;
+        if (pruned.model() instanceof MultiLayerNetwork chain) {
+            MultiLayerConfiguration conf = chain.getLayerWiseConfigurations().clone();
+            conf.getConfs().forEach(c -> c.setSeed(seed));
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            fresh = Network.of(net);
+        } else {
+            ComputationGraphConfiguration conf = ((ComputationGraph) pruned.model()).getConfiguration().clone();
+            conf.getDefaultConfiguration().setSeed(seed);
+            conf.getVertices().values().forEach(v -> {
+                if (v instanceof LayerVertex layer) {
+                    layer.getLayerConf().setSeed(seed);
+                }
+            });
+            ComputationGraph net = new ComputationGraph(conf);
+            net.init();
+            fresh = Network.of(net);
+        }
+        MaskSet mask = MaskSet.fromZeros(pruned, pruned.prunable());
+        mask.apply(fresh);
+        return new Start(fresh, mask);
     }
 }

@@ -38,28 +38,34 @@ class QualityBenchTest {
     void quickRunWritesItsSectionAndChartsAndChoosesOnValidation(@TempDir Path out) throws Exception {
         Map<String, String> docsBefore = snapshot(DOCS);
         // an earlier section and the text around it: the run replaces the one and keeps the other
-        Files.writeString(out.resolve(QualityReport.MARKDOWN), "# Benchmarks\n\nintro\n\n" + QualityReport.BEGIN
-                + "\nold figures\n" + QualityReport.END + "\n\n## Later section\n");
+        Files.writeString(out.resolve(QualityReport.MARKDOWN), "# Benchmarks\n\nintro\n\n" + QualityReport.MAIN.begin()
+                + "\nold figures\n" + QualityReport.MAIN.end() + "\n\n## Later section\n");
 
         QualityBench bench = new QualityBench();
         int code = new CommandLine(bench).execute("--mode", "quick", "--out", out.toString(),
                 "--data", DATA_DIR, "--seeds", "1", "--train-rows", "1800", "--test-rows", "400",
-                "--mlp-epochs", "2", "--finetune-epochs", "1", "--best-epochs", "1", "--mlp-ratios", "0.5,0.9",
+                "--mlp-epochs", "2", "--finetune-epochs", "1", "--mlp-ratios", "0.5,0.9",
                 "--neuron-ratios", "0.3", "--cnn", "small", "--cnn-train-rows", "600", "--cnn-epochs", "1",
                 "--cnn-weight-ratios", "0.5,0.9", "--cnn-filter-ratios", "0.5", "--latency-rounds", "1");
         assertEquals(0, code);
 
         String md = Files.readString(out.resolve(QualityReport.MARKDOWN));
-        assertTrue(md.startsWith("# Benchmarks\n\nintro\n\n" + QualityReport.BEGIN), md);
-        assertTrue(md.endsWith(QualityReport.END + "\n\n## Later section\n"), md);
+        assertTrue(md.startsWith("# Benchmarks\n\nintro\n\n" + QualityReport.MAIN.begin()), md);
+        assertTrue(md.endsWith(QualityReport.MAIN.end() + "\n\n## Later section\n"), md);
         assertFalse(md.contains("old figures"));
-        assertEquals(1, count(md, QualityReport.BEGIN));
+        assertEquals(1, count(md, QualityReport.MAIN.begin()));
         assertTrue(md.contains("Command: `submit-scripts/shears bench quality --mode quick --out"), md);
         assertTrue(md.contains("cores (") && md.contains("GiB"), "machine stated");
+        assertTrue(md.contains("| the run under 60 minutes on this machine | wall time "), "goals in the section");
+        String link = QualityReport.DETAIL_DIR + "/" + QualityReport.MAIN.detail();
+        assertTrue(md.contains("[" + link + "](" + link + ")"), "the full record linked");
+        Path details = out.resolve(QualityReport.DETAIL_DIR);
+        String record = Files.readString(details.resolve(QualityReport.MAIN.detail()));
+        assertTrue(record.startsWith("# " + QualityReport.MAIN.heading()), record);
         for (String arch : List.of("mlp", "cnn")) {
-            byte[] png = Files.readAllBytes(out.resolve(QualityReport.CHART_PREFIX + arch + ".png"));
+            byte[] png = Files.readAllBytes(details.resolve(QualityReport.CHART_PREFIX + arch + ".png"));
             assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', arch + " chart");
-            assertTrue(md.contains("](" + QualityReport.CHART_PREFIX + arch + ".png)"), arch + " chart linked");
+            assertTrue(record.contains("](" + QualityReport.CHART_PREFIX + arch + ".png)"), arch + " chart linked");
         }
 
         QualityReport report = bench.report;
@@ -69,7 +75,7 @@ class QualityBenchTest {
         for (Arch a : archs) {
             List<String> methods = new ArrayList<>(List.of(QualityReport.BEST));
             a.methods().forEach(m -> methods.add(m.name()));
-            String section = md.substring(md.indexOf("### " + a.title()));
+            String section = record.substring(record.indexOf("## " + a.title()));
             for (String method : methods) {
                 for (double tolerance : QualityBench.TOLERANCES) {
                     QualityReport.Choice c = report.choice(a, method, tolerance);
@@ -102,8 +108,38 @@ class QualityBenchTest {
             assertTrue(report.results().stream().anyMatch(r -> r.method().equals(m.name()) && r.ok()),
                     m.name() + " ran");
         }
-        assertTrue(md.contains("| dense | dense |"), "dense deployment row");
+        assertTrue(record.contains("| dense | dense |"), "dense deployment row");
         assertEquals(docsBefore, snapshot(DOCS), "docs/ untouched");
+    }
+
+    @Test
+    void residualModeWritesItsOwnSectionBesideTheMainOne(@TempDir Path out) throws Exception {
+        String main = QualityReport.MAIN.begin() + "\nmain figures\n" + QualityReport.MAIN.end() + "\n";
+        Files.writeString(out.resolve(QualityReport.MARKDOWN), main);
+
+        QualityBench bench = new QualityBench();
+        int code = new CommandLine(bench).execute("--mode", "residual", "--out", out.toString(), "--data", DATA_DIR,
+                "--resnet-train-rows", "600", "--test-rows", "200", "--resnet-epochs", "1", "--resnet-filter-ratios",
+                "0.5", "--retrain-ratios", "0.5", "--latency-rounds", "1");
+        assertEquals(0, code);
+
+        String md = Files.readString(out.resolve(QualityReport.MARKDOWN));
+        assertTrue(md.startsWith(main), "the main section is kept: " + md);
+        assertTrue(md.contains(QualityReport.RESIDUAL.begin() + "\n## " + QualityReport.RESIDUAL.heading()), md);
+        assertTrue(md.contains("| dense RESNET test accuracy >= 92% |"), md);
+        assertTrue(md.contains("| RESNET filter above filter-random and filter-scratch"), md);
+        assertTrue(Files.size(out.resolve(QualityReport.DETAIL_DIR).resolve(QualityReport.CHART_PREFIX + "resnet.png")) > 1000);
+        QualityReport report = bench.report;
+        assertEquals(List.of("resnet"), report.archs().stream().map(Arch::name).toList());
+        assertEquals(1, report.bases().size(), "one seed");
+        // the filter groups shrank the graph: fewer parameters and multiply-adds than the dense model
+        Result filter = report.results().stream().filter(r -> r.method().equals("filter") && r.ratio() == 0.5)
+                .findFirst().orElseThrow();
+        assertTrue(filter.ok(), filter.toString());
+        assertTrue(filter.num(Metrics::flopsReduction) > 1.5, filter.toString());
+        assertTrue(filter.num(Metrics::paramsTotal) < report.bases().get(0).metrics().paramsTotal());
+        assertTrue(report.results().stream().anyMatch(r -> r.method().equals("filter-scratch") && r.ok()),
+                "the from-scratch control trained a graph");
     }
 
     @Test

@@ -17,6 +17,8 @@ import dev.shears.pruning.train.Evaluator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.shears.pruning.model.ResNetFactory;
+import dev.shears.pruning.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -94,6 +96,60 @@ class RetrainingTest {
         assertNotEquals(shrunk.params(), a.params(), "not the trained parameters");
         assertEquals(a.params(), b.params(), "the seed decides the parameters");
         assertNotEquals(a.params(), c.params());
+    }
+
+    @Test
+    void reinitialisingAWeightPrunedModelHoldsItsZerosOnFreshWeights() {
+        Network pruned = mlp(16, 3);
+        for (PrunableLayer l : pruned.prunable()) {
+            INDArray w = l.weights(pruned);
+            w.muli(Transforms.abs(w).gt(w.norm1Number().doubleValue() / w.length()).castTo(w.dataType()));
+        }
+        Retraining.Start start = Retraining.reinitialise(pruned, 5);
+        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, start.mask());
+        for (PrunableLayer l : pruned.prunable()) {
+            float[] p = pruned.getParam(l.weightKey()).dup().data().asFloat();
+            float[] w = start.net().getParam(l.weightKey()).dup().data().asFloat();
+            int kept = 0;
+            for (int i = 0; i < w.length; i++) {
+                assertEquals(p[i] == 0f, w[i] == 0f, l.name() + "[" + i + "]: zero exactly where the pruned model's is");
+                if (p[i] != 0f) {
+                    assertNotEquals(p[i], w[i], 0f, l.name() + "[" + i + "]: a fresh weight");
+                    kept++;
+                }
+            }
+            assertTrue(kept > 0 && kept < w.length, l.name());
+        }
+    }
+
+    @Test
+    void reinitialisingAGraphGivesItsShapeWithFreshSeededParameters() {
+        Network graph = Network.of(ResNetFactory.resnetSmall(6, 6, 1, 3, 1e-2, 3));
+        Network a = Retraining.reinitialise(graph, 5).net();
+        Network b = Retraining.reinitialise(graph, 5).net();
+        assertEquals("ComputationGraph", a.kind());
+        assertEquals(graph.numParams(), a.numParams());
+        assertNotEquals(graph.params(), a.params(), "not the given parameters");
+        assertEquals(a.params(), b.params(), "the seed decides the parameters");
+    }
+
+    @Test
+    void bestEpochDecaysTheRateAlongAHalfCosineEpochByEpoch() {
+        assertEquals(0.1, BestEpoch.cosine(0.1, 0, 4), 1e-15);
+        assertEquals(0.05, BestEpoch.cosine(0.1, 2, 4), 1e-15);
+        assertTrue(BestEpoch.cosine(0.1, 3, 4) > 0 && BestEpoch.cosine(0.1, 3, 4) < 0.02);
+
+        Network net = mlp(16, 4);
+        Network byHand = net.copy();
+        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null);
+        List<INDArray> epochs = new java.util.ArrayList<>();
+        for (int e = 0; e < 3; e++) {
+            Trainer.fit(byHand, DATA.train(), 1, 32, BestEpoch.cosine(5e-2, e, 3), 2 + e, null);
+            epochs.add(byHand.params().dup());
+        }
+        assertEquals(epochs.get(r.epoch() - 1), net.params(), "the kept epoch is the by-hand epoch at the decayed rates");
+        assertEquals(epochs.get(0), r.early());
+        assertNotEquals(epochs.get(1), epochs.get(2));
     }
 
     @Test
