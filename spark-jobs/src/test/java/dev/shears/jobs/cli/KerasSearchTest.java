@@ -154,7 +154,7 @@ class KerasSearchTest {
         var pruned = searchFilters("residual", true, 4 * 9 + 4 + 2 * (4 * 4 * 9 + 4) + 4 * 16 * 4 + 4);
         ComputationGraph saved = (ComputationGraph) pruned.getValue();
         assertEquals(2, saved.getParam("conv2d_W").size(0), "2 of the stem's 4 filters stay");
-        assertEquals(2, saved.getParam("conv2d_2_W").size(0), "and the same 2 of the branch's last convolution");
+        assertEquals(2, saved.getParam("conv2d_2_W").size(0), "as many of the branch's last convolution, one group with the stem");
         assertEquals(2, saved.getParam("conv2d_1_W").size(0), "the branch's first convolution loses 2 of its own");
         assertEquals(2 * 9 + 2 + 2 * (2 * 2 * 9 + 2) + 2 * 16 * 4 + 4, ((Number) pruned.getKey().get("params_total")).longValue());
     }
