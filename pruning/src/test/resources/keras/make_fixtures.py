@@ -4,7 +4,9 @@ TensorFlow is not needed: each .h5 file is written with h5py in the layout Keras
 `model.save('x.h5')` writes (root attributes model_config, training_config, keras_version and backend;
 a model_weights group with one group per layer, its weight_names attribute and its datasets under
 <layer>/<layer>/kernel:0 and bias:0). Each model's expected outputs for a few inputs are computed here
-with numpy from the same weights and written beside it as <name>.expected.json.
+with numpy from the same weights and written beside it as <name>.expected.json. Images are channels-last
+(height, width, channels) in the models, as Keras keeps them, but the inputs are written as Shears reads
+image rows: flat, channels first (channel, row, column).
 
   mlp.h5         Sequential 16-32-16-4 (ReLU, softmax), trained here on the Gaussian blobs the
                  spark-jobs tests generate (TestData.blobsCsv: 16 features, 4 classes)
@@ -13,12 +15,22 @@ with numpy from the same weights and written beside it as <name>.expected.json.
   softmax_activation.h5  Sequential Dense(8, relu) - Dense(4) - Activation(softmax) on 16 inputs
   keras3.h5      a Sequential model in this layout marked keras_version 3.3.3 (Keras 3 writes it for .h5)
   plain.h5       an HDF5 file that is not a Keras model (one dataset)
+  residual.h5    functional residual CNN on 8x8x1 images: a Conv2D(4, 3x3, same) stem, a branch of two
+                 Conv2D(4, 3x3, same) added back to the stem's output by Add, Activation(relu),
+                 MaxPooling2D(2x2), Flatten, Dense(4, softmax)
+  cnn_layers.h5  Sequential on 6x6x3 images: Conv2D(4, 3x3, same) - BatchNormalization - Activation(relu) -
+                 AveragePooling2D(2x2) - Dropout - GlobalMaxPooling2D - Dense(4, softmax), the other layers
+                 an image model may hold, and three input channels
+  image_mlp.h5   Sequential on 4x4x2 images: Flatten - Dense(8, relu) - Dense(4, softmax)
+  conv2d_transpose.h5  a Sequential CNN with a Conv2DTranspose layer (conv2d_transpose_1), which Shears
+                 refuses by name (no expected outputs)
 
 Run from the repository root with Debian's h5py and numpy (apt-get install python3-h5py python3-numpy):
 
   /usr/bin/python3 pruning/src/test/resources/keras/make_fixtures.py
 
-It was run with Python 3.11, h5py 3.7.0 and numpy 1.24.2; the output is the same on every run.
+It was run with Python 3.11, h5py 3.7.0 and numpy 1.24.2; the output is the same on every run on one
+machine (another CPU may round the last bits of numpy's products otherwise).
 """
 import json
 import math
@@ -161,9 +173,12 @@ def mlp(rng):
     expect("mlp", x, softmax(relu(relu(x @ ws[0] + bs[0]) @ ws[1] + bs[1]) @ ws[2] + bs[2]))
 
 
-def conv2d_valid(x, kernel, bias):
-    """x: (n, h, w, c) as Keras's channels_last; kernel: (kh, kw, c, filters) as Keras stores it."""
+def conv2d(x, kernel, bias, padding="valid"):
+    """x: (n, h, w, c) as Keras's channels_last; kernel: (kh, kw, c, filters) as Keras stores it. Padding
+    'same' at stride 1 pads (k - 1) // 2 before and the rest after, as TensorFlow does."""
     kh, kw = kernel.shape[:2]
+    if padding == "same":
+        x = np.pad(x, ((0, 0), ((kh - 1) // 2, kh // 2), ((kw - 1) // 2, kw // 2), (0, 0)))
     h, w = x.shape[1] - kh + 1, x.shape[2] - kw + 1
     out = np.zeros((x.shape[0], h, w, kernel.shape[3]))
     for i in range(h):
@@ -172,32 +187,79 @@ def conv2d_valid(x, kernel, bias):
     return out + bias
 
 
+def pool2x2(x, reduce):
+    """2x2 pooling at stride 2 of channels_last images with even sides; reduce: np.max or np.mean."""
+    n, h, w, c = x.shape
+    return reduce(x.reshape(n, h // 2, 2, w // 2, 2, c), axis=(2, 4))
+
+
+def images(rng, shape, rows):
+    """Channels-last images for a model, and the same images as the flat channels-first rows Shears reads."""
+    x = rng.random((rows,) + shape).astype(np.float32).round(6)
+    return x, x.transpose(0, 3, 1, 2).reshape(rows, -1)
+
+
+def conv_params(rng, kernel, channels, filters):
+    return {"kernel": (rng.standard_normal((kernel, kernel, channels, filters)) * 0.5).astype(np.float32),
+            "bias": (rng.standard_normal(filters) * 0.1).astype(np.float32)}
+
+
+def conv_config(name, filters, padding, activation, input_shape=None, class_name="Conv2D"):
+    config = {"name": name, "trainable": True, "dtype": "float32"}
+    if input_shape is not None:
+        config["batch_input_shape"] = [None] + input_shape
+    config.update({
+        "filters": filters, "kernel_size": [3, 3], "strides": [1, 1], "padding": padding,
+        "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": activation,
+        "use_bias": True, "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+        "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": None,
+        "bias_regularizer": None, "activity_regularizer": None, "kernel_constraint": None, "bias_constraint": None})
+    if class_name == "Conv2DTranspose":
+        del config["groups"]
+        config["output_padding"] = None
+    return {"class_name": class_name, "config": config}
+
+
+def pool_config(class_name, name):
+    return {"class_name": class_name, "config": {
+        "name": name, "trainable": True, "dtype": "float32", "pool_size": [2, 2], "padding": "valid",
+        "strides": [2, 2], "data_format": "channels_last"}}
+
+
+def layer_config(class_name, name, **config):
+    """A layer whose configuration is its name and the given fields (Flatten, Activation, Add, global pooling...)."""
+    return {"class_name": class_name, "config": dict({"name": name, "trainable": True, "dtype": "float32"}, **config)}
+
+
+def node(layer, inbound):
+    """A functional model's layer entry: the layer and the layers whose outputs it reads."""
+    layer["name"] = layer["config"]["name"]
+    layer["inbound_nodes"] = [[[i, 0, 0, {}] for i in inbound]] if inbound else []
+    return layer
+
+
+def functional_config(layers, output):
+    return {"class_name": "Functional", "config": {"name": "model", "layers": layers,
+                                                   "input_layers": [[layers[0]["name"], 0, 0]],
+                                                   "output_layers": [[output, 0, 0]]}}
+
+
 def cnn(rng):
     kernel = (rng.standard_normal((3, 3, 1, 4)) * 0.5).astype(np.float32)
     conv_bias = (rng.standard_normal(4) * 0.1).astype(np.float32)
     dense = (rng.standard_normal((36, CLASSES)) * 0.3).astype(np.float32)
     dense_bias = (rng.standard_normal(CLASSES) * 0.1).astype(np.float32)
-    conv = {"class_name": "Conv2D", "config": {
-        "name": "conv2d", "trainable": True, "dtype": "float32", "batch_input_shape": [None, 8, 8, 1],
-        "filters": 4, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid", "data_format": "channels_last",
-        "dilation_rate": [1, 1], "groups": 1, "activation": "relu", "use_bias": True,
-        "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
-        "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": None,
-        "bias_regularizer": None, "activity_regularizer": None, "kernel_constraint": None, "bias_constraint": None}}
-    pool = {"class_name": "MaxPooling2D", "config": {
-        "name": "max_pooling2d", "trainable": True, "dtype": "float32", "pool_size": [2, 2], "padding": "valid",
-        "strides": [2, 2], "data_format": "channels_last"}}
-    flatten = {"class_name": "Flatten", "config": {
-        "name": "flatten", "trainable": True, "dtype": "float32", "data_format": "channels_last"}}
-    layers = [input_config("conv2d_input", [8, 8, 1]), conv, pool, flatten, dense_config("dense", CLASSES, "softmax")]
+    layers = [input_config("conv2d_input", [8, 8, 1]), conv_config("conv2d", 4, "valid", "relu", [8, 8, 1]),
+              pool_config("MaxPooling2D", "max_pooling2d"),
+              layer_config("Flatten", "flatten", data_format="channels_last"),
+              dense_config("dense", CLASSES, "softmax")]
     save("cnn.h5", {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}},
          [("conv2d", {"kernel": kernel, "bias": conv_bias}), ("max_pooling2d", {}), ("flatten", {}),
           ("dense", {"kernel": dense, "bias": dense_bias})])
-    x = rng.random((3, 8, 8, 1)).astype(np.float32).round(6)
-    c = relu(conv2d_valid(x, kernel, conv_bias))                       # (n, 6, 6, 4)
-    p = c.reshape(len(x), 3, 2, 3, 2, 4).max(axis=(2, 4))              # (n, 3, 3, 4)
-    # Keras flattens channels_last in (h, w, c) order; the inputs are stored the same way
-    expect("cnn", x, softmax(p.reshape(len(x), -1) @ dense + dense_bias))
+    x, rows = images(rng, (8, 8, 1), 3)
+    p = pool2x2(relu(conv2d(x, kernel, conv_bias)), np.max)           # (n, 3, 3, 4)
+    # Keras flattens channels_last in (h, w, c) order
+    expect("cnn", rows, softmax(p.reshape(len(x), -1) @ dense + dense_bias))
 
 
 def functional(rng):
@@ -205,22 +267,14 @@ def functional(rng):
     params = {n: {"kernel": (rng.standard_normal(s) * 0.5).astype(np.float32),
                   "bias": (rng.standard_normal(s[1]) * 0.1).astype(np.float32)} for n, s in shapes.items()}
 
-    def node(layer, inbound):
-        layer["name"] = layer["config"]["name"]
-        layer["inbound_nodes"] = [[[i, 0, 0, {}] for i in inbound]] if inbound else []
-        return layer
-
     layers = [node(input_config("input_1", [FEATURES]), []),
               node(dense_config("dense", 8, "relu"), ["input_1"]),
               node(dense_config("dense_1", 8, "tanh"), ["input_1"]),
-              node({"class_name": "Add", "config": {"name": "add", "trainable": True, "dtype": "float32"}},
-                   ["dense", "dense_1"]),
+              node(layer_config("Add", "add"), ["dense", "dense_1"]),
               node(dense_config("dense_2", CLASSES, "softmax"), ["add"])]
-    config = {"class_name": "Functional", "config": {"name": "model", "layers": layers,
-                                                     "input_layers": [["input_1", 0, 0]],
-                                                     "output_layers": [["dense_2", 0, 0]]}}
-    save("functional.h5", config, [("input_1", {}), ("dense", params["dense"]), ("dense_1", params["dense_1"]),
-                                   ("add", {}), ("dense_2", params["dense_2"])])
+    save("functional.h5", functional_config(layers, "dense_2"),
+         [("input_1", {}), ("dense", params["dense"]), ("dense_1", params["dense_1"]), ("add", {}),
+          ("dense_2", params["dense_2"])])
     x = rng.standard_normal((4, FEATURES)).astype(np.float32).round(6)
     p = params
     added = relu(x @ p["dense"]["kernel"] + p["dense"]["bias"]) + np.tanh(x @ p["dense_1"]["kernel"] + p["dense_1"]["bias"])
@@ -232,8 +286,7 @@ def softmax_activation(rng):
               "bias": (rng.standard_normal(8) * 0.1).astype(np.float32)}
     logits = {"kernel": (rng.standard_normal((8, CLASSES)) * 0.5).astype(np.float32),
               "bias": (rng.standard_normal(CLASSES) * 0.1).astype(np.float32)}
-    activation = {"class_name": "Activation",
-                  "config": {"name": "activation", "trainable": True, "dtype": "float32", "activation": "softmax"}}
+    activation = layer_config("Activation", "activation", activation="softmax")
     layers = [input_config("dense_input", [FEATURES]), dense_config("dense", 8, "relu", FEATURES),
               dense_config("dense_1", CLASSES, "linear"), activation]
     save("softmax_activation.h5", {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}},
@@ -250,12 +303,96 @@ def keras3(rng):
          [("dense", dense)], keras_version="3.3.3")
 
 
+def residual(rng):
+    """A stem, a branch of two convolutions added back to the stem's output: the filters of the stem and of the
+    branch's last convolution line up, so filter pruning removes them together."""
+    stem, branch_1, branch_2 = (conv_params(rng, 3, 1, 4), conv_params(rng, 3, 4, 4), conv_params(rng, 3, 4, 4))
+    dense = {"kernel": (rng.standard_normal((64, CLASSES)) * 0.5).astype(np.float32),
+             "bias": (rng.standard_normal(CLASSES) * 0.1).astype(np.float32)}
+    layers = [node(input_config("input_1", [8, 8, 1]), []),
+              node(conv_config("conv2d", 4, "same", "relu"), ["input_1"]),
+              node(conv_config("conv2d_1", 4, "same", "relu"), ["conv2d"]),
+              node(conv_config("conv2d_2", 4, "same", "linear"), ["conv2d_1"]),
+              node(layer_config("Add", "add"), ["conv2d", "conv2d_2"]),
+              node(layer_config("Activation", "activation", activation="relu"), ["add"]),
+              node(pool_config("MaxPooling2D", "max_pooling2d"), ["activation"]),
+              node(layer_config("Flatten", "flatten", data_format="channels_last"), ["max_pooling2d"]),
+              node(dense_config("dense", CLASSES, "softmax"), ["flatten"])]
+    save("residual.h5", functional_config(layers, "dense"),
+         [("input_1", {}), ("conv2d", stem), ("conv2d_1", branch_1), ("conv2d_2", branch_2), ("add", {}),
+          ("activation", {}), ("max_pooling2d", {}), ("flatten", {}), ("dense", dense)])
+    x, rows = images(rng, (8, 8, 1), 3)
+    s = relu(conv2d(x, stem["kernel"], stem["bias"], "same"))
+    b = conv2d(relu(conv2d(s, branch_1["kernel"], branch_1["bias"], "same")), branch_2["kernel"], branch_2["bias"], "same")
+    p = pool2x2(relu(s + b), np.max)
+    expect("residual", rows, softmax(p.reshape(len(x), -1) @ dense["kernel"] + dense["bias"]))
+
+
+def cnn_layers(rng):
+    conv = conv_params(rng, 3, 3, 4)
+    norm = {"gamma": (1 + rng.standard_normal(4) * 0.1).astype(np.float32),
+            "beta": (rng.standard_normal(4) * 0.1).astype(np.float32),
+            "moving_mean": (rng.standard_normal(4) * 0.1).astype(np.float32),
+            "moving_variance": (1 + rng.random(4)).astype(np.float32)}
+    dense = {"kernel": (rng.standard_normal((4, CLASSES)) * 0.5).astype(np.float32),
+             "bias": (rng.standard_normal(CLASSES) * 0.1).astype(np.float32)}
+    zeros, ones = {"class_name": "Zeros", "config": {}}, {"class_name": "Ones", "config": {}}
+    batch_norm = layer_config("BatchNormalization", "batch_normalization", axis=[3], momentum=0.99, epsilon=0.001,
+                              center=True, scale=True, beta_initializer=zeros, gamma_initializer=ones,
+                              moving_mean_initializer=zeros, moving_variance_initializer=ones,
+                              beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                              gamma_constraint=None)
+    layers = [input_config("conv2d_input", [6, 6, 3]), conv_config("conv2d", 4, "same", "linear", [6, 6, 3]), batch_norm,
+              layer_config("Activation", "activation", activation="relu"),
+              pool_config("AveragePooling2D", "average_pooling2d"),
+              layer_config("Dropout", "dropout", rate=0.25, noise_shape=None, seed=None),
+              layer_config("GlobalMaxPooling2D", "global_max_pooling2d", data_format="channels_last", keepdims=False),
+              dense_config("dense", CLASSES, "softmax")]
+    save("cnn_layers.h5", {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}},
+         [("conv2d", conv), ("batch_normalization", norm), ("activation", {}), ("average_pooling2d", {}),
+          ("dropout", {}), ("global_max_pooling2d", {}), ("dense", dense)])
+    x, rows = images(rng, (6, 6, 3), 3)
+    c = conv2d(x, conv["kernel"], conv["bias"], "same")
+    n = (c - norm["moving_mean"]) / np.sqrt(norm["moving_variance"] + 0.001) * norm["gamma"] + norm["beta"]
+    # dropout passes everything through at inference
+    p = pool2x2(relu(n), np.mean).max(axis=(1, 2))
+    expect("cnn_layers", rows, softmax(p @ dense["kernel"] + dense["bias"]))
+
+
+def image_mlp(rng):
+    hidden = {"kernel": (rng.standard_normal((32, 8)) * 0.5).astype(np.float32),
+              "bias": (rng.standard_normal(8) * 0.1).astype(np.float32)}
+    logits = {"kernel": (rng.standard_normal((8, CLASSES)) * 0.5).astype(np.float32),
+              "bias": (rng.standard_normal(CLASSES) * 0.1).astype(np.float32)}
+    layers = [input_config("flatten_input", [4, 4, 2]),
+              layer_config("Flatten", "flatten", batch_input_shape=[None, 4, 4, 2], data_format="channels_last"),
+              dense_config("dense", 8, "relu"), dense_config("dense_1", CLASSES, "softmax")]
+    save("image_mlp.h5", {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}},
+         [("flatten", {}), ("dense", hidden), ("dense_1", logits)])
+    x, rows = images(rng, (4, 4, 2), 3)
+    expect("image_mlp", rows, softmax(relu(x.reshape(len(x), -1) @ hidden["kernel"] + hidden["bias"]) @ logits["kernel"]
+                                      + logits["bias"]))
+
+
+def conv2d_transpose(rng):
+    conv = conv_params(rng, 3, 1, 2)
+    # Conv2DTranspose keeps its kernel as (kh, kw, filters, input channels)
+    transpose = {"kernel": (rng.standard_normal((3, 3, 1, 2)) * 0.5).astype(np.float32), "bias": np.zeros(1, np.float32)}
+    dense = {"kernel": (rng.standard_normal((64, CLASSES)) * 0.5).astype(np.float32), "bias": np.zeros(CLASSES, np.float32)}
+    layers = [input_config("conv2d_input", [8, 8, 1]), conv_config("conv2d", 2, "valid", "relu", [8, 8, 1]),
+              conv_config("conv2d_transpose_1", 1, "valid", "relu", class_name="Conv2DTranspose"),
+              layer_config("Flatten", "flatten", data_format="channels_last"), dense_config("dense", CLASSES, "softmax")]
+    save("conv2d_transpose.h5", {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}},
+         [("conv2d", conv), ("conv2d_transpose_1", transpose), ("flatten", {}), ("dense", dense)])
+
+
 def plain():
     with h5py.File(os.path.join(HERE, "plain.h5"), "w") as f:
         f.create_dataset("x", data=np.arange(4, dtype=np.float32))
 
 
 if __name__ == "__main__":
+    # every model draws from one generator in this order: a new model goes last, so the others stay as they are
     generator = np.random.default_rng(7)
     mlp(generator)
     cnn(generator)
@@ -263,3 +400,7 @@ if __name__ == "__main__":
     softmax_activation(generator)
     keras3(generator)
     plain()
+    residual(generator)
+    cnn_layers(generator)
+    image_mlp(generator)
+    conv2d_transpose(generator)

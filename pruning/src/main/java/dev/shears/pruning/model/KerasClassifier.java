@@ -3,9 +3,11 @@ package dev.shears.pruning.model;
 import dev.shears.pruning.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -24,7 +26,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * An imported Keras network (Sequential or functional) made into the classifier the search fine-tunes: DL4J imports
  * Keras's last {@code Dense(softmax)} as a plain dense layer (Keras keeps the loss apart from the layers),
  * while training, pruning the output layer and the fast training step all need a softmax OutputLayer
- * with cross-entropy. The weights are kept as imported; the optimizer is Adam, as in the networks
+ * with cross-entropy. Image layers become channels-first ({@link ChannelsFirst}). The weights are kept as
+ * imported (but for the order of a flatten's readers' rows); the optimizer is Adam, as in the networks
  * Shears trains itself (the learning rate is the spec's).
  */
 final class KerasClassifier {
@@ -32,7 +35,8 @@ final class KerasClassifier {
     private KerasClassifier() {
     }
 
-    static MultiLayerNetwork of(String location, MultiLayerNetwork imported) {
+    /** @param image height, width and channels of the input images, or null for flat rows (see {@link KerasConfig#image}) */
+    static MultiLayerNetwork of(String location, MultiLayerNetwork imported, long[] image) {
         MultiLayerConfiguration conf = imported.getLayerWiseConfigurations().clone();
         List<NeuralNetConfiguration> layers = conf.getConfs();
         if (endsInLinearDenseThenSoftmax(layers)) {
@@ -48,21 +52,22 @@ final class KerasClassifier {
                     + "ending in Dense(activation='softmax') or Dense then Activation('softmax') is needed");
         }
         lastConf.setLayer(outputLayer(dense));
-        layers.forEach(c -> adam(c.getLayer()));
+        layers.forEach(c -> forFineTuning(c.getLayer()));
+        ChannelsFirst layout = ChannelsFirst.chain(conf, image);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init(imported.params().dup(), false);
+        layout.reorder(net);
         return net;
     }
 
     /** The same for a functional model: its output vertex becomes the softmax output layer. */
-    static ComputationGraph of(String location, ComputationGraph imported) {
+    static ComputationGraph of(String location, ComputationGraph imported, long[] image) {
         ComputationGraphConfiguration conf = imported.getConfiguration().clone();
         String output = conf.getNetworkOutputs().get(0);
         if (conf.getNetworkOutputs().size() == 1 && linearDense(conf, input(conf, output)) && softmax(conf, output)) {
             // Dense then Activation('softmax'): the dense vertex becomes the output, as for Sequential models
             String dense = input(conf, output);
-            conf.getVertices().remove(output);
-            conf.getVertexInputs().remove(output);
+            bypass(conf, output);
             conf.setNetworkOutputs(new ArrayList<>(List.of(dense)));
             ((DenseLayer) layer(conf, dense)).setActivationFn(new ActivationSoftmax());
             output = dense;
@@ -75,10 +80,24 @@ final class KerasClassifier {
                     + "is needed");
         }
         ((LayerVertex) conf.getVertices().get(output)).getLayerConf().setLayer(outputLayer(dense));
-        conf.getVertices().values().forEach(v -> adam(v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null));
+        conf.getVertices().values().forEach(v -> forFineTuning(v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null));
+        ChannelsFirst layout = ChannelsFirst.graph(conf, image);
         ComputationGraph net = new ComputationGraph(conf);
         net.init(imported.params().dup(), false);
+        layout.reorder(net);
         return net;
+    }
+
+    /** Takes a vertex of one input out of the graph: what read it reads its input. */
+    static void bypass(ComputationGraphConfiguration conf, String vertex) {
+        String from = input(conf, vertex);
+        conf.getVertices().remove(vertex);
+        conf.getVertexInputs().remove(vertex);
+        conf.getVertexInputs().replaceAll((name, inputs) -> inputs.stream().map(i -> i.equals(vertex) ? from : i)
+                .collect(Collectors.toCollection(ArrayList::new)));
+        // the graph would run in the order computed before, with the vertex in it
+        conf.setTopologicalOrder(null);
+        conf.setTopologicalOrderStr(null);
     }
 
     private static String input(ComputationGraphConfiguration conf, String vertex) {
@@ -118,7 +137,14 @@ final class KerasClassifier {
                 .build();
     }
 
-    private static void adam(Layer layer) {
+    /**
+     * Adam, and no dropout where DL4J's import set one that drops nothing (a retain probability of 1 on every
+     * layer): it would change no result, but keep the network off the fast paths, which train without dropout.
+     */
+    private static void forFineTuning(Layer layer) {
+        if (layer != null && layer.getIDropout() instanceof Dropout d && d.getPSchedule() == null && d.getP() == 1.0) {
+            layer.setIDropout(null);
+        }
         if (layer instanceof BaseLayer base) {
             base.setIUpdater(new Adam());
             base.setBiasUpdater(null);

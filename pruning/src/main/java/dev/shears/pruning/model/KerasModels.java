@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -16,13 +15,13 @@ import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
-import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelUtils;
 
 /**
  * Keras models saved by Keras 2 / tf.keras as one HDF5 file ({@code model.save('model.h5')}), imported with
  * DL4J's Keras import: a Sequential model becomes a {@link KerasClassifier} network, a functional one a
- * {@link KerasClassifier} ComputationGraph. The Keras 3 {@code .keras} archive and the TensorFlow SavedModel folder are refused by
- * name, as DL4J 1.0.0-M2 reads neither.
+ * {@link KerasClassifier} ComputationGraph, images channels-first ({@link ChannelsFirst}). A layer Shears does not
+ * import is refused by name before DL4J reads the weights ({@link KerasConfig}). The Keras 3 {@code .keras} archive
+ * and the TensorFlow SavedModel folder are refused by name, as DL4J 1.0.0-M2 reads neither.
  */
 public final class KerasModels {
 
@@ -67,16 +66,19 @@ public final class KerasModels {
             String file = temp.toString();
             // HDF5 prints its own error stack on stderr for a damaged file; the exception says it in one line
             org.bytedeco.hdf5.Exception.dontPrint();
-            String kind = modelClass(location, file);
-            // the training configuration is not read: fine-tuning uses Shears's own optimizer and loss
-            return switch (kind) {
-                case "Sequential" -> KerasClassifier.of(location,
-                        KerasModelImport.importKerasSequentialModelAndWeights(file, false));
-                case "Model", "Functional" -> KerasClassifier.of(location,
-                        KerasModelImport.importKerasModelAndWeights(file, false));
-                default -> throw new BadInputException(location + ": a Keras model of class '" + kind
+            KerasConfig config = modelConfig(location, file);
+            String kind = config.kind();
+            if (!kind.equals("Sequential") && !kind.equals("Model") && !kind.equals("Functional")) {
+                throw new BadInputException(location + ": a Keras model of class '" + kind
                         + "', not Sequential or functional (Model)");
-            };
+            }
+            config.check(location);
+            // the training configuration is not read: fine-tuning uses Shears's own optimizer and loss
+            return kind.equals("Sequential")
+                    ? KerasClassifier.of(location, KerasModelImport.importKerasSequentialModelAndWeights(file, false),
+                            config.image())
+                    : KerasClassifier.of(location, KerasModelImport.importKerasModelAndWeights(file, false),
+                            config.image());
         } catch (BadInputException e) {
             throw e;
         } catch (IOException | InvalidKerasConfigurationException | UnsupportedKerasConfigurationException
@@ -87,10 +89,9 @@ public final class KerasModels {
         }
     }
 
-    /** The model's Keras class, from the HDF5 file's model_config attribute, once the file is known to be Keras 2's. */
-    private static String modelClass(String location, String file) throws InvalidKerasConfigurationException,
+    /** The HDF5 file's model_config attribute, once the file is known to be Keras 2's. */
+    private static KerasConfig modelConfig(String location, String file) throws InvalidKerasConfigurationException,
             UnsupportedKerasConfigurationException, IOException {
-        String json;
         try (Hdf5Archive archive = new Hdf5Archive(file)) {
             if (!archive.hasAttribute(MODEL_CONFIG)) {
                 throw new BadInputException(location + ": an HDF5 file without a Keras model_config (not a Keras "
@@ -103,10 +104,8 @@ public final class KerasModels {
                 throw new BadInputException(location + ": written by Keras " + version
                         + ", which Shears cannot import; " + HOW);
             }
-            json = archive.readAttributeAsJson(MODEL_CONFIG);
+            return KerasConfig.of(archive.readAttributeAsJson(MODEL_CONFIG));
         }
-        Map<String, Object> config = KerasModelUtils.parseJsonString(json);
-        return String.valueOf(config.get("class_name"));
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

@@ -2,11 +2,25 @@ package dev.shears.pruning.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.Fixtures;
+import dev.shears.pruning.prune.ChannelGroup;
+import dev.shears.pruning.prune.ChannelGroups;
+import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.Layers;
+import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.prune.Pruner;
+import dev.shears.pruning.prune.Scope;
+import dev.shears.pruning.prune.Scorers;
+import dev.shears.pruning.prune.ScoringContext;
+import dev.shears.pruning.shrink.Shrinker;
+import dev.shears.pruning.train.ComputePath;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
@@ -14,9 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -42,13 +60,13 @@ class KerasModelsTest {
         return Path.of(KerasModelsTest.class.getResource("/keras/" + name).toURI());
     }
 
-    /** The fixture's inputs (shaped {@code shape} per row) and the outputs numpy computed for them. */
-    private static INDArray[] expected(String name, long... shape) throws Exception {
+    /** The fixture's inputs (flat rows, images channels-first) and the outputs numpy computed for them. */
+    private static INDArray[] expected(String name) throws Exception {
         JsonNode json = new ObjectMapper().readTree(fixture(name + ".expected.json").toFile());
-        return new INDArray[] {array(json.get("inputs"), shape), array(json.get("outputs"))};
+        return new INDArray[] {array(json.get("inputs")), array(json.get("outputs"))};
     }
 
-    private static INDArray array(JsonNode rows, long... rowShape) {
+    private static INDArray array(JsonNode rows) {
         float[][] values = new float[rows.size()][];
         for (int i = 0; i < rows.size(); i++) {
             List<Float> flat = flatten(rows.get(i)).toList();
@@ -57,14 +75,7 @@ class KerasModelsTest {
                 values[i][j] = flat.get(j);
             }
         }
-        INDArray a = Nd4j.create(values);
-        if (rowShape.length == 0) {
-            return a;
-        }
-        long[] shape = new long[rowShape.length + 1];
-        shape[0] = rows.size();
-        System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
-        return a.reshape('c', shape);
+        return Nd4j.create(values);
     }
 
     private static Stream<Float> flatten(JsonNode node) {
@@ -112,12 +123,107 @@ class KerasModelsTest {
         assertClose(io[1], net.output(io[0]));
     }
 
-    @Test
-    void sequentialCnnImportsComputingWhatKerasDoes() throws Exception {
-        MultiLayerNetwork net = assertInstanceOf(MultiLayerNetwork.class,
-                ModelBytes.load(fixture("cnn.h5").toUri().toString()).model());
-        INDArray[] io = expected("cnn", 8, 8, 1);
+    private static Network load(String name) throws URISyntaxException {
+        return ModelBytes.load(fixture(name).toUri().toString());
+    }
+
+    /** Outputs on DL4J's layers and, when the oneDNN path takes the network, on it too. */
+    private static void assertComputes(INDArray[] io, Network net) {
         assertClose(io[1], net.output(io[0]));
+        if (ComputePath.of(net) == ComputePath.CONV) {
+            String output = net.prunable().get(net.prunable().size() - 1).key();
+            assertClose(io[1], ComputePath.CONV.activations(net, io[0]).get(output));
+        }
+    }
+
+    private static CNN2DFormat format(org.deeplearning4j.nn.api.Layer layer) {
+        return ((ConvolutionLayer) layer.conf().getLayer()).getCnn2dDataFormat();
+    }
+
+    /**
+     * The channels-last Keras CNN becomes a network like those Shears builds: NCHW layers reading flat
+     * channels-first rows, which the oneDNN path runs and the channel analysis sees through to the flatten.
+     */
+    @Test
+    void sequentialCnnImportsChannelsFirstComputingWhatKerasDoes() throws Exception {
+        Network net = load("cnn.h5");
+        MultiLayerNetwork chain = assertInstanceOf(MultiLayerNetwork.class, net.model());
+        assertEquals(8 * 8, net.inputSize());
+        assertEquals(CNN2DFormat.NCHW, format(chain.getLayer(0)));
+        assertEquals(ComputePath.CONV, ComputePath.of(net));
+        assertComputes(expected("cnn"), net);
+        ChannelGroup filters = ChannelGroups.of(net).get(0);
+        assertEquals(List.of("conv2d"), filters.producerLayers());
+        assertEquals(List.of("dense"), filters.consumerLayers());
+        assertEquals(3 * 3, filters.consumers().get(0).perChannel(), "the dense layer reads each filter's 3x3 map");
+    }
+
+    /** The stem and the branch's last convolution, added together, are one group of filters. */
+    @Test
+    void residualCnnImportsAsAChannelsFirstGraph() throws Exception {
+        Network net = load("residual.h5");
+        ComputationGraph graph = assertInstanceOf(ComputationGraph.class, net.model());
+        assertEquals(8 * 8, net.inputSize());
+        assertFalse(graph.getConfiguration().getVertices().containsKey("flatten"),
+                "the flatten is the dense layer's preprocessor, as in the graphs Shears builds");
+        assertEquals(CNN2DFormat.NCHW, format(graph.getLayer("conv2d_2")));
+        assertEquals(ComputePath.CONV, ComputePath.of(net));
+        assertComputes(expected("residual"), net);
+        List<ChannelGroup> groups = ChannelGroups.of(net);
+        assertEquals(2, groups.size(), ChannelGroups.describe(net, Set.of()));
+        ChannelGroup added = groups.stream().filter(g -> g.producerLayers().size() == 2).findFirst().orElseThrow();
+        assertEquals(Set.of("conv2d", "conv2d_2"), Set.copyOf(added.producerLayers()));
+        assertEquals(Set.of("conv2d_1", "dense"), Set.copyOf(added.consumerLayers()));
+    }
+
+    /**
+     * Filters pruned from an imported CNN and shrunk away leave a smaller network computing the same (batch
+     * normalisation between follows its filters).
+     */
+    @Test
+    void importedCnnsShrinkToSmallerNetworksComputingTheSame() throws Exception {
+        Map<String, int[]> shapes = Map.of("cnn", new int[] {8, 8, 1}, "residual", new int[] {8, 8, 1},
+                "cnn_layers", new int[] {6, 6, 3});
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
+            String name = e.getKey();
+            Network net = load(name + ".h5");
+            new Pruner(Scorers.create("l2"), Granularities.create("filter"), Scope.LAYERWISE, Map.of())
+                    .prune(Layers.select(net, "all"), 0.5, new ScoringContext(net, Fixtures.data(8, e.getValue(), 4, 1),
+                            1, 8, 1), new MaskSet());
+            Network small = Shrinker.shrink(net);
+            String first = net.prunable().get(0).weightKey();
+            assertEquals(2, small.getParam(first).size(0), name + ": half of the first convolution's 4 filters stay");
+            assertTrue(small.numParams() < net.numParams(), name);
+            INDArray x = expected(name)[0];
+            assertClose(net.output(x), small.output(x));
+        }
+    }
+
+    @Test
+    void otherImageLayersImportChannelsFirstComputingWhatKerasDoes() throws Exception {
+        Network net = load("cnn_layers.h5");
+        assertEquals(6 * 6 * 3, net.inputSize());
+        assertComputes(expected("cnn_layers"), net);
+    }
+
+    /** A Flatten right after the input: the dense layer reads the flat channels-first row itself. */
+    @Test
+    void flattenedInputImagesAreTheFlatRow() throws Exception {
+        Network net = load("image_mlp.h5");
+        MultiLayerNetwork chain = assertInstanceOf(MultiLayerNetwork.class, net.model());
+        assertNull(chain.getLayerWiseConfigurations().getInputPreProcess(0));
+        assertEquals(4 * 4 * 2, net.inputSize());
+        assertComputes(expected("image_mlp"), net);
+    }
+
+    @Test
+    void anUnsupportedLayerIsBadInputNamingItAndWhatIsSupported() throws Exception {
+        String location = fixture("conv2d_transpose.h5").toUri().toString();
+        BadInputException e = assertThrows(BadInputException.class, () -> ModelBytes.load(location));
+        assertEquals(location + ": layer conv2d_transpose_1 (Conv2DTranspose) is not supported; Shears imports Keras "
+                + "models of InputLayer, Dense, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, "
+                + "GlobalMaxPooling2D, Flatten, BatchNormalization, Activation, Dropout, Add layers, images channels_last",
+                e.getMessage());
     }
 
     @Test

@@ -7,15 +7,24 @@ import dev.shears.jobs.SavedModels;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
 import dev.shears.pruning.model.ModelBytes;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A Keras Sequential model as model.file: imported, searched, and its pruned models saved as DL4J files. */
+/**
+ * Keras models as model.file: imported, searched, and their pruned models saved as DL4J files. A Sequential MLP,
+ * a functional MLP, and two channels-last CNNs on 8x8x1 images (a Sequential one and a functional residual one)
+ * whose filters are pruned and shrunk as those of the CNNs Shears builds.
+ */
 class KerasSearchTest {
 
     @TempDir
@@ -92,5 +101,61 @@ class KerasSearchTest {
         assertEquals(SavedModels.accuracy(ModelBytes.load(functional).model(), dir.resolve("test.csv")),
                 ((Number) graphRows.get(0).get("accuracy")).doubleValue(), 1e-9);
         assertEquals(2, SavedModels.assertMatchTheirRows(graphOut, dir.resolve("test.csv"), true));
+    }
+
+    /**
+     * Searches a Keras CNN over flat rows of 8x8 one-channel images (blobs over 64 features) with half its filters
+     * pruned: the base row is the imported model, the pruned row a shrunk, smaller network, saved and matching its row.
+     *
+     * @return the pruned row and its saved model
+     */
+    private static Map.Entry<Map<String, Object>, Model> searchFilters(String fixture, boolean graph, long baseParams)
+            throws Exception {
+        Path images = Files.createDirectories(dir.resolve(fixture + "-data"));
+        TestData.blobsCsv(images.resolve("train.csv"), 200, 8 * 8, 4, 1);
+        TestData.blobsCsv(images.resolve("test.csv"), 100, 8 * 8, 4, 2);
+        Path spec = Files.writeString(images.resolve("spec.yaml"), TestData.spec(images, String.join("\n",
+                "  ratio: [0.5]",
+                "  granularity: [filter]",
+                "  scorer: [l2]",
+                "  epochs: [1]"), "  budget: 1"));
+        Path cnnOut = dir.resolve(fixture + "-out");
+        String file = TestData.keras(fixture + ".h5").toUri().toString();
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", cnnOut.toString(),
+                "--set", "model.file=" + file, "--set", "output.keepModels=1"));
+        List<Map<String, Object>> cnnRows = SavedModels.rows(cnnOut);
+        assertEquals(2, cnnRows.size());
+        Map<String, Object> base = cnnRows.get(0);
+        assertEquals(baseParams, ((Number) base.get("params_total")).longValue());
+        assertEquals(SavedModels.accuracy(ModelBytes.load(file).model(), images.resolve("test.csv")),
+                ((Number) base.get("accuracy")).doubleValue(), 1e-9);
+        Map<String, Object> pruned = cnnRows.get(1);
+        assertEquals("OK", pruned.get("status"), pruned.toString());
+        assertEquals(true, pruned.get("shrunk"), pruned.toString());
+        assertEquals(2, SavedModels.assertMatchTheirRows(cnnOut, images.resolve("test.csv"), graph));
+        File saved = cnnOut.resolve("models/" + pruned.get("candidate") + ".zip").toFile();
+        return Map.entry(pruned, graph ? ModelSerializer.restoreComputationGraph(saved, false)
+                : ModelSerializer.restoreMultiLayerNetwork(saved, false));
+    }
+
+    @Test
+    void aSequentialCnnIsSearchedWithItsFiltersPrunedAndShrunk() throws Exception {
+        // Conv2D(4, 3x3) on 8x8x1, max pooling to 3x3, Dense(4): 4*9+4 + 4*9*4+4
+        var pruned = searchFilters("cnn", false, 4 * 9 + 4 + 4 * 9 * 4 + 4);
+        MultiLayerNetwork saved = (MultiLayerNetwork) pruned.getValue();
+        assertEquals(2, saved.getLayer(0).getParam("W").size(0), "2 of the 4 filters stay");
+        assertEquals(2 * 9 + 2 + 2 * 9 * 4 + 4, ((Number) pruned.getKey().get("params_total")).longValue());
+    }
+
+    /** The stem and the branch's last convolution are added: they lose the same filters, and the graph shrinks. */
+    @Test
+    void aFunctionalResidualCnnIsSearchedWithItsAddedFiltersPrunedTogether() throws Exception {
+        // stem Conv2D(4) on 1 channel, branch Conv2D(4), Conv2D(4) on 4, max pooling to 4x4, Dense(4)
+        var pruned = searchFilters("residual", true, 4 * 9 + 4 + 2 * (4 * 4 * 9 + 4) + 4 * 16 * 4 + 4);
+        ComputationGraph saved = (ComputationGraph) pruned.getValue();
+        assertEquals(2, saved.getParam("conv2d_W").size(0), "2 of the stem's 4 filters stay");
+        assertEquals(2, saved.getParam("conv2d_2_W").size(0), "as many of the branch's last convolution, one group with the stem");
+        assertEquals(2, saved.getParam("conv2d_1_W").size(0), "the branch's first convolution loses 2 of its own");
+        assertEquals(2 * 9 + 2 + 2 * (2 * 2 * 9 + 2) + 2 * 16 * 4 + 4, ((Number) pruned.getKey().get("params_total")).longValue());
     }
 }
