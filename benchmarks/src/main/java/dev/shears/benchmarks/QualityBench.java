@@ -211,7 +211,7 @@ public final class QualityBench implements Callable<Integer> {
      * @param structural the method whose networks are shrunk
      */
     record Arch(String name, String title, LongFunction<Network> build, LongFunction<DataLocation> data,
-                int epochs, BestEpoch.Rate rate, List<Method> methods, List<String> best, String structural) {
+                int epochs, List<Method> methods, List<String> best, String structural) {
     }
 
     /** A dense model trained for one seed, as its methods start from it. */
@@ -407,7 +407,7 @@ public final class QualityBench implements Callable<Integer> {
                 plan("random", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
         return new Arch("mlp", "LeNet-300-100 (MLP 784-300-100-10)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), trainRows, testRows, validationFraction, seed), mlpEpochs,
-                BestEpoch.Rate.CONSTANT, methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
+                methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
     }
 
     private Arch cnn() {
@@ -437,7 +437,7 @@ public final class QualityBench implements Callable<Integer> {
                 : "small CNN (conv 3x3x4, conv 3x3x8, dense 32)";
         return new Arch("cnn", title, build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), cnnTrainRows, testRows, validationFraction, seed),
-                cnnEpochs, BestEpoch.Rate.CONSTANT, methods, List.of(global.name(), gradual.name()), filter.name());
+                cnnEpochs, methods, List.of(global.name(), gradual.name()), filter.name());
     }
 
     /**
@@ -460,7 +460,7 @@ public final class QualityBench implements Callable<Integer> {
         return new Arch("resnet", "ResNet-8 (stem and three residual stages, " + ResNetFactory.RESNET8_WIDTH
                 + " to " + 4 * ResNetFactory.RESNET8_WIDTH + " filters)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), resnetTrainRows, testRows, validationFraction, seed),
-                resnetEpochs, BestEpoch.Rate.COSINE, methods, List.of(filter.name()), filter.name());
+                resnetEpochs, methods, List.of(filter.name()), filter.name());
     }
 
     /**
@@ -663,7 +663,7 @@ public final class QualityBench implements Callable<Integer> {
         DataSplits splits = DataLoader.cached(arch.data().apply(seed));
         Network net = arch.build().apply(seed);
         byte[] initial = ModelBytes.of(net);
-        BestEpoch.Result training = BestEpoch.fit(net, splits.train(), splits.validation(), arch.epochs(), 128, 1e-3, arch.rate(),
+        BestEpoch.Result training = BestEpoch.fit(net, splits.train(), splits.validation(), arch.epochs(), 128, 1e-3,
                 seed, null);
         Metrics metrics = measure(net, splits, null);
         BaseReference reference = BaseReference.of(metrics);
@@ -705,7 +705,6 @@ public final class QualityBench implements Callable<Integer> {
                 default -> Retraining.reinitialise(pruned, base.seed() + 1000);
             };
             BestEpoch.fit(s.net(), base.data().train(), base.data().validation(), base.arch().epochs(), 128, 1e-3,
-                    base.arch().rate(),
                     base.seed(), s.mask());
             return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.OK.name(), null,
                     measure(s.net(), base.data(), base.reference()), int8Validation(s.net(), base.data()),
