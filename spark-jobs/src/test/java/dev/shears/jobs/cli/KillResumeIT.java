@@ -68,7 +68,7 @@ class KillResumeIT {
                 return 0;
             }
             try (Stream<Path> files = Files.list(trials)) {
-                return files.filter(f -> f.getFileName().toString().matches("c\\d+\\.json") && newer(f)).count();
+                return files.filter(f -> f.getFileName().toString().matches("c\\d+(-r\\d+)?\\.json") && newer(f)).count();
             } catch (IOException vanished) {
                 return 0;
             }
@@ -184,15 +184,54 @@ class KillResumeIT {
         assertTrue(kills >= 20, "kills that landed before their run finished: " + landed);
     }
 
+    /**
+     * asha's rungs survive kills, {@code --resume} and {@code --extend}: a smaller budget killed among its
+     * trials and resumed, then extended and killed among the new trials and while writing, ends with the
+     * table and {@code rungs.csv} of one uninterrupted run at the larger budget. Two slots finish trials out
+     * of order, so the promotions must not depend on which finished first.
+     */
+    @Test
+    void killedAndExtendedAshaSearchesResumeToTheUninterruptedRungs() throws Exception {
+        TestData.writeBlobs(dir);
+        Path spec = Files.writeString(dir.resolve("asha.yaml"), TestData.spec(dir,
+                "  ratio: {min: 0.3, max: 0.95}\n  scorer: [magnitude, random]",
+                "  strategy: asha\n  budget: 8\n  options:\n    minEpochs: 1\n    maxEpochs: 4\n    eta: 2"));
+        Path reference = dir.resolve("asha-reference");
+        assertEquals(0, run(spec, reference, null).code, "the uninterrupted run");
+        String cache = dir.resolve("cache").toString();
+        String[] smaller = {"--cache", cache, "--set", "search.budget=4"};
+        Path out = dir.resolve("asha");
+
+        List<String> landed = new ArrayList<>();
+        Run r = run(spec, out, trials(2, 0), smaller);
+        landed.add("budget 4, 2 trials: " + r.killedAt);
+        assertEquals(0, run(spec, out, null, smaller).code, "the smaller run resumed");
+        long smallerTrials = Files.readAllLines(out.resolve("rungs.csv")).size() - 1;
+        for (Moment m : List.of(trials(smallerTrials + 2, 0), writing("rungs.csv", 0))) {
+            r = run(spec, out, m, "--cache", cache);
+            landed.add("extension, " + m.name() + ": " + r.killedAt);
+            assertEquals(r.killedAt == null ? 0 : 137, r.code, m.name());
+            assertTrue(Files.exists(out.resolve("run.json")), "the smaller run stays in --out until the extension is done");
+        }
+        assertEquals(0, run(spec, out, null, "--cache", cache).code, "the extension resumed");
+
+        System.out.println("asha kills:\n  " + String.join("\n  ", landed));
+        assertTrue(landed.stream().filter(l -> !l.endsWith("null")).count() >= 2, "kills that landed: " + landed);
+        assertEquals(table(reference), table(out));
+        assertEquals(Files.readAllLines(reference.resolve("rungs.csv")), Files.readAllLines(out.resolve("rungs.csv")));
+    }
+
     private record Run(int code, String killedAt) {
     }
 
-    /** Runs the search with --resume, killing it at {@code moment} (null: let it finish). */
-    private Run run(Path spec, Path out, Moment moment) throws Exception {
+    /** Runs the search with --resume and {@code more} arguments, killing it at {@code moment} (null: let it finish). */
+    private Run run(Path spec, Path out, Moment moment, String... more) throws Exception {
         FileTime start = FileTime.fromMillis(System.currentTimeMillis());
         Path log = Scripts.log("kill-resume");
-        Process p = Scripts.start(log, "shears", "search", "--spec", spec.toString(),
-                "--out", out.toString(), "--resume", "--master", "local[2]");
+        List<String> args = new ArrayList<>(List.of("search", "--spec", spec.toString(),
+                "--out", out.toString(), "--resume", "--master", "local[2]"));
+        args.addAll(List.of(more));
+        Process p = Scripts.start(log, "shears", args.toArray(String[]::new));
         long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
         String killedAt = null;
         if (moment != null) {
