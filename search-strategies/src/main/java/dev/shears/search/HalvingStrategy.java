@@ -1,8 +1,8 @@
 package dev.shears.search;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -19,95 +19,42 @@ import java.util.Set;
  *
  * <p>The trial budget is the size of rung 0 (promotions continue trials rather than start new ones), lowered
  * when a positive epochBudget could not pay for it; the config's fidelity is unused, the rungs set it.
+ * Every rung is written as {@code rungs.csv}.
  */
 public final class HalvingStrategy implements SearchStrategy {
 
-    private static final String PROMOTED = "-r";
-
     private final SelectionMetric metric;
-    private final int eta;
-    private final List<Integer> rungEpochs;
+    private final Rungs rungs;
     private final long initialCandidates;
     private final long plannedEpochs;
+    /** The complete rungs, in proposal order, and the current one. */
+    private final List<List<Batch.Outcome>> finished = new ArrayList<>();
     private Batch rung;
     private int rungIndex;
     private long epochsProposed;
     private boolean stopped;
 
     /** Every option this strategy reads. */
-    public static final Set<String> OPTIONS = Set.of(SelectionMetric.OPTION, "minEpochs", "maxEpochs", "eta");
+    public static final Set<String> OPTIONS = Rungs.OPTIONS;
 
     public HalvingStrategy(SearchSpace space, StrategyConfig config) {
         Options options = new Options(config, OPTIONS);
         this.metric = options.selectionMetric();
-        int minEpochs = options.integer("minEpochs", 1, 1);
-        int maxEpochs = options.integer("maxEpochs", 4, minEpochs);
-        this.eta = options.integer("eta", 3, 2);
-        this.rungEpochs = rungEpochs(minEpochs, maxEpochs, eta);
+        this.rungs = Rungs.of(options);
 
         PointSampler sampler = new PointSampler(space, new Random(config.seed()));
         long n0 = Math.min(config.budget(), sampler.capacity());
         if (config.epochBudget() > 0) {
-            n0 = Math.min(n0, largestFitting(config.epochBudget(), minEpochs, maxEpochs, eta));
+            n0 = Math.min(n0, rungs.largestFitting(config.epochBudget()));
         }
         this.initialCandidates = n0;
-        this.plannedEpochs = plannedEpochs(n0, minEpochs, maxEpochs, eta);
+        this.plannedEpochs = rungs.plannedEpochs(n0);
 
         List<Candidate> first = new ArrayList<>();
         for (long i = 0; i < n0; i++) {
-            first.add(new Candidate(CandidateIds.of(i), sampler.fresh().orElseThrow(), rungEpochs.get(0)));
+            first.add(new Candidate(CandidateIds.of(i), sampler.fresh().orElseThrow(), rungs.epochs().get(0)));
         }
         this.rung = new Batch(first);
-    }
-
-    /** Total epochs reached at each rung: minEpochs * eta^k, the last one capped at maxEpochs. */
-    public static List<Integer> rungEpochs(int minEpochs, int maxEpochs, int eta) {
-        List<Integer> epochs = new ArrayList<>();
-        long e = minEpochs;
-        while (e < maxEpochs) {
-            epochs.add((int) e);
-            e *= eta;
-        }
-        epochs.add(maxEpochs);
-        return epochs;
-    }
-
-    /**
-     * The epochs a search proposes when no trial fails: n0 trials of rung 0 at its epochs, then in each
-     * later rung max(1, previous rung size / eta) trials at the epochs added by that rung.
-     */
-    public static long plannedEpochs(long n0, int minEpochs, int maxEpochs, int eta) {
-        List<Integer> epochs = rungEpochs(minEpochs, maxEpochs, eta);
-        long trials = n0;
-        long total = trials * epochs.get(0);
-        for (int k = 1; k < epochs.size(); k++) {
-            trials = promotions(trials, eta);
-            total += trials * (epochs.get(k) - epochs.get(k - 1));
-        }
-        return total;
-    }
-
-    /** The largest n0 whose planned epochs fit the budget (planned epochs grow with n0). */
-    private static long largestFitting(long epochBudget, int minEpochs, int maxEpochs, int eta) {
-        if (plannedEpochs(1, minEpochs, maxEpochs, eta) > epochBudget) {
-            throw new IllegalArgumentException("epochBudget " + epochBudget + " is below the " + maxEpochs
-                    + " epochs (maxEpochs) that one candidate needs to climb every rung");
-        }
-        long fits = 1;
-        long tooMany = epochBudget + 1;
-        while (tooMany - fits > 1) {
-            long mid = fits + (tooMany - fits) / 2;
-            if (plannedEpochs(mid, minEpochs, maxEpochs, eta) <= epochBudget) {
-                fits = mid;
-            } else {
-                tooMany = mid;
-            }
-        }
-        return fits;
-    }
-
-    private static long promotions(long rungSize, int eta) {
-        return Math.max(1, rungSize / eta);
     }
 
     @Override
@@ -118,21 +65,21 @@ public final class HalvingStrategy implements SearchStrategy {
     @Override
     public Optional<Candidate> ask() {
         Optional<Candidate> next = rung.next();
-        next.ifPresent(c -> epochsProposed += epochsAddedAt(rungIndex));
+        next.ifPresent(c -> epochsProposed += rungs.epochsAddedAt(rungIndex));
         return next;
     }
 
     @Override
     public void tell(Candidate candidate, TrialResult result) {
         rung.record(candidate, result);
-        if (rung.isComplete() && rungIndex + 1 < rungEpochs.size()) {
+        if (rung.isComplete() && !rungs.isLast(rungIndex)) {
             promote();
         }
     }
 
     @Override
     public boolean isFinished() {
-        return !rung.hasUnasked() && (rungIndex == rungEpochs.size() - 1 || stopped);
+        return !rung.hasUnasked() && (rungs.isLast(rungIndex) || stopped);
     }
 
     /** Fine-tuning epochs proposed so far, counting only what each promoted trial adds to its parent. */
@@ -152,37 +99,44 @@ public final class HalvingStrategy implements SearchStrategy {
 
     /** Total epochs reached at each rung. */
     public List<Integer> rungEpochs() {
-        return rungEpochs;
+        return rungs.epochs();
     }
 
-    private int epochsAddedAt(int k) {
-        return k == 0 ? rungEpochs.get(0) : rungEpochs.get(k) - rungEpochs.get(k - 1);
+    /**
+     * {@code rungs.csv}: every trial of every rung so far, in proposal order; a promoted trial's decision came
+     * when its whole rung was in.
+     */
+    @Override
+    public Map<String, List<Map<String, Object>>> extraTables() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<List<Batch.Outcome>> all = new ArrayList<>(finished);
+        all.add(rung.outcomes());
+        for (int k = 0; k < all.size(); k++) {
+            List<Batch.Outcome> outcomes = all.get(k);
+            Set<String> promoted = k + 1 < all.size() ? parents(all.get(k + 1)) : Set.of();
+            for (Batch.Outcome o : outcomes) {
+                rows.add(Rungs.row(k, o.candidate(), o.result(), metric,
+                        promoted.contains(o.candidate().id()) ? outcomes.size() : null));
+            }
+        }
+        return Map.of("rungs", rows);
+    }
+
+    private static Set<String> parents(List<Batch.Outcome> rung) {
+        return Set.copyOf(rung.stream().map(o -> o.candidate().parentId()).toList());
     }
 
     private void promote() {
         List<Batch.Outcome> outcomes = rung.outcomes();
-        List<Integer> ranked = new ArrayList<>();
-        for (int i = 0; i < outcomes.size(); i++) {
-            if (!Double.isNaN(metric.score(outcomes.get(i).result()))) {
-                ranked.add(i);
-            }
-        }
-        // stable sort: ties keep proposal order
-        ranked.sort(Comparator.comparingDouble((Integer i) -> metric.score(outcomes.get(i).result())).reversed());
-        long quota = promotions(outcomes.size(), eta);
         int next = rungIndex + 1;
         List<Candidate> promoted = new ArrayList<>();
-        for (int i : ranked.subList(0, (int) Math.min(quota, ranked.size()))) {
-            Candidate parent = outcomes.get(i).candidate();
-            promoted.add(new Candidate(rootId(parent) + PROMOTED + next, parent.params(), rungEpochs.get(next), parent.id()));
+        for (int i : Rungs.best(outcomes.stream().map(Batch.Outcome::result).toList(), metric,
+                rungs.promotions(outcomes.size()))) {
+            promoted.add(rungs.promote(outcomes.get(i).candidate(), next));
         }
+        finished.add(outcomes);
         rung = new Batch(promoted);
         rungIndex = next;
         stopped = promoted.isEmpty();
-    }
-
-    /** The id of the rung-0 trial a promoted trial descends from. */
-    private static String rootId(Candidate trial) {
-        return trial.parentId() == null ? trial.id() : trial.id().substring(0, trial.id().lastIndexOf(PROMOTED));
     }
 }

@@ -40,18 +40,18 @@ class HalvingStrategyTest {
 
     @Test
     void rungsMultiplyEpochsByEtaUpToTheMaximum() {
-        assertEquals(List.of(1, 3, 4), HalvingStrategy.rungEpochs(1, 4, 3));
-        assertEquals(List.of(1, 3, 9), HalvingStrategy.rungEpochs(1, 9, 3));
-        assertEquals(List.of(2, 4, 8, 10), HalvingStrategy.rungEpochs(2, 10, 2));
-        assertEquals(List.of(5), HalvingStrategy.rungEpochs(5, 5, 3));
+        assertEquals(List.of(1, 3, 4), new Rungs(1, 4, 3).epochs());
+        assertEquals(List.of(1, 3, 9), new Rungs(1, 9, 3).epochs());
+        assertEquals(List.of(2, 4, 8, 10), new Rungs(2, 10, 2).epochs());
+        assertEquals(List.of(5), new Rungs(5, 5, 3).epochs());
     }
 
     @Test
     void plannedEpochsCountOnlyWhatPromotionsAdd() {
         // 27 x 1, then 9 x (3 - 1), then 3 x (9 - 3)
-        assertEquals(63, HalvingStrategy.plannedEpochs(27, 1, 9, 3));
+        assertEquals(63, new Rungs(1, 9, 3).plannedEpochs(27));
         // one candidate climbs every rung: exactly maxEpochs
-        assertEquals(4, HalvingStrategy.plannedEpochs(1, 1, 4, 3));
+        assertEquals(4, new Rungs(1, 4, 3).plannedEpochs(1));
     }
 
     @Test
@@ -108,7 +108,7 @@ class HalvingStrategyTest {
         // 17 x 1 + 5 x 2 + 1 x 6 = 33 fits in 40; 18 candidates would need 18 + 12 + 12 = 42
         assertEquals(17, strategy.initialCandidates());
         assertEquals(33, strategy.plannedEpochs());
-        assertTrue(HalvingStrategy.plannedEpochs(18, 1, 9, 3) > 40);
+        assertTrue(new Rungs(1, 9, 3).plannedEpochs(18) > 40);
         assertEquals(33, strategy.epochsProposed());
         assertEquals(33, additionalEpochs(trials));
     }
@@ -187,6 +187,23 @@ class HalvingStrategyTest {
         Candidate top = trials.stream().map(StrategyDriver.Trial::candidate).filter(c -> c.fidelity() == 4)
                 .findFirst().orElseThrow();
         assertEquals(best.params(), top.params());
+    }
+
+    @Test
+    void theRungTableShowsEveryRungAndItsPromotions() {
+        HalvingStrategy strategy = halving(9, 0, Map.of("minEpochs", 1, "maxEpochs", 3, "eta", 3));
+        List<StrategyDriver.Trial> trials = StrategyDriver.run(strategy, HalvingStrategyTest::learningCurve);
+        List<Map<String, Object>> rows = strategy.extraTables().get("rungs");
+
+        assertEquals(trials.stream().map(t -> t.candidate().id()).toList(), rows.stream().map(r -> r.get("candidate")).toList());
+        List<Object> parents = rows.stream().filter(r -> r.get("rung").equals(1)).map(r -> r.get("parent")).toList();
+        assertEquals(3, parents.size());
+        for (Map<String, Object> r : rows) {
+            boolean promoted = parents.contains(r.get("candidate"));
+            assertEquals(promoted ? "yes" : "no", r.get("promoted"));
+            // halving decides when the whole rung of 9 is in
+            assertEquals(promoted ? 9 : null, r.get("decided_at"));
+        }
     }
 
     @Test

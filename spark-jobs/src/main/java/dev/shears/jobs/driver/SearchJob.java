@@ -135,7 +135,7 @@ public final class SearchJob {
         long start = System.nanoTime();
         long cpuStart = Stopwatch.cpuNanos();
         try (SearchProgress progress = new SearchProgress(p.spec(), console)) {
-            // strategies count their own trials against the budget (halving's promotions come on top of it)
+            // strategies count their own trials against the budget (halving's and asha's promotions come on top of it)
             int trials = SearchLoop.run(strategy, engine, ledger::request, Integer.MAX_VALUE, s.search.epochBudget,
                     (request, outcome) -> progress.record(ledger.finished(request, outcome)));
             p.timings().searchSeconds = Stopwatch.seconds(start);

@@ -68,7 +68,7 @@ class KillResumeIT {
                 return 0;
             }
             try (Stream<Path> files = Files.list(trials)) {
-                return files.filter(f -> f.getFileName().toString().matches("c\\d+\\.json") && newer(f)).count();
+                return files.filter(f -> f.getFileName().toString().matches("c\\d+(-r\\d+)?\\.json") && newer(f)).count();
             } catch (IOException vanished) {
                 return 0;
             }
@@ -94,8 +94,9 @@ class KillResumeIT {
             }
         }
 
+        /** This run reached {@code --out} (an extension finds the finished run there from the start). */
         boolean committed() {
-            return Files.exists(out);
+            return Files.exists(out.resolve("run.json")) && newer(out.resolve("run.json"));
         }
 
         @Override
@@ -184,15 +185,59 @@ class KillResumeIT {
         assertTrue(kills >= 20, "kills that landed before their run finished: " + landed);
     }
 
+    /**
+     * asha's rungs survive kills, {@code --resume} and {@code --extend}: a smaller budget killed among its
+     * trials and resumed, then extended and killed among the new trials and while writing, ends with the
+     * table and {@code rungs.csv} of one uninterrupted run at the larger budget. Two slots finish trials out
+     * of order, so the promotions must not depend on which finished first.
+     */
+    @Test
+    void killedAndExtendedAshaSearchesResumeToTheUninterruptedRungs() throws Exception {
+        TestData.writeBlobs(dir);
+        Path spec = Files.writeString(dir.resolve("asha.yaml"), TestData.spec(dir,
+                "  ratio: {min: 0.3, max: 0.95}\n  scorer: [magnitude, random]",
+                "  strategy: asha\n  budget: 8\n  options:\n    minEpochs: 1\n    maxEpochs: 4\n    eta: 2"));
+        Path reference = dir.resolve("asha-reference");
+        assertEquals(0, run(spec, reference, null).code, "the uninterrupted run");
+        String cache = dir.resolve("cache").toString();
+        String[] smaller = {"--cache", cache, "--set", "search.budget=4"};
+        Path out = dir.resolve("asha");
+
+        List<String> landed = new ArrayList<>();
+        for (Moment m : List.of(trials(2, 0), trials(1, 0))) {
+            landed.add("budget 4, " + m.name() + ": " + killed(run(spec, out, m, smaller), m));
+        }
+        assertEquals(0, run(spec, out, null, smaller).code, "the smaller run resumed");
+        // the extension is killed twice among its trials (the first ones come from the cache), then while writing
+        for (Moment m : List.of(trials(3, 0), trials(2, 0), writing("rungs.csv", 0))) {
+            landed.add("extension, " + m.name() + ": " + killed(run(spec, out, m, "--cache", cache), m));
+            assertTrue(Files.exists(out.resolve("run.json")), "the smaller run stays in --out until the extension is done");
+        }
+        assertEquals(0, run(spec, out, null, "--cache", cache).code, "the extension resumed");
+
+        System.out.println("asha kills:\n  " + String.join("\n  ", landed));
+        assertTrue(landed.stream().filter(l -> !l.endsWith("finished")).count() >= 4, "kills that landed: " + landed);
+        assertEquals(table(reference), table(out));
+        assertEquals(Files.readAllLines(reference.resolve("rungs.csv")), Files.readAllLines(out.resolve("rungs.csv")));
+    }
+
     private record Run(int code, String killedAt) {
     }
 
-    /** Runs the search with --resume, killing it at {@code moment} (null: let it finish). */
-    private Run run(Path spec, Path out, Moment moment) throws Exception {
+    /** Where a run was killed, or that it finished first. */
+    private static String killed(Run r, Moment m) {
+        assertEquals(r.killedAt == null ? 0 : 137, r.code, m.name());
+        return r.killedAt == null ? "finished" : r.killedAt;
+    }
+
+    /** Runs the search with --resume and {@code more} arguments, killing it at {@code moment} (null: let it finish). */
+    private Run run(Path spec, Path out, Moment moment, String... more) throws Exception {
         FileTime start = FileTime.fromMillis(System.currentTimeMillis());
         Path log = Scripts.log("kill-resume");
-        Process p = Scripts.start(log, "shears", "search", "--spec", spec.toString(),
-                "--out", out.toString(), "--resume", "--master", "local[2]");
+        List<String> args = new ArrayList<>(List.of("search", "--spec", spec.toString(),
+                "--out", out.toString(), "--resume", "--master", "local[2]"));
+        args.addAll(List.of(more));
+        Process p = Scripts.start(log, "shears", args.toArray(String[]::new));
         long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
         String killedAt = null;
         if (moment != null) {

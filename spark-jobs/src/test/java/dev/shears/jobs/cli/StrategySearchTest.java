@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Adaptive strategies through the real pipeline: promoted trials continue from their parents, scans are written. */
+/**
+ * Adaptive strategies through the real pipeline: promoted trials continue from their parents, scans and rungs are
+ * written, an extended asha search keeps its rungs.
+ */
 class StrategySearchTest {
 
     @TempDir
@@ -64,6 +67,69 @@ class StrategySearchTest {
             assertEquals(parent.get("params_nonzero"), child.get("params_nonzero"), "the parent's zeros are held");
             assertEquals("halving", child.get("strategy"));
         }
+    }
+
+    @Test
+    void ashaPromotesTrialsThatContinueFromTheirParentsAndWritesEveryRung() throws Exception {
+        List<Map<String, String>> rows = search("asha",
+                "  ratio: {min: 0.5, max: 0.9}\n  scorer: [magnitude, random]",
+                "  strategy: asha\n  budget: 6\n  options:\n    minEpochs: 1\n    maxEpochs: 3\n    eta: 3");
+        List<Map<String, String>> promoted = rows.stream().filter(r -> !r.get("parent").isEmpty()).toList();
+        assertEquals(1 + 6, rows.size() - promoted.size(), "base and 6 new candidates");
+        assertTrue(promoted.size() >= 2, "the best third of 6 at least: " + promoted.size());
+        for (Map<String, String> child : promoted) {
+            Map<String, String> parent = byCandidate(rows, child.get("parent"));
+            assertEquals(child.get("parent") + "-r1", child.get("candidate"));
+            assertEquals("3", child.get("epochs"), "1 epoch inherited + 2 more");
+            assertEquals("2", child.get("trial_epochs"));
+            assertEquals(parent.get("params_nonzero"), child.get("params_nonzero"), "the parent's zeros are held");
+            assertEquals("asha", child.get("strategy"));
+        }
+
+        List<Map<String, String>> rungs = read(dir.resolve("asha").resolve("rungs.csv"));
+        assertEquals(rows.size() - 1, rungs.size(), "every trial has a row");
+        for (Map<String, String> r : rungs) {
+            Map<String, String> trial = byCandidate(rows, r.get("candidate"));
+            boolean continued = promoted.stream().anyMatch(c -> c.get("parent").equals(r.get("candidate")));
+            assertEquals(continued ? "yes" : "no", r.get("promoted"), r.toString());
+            assertEquals(continued, !r.get("decided_at").isEmpty(), r.toString());
+            assertEquals(trial.get("epochs"), r.get("epochs"));
+            assertEquals(trial.get("parent").isEmpty() ? "0" : "1", r.get("rung"));
+            assertEquals(Double.parseDouble(trial.get("val_accuracy")), Double.parseDouble(r.get("val_accuracy")), 1e-4);
+        }
+    }
+
+    @Test
+    void ashaExtendedToALargerBudgetKeepsItsRungs() throws Exception {
+        Path spec = Files.writeString(dir.resolve("asha-extend.yaml"), TestData.spec(dir, "  ratio: {min: 0.3, max: 0.95}",
+                "  strategy: asha\n  budget: 4\n  options:\n    minEpochs: 1\n    maxEpochs: 4\n    eta: 2"));
+        Path out = dir.resolve("asha-extend");
+        String cache = dir.resolve("asha-cache").toString();
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--cache", cache));
+        List<Map<String, String>> small = read(out.resolve("rungs.csv"));
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--cache", cache,
+                "--extend", "--set", "search.budget=8"));
+        List<String> extended = Files.readAllLines(out.resolve("rungs.csv"));
+        Path once = dir.resolve("asha-once");
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", once.toString(),
+                "--set", "search.budget=8"));
+
+        assertEquals(Files.readAllLines(once.resolve("rungs.csv")), extended, "the rungs of one run at the larger budget");
+        List<Map<String, String>> grown = read(out.resolve("rungs.csv"));
+        for (Map<String, String> before : small) {
+            Map<String, String> after = byCandidate(grown, before.get("candidate"));
+            if (before.get("promoted").equals("yes")) {
+                assertEquals(before, after, "a promotion of the smaller run is kept as it was decided");
+            } else {
+                assertEquals(before.get("val_accuracy"), after.get("val_accuracy"));
+            }
+        }
+        long cached = read(out.resolve("results.csv")).stream().filter(r -> "true".equals(r.get("cached"))).count();
+        assertEquals(small.size(), cached, "every trial of the smaller run comes from the cache");
+    }
+
+    private static Map<String, String> byCandidate(List<Map<String, String>> rows, String id) {
+        return rows.stream().filter(r -> id.equals(r.get("candidate"))).findFirst().orElseThrow(() -> new AssertionError(id));
     }
 
     @Test
