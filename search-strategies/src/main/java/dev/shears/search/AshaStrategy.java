@@ -6,8 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Asynchronous successive halving (ASHA: Li et al., "A System for Massively Parallel Hyperparameter
@@ -15,22 +16,25 @@ import java.util.Set;
  * ({@code minEpochs * eta^k} epochs, {@code maxEpochs} at the last). A trial is promoted to the next rung
  * as soon as it ranks in the top 1/{@code eta} of the results in at its rung (never a failed or diverged
  * one); {@link #ask()} hands out a promotion when one is waiting, the highest rung first, and otherwise
- * starts a new random candidate, so no slot waits for a rung to complete. A promoted trial continues its
+ * starts a new candidate, so no slot waits for a rung to complete. New candidates are drawn at random, or with
+ * {@code sampler: tpe} by {@link TpeSampler} from the rung-0 results (all at the same epochs, so comparable),
+ * which may make a new candidate wait for earlier rung-0 results while no promotion is due. A promoted trial continues its
  * parent's fine-tuned weights as halving's do ({@code <id>-r<rung>}, parentId the trial it continues).
  *
  * <p><b>Why the decisions do not depend on timing.</b> In the paper a promotion is chosen when a worker
  * asks, from whatever results happen to be in; a resumed run, whose finished trials are told again in
  * another rhythm, could then choose differently and not find its own checkpoints. Here each rung has an
- * order (rung 0: the order candidates are drawn from the seed; a later rung: the order its promotions
- * were decided), and a result counts at its rung only once every earlier result of that rung is in: one
- * that arrives early waits. The promotions decided when the n-th result of a rung counts depend on those
- * n results alone, so by induction over the rungs the set of trials (ids, params, fidelities, parents)
- * and {@code rungs.csv} follow from the results, whatever order they arrive in and however asks and tells
- * interleave. That is what lets {@code --resume} replay a killed run's checkpoints to the same table, and
- * since the first n decisions of a rung do not look past its n-th result, a larger budget
- * ({@code --extend}) keeps every promotion the smaller run decided. The price: a promotion can wait for
- * a slower earlier trial of its rung, and a trial in the top 1/eta when it counts is promoted even if
- * later results push it out (the paper's promotions can be "mistaken" the same way).
+ * order (rung 0: the order candidates are drawn in, from the seed and, with {@code sampler: tpe}, from the
+ * rung-0 results before them in that order; a later rung: the order its promotions were decided), and a
+ * result counts at its rung only once every earlier result of that rung is in: one that arrives early waits.
+ * The promotions decided when the n-th result of a rung counts depend on those n results alone, so by
+ * induction over the rungs the set of trials (ids, params, fidelities, parents) and {@code rungs.csv} follow
+ * from the results, whatever order they arrive in and however asks and tells interleave. That is what lets
+ * {@code --resume} replay a killed run's checkpoints to the same table, and since the first n decisions of a
+ * rung do not look past its n-th result, a larger budget ({@code --extend}) keeps every promotion the smaller
+ * run decided. The price: a promotion can wait for a slower earlier trial of its rung, and a trial in the top
+ * 1/eta when it counts is promoted even if later results push it out (the paper's promotions can be
+ * "mistaken" the same way).
  *
  * <p><b>What still depends on timing</b>: the order trials are proposed in (whether a free slot gets a
  * promotion or a new candidate depends on which results are in when it asks), hence which trials run
@@ -64,12 +68,14 @@ public final class AshaStrategy implements SearchStrategy {
     private record Place(int rung, int position) {
     }
 
-    /** Every option this strategy reads. */
-    public static final Set<String> OPTIONS = Rungs.OPTIONS;
+    /** Every option this strategy reads: the rungs', the sampler's, and TPE's for {@code sampler: tpe}. */
+    public static final Set<String> OPTIONS = Stream.of(Rungs.OPTIONS, Set.of(Sampler.OPTION), TpeSampler.OPTIONS)
+            .flatMap(Set::stream)
+            .collect(Collectors.toUnmodifiableSet());
 
     private final SelectionMetric metric;
     private final Rungs rungs;
-    private final PointSampler sampler;
+    private final Sampler sampler;
     private final long initialCandidates;
     /** The most trials each rung may hold: no limit without an epoch budget. */
     private final long[] capacity;
@@ -82,7 +88,7 @@ public final class AshaStrategy implements SearchStrategy {
         Options options = new Options(config, OPTIONS);
         this.metric = options.selectionMetric();
         this.rungs = Rungs.of(options);
-        this.sampler = new PointSampler(space, new Random(config.seed()));
+        this.sampler = Sampler.of(options, space, config.seed(), metric);
         long n0 = Math.min(config.budget(), sampler.capacity());
         if (config.epochBudget() > 0) {
             n0 = Math.min(n0, rungs.largestFitting(config.epochBudget()));
@@ -111,7 +117,7 @@ public final class AshaStrategy implements SearchStrategy {
             }
         }
         Rung first = rung.get(0);
-        if (first.trials.size() < initialCandidates) {
+        if (first.trials.size() < initialCandidates && sampler.ready()) {
             Candidate fresh = new Candidate(CandidateIds.of(first.trials.size()), sampler.fresh().orElseThrow(),
                     rungs.epochs().get(0));
             enter(0, fresh);
@@ -132,6 +138,10 @@ public final class AshaStrategy implements SearchStrategy {
         }
         r.results.set(p.position(), result);
         outstanding--;
+        if (p.rung() == 0) {
+            // rung 0 holds the sampler's draws in draw order
+            sampler.tell(p.position(), result);
+        }
         while (r.counted < r.trials.size() && r.results.get(r.counted) != null) {
             r.counted++;
             if (!rungs.isLast(p.rung())) {
@@ -183,7 +193,7 @@ public final class AshaStrategy implements SearchStrategy {
     private void promoteFrom(int k) {
         Rung from = rung.get(k);
         Rung to = rung.get(k + 1);
-        for (int i : Rungs.best(from.results.subList(0, from.counted), metric, from.counted / rungs.eta())) {
+        for (int i : metric.best(from.results.subList(0, from.counted), from.counted / rungs.eta())) {
             if (to.trials.size() >= capacity[k + 1]) {
                 return;
             }

@@ -130,7 +130,7 @@ public final class HalvingStrategy implements SearchStrategy {
         List<Batch.Outcome> outcomes = rung.outcomes();
         int next = rungIndex + 1;
         List<Candidate> promoted = new ArrayList<>();
-        for (int i : Rungs.best(outcomes.stream().map(Batch.Outcome::result).toList(), metric,
+        for (int i : metric.best(outcomes.stream().map(Batch.Outcome::result).toList(),
                 rungs.promotions(outcomes.size()))) {
             promoted.add(rungs.promote(outcomes.get(i).candidate(), next));
         }

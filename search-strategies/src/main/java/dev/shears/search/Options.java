@@ -85,6 +85,12 @@ final class Options {
         return numbers;
     }
 
+    /** Whether the spec gives option {@code name}. */
+    boolean has(String name) {
+        requireDeclared(name);
+        return values.containsKey(name);
+    }
+
     /** The metric trials are ranked by. */
     SelectionMetric selectionMetric() {
         return new SelectionMetric(text(SelectionMetric.OPTION, SelectionMetric.DEFAULT));

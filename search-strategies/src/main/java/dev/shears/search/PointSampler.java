@@ -12,7 +12,7 @@ import java.util.Set;
  * is evaluated twice. A discrete space is walked in a seeded random order of its grid, so sampling ends
  * when the space is exhausted instead of retrying forever; continuous points are drawn independently.
  */
-final class PointSampler {
+final class PointSampler implements Sampler {
 
     private final SearchSpace space;
     private final Random random;
@@ -29,12 +29,14 @@ final class PointSampler {
     }
 
     /** How many distinct points {@link #fresh()} can return when nothing else is {@linkplain #claim claimed}. */
-    long capacity() {
+    @Override
+    public long capacity() {
         return gridSize < 0 ? Long.MAX_VALUE : gridSize;
     }
 
     /** A point not proposed before, now marked proposed; empty once a discrete space is exhausted. */
-    Optional<Map<String, Object>> fresh() {
+    @Override
+    public Optional<Map<String, Object>> fresh() {
         if (gridSize < 0) {
             Map<String, Object> point = space.sample(random);
             proposed.add(point);

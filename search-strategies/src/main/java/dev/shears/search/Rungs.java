@@ -2,7 +2,6 @@ package dev.shears.search;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,22 +105,6 @@ final class Rungs {
             }
         }
         return fits;
-    }
-
-    /**
-     * The positions of the best {@code quota} results by {@code metric}, best first; a failed or diverged trial
-     * is never among them, and ties keep the earlier position.
-     */
-    static List<Integer> best(List<TrialResult> results, SelectionMetric metric, long quota) {
-        List<Integer> ranked = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            if (!Double.isNaN(metric.score(results.get(i)))) {
-                ranked.add(i);
-            }
-        }
-        // stable sort: ties keep proposal order
-        ranked.sort(Comparator.comparingDouble((Integer i) -> metric.score(results.get(i))).reversed());
-        return ranked.subList(0, (int) Math.min(quota, ranked.size()));
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.shears.search;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 /**
  * The metric strategies rank trials by (option {@code metric}). Engines without a validation split report
  * only {@code accuracy}, so a trial lacking the chosen metric is ranked by that instead.
@@ -18,5 +22,21 @@ record SelectionMetric(String name) {
         }
         double v = result.metric(name);
         return Double.isNaN(v) ? result.metric(FALLBACK) : v;
+    }
+
+    /**
+     * The positions of the best {@code quota} results, best first; a failed or diverged trial is never among
+     * them, and ties keep the earlier position.
+     */
+    List<Integer> best(List<TrialResult> results, long quota) {
+        List<Integer> ranked = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (!Double.isNaN(score(results.get(i)))) {
+                ranked.add(i);
+            }
+        }
+        // stable sort: ties keep proposal order
+        ranked.sort(Comparator.comparingDouble((Integer i) -> score(results.get(i))).reversed());
+        return ranked.subList(0, (int) Math.min(quota, ranked.size()));
     }
 }

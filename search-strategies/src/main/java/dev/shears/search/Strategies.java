@@ -22,6 +22,7 @@ public final class Strategies {
         REGISTRY.put("random", new Entry(RandomStrategy::new, Set.of()));
         REGISTRY.put("halving", new Entry(HalvingStrategy::new, HalvingStrategy.OPTIONS));
         REGISTRY.put("asha", new Entry(AshaStrategy::new, AshaStrategy.OPTIONS));
+        REGISTRY.put("tpe", new Entry(TpeStrategy::new, TpeStrategy.OPTIONS));
         REGISTRY.put("nsga2", new Entry(Nsga2Strategy::new, Nsga2Strategy.OPTIONS));
         REGISTRY.put("sensitivity", new Entry(SensitivityStrategy::new, SensitivityStrategy.OPTIONS));
     }

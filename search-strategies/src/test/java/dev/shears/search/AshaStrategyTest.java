@@ -3,6 +3,7 @@ package dev.shears.search;
 import static dev.shears.search.StrategyDriver.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -182,7 +183,38 @@ class AshaStrategyTest {
         assertTrue(eta.getMessage().contains("'eta'") && eta.getMessage().contains(">= 2"), eta.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> Strategies.create("asha", SPACE, StrategyDriver.config(9, 1, Map.of("population", 8))));
-        assertTrue(unknown.getMessage().contains("eta, maxEpochs, metric, minEpochs"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("eta, gamma, maxEpochs, metric, minEpochs, parallel, sampler"),
+                unknown.getMessage());
+        IllegalArgumentException sampler = assertThrows(IllegalArgumentException.class,
+                () -> asha(9, 0, Map.of("sampler", "bayes")));
+        assertEquals("option 'sampler' must be random or tpe, got 'bayes'", sampler.getMessage());
+        IllegalArgumentException tpeOnly = assertThrows(IllegalArgumentException.class,
+                () -> asha(9, 0, Map.of("gamma", 0.2)));
+        assertEquals("option 'gamma' is read only with sampler: tpe", tpeOnly.getMessage());
+    }
+
+    @Test
+    void theTpeSamplerDrawsNewCandidatesAndTheTrialsStillFollowFromTheResults() {
+        Map<String, Object> tpe = new HashMap<>(NINE_EPOCHS);
+        tpe.putAll(Map.of("sampler", "tpe", "startup", 6));
+        List<String> sequential = trials(asha(30, 0, tpe), 1, 0);
+        assertEquals(sequential, trials(asha(30, 0, tpe), 4, 17));
+        assertEquals(sequential, trials(asha(30, 0, tpe), 40, 23));
+        assertEquals(30, sequential.stream().filter(t -> t.endsWith(" null")).count());
+        assertTrue(sequential.stream().anyMatch(t -> t.contains("-r2")), "something reached the last rung");
+        assertNotEquals(sequential, trials(asha(30, 0, NINE_EPOCHS), 1, 0), "the random sampler draws other candidates");
+
+        // after startup, new candidates gather near the best ratio (0.3) more than random ones do
+        assertTrue(nearBest(asha(30, 0, tpe)) > nearBest(asha(30, 0, NINE_EPOCHS)) + 3);
+    }
+
+    /** Rung-0 candidates after the first 9 (startup 6, parallel 4) within 0.1 of ratio 0.3. */
+    private static long nearBest(AshaStrategy strategy) {
+        return StrategyDriver.run(strategy, AshaStrategyTest::learningCurve, 3, 1).stream()
+                .map(StrategyDriver.Trial::candidate)
+                .filter(c -> c.parentId() == null && Integer.parseInt(c.id().substring(1)) >= 9)
+                .filter(c -> Math.abs(number(c, "ratio") - 0.3) < 0.1)
+                .count();
     }
 
     /** Every trial a run proposes (id, params, fidelity, parent), sorted by id. */

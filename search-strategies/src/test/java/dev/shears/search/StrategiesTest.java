@@ -38,7 +38,7 @@ class StrategiesTest {
 
     @Test
     void everyStrategyIsRegisteredUnderItsName() {
-        assertEquals(List.of("grid", "random", "halving", "asha", "nsga2", "sensitivity"), List.copyOf(Strategies.names()));
+        assertEquals(List.of("grid", "random", "halving", "asha", "tpe", "nsga2", "sensitivity"), List.copyOf(Strategies.names()));
         SearchSpace discrete = new SearchSpace(List.of(new Dimension.Choice("ratio", List.of(0.5, 0.9))));
         for (String name : Strategies.names()) {
             assertEquals(name, Strategies.create(name, discrete, StrategyDriver.config(40, 1, optionsOf(name))).name());
@@ -49,7 +49,7 @@ class StrategiesTest {
     void anUnknownNameListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Strategies.create("bayes", SPACE, StrategyDriver.config(10, 1, Map.of())));
-        assertTrue(e.getMessage().contains("'bayes'") && e.getMessage().contains("halving, asha, nsga2"), e.getMessage());
+        assertTrue(e.getMessage().contains("'bayes'") && e.getMessage().contains("halving, asha, tpe, nsga2"), e.getMessage());
     }
 
     @Test
@@ -79,7 +79,7 @@ class StrategiesTest {
 
     /** Engines finish trials in any order; the proposals must not depend on it. */
     @ParameterizedTest
-    @ValueSource(strings = {"random", "halving", "asha", "nsga2", "sensitivity"})
+    @ValueSource(strings = {"random", "halving", "asha", "tpe", "nsga2", "sensitivity"})
     void proposalsDoNotDependOnTheOrderResultsArriveIn(String name) {
         List<String> sequential = proposals(name, 1, 0);
         assertEquals(sequential, proposals(name, 4, 17));
