@@ -296,7 +296,7 @@ public final class SpecLoader {
             c.fail("space", "a mapping of dimensions, or a list of mappings", s.space);
         }
         if ("grid".equals(se.strategy) && !spaces.stream().allMatch(SearchSpace::isDiscrete)) {
-            c.fail("space", "lists of values for the grid strategy (ranges need search.strategy: random, halving, asha or nsga2)", "a range");
+            c.fail("space", "lists of values for the grid strategy (ranges need search.strategy: random, halving, asha, tpe or nsga2)", "a range");
         }
         return spaces;
     }

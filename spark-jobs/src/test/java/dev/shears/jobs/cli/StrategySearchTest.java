@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +127,58 @@ class StrategySearchTest {
         }
         long cached = read(out.resolve("results.csv")).stream().filter(r -> "true".equals(r.get("cached"))).count();
         assertEquals(small.size(), cached, "every trial of the smaller run comes from the cache");
+    }
+
+    @Test
+    void tpeProposesItsBudgetOfCandidatesFromItsModel() throws Exception {
+        List<Map<String, String>> rows = search("tpe", "  ratio: {min: 0.5, max: 0.9}\n  scorer: [magnitude, random]",
+                "  strategy: tpe\n  budget: 7\n  options:\n    startup: 3\n    parallel: 2");
+        assertEquals(1 + 7, rows.size(), "base and 7 candidates");
+        List<Map<String, String>> candidates = rows.stream().filter(r -> !"base".equals(r.get("candidate"))).toList();
+        assertEquals(7, candidates.stream().map(r -> r.get("target_sparsity") + r.get("scorer")).distinct().count());
+        for (Map<String, String> r : candidates) {
+            assertEquals("OK", r.get("status"), r.toString());
+            assertEquals("tpe", r.get("strategy"));
+            assertTrue(r.get("parent").isEmpty());
+        }
+    }
+
+    @Test
+    void tpeExtendedToALargerBudgetProposesWhatOneRunAtThatBudgetDoes() throws Exception {
+        Path spec = Files.writeString(dir.resolve("tpe-extend.yaml"), TestData.spec(dir,
+                "  ratio: {min: 0.3, max: 0.95}\n  scorer: [magnitude, random]",
+                "  strategy: tpe\n  budget: 4\n  options:\n    startup: 2\n    parallel: 2"));
+        Path out = dir.resolve("tpe-extend");
+        String cache = dir.resolve("tpe-cache").toString();
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--cache", cache));
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(), "--cache", cache,
+                "--extend", "--set", "search.budget=7"));
+        Path once = dir.resolve("tpe-once");
+        assertEquals(0, ShearsMain.execute("search", "--spec", spec.toString(), "--out", once.toString(),
+                "--set", "search.budget=7"));
+
+        assertEquals(points(read(once.resolve("results.csv"))), points(read(out.resolve("results.csv"))));
+        long cached = read(out.resolve("results.csv")).stream().filter(r -> "true".equals(r.get("cached"))).count();
+        assertEquals(4, cached, "the smaller run's candidates come from the cache, and are told again");
+    }
+
+    /** Each candidate's point, by id. */
+    private static Map<String, String> points(List<Map<String, String>> rows) {
+        Map<String, String> points = new TreeMap<>();
+        rows.forEach(r -> points.put(r.get("candidate"), r.get("target_sparsity") + " " + r.get("scorer")));
+        return points;
+    }
+
+    @Test
+    void ashaWithTheTpeSamplerPromotesAndWritesEveryRung() throws Exception {
+        List<Map<String, String>> rows = search("asha-tpe", "  ratio: {min: 0.5, max: 0.9}\n  scorer: [magnitude, random]",
+                "  strategy: asha\n  budget: 6\n  options:\n    minEpochs: 1\n    maxEpochs: 3\n    eta: 3\n"
+                        + "    sampler: tpe\n    startup: 3\n    parallel: 2");
+        List<Map<String, String>> promoted = rows.stream().filter(r -> !r.get("parent").isEmpty()).toList();
+        assertEquals(1 + 6, rows.size() - promoted.size(), "base and 6 new candidates");
+        assertTrue(promoted.size() >= 2, "the best third of 6 at least: " + promoted.size());
+        assertTrue(rows.stream().skip(1).allMatch(r -> "OK".equals(r.get("status")) && "asha".equals(r.get("strategy"))));
+        assertEquals(rows.size() - 1, read(dir.resolve("asha-tpe").resolve("rungs.csv")).size());
     }
 
     private static Map<String, String> byCandidate(List<Map<String, String>> rows, String id) {
