@@ -12,6 +12,7 @@ import dev.shears.jobs.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,6 +35,8 @@ class SearchCommandTest {
     static Path out;
     static List<String[]> csv;
     static List<String> header;
+    /** What the search wrote on standard output and error: not a terminal, as under a scheduler. */
+    static String printed;
 
     @BeforeAll
     static void runSearch() throws Exception {
@@ -46,9 +49,21 @@ class SearchCommandTest {
                 "  epochs: [1]"), "  budget: 6"));
         SharedSpark.get();
         out = dir.resolve("out");
-        int code = ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(),
-                "--set", "output.keepModels=2", "--set", "search.measureLatency=true");
-        assertEquals(0, code);
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        int code;
+        try (PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setOut(both);
+            System.setErr(both);
+            code = ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(),
+                    "--set", "output.keepModels=2", "--set", "search.measureLatency=true");
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        printed = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         header = Arrays.asList(lines.get(0).split(","));
         csv = lines.stream().skip(1).map(l -> l.split(",", -1)).toList();
@@ -72,6 +87,23 @@ class SearchCommandTest {
             assertEquals(String.valueOf(i), cell(csv.get(i), "rank"));
             assertEquals("OK", cell(csv.get(i), "status"));
         }
+    }
+
+    /** Without a terminal, no progress-bar frames: one line per finished candidate, as a log wants. */
+    @Test
+    void progressWithoutATerminalIsOneLinePerCandidate() throws Exception {
+        assertFalse(printed.contains("\r"), "no carriage returns in:\n" + printed);
+        List<String> progress = printed.lines().filter(l -> l.startsWith("candidates ")).toList();
+        assertEquals(6, progress.size(), printed);
+        String best = new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("best").asText();
+        for (int i = 0; i < progress.size(); i++) {
+            String line = progress.get(i);
+            assertTrue(line.startsWith("candidates " + (i + 1) + "/6: "), line);
+            assertTrue(line.contains("best ") || line.contains("no candidate within tolerance yet"), line);
+            assertTrue(line.matches(".*, about \\d+:\\d\\d:\\d\\d left"), line);
+        }
+        // the last line's best is the run's best: the same selection rule decides both
+        assertTrue(progress.get(5).contains("best " + best + " "), progress.get(5) + " vs " + best);
     }
 
     @Test
