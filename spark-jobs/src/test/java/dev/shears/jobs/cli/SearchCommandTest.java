@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -179,10 +181,47 @@ class SearchCommandTest {
         assertEquals(7, parquet.count());
         assertTrue(Arrays.asList(parquet.columns()).contains("compression"));
 
+    }
+
+    /** report.html opens offline, draws from data that agrees with the table, and recommends the run's best. */
+    @Test
+    void reportIsSelfContainedAndItsDataMatchesTheTable() throws Exception {
         String html = Files.readString(out.resolve("report.html"));
-        assertTrue(html.contains("data:image/png;base64,"));
-        assertTrue(html.contains("Pareto front"));
+        assertFalse(Pattern.compile("(?i)<(script|link|img|iframe)[^>]*\\s(src|href)\\s*=\\s*['\"]?(https?:)?//").matcher(html).find(),
+                "nothing loaded from elsewhere");
+        assertFalse(Pattern.compile("(?i)(url\\(|@import)\\s*['\"]?https?://").matcher(html).find(), "no remote styles");
+        String echarts;
+        try (var in = getClass().getClassLoader().getResourceAsStream(
+                "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js")) {
+            echarts = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(html.contains("<script>" + echarts + "</script>"), "the charting library is inlined");
+
+        JsonNode data = dev.shears.jobs.output.ReportTest.data(html);
+        assertEquals(csv.size(), data.path("rows").size());
+        for (int i = 0; i < csv.size(); i++) {
+            JsonNode row = data.path("rows").get(i);
+            assertEquals(cell(csv.get(i), "candidate"), row.path("candidate").asText());
+            for (String figure : List.of("compression", "val_accuracy", "accuracy")) {
+                assertEquals(Double.parseDouble(cell(csv.get(i), figure)), row.path(figure).asDouble(), 1e-5,
+                        figure + " of " + row.path("candidate"));
+            }
+        }
+        List<String> pareto = csv.stream().filter(r -> Boolean.parseBoolean(cell(r, "pareto")))
+                .map(r -> cell(r, "candidate")).toList();
+        assertEquals(pareto, StreamSupport.stream(data.path("pareto").spliterator(), false).map(JsonNode::asText).toList());
+        String best = new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("best").asText();
+        assertEquals(best, data.path("recommended").asText(), "the recommendation is run.json's best");
+        assertTrue(html.contains("<p id=\"recommended-id\"><b>" + best + "</b>"), "named at the top");
+        assertTrue(html.indexOf("id=\"recommended\"") < html.indexOf("id=\"chart-accuracy\""), "the recommendation first");
         assertTrue(html.contains("chosen on the validation split"), "the headline says which split chose");
+        for (String id : List.of("chart-accuracy", "chart-latency", "chart-flops", "chart-layers", "provenance",
+                "provenance-spec", "provenance-counts", "provenance-timings", "provenance-versions", "filter-scorer")) {
+            assertTrue(html.contains("id=\"" + id + "\""), id);
+        }
+        for (String id : List.of("sensitivity", "rungs", "changes")) {
+            assertFalse(html.contains("id=\"" + id + "\""), id + " did not run");
+        }
     }
 
     @Test
