@@ -8,12 +8,14 @@ import dev.shears.benchmarks.QualityBench.Method;
 import dev.shears.benchmarks.QualityBench.Result;
 import dev.shears.benchmarks.QualityBench.Role;
 import dev.shears.benchmarks.QualityBench.Timed;
-import dev.shears.jobs.output.Report;
 import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,6 +30,9 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
@@ -677,8 +682,34 @@ final class QualityReport {
                         new float[] {5f, 4f}, 0f));
             }
         }
-        return Report.png(a.title() + ": test accuracy versus compression (Fashion-MNIST)",
-                new XYPlot(data, Report.compressionAxis(), y, renderer), 1000, 600);
+        return png(a.title() + ": test accuracy versus compression (Fashion-MNIST)",
+                new XYPlot(data, compressionAxis(), y, renderer), 1000, 600);
+    }
+
+    /** A logarithmic compression axis, labelled with plain numbers (1, 2, 5, 10, ...) rather than powers of ten. */
+    private static LogAxis compressionAxis() {
+        LogAxis x = new LogAxis("compression (base parameters / non-zero parameters)");
+        x.setSmallestValue(0.5);
+        x.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+        x.setNumberFormatOverride(new DecimalFormat("0.#"));
+        return x;
+    }
+
+    /** The plot as a PNG on white, with a title and a legend: a chart the markdown record links. */
+    private static byte[] png(String title, XYPlot plot, int width, int height) {
+        System.setProperty("java.awt.headless", "true");
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ChartUtils.writeChartAsPNG(out, chart, width, height);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot render the chart", e);
+        }
     }
 
     // ---- numbers ----

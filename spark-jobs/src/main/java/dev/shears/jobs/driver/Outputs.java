@@ -1,8 +1,6 @@
 package dev.shears.jobs.driver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shears.jobs.output.Changes;
 import dev.shears.jobs.output.Report;
 import dev.shears.jobs.output.TableFormats;
@@ -76,7 +74,7 @@ public final class Outputs {
         try {
             var out = p.out();
             out.write("results.csv", TableFormats.csv(ranked, columns));
-            out.write("results.json", json(json(ranked, columns)));
+            out.write("results.json", json(TableFormats.json(ranked, columns)));
             out.write("pareto.csv", TableFormats.csv(ranked.stream().filter(Row::pareto).toList(), columns));
             out.writeDirectory("results.parquet", path -> parquet.write(ranked, columns, path));
             for (Map.Entry<String, List<Map<String, Object>>> t : extraTables.entrySet()) {
@@ -93,8 +91,9 @@ public final class Outputs {
                 out.write("models/" + id + ".compact", CompactModel.write(ModelBytes.restore(model)));
                 saved.add("models/" + id + ".compact");
             }
+            List<Changes.Change> diff = null;
             if (p.previous() != null) {
-                List<Changes.Change> diff = Changes.rows(p.previous().rows(), ranked);
+                diff = Changes.rows(p.previous().rows(), ranked);
                 out.write("changes.csv", Changes.csv(diff));
                 changes = Changes.summary(p.previous().out(), p.previous().rows(), ranked, diff);
             }
@@ -102,8 +101,8 @@ public final class Outputs {
             p.timings().driverPeakResidentMb = ProcessMemory.peakResidentMb();
             String runJson = json(RunRecord.of(p, ranked, trials, saved, changes));
             out.write("run.json", runJson);
-            out.write("report.html", Report.html("Shears: " + s.name, ranked, runJson, s.objective.maxAccuracyDrop,
-                    s.objective.split()));
+            out.write("report.html", Report.html(new Report.Input("Shears: " + s.name, ranked, runJson,
+                    s.objective.maxAccuracyDrop, s.objective.split(), kept, extraTables, diff, changes)));
             out.commit(Checkpoints.DIR);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + p.out().target() + ": " + e.getMessage(), e);
@@ -127,16 +126,5 @@ public final class Outputs {
             console.println();
             console.print(TableFormats.console(ranked, CONSOLE, s.output.consoleRows + 1));
         }
-    }
-
-    /** results.json: each row's columns, and its per-layer sparsity. */
-    private static ArrayNode json(List<Row> ranked, List<Column> columns) {
-        ArrayNode rows = SpecLoader.JSON.createArrayNode();
-        for (Row r : ranked) {
-            ObjectNode json = rows.addObject();
-            columns.forEach(c -> json.putPOJO(c.name(), r.get(c)));
-            json.putPOJO(Columns.LAYER_SPARSITY.name(), r.get(Columns.LAYER_SPARSITY));
-        }
-        return rows;
     }
 }

@@ -103,8 +103,8 @@ public final class Changes {
         return out;
     }
 
-    /** changes.csv: each candidate's method, its figures before and now, and their change. */
-    public static String csv(List<Change> changes) {
+    /** Each candidate's method, its figures before and now, and their change: changes.csv, and the report's table. */
+    public static TableFormats.Cells table(List<Change> changes) {
         List<Column> method = Columns.method();
         List<String> header = new ArrayList<>();
         header.add(Columns.CANDIDATE.name());
@@ -126,7 +126,13 @@ public final class Changes {
             CHANGED.forEach(c -> row.add(Double.isNaN(ch.change(c)) ? "" : TableFormats.cell(ch.change(c))));
             cells.add(row);
         }
-        return TableFormats.cells(header, cells);
+        return new TableFormats.Cells(header, cells);
+    }
+
+    /** changes.csv ({@link #table}). */
+    public static String csv(List<Change> changes) {
+        TableFormats.Cells t = table(changes);
+        return TableFormats.cells(t.header(), t.rows());
     }
 
     /** The headline of {@code changes} ({@link #rows} of {@code before} and {@code now}). */

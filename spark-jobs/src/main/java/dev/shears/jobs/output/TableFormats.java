@@ -1,13 +1,21 @@
 package dev.shears.jobs.output;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shears.jobs.result.Column;
+import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.TableRow;
+import dev.shears.jobs.spec.SpecLoader;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** CSV and console renderings of tables. */
+/** CSV, JSON and console renderings of tables. */
 public final class TableFormats {
+
+    /** A table of cells already formatted. */
+    public record Cells(List<String> header, List<List<String>> rows) {
+    }
 
     private TableFormats() {
     }
@@ -22,6 +30,17 @@ public final class TableFormats {
     public static String csv(List<? extends TableRow> rows, List<Column> columns) {
         return cells(columns.stream().map(Column::name).toList(),
                 rows.stream().map(r -> columns.stream().map(c -> c.format(r)).toList()).toList());
+    }
+
+    /** results.json (and the report's data): each row's columns, and its per-layer sparsity. */
+    public static ArrayNode json(List<? extends TableRow> rows, List<Column> columns) {
+        ArrayNode json = SpecLoader.JSON.createArrayNode();
+        for (TableRow r : rows) {
+            ObjectNode row = json.addObject();
+            columns.forEach(c -> row.putPOJO(c.name(), r.get(c)));
+            row.putPOJO(Columns.LAYER_SPARSITY.name(), r.get(Columns.LAYER_SPARSITY));
+        }
+        return json;
     }
 
     /** CSV of cells already formatted. */

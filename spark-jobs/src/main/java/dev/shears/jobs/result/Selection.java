@@ -24,6 +24,12 @@ public final class Selection {
     private Selection() {
     }
 
+    /** The rule in words, for the report. */
+    public static String rule(SelectionSplit split, double maxAccuracyDrop) {
+        return "among the successful candidates whose " + split.label() + " accuracy is at most " + maxAccuracyDrop
+                + " below the base model's, the most compressed, then the most accurate, then the first by id";
+    }
+
     /** Whether an accuracy drop is within the tolerance (allowing for the rounding of the drop's subtraction). */
     public static boolean within(double drop, double maxAccuracyDrop) {
         return drop <= maxAccuracyDrop + 1e-12;

@@ -1,6 +1,7 @@
 package dev.shears.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.jobs.SharedSpark;
@@ -51,6 +52,10 @@ class RegressionAlertTest {
         assertEquals(3, code, err.toString());
         assertTrue(err.toString().contains("worse than " + monday), err.toString());
         assertTrue(Files.exists(dir.resolve("root").resolve("2026-01-02").resolve("results.csv")), "the night is kept");
+        assertTrue(Files.readString(dir.resolve("root").resolve("2026-01-02").resolve("report.html"))
+                .contains("id=\"changes\""), "the report shows the changes");
+        assertFalse(Files.readString(dir.resolve("root").resolve("2026-01-01").resolve("report.html"))
+                .contains("id=\"changes\""), "nothing compared");
         // the same fall is within a tolerance of 100 points
         assertEquals(0, search("[0.97, 0.98]", "2026-01-03", "--compare-to", monday, "--fail-if-worse", "100"));
 

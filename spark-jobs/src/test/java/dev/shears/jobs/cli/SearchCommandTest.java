@@ -12,11 +12,14 @@ import dev.shears.jobs.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -34,6 +37,8 @@ class SearchCommandTest {
     static Path out;
     static List<String[]> csv;
     static List<String> header;
+    /** What the search wrote on standard output and error: not a terminal, as under a scheduler. */
+    static String printed;
 
     @BeforeAll
     static void runSearch() throws Exception {
@@ -46,9 +51,21 @@ class SearchCommandTest {
                 "  epochs: [1]"), "  budget: 6"));
         SharedSpark.get();
         out = dir.resolve("out");
-        int code = ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(),
-                "--set", "output.keepModels=2", "--set", "search.measureLatency=true");
-        assertEquals(0, code);
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        int code;
+        try (PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setOut(both);
+            System.setErr(both);
+            code = ShearsMain.execute("search", "--spec", spec.toString(), "--out", out.toString(),
+                    "--set", "output.keepModels=2", "--set", "search.measureLatency=true");
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        printed = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         header = Arrays.asList(lines.get(0).split(","));
         csv = lines.stream().skip(1).map(l -> l.split(",", -1)).toList();
@@ -72,6 +89,23 @@ class SearchCommandTest {
             assertEquals(String.valueOf(i), cell(csv.get(i), "rank"));
             assertEquals("OK", cell(csv.get(i), "status"));
         }
+    }
+
+    /** Without a terminal, no progress-bar frames: one line per finished candidate, as a log wants. */
+    @Test
+    void progressWithoutATerminalIsOneLinePerCandidate() throws Exception {
+        assertFalse(printed.contains("\r"), "no carriage returns in:\n" + printed);
+        List<String> progress = printed.lines().filter(l -> l.startsWith("candidates ")).toList();
+        assertEquals(6, progress.size(), printed);
+        String best = new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("best").asText();
+        for (int i = 0; i < progress.size(); i++) {
+            String line = progress.get(i);
+            assertTrue(line.startsWith("candidates " + (i + 1) + "/6: "), line);
+            assertTrue(line.contains("best ") || line.contains("no candidate within tolerance yet"), line);
+            assertTrue(line.matches(".*, about \\d+:\\d\\d:\\d\\d left"), line);
+        }
+        // the last line's best is the run's best: the same selection rule decides both
+        assertTrue(progress.get(5).contains("best " + best + " "), progress.get(5) + " vs " + best);
     }
 
     @Test
@@ -147,10 +181,47 @@ class SearchCommandTest {
         assertEquals(7, parquet.count());
         assertTrue(Arrays.asList(parquet.columns()).contains("compression"));
 
+    }
+
+    /** report.html opens offline, draws from data that agrees with the table, and recommends the run's best. */
+    @Test
+    void reportIsSelfContainedAndItsDataMatchesTheTable() throws Exception {
         String html = Files.readString(out.resolve("report.html"));
-        assertTrue(html.contains("data:image/png;base64,"));
-        assertTrue(html.contains("Pareto front"));
+        assertFalse(Pattern.compile("(?i)<(script|link|img|iframe)[^>]*\\s(src|href)\\s*=\\s*['\"]?(https?:)?//").matcher(html).find(),
+                "nothing loaded from elsewhere");
+        assertFalse(Pattern.compile("(?i)(url\\(|@import)\\s*['\"]?https?://").matcher(html).find(), "no remote styles");
+        String echarts;
+        try (var in = getClass().getClassLoader().getResourceAsStream(
+                "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js")) {
+            echarts = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(html.contains("<script>" + echarts + "</script>"), "the charting library is inlined");
+
+        JsonNode data = dev.shears.jobs.output.ReportTest.data(html);
+        assertEquals(csv.size(), data.path("rows").size());
+        for (int i = 0; i < csv.size(); i++) {
+            JsonNode row = data.path("rows").get(i);
+            assertEquals(cell(csv.get(i), "candidate"), row.path("candidate").asText());
+            for (String figure : List.of("compression", "val_accuracy", "accuracy")) {
+                assertEquals(Double.parseDouble(cell(csv.get(i), figure)), row.path(figure).asDouble(), 1e-5,
+                        figure + " of " + row.path("candidate"));
+            }
+        }
+        List<String> pareto = csv.stream().filter(r -> Boolean.parseBoolean(cell(r, "pareto")))
+                .map(r -> cell(r, "candidate")).toList();
+        assertEquals(pareto, StreamSupport.stream(data.path("pareto").spliterator(), false).map(JsonNode::asText).toList());
+        String best = new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("best").asText();
+        assertEquals(best, data.path("recommended").asText(), "the recommendation is run.json's best");
+        assertTrue(html.contains("<p id=\"recommended-id\"><b>" + best + "</b>"), "named at the top");
+        assertTrue(html.indexOf("id=\"recommended\"") < html.indexOf("id=\"chart-accuracy\""), "the recommendation first");
         assertTrue(html.contains("chosen on the validation split"), "the headline says which split chose");
+        for (String id : List.of("chart-accuracy", "chart-latency", "chart-flops", "chart-layers", "provenance",
+                "provenance-spec", "provenance-counts", "provenance-timings", "provenance-versions", "filter-scorer")) {
+            assertTrue(html.contains("id=\"" + id + "\""), id);
+        }
+        for (String id : List.of("sensitivity", "rungs", "changes")) {
+            assertFalse(html.contains("id=\"" + id + "\""), id + " did not run");
+        }
     }
 
     @Test

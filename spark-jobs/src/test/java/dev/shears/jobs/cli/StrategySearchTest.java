@@ -1,6 +1,7 @@
 package dev.shears.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.jobs.SharedSpark;
@@ -68,6 +69,9 @@ class StrategySearchTest {
             assertEquals(parent.get("params_nonzero"), child.get("params_nonzero"), "the parent's zeros are held");
             assertEquals("halving", child.get("strategy"));
         }
+        String html = Files.readString(dir.resolve("halving").resolve("report.html"));
+        assertTrue(html.contains("id=\"chart-rungs\""), "the report shows the rungs");
+        assertFalse(html.contains("id=\"sensitivity\""), "no scan ran");
     }
 
     @Test
@@ -209,5 +213,8 @@ class StrategySearchTest {
         assertEquals(List.of("dense0", "dense1", "output"), allocation.stream().map(r -> r.get("layer")).toList());
         Map<String, String> last = rows.stream().filter(r -> "adaptive".equals(r.get("schedule"))).findFirst().orElseThrow();
         assertTrue(last.get("layer_ratios").contains("dense0="), last.toString());
+        String html = Files.readString(dir.resolve("sensitivity").resolve("report.html"));
+        assertTrue(html.contains("id=\"chart-sensitivity\"") && html.contains("id=\"chart-allocation\""), "scan shown");
+        assertFalse(html.contains("id=\"rungs\""), "no promotions");
     }
 }
