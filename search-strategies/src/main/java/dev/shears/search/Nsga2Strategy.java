@@ -14,6 +14,11 @@ import java.util.function.Supplier;
  * at random; each later one is bred by binary tournaments on (front rank, crowding distance), uniform
  * crossover and mutation, and the next population is the best of parents and offspring by non-dominated
  * sorting then crowding. Failed trials, and trials missing an objective, rank below every other trial.
+ *
+ * <p>With {@link Constraints}, domination is Deb's constrained domination (Deb, "An efficient constraint handling
+ * method for genetic algorithms", 2000): a feasible trial dominates every infeasible one, and of two infeasible
+ * trials the one with the smaller total violation dominates. So the feasible trials are sorted into fronts as
+ * without constraints, and the infeasible ones follow, one front per level of violation, smallest first.
  */
 public final class Nsga2Strategy implements SearchStrategy {
 
@@ -25,13 +30,19 @@ public final class Nsga2Strategy implements SearchStrategy {
             .thenComparing(Comparator.comparingDouble(Ranked::crowding).reversed())
             .thenComparingLong(r -> r.member().order());
 
-    private record Member(Candidate candidate, double[] objectives, long order) {
+    /** @param violation how far the trial breaks the constraints (0 when it keeps them); unused without objectives */
+    private record Member(Candidate candidate, double[] objectives, double violation, long order) {
+
+        boolean feasible() {
+            return objectives != null && violation == 0;
+        }
     }
 
     private record Ranked(Member member, int rank, double crowding) {
     }
 
     private final Objectives objectives;
+    private final Constraints constraints;
     private final int populationSize;
     private final long budget;
     private final int fidelity;
@@ -50,6 +61,7 @@ public final class Nsga2Strategy implements SearchStrategy {
     public Nsga2Strategy(SearchSpace space, StrategyConfig config) {
         Options options = new Options(config, OPTIONS);
         this.objectives = new Objectives(options.names("objectives", Objectives.DEFAULT));
+        this.constraints = config.constraints();
         this.populationSize = options.integer("population", 8, 2);
         this.budget = config.budget();
         this.fidelity = config.fidelity();
@@ -77,7 +89,8 @@ public final class Nsga2Strategy implements SearchStrategy {
         }
         List<Member> offspring = new ArrayList<>();
         for (Batch.Outcome o : generation.outcomes()) {
-            offspring.add(new Member(o.candidate(), objectives.of(o.result()), evaluated.size() + offspring.size()));
+            offspring.add(new Member(o.candidate(), objectives.of(o.result()),
+                    constraints.violation(o.result().metrics()), evaluated.size() + offspring.size()));
         }
         evaluated.addAll(offspring);
         List<Member> pool = new ArrayList<>(offspring);
@@ -91,9 +104,9 @@ public final class Nsga2Strategy implements SearchStrategy {
         return !generation.hasUnasked() && (proposed >= budget || exhausted);
     }
 
-    /** The evaluated candidates no other evaluated candidate dominates, in proposal order. */
+    /** The feasible evaluated candidates no other feasible one dominates, in proposal order. */
     public List<Candidate> paretoFront() {
-        List<Member> ok = evaluated.stream().filter(m -> m.objectives() != null).toList();
+        List<Member> ok = evaluated.stream().filter(Member::feasible).toList();
         List<double[]> points = ok.stream().map(Member::objectives).toList();
         return Pareto.front(points).stream().sorted().map(i -> ok.get(i).candidate()).toList();
     }
@@ -132,26 +145,39 @@ public final class Nsga2Strategy implements SearchStrategy {
         return (PREFERRED.compare(a, b) <= 0 ? a : b).member().candidate().params();
     }
 
-    /** Front rank and crowding distance within the front of each member; failed members rank last. */
+    /**
+     * Front rank and crowding distance within the front of each member, by constrained domination: the feasible
+     * members' fronts, then the infeasible ones by violation (equal violations share a front), then failed ones.
+     */
     private static List<Ranked> rank(List<Member> members) {
-        List<Integer> ok = new ArrayList<>();
+        List<Integer> feasible = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
-            if (members.get(i).objectives() != null) {
-                ok.add(i);
+            if (members.get(i).feasible()) {
+                feasible.add(i);
             }
         }
-        List<double[]> points = ok.stream().map(i -> members.get(i).objectives()).toList();
+        List<double[]> points = feasible.stream().map(i -> members.get(i).objectives()).toList();
         List<List<Integer>> fronts = Pareto.fronts(points);
         List<Ranked> ranked = new ArrayList<>();
         for (int f = 0; f < fronts.size(); f++) {
             double[] crowding = Pareto.crowding(points, fronts.get(f));
             for (int j = 0; j < crowding.length; j++) {
-                ranked.add(new Ranked(members.get(ok.get(fronts.get(f).get(j))), f, crowding[j]));
+                ranked.add(new Ranked(members.get(feasible.get(fronts.get(f).get(j))), f, crowding[j]));
             }
         }
+        int front = fronts.size();
+        List<Member> infeasible = members.stream().filter(m -> m.objectives() != null && !m.feasible())
+                .sorted(Comparator.comparingDouble(Member::violation)).toList();
+        for (int i = 0; i < infeasible.size(); i++) {
+            if (i > 0 && infeasible.get(i).violation() > infeasible.get(i - 1).violation()) {
+                front++;
+            }
+            ranked.add(new Ranked(infeasible.get(i), front, 0));
+        }
+        int failed = front + (infeasible.isEmpty() ? 0 : 1);
         for (Member m : members) {
             if (m.objectives() == null) {
-                ranked.add(new Ranked(m, fronts.size(), 0));
+                ranked.add(new Ranked(m, failed, 0));
             }
         }
         return ranked;

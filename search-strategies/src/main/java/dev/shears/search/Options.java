@@ -16,11 +16,13 @@ final class Options {
 
     private final Map<String, Object> values;
     private final Set<String> declared;
+    private final Constraints constraints;
 
     /** @param declared every option the strategy reads, as registered in {@link Strategies} */
     Options(StrategyConfig config, Set<String> declared) {
         this.values = config.options();
         this.declared = declared;
+        this.constraints = config.constraints();
     }
 
     int integer(String name, int fallback, int min) {
@@ -91,9 +93,9 @@ final class Options {
         return values.containsKey(name);
     }
 
-    /** The metric trials are ranked by. */
+    /** The metric trials are ranked by, among those that keep the constraints. */
     SelectionMetric selectionMetric() {
-        return new SelectionMetric(text(SelectionMetric.OPTION, SelectionMetric.DEFAULT));
+        return new SelectionMetric(text(SelectionMetric.OPTION, SelectionMetric.DEFAULT), constraints);
     }
 
     private List<?> list(String name, List<?> fallback, String expected) {

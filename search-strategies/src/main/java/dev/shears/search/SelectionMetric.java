@@ -6,9 +6,11 @@ import java.util.List;
 
 /**
  * The metric strategies rank trials by (option {@code metric}). Engines without a validation split report
- * only {@code accuracy}, so a trial lacking the chosen metric is ranked by that instead.
+ * only {@code accuracy}, so a trial lacking the chosen metric is ranked by that instead. A trial that breaks
+ * the {@link Constraints} is never among the best, whatever its score: halving and asha do not promote it and
+ * TPE counts it among the bad results.
  */
-record SelectionMetric(String name) {
+record SelectionMetric(String name, Constraints constraints) {
 
     static final String DEFAULT = "val_accuracy";
     /** The option that names the metric. */
@@ -25,13 +27,13 @@ record SelectionMetric(String name) {
     }
 
     /**
-     * The positions of the best {@code quota} results, best first; a failed or diverged trial is never among
-     * them, and ties keep the earlier position.
+     * The positions of the best {@code quota} results, best first; a failed, diverged or infeasible trial is never
+     * among them, and ties keep the earlier position.
      */
     List<Integer> best(List<TrialResult> results, long quota) {
         List<Integer> ranked = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
-            if (!Double.isNaN(score(results.get(i)))) {
+            if (!Double.isNaN(score(results.get(i))) && constraints.feasible(results.get(i))) {
                 ranked.add(i);
             }
         }

@@ -127,7 +127,7 @@ class TpeStrategyTest {
         // random draws land there 30% of the time
         assertTrue(tpe < 0.15, "tpe drew below 0.3 at a share of " + tpe);
 
-        SelectionMetric metric = new SelectionMetric(SelectionMetric.DEFAULT);
+        SelectionMetric metric = new SelectionMetric(SelectionMetric.DEFAULT, Constraints.NONE);
         List<TrialResult> results = List.of(new TrialResult(TrialStatus.DIVERGED, Map.of("val_accuracy", 1.0), 0),
                 TrialResult.failed(0), StrategyDriver.ok(Map.of("val_accuracy", 0.5)));
         assertEquals(List.of(2), metric.best(results, 3));

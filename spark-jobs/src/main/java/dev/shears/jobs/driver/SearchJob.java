@@ -115,7 +115,8 @@ public final class SearchJob {
             int count = search(p, ledger.resuming(engine), ledger, strategy, console);
             List<Trial> trials = new ArrayList<>(List.of(Trial.base(p.baseMetrics(), provenance)));
             trials.addAll(ledger.trials());
-            List<Row> ranked = Ranking.rank(trials, s.objective.maxAccuracyDrop, s.objective.split());
+            List<Row> ranked = Ranking.rank(trials, s.objective.maxAccuracyDrop, s.objective.split(),
+                    s.objective.constraints());
             List<String> kept = Outputs.kept(ranked, s.output.keepModels, p.checkpoints());
             if (s.search.measureLatency) {
                 ranked = LatencyPhase.time(p, engine, ranked, kept, console);

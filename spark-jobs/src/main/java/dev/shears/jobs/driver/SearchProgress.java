@@ -6,6 +6,7 @@ import dev.shears.jobs.result.SelectionSplit;
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SearchSpec;
+import dev.shears.search.Constraints;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Objects;
@@ -27,6 +28,7 @@ final class SearchProgress implements AutoCloseable {
     private final ProgressBar bar;
     private final double maxAccuracyDrop;
     private final SelectionSplit split;
+    private final Constraints constraints;
     private final long startNanos = System.nanoTime();
     private long total;
     private long done;
@@ -40,14 +42,16 @@ final class SearchProgress implements AutoCloseable {
      */
     SearchProgress(LoadedSpec spec, PrintStream console) {
         this(total(spec.spec(), spec.gridSize()), spec.spec().objective.maxAccuracyDrop, spec.spec().objective.split(),
-                console == null ? null : System.err, System.console() != null);
+                spec.spec().objective.constraints(), console == null ? null : System.err, System.console() != null);
     }
 
     /** @param out where progress goes, or null for none */
-    SearchProgress(long total, double maxAccuracyDrop, SelectionSplit split, PrintStream out, boolean terminal) {
+    SearchProgress(long total, double maxAccuracyDrop, SelectionSplit split, Constraints constraints, PrintStream out,
+                   boolean terminal) {
         this.total = total;
         this.maxAccuracyDrop = maxAccuracyDrop;
         this.split = split;
+        this.constraints = constraints;
         this.out = out;
         this.bar = out == null || !terminal ? null : new ProgressBarBuilder()
                 .setTaskName("candidates")
@@ -71,7 +75,7 @@ final class SearchProgress implements AutoCloseable {
             cached++;
         }
         if (trial.ok()) {
-            Selection.Score score = Ranking.score(trial, Ranking.meets(trial, maxAccuracyDrop, split), split);
+            Selection.Score score = Ranking.score(trial, maxAccuracyDrop, split, constraints);
             best = Selection.best(Stream.of(best, score).filter(Objects::nonNull).toList(), Function.identity())
                     .orElse(null);
         } else {

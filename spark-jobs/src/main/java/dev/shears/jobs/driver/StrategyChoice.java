@@ -39,6 +39,6 @@ final class StrategyChoice {
             }
         });
         return Strategies.create(s.search.strategy, spec.space(), new StrategyConfig(s.search.budget, s.search.epochBudget,
-                s.seed, 0, o));
+                s.seed, 0, o, s.objective.constraints()));
     }
 }

@@ -1,18 +1,21 @@
 package dev.shears.jobs.result;
 
+import dev.shears.search.Constraints;
 import dev.shears.search.Pareto;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Orders the table: the base row first, then candidates that keep accuracy within the tolerance
- * ({@link Selection#ORDER}: most compressed first), then the other successful candidates (most accurate
- * first), then failed ones. Marks the accuracy-versus-compression Pareto front. Every decision
- * reads the accuracy of one split, the validation split unless a spec chooses test.
+ * Orders the table: the base row first, then candidates that keep accuracy within the tolerance and the
+ * constraints ({@link Selection#ORDER}: most compressed first), then the other successful candidates that keep
+ * the constraints (most accurate first), then those that break one (most accurate first), then failed ones.
+ * Marks the accuracy-versus-compression Pareto front of the base and the candidates that keep the constraints.
+ * Every decision reads the accuracy of one split, the validation split unless a spec chooses test.
  */
 public final class Ranking {
 
@@ -20,36 +23,41 @@ public final class Ranking {
     }
 
     /** The trials as rows in rank order. */
-    public static List<Row> rank(List<Trial> trials, double maxAccuracyDrop, SelectionSplit split) {
+    public static List<Row> rank(List<Trial> trials, double maxAccuracyDrop, SelectionSplit split,
+                                 Constraints constraints) {
         List<Trial> base = new ArrayList<>();
         List<Trial> within = new ArrayList<>();
         List<Trial> outside = new ArrayList<>();
+        List<Trial> infeasible = new ArrayList<>();
         List<Trial> failed = new ArrayList<>();
-        Set<Trial> meets = identitySet();
+        Map<Trial, List<String>> violates = new IdentityHashMap<>();
         for (Trial t : trials) {
-            if (meets(t, maxAccuracyDrop, split)) {
-                meets.add(t);
-            }
+            violates.put(t, violations(t, constraints));
             if (t.isBase()) {
                 base.add(t);
             } else if (!t.ok()) {
                 failed.add(t);
-            } else if (meets.contains(t)) {
+            } else if (!feasible(violates.get(t))) {
+                infeasible.add(t);
+            } else if (meets(t, maxAccuracyDrop, split)) {
                 within.add(t);
             } else {
                 outside.add(t);
             }
         }
         Comparator<Trial> byId = Comparator.comparing(Trial::candidate);
+        Comparator<Trial> byAccuracy = Comparator.comparingDouble((Trial t) -> -t.accuracy(split))
+                .thenComparingDouble(t -> -t.compression()).thenComparing(byId);
         within.sort(Comparator.comparing((Trial t) -> score(t, true, split), Selection.ORDER));
-        outside.sort(Comparator.comparingDouble((Trial t) -> -t.accuracy(split))
-                .thenComparingDouble(t -> -t.compression()).thenComparing(byId));
+        outside.sort(byAccuracy);
+        infeasible.sort(byAccuracy);
         failed.sort(byId);
         List<Trial> ranked = new ArrayList<>(base);
         ranked.addAll(within);
         ranked.addAll(outside);
+        ranked.addAll(infeasible);
         ranked.addAll(failed);
-        List<Trial> ok = ranked.stream().filter(Trial::ok).toList();
+        List<Trial> ok = ranked.stream().filter(t -> t.ok() && feasible(violates.get(t))).toList();
         Set<Trial> front = identitySet();
         for (int i : Pareto.front(ok.stream().map(t -> new double[] {t.accuracy(split), t.compression()}).toList())) {
             front.add(ok.get(i));
@@ -57,7 +65,8 @@ public final class Ranking {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ranked.size(); i++) {
             Trial t = ranked.get(i);
-            rows.add(new Row(t, base.isEmpty() ? i + 1 : i, meets.contains(t), front.contains(t), null));
+            rows.add(new Row(t, base.isEmpty() ? i + 1 : i, meets(t, maxAccuracyDrop, split), front.contains(t), null,
+                    violates.get(t)));
         }
         return rows;
     }
@@ -71,8 +80,24 @@ public final class Ranking {
         return t.ok() && Selection.within(t.drop(split), maxAccuracyDrop);
     }
 
-    /** What {@link Selection} reads of a trial. */
-    public static Selection.Score score(Trial t, boolean within, SelectionSplit split) {
-        return new Selection.Score(t.candidate(), within, t.accuracy(split), t.compression());
+    /**
+     * The constraints a successful candidate breaks, decided by {@link Constraints} on the figures strategies
+     * are told; null for the base (the reference, not a choice), a failed trial and a spec without constraints.
+     */
+    public static List<String> violations(Trial t, Constraints constraints) {
+        return constraints.isEmpty() || t.isBase() || !t.ok() ? null : constraints.violated(t.figures());
+    }
+
+    private static boolean feasible(List<String> violates) {
+        return violates == null || violates.isEmpty();
+    }
+
+    /** What {@link Selection} reads of a trial: eligible when within the tolerance and keeping the constraints. */
+    public static Selection.Score score(Trial t, double maxAccuracyDrop, SelectionSplit split, Constraints constraints) {
+        return score(t, meets(t, maxAccuracyDrop, split) && feasible(violations(t, constraints)), split);
+    }
+
+    private static Selection.Score score(Trial t, boolean eligible, SelectionSplit split) {
+        return new Selection.Score(t.candidate(), eligible, t.accuracy(split), t.compression());
     }
 }

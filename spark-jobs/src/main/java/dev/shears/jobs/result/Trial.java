@@ -4,6 +4,7 @@ import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.search.TrialStatus;
+import java.util.Map;
 
 /**
  * One trial's result, built once when its outcome arrives; the base model is the trial with no plan.
@@ -53,6 +54,11 @@ public record Trial(String candidate, String strategy, PruningPlan plan, Candida
     public double accuracy(SelectionSplit split) {
         Metrics m = metrics();
         return m == null ? Double.NaN : split == SelectionSplit.VALIDATION ? m.valAccuracy() : m.accuracy();
+    }
+
+    /** The outcome's figures by column name: what strategies are told and constraints are checked on. */
+    public Map<String, Double> figures() {
+        return Columns.figures(outcome);
     }
 
     public double compression() {

@@ -2,6 +2,7 @@ package dev.shears.jobs.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.search.Constraints;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,6 +120,16 @@ public final class SearchSpec {
          * spec says so explicitly, {@code test}; the test split is otherwise only reported.
          */
         public String selectOn = "validation";
+        /**
+         * Limits a candidate must keep to be chosen, ranked among the good or promoted, by name
+         * ({@link Constraints#names()}: {@code minCompression}, {@code maxLatencyB1Ms}, ...); none by default.
+         */
+        public Map<String, Object> constraints = new LinkedHashMap<>();
+
+        /** {@code constraints} as the type that checks them (the values were checked when the spec was read). */
+        public Constraints constraints() {
+            return Constraints.of(constraints);
+        }
 
         /** {@code selectOn} as a split (checked when the spec is read). */
         public SelectionSplit split() {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.shears.jobs.result.SelectionSplit;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
+import dev.shears.search.Constraints;
 import dev.shears.search.Dimension;
 import dev.shears.search.SearchSpace;
 import dev.shears.search.Strategies;
@@ -274,6 +275,16 @@ public final class SpecLoader {
                     + "select candidates on (objective.selectOn: validation); hold out part of the training rows "
                     + "(0.1, say), or set objective.selectOn: test to choose on the test split and report it so");
         }
+        c.require(s.objective.constraints != null, "objective.constraints", "a mapping of constraint names to limits: "
+                + String.join(", ", Constraints.names()));
+        Constraints constraints;
+        try {
+            constraints = s.objective.constraints();
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(src + ": field 'objective.constraints': " + e.getMessage());
+        }
+        c.require(se.measureLatency || constraints.figures().stream().noneMatch(f -> f.startsWith("latency")),
+                "search.measureLatency", "true when objective.constraints limits latency", se.measureLatency);
         c.require(s.output.keepModels >= 0, "output.keepModels", "a whole number >= 0", s.output.keepModels);
         c.require(s.output.consoleRows >= 0, "output.consoleRows", "a whole number >= 0", s.output.consoleRows);
         List<SearchSpace> spaces = new ArrayList<>();

@@ -447,6 +447,12 @@ class BadInputTest {
                 data("--fail-if-worse without --compare-to", d -> List.of("--fail-if-worse", "2"), "--fail-if-worse",
                         "--compare-to"),
                 set("negative trial timeout", "search.trialTimeout=-1", "search.trialTimeout", "-1"),
+                set("unknown constraint", "objective.constraints={maxLatency: 1}", "objective.constraints",
+                        "'maxLatency'", "maxLatencyB1Ms"),
+                set("constraint not above 0", "objective.constraints={minCompression: 0}", "objective.constraints",
+                        "'minCompression'", "> 0"),
+                set("latency constraint without latency", "objective.constraints={maxLatencyB64Ms: 5}",
+                        "search.measureLatency", "false"),
                 new Case("history of a missing folder", d -> List.of("history", d.resolve("nights").toString()),
                         List.of("nights", "no such folder")),
                 data("unreachable master", d -> List.of("--master", "spark://127.0.0.1:9"), "127.0.0.1:9"));

@@ -14,6 +14,7 @@ import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.search.Constraints;
 import dev.shears.search.TrialStatus;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public class ReportTest {
     void specNamesAndCandidateIdsAreEscapedInHtmlAndData() throws Exception {
         List<Row> ranked = Ranking.rank(List.of(
                 Trial.base(TestResults.metrics(0.9, 0, 0.9, 0, 1), PROVENANCE),
-                trial("c0" + HOSTILE, 0.89, 4), trial("c1", 0.88, 2)), 0.02, SelectionSplit.VALIDATION);
+                trial("c0" + HOSTILE, 0.89, 4), trial("c1", 0.88, 2)), 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
         String runJson = SpecLoader.JSON.writeValueAsString(Map.of("name", HOSTILE, "counts", Map.of("ok", 2)));
         String html = Report.html(new Report.Input("Shears: " + HOSTILE, ranked, runJson, 0.02,
                 SelectionSplit.VALIDATION, List.of("c1"), Map.of(), null, null));

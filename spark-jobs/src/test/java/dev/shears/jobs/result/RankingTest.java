@@ -3,10 +3,13 @@ package dev.shears.jobs.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.shears.jobs.TestResults;
+import dev.shears.search.Constraints;
 import dev.shears.search.TrialStatus;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class RankingTest {
@@ -24,7 +27,7 @@ class RankingTest {
                 row("c3", TrialStatus.FAILED, Double.NaN, Double.NaN, Double.NaN),
                 row("c4", TrialStatus.OK, 0.845, 0.005, 10),
                 row("c5", TrialStatus.OK, 0.82, 0.03, 4),
-                row("c6", TrialStatus.OK, 0.846, 0.004, 10)), 0.02, SelectionSplit.TEST);
+                row("c6", TrialStatus.OK, 0.846, 0.004, 10)), 0.02, SelectionSplit.TEST, Constraints.NONE);
         assertEquals(List.of("base", "c6", "c4", "c2", "c5", "c1", "c3"), ranked.stream().map(Row::candidate).toList());
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), ranked.stream().map(Row::rank).toList());
         assertEquals(List.of(true, true, true, true, false, false, false),
@@ -41,7 +44,7 @@ class RankingTest {
                 row("a", TrialStatus.OK, 0.84, 0.01, 10),
                 row("b", TrialStatus.OK, 0.83, 0.02, 8),
                 row("c", TrialStatus.OK, 0.80, 0.05, 20),
-                row("d", TrialStatus.FAILED, 0.99, 0.0, 99)), 0.02, SelectionSplit.TEST)
+                row("d", TrialStatus.FAILED, 0.99, 0.0, 99)), 0.02, SelectionSplit.TEST, Constraints.NONE)
                 .forEach(r -> pareto.put(r.candidate(), r.pareto()));
         assertEquals(Map.of("base", true, "a", true, "b", false, "c", true, "d", false), pareto);
     }
@@ -54,13 +57,34 @@ class RankingTest {
                 TestResults.trial("c1", TrialStatus.OK, 0.80, 0.05, 0.85, 0.01, 20),
                 TestResults.trial("c2", TrialStatus.OK, 0.845, 0.005, 0.83, 0.03, 10),
                 TestResults.trial("c3", TrialStatus.OK, 0.84, 0.01, 0.855, 0.005, 4));
-        List<Row> byValidation = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION);
+        List<Row> byValidation = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
         assertEquals(List.of("base", "c1", "c3", "c2"), byValidation.stream().map(Row::candidate).toList());
         assertEquals(List.of(true, true, true, false), byValidation.stream().map(Row::meetsTolerance).toList());
         // c2 has the best test accuracy at 10x, yet it is dominated on validation by c1 (more compressed, more accurate)
         assertEquals(List.of(true, true, true, false), byValidation.stream().map(Row::pareto).toList());
 
-        List<Row> byTest = Ranking.rank(trials, 0.02, SelectionSplit.TEST);
+        List<Row> byTest = Ranking.rank(trials, 0.02, SelectionSplit.TEST, Constraints.NONE);
         assertEquals(List.of("base", "c2", "c3", "c1"), byTest.stream().map(Row::candidate).toList());
+    }
+
+    /** c1 is the most accurate within the tolerance but below 4x: the best is c2, which keeps every constraint. */
+    @Test
+    void aCandidateBreakingAConstraintIsNeverChosenAndRanksAfterThoseThatKeepThem() {
+        Constraints constraints = Constraints.of(Map.of("minCompression", 4, "maxFlops", 150));
+        List<Row> ranked = Ranking.rank(List.of(
+                row("base", TrialStatus.OK, 0.85, 0.0, 1),
+                row("c1", TrialStatus.OK, 0.85, 0.0, 3),
+                row("c2", TrialStatus.OK, 0.84, 0.01, 5),
+                row("c3", TrialStatus.OK, 0.80, 0.05, 10),
+                row("c4", TrialStatus.FAILED, Double.NaN, Double.NaN, Double.NaN)), 0.02, SelectionSplit.TEST,
+                constraints);
+        assertEquals(List.of("base", "c2", "c3", "c1", "c4"), ranked.stream().map(Row::candidate).toList());
+        assertEquals(Arrays.asList(null, true, true, false, null), ranked.stream().map(Row::constraintsOk).toList());
+        assertEquals("minCompression", ranked.get(3).get(Columns.VIOLATES));
+        assertEquals("c2", Selection.best(ranked, SelectionSplit.TEST).orElseThrow().candidate(),
+                "c1 is more accurate and within the tolerance, but below 4x");
+        assertEquals(Map.of("base", true, "c2", true, "c3", true, "c1", false, "c4", false),
+                ranked.stream().collect(Collectors.toMap(Row::candidate, Row::pareto)),
+                "the front is drawn from the rows that keep the constraints");
     }
 }
