@@ -54,12 +54,20 @@ public final class SpecChecks {
     }
 
     /**
-     * Every layer selection the space names must exist in the base model, and every granularity must
-     * apply to some of the layers each selection picks (filters to convolutions, say): otherwise
+     * Every layer selection and {@code ratio.<layer>} the space names must exist in the base model, and every
+     * granularity must apply to some of the layers each selection picks (filters to convolutions, say): otherwise
      * every such candidate would fail after the base model was trained.
      */
     private static void checkLayers(LoadedSpec spec, Network net) {
+        List<String> prunable = net.prunable().stream().map(PrunableLayer::name).toList();
         for (SearchSpace space : spec.spaces()) {
+            for (Dimension d : space.dimensions()) {
+                String layer = Dimensions.layer(d.name());
+                if (layer != null && !prunable.contains(layer)) {
+                    throw new SpecException(spec.source() + ": field 'space." + d.name() + "': the model has no prunable "
+                            + "layer '" + layer + "' (allowed: " + String.join(", ", prunable) + ")");
+                }
+            }
             for (Object names : values(space, "keepWhole")) {
                 try {
                     ChannelGroups.of(net, PlanOptions.names(names));

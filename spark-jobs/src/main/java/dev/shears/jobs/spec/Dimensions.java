@@ -26,6 +26,9 @@ public final class Dimensions {
 
     private static final Map<String, Def> DEFS = new LinkedHashMap<>();
 
+    /** {@code ratio.<layer>}: the ratio of one named prunable layer, which the plan's per-layer ratios carry. */
+    public static final String LAYER_RATIO = "ratio.";
+
     static {
         def("ratio", Kind.RATIO, 0.5, false,
                 "share of the selected layers' weights (weight granularity) or units (neuron, filter, channel) to remove, in [0, 1)");
@@ -64,8 +67,17 @@ public final class Dimensions {
         return DEFS.keySet();
     }
 
+    /** The definition of a dimension, {@code ratio.<layer>} included (its layer is checked against the model later). */
     static Def def(String name) {
+        if (name.startsWith(LAYER_RATIO) && name.length() > LAYER_RATIO.length()) {
+            return new Def(name, Kind.RATIO, null, false, "the ratio of layer " + layer(name) + " (layerwise scope)");
+        }
         return DEFS.get(name);
+    }
+
+    /** The layer a {@code ratio.<layer>} dimension names, or null for any other dimension. */
+    public static String layer(String dimension) {
+        return dimension.startsWith(LAYER_RATIO) ? dimension.substring(LAYER_RATIO.length()) : null;
     }
 
     public static Object fallback(String name) {

@@ -54,11 +54,18 @@ public final class PlanFactory {
         return ((Number) value(c, name)).doubleValue();
     }
 
+    /** The sensitivity strategy's allocation ({@code layerRatios}) and the {@code ratio.<layer>} dimensions. */
     @SuppressWarnings("unchecked")
     private static Map<String, Double> layerRatios(Candidate c) {
-        Object v = c.get("layerRatios");
         Map<String, Double> out = new LinkedHashMap<>();
-        if (v instanceof Map<?, ?> m) {
+        c.params().forEach((name, r) -> {
+            String layer = Dimensions.layer(name);
+            if (layer != null) {
+                out.put(layer, ((Number) r).doubleValue());
+            }
+        });
+        // an allocation replaces the dimensions' first values, which the sensitivity strategy's candidates carry
+        if (c.get("layerRatios") instanceof Map<?, ?> m) {
             ((Map<String, Number>) m).forEach((k, r) -> out.put(k, r.doubleValue()));
         }
         return out;

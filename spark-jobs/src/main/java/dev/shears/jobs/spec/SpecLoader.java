@@ -321,7 +321,7 @@ public final class SpecLoader {
             Dimensions.Def def = Dimensions.def(name);
             if (def == null) {
                 throw new SpecException(c.source + ": unknown field '" + field + "' (allowed dimensions: "
-                        + String.join(", ", Dimensions.names()) + ")");
+                        + String.join(", ", Dimensions.names()) + ", " + Dimensions.LAYER_RATIO + "<layer>)");
             }
             JsonNode node = e.getValue();
             if (node != null && node.isObject()) {

@@ -9,8 +9,10 @@ import dev.shears.jobs.TestData;
 import dev.shears.jobs.spec.SpecLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,5 +56,29 @@ class ConstraintSearchTest {
                 "  budget: 2\nobjective:\n  maxAccuracyDrop: 1\n  constraints:\n    minCompression: 100");
         JsonNode best = SpecLoader.JSON.readTree(none.resolve("run.json").toFile()).path("best");
         assertTrue(best.isNull() || best.isMissingNode(), "no candidate keeps the constraints: none is recommended");
+    }
+
+    /** Each sampled {@code ratio.<layer>} is the share of that layer's weights pruned; the other layer keeps the ratio. */
+    @Test
+    void layerRatioDimensionsSetEachLayersSparsity() throws Exception {
+        Path out = search("layer-ratios", "  ratio: 0.5\n  ratio.dense0: {min: 0.1, max: 0.9}\n  ratio.dense1: [0.2, 0.8]",
+                "  strategy: random\n  budget: 2");
+        JsonNode rows = SpecLoader.JSON.readTree(out.resolve("results.json").toFile());
+        assertEquals(3, rows.size());
+        for (JsonNode row : rows) {
+            if (row.path("candidate").asText().equals("base")) {
+                continue;
+            }
+            Map<String, Double> asked = new HashMap<>();
+            for (String kv : row.path("layer_ratios").asText().split(";")) {
+                asked.put(kv.split("=")[0], Double.parseDouble(kv.split("=")[1]));
+            }
+            assertEquals(Set.of("dense0", "dense1"), asked.keySet(), row.toString());
+            JsonNode sparsity = row.path("layer_sparsity");
+            for (String layer : List.of("dense0", "dense1")) {
+                assertEquals(asked.get(layer), sparsity.path(layer).asDouble(), 0.01, layer + " in " + row);
+            }
+            assertEquals(0.5, sparsity.path("output").asDouble(), 0.01, "a layer without its own dimension keeps the ratio");
+        }
     }
 }
