@@ -18,7 +18,7 @@
   }
 
   // one line per column over the nights; a night without the figure leaves a gap
-  function overNights(id, axis, lines, log) {
+  function overNights(id, yAxis, lines) {
     var points = 0;
     var series = lines.map(function (l) {
       var values = nights.map(function (n) { return num(n[l.column]); });
@@ -30,7 +30,7 @@
       legend: {top: 0},
       grid: {left: 70, right: 30, top: 40, bottom: 60},
       xAxis: {type: 'category', data: days, name: 'night', nameLocation: 'middle', nameGap: 35},
-      yAxis: {type: log ? 'log' : 'value', name: axis, scale: true},
+      yAxis: yAxis,
       series: series
     }, points);
   }
@@ -43,8 +43,10 @@
     accuracy.push({name: 'alert threshold (' + shears.data.fail_if_worse + ' points)', column: 'alert_val_accuracy',
       style: {lineStyle: {color: '#c00', type: 'dashed'}, itemStyle: {color: '#c00'}, symbol: 'triangle'}});
   }
-  overNights('chart-night-accuracy', 'validation accuracy', accuracy, false);
-  overNights('chart-night-compression', 'compression (base parameters / non-zero parameters)',
-      [{name: 'best within tolerance', column: 'compression', style: {}}], true);
-  overNights('chart-night-time', 'seconds', [{name: 'run time', column: 'run_seconds', style: {type: 'bar'}}], false);
+  overNights('chart-night-accuracy', {type: 'value', name: 'validation accuracy', scale: true}, accuracy);
+  overNights('chart-night-compression', {type: 'log', name: 'compression (base parameters / non-zero parameters)'},
+      [{name: 'best within tolerance', column: 'compression', style: {}}]);
+  // bars from zero, so their heights compare
+  overNights('chart-night-time', {type: 'value', name: 'seconds'},
+      [{name: 'run time', column: 'run_seconds', style: {type: 'bar'}}]);
 })();
