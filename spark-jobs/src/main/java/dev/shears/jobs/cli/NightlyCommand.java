@@ -24,12 +24,13 @@ import picocli.CommandLine.Option;
  * {@code shears nightly}: one scheduled night of the same search, so any scheduler (cron, a Kubernetes
  * ScheduledSparkApplication, Airflow) needs only a fixed command line. Tonight's run goes into
  * ROOT/DATE; a night that stopped part-way is resumed; the newest earlier night is compared with;
- * nights share a trial cache; ROOT/latest names the newest finished night.
+ * nights share a trial cache; ROOT/latest names the newest finished night; ROOT/history.csv and ROOT/dashboard.html
+ * then show every night.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
         description = {"Run tonight's search into ROOT/<date>: resume a stopped night, compare with the newest earlier",
                 "night, share the trial cache ROOT/cache, point ROOT/latest at it. Run it again the same night and it",
-                "only says tonight's run is there."})
+                "only says tonight's run is there. A finished night rewrites ROOT/history.csv and ROOT/dashboard.html."})
 final class NightlyCommand implements Callable<Integer> {
 
     /** Where ROOT/latest cannot be a symbolic link (HDFS, object stores), a file holding the night's name. */
@@ -82,9 +83,10 @@ final class NightlyCommand implements Callable<Integer> {
         System.err.println("shears: nightly: tonight into " + out
                 + (previous == null ? " (the first night: nothing to compare with)" : ", compared with " + previous));
         int code = search.call();
-        // a finished night, also one worse than the night before, becomes the latest
+        // a finished night, also one worse than the night before, becomes the latest and joins the dashboard
         if (HadoopFiles.exists(HadoopFiles.join(out, "run.json"))) {
             markLatest(rootUri, tonight);
+            HistoryCommand.write(root, failIfWorse, true, System.out);
         }
         return code;
     }

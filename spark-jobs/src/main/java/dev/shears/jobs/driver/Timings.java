@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.shears.jobs.spec.SpecLoader;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * How long a run's parts took, as run.json's {@code timings} records them (seconds to the hundredth); a part
@@ -28,6 +30,12 @@ public final class Timings {
     public Double writeSeconds;
     /** With embedded Spark the trials run in this process too: then it is the whole search's peak. */
     public Long driverPeakResidentMb;
+
+    /** The run's wall time: its timed parts added up (CPU time, a measure of another kind, left out). */
+    public double wallSeconds() {
+        return Stream.of(dataSeconds, baseModelSeconds, searchSeconds, latencySeconds, writeSeconds)
+                .filter(Objects::nonNull).mapToDouble(Double::doubleValue).sum();
+    }
 
     /** A copy, for the same prepared search run again. */
     Timings copy() {

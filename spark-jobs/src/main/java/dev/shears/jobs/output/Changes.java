@@ -180,12 +180,16 @@ public final class Changes {
         if (best.isEmpty()) {
             return OptionalDouble.empty();
         }
-        double compression = best.get().number(Columns.COMPRESSION);
-        double reached = now.stream()
+        return OptionalDouble.of(best.get().number(Columns.VAL_ACCURACY)
+                - accuracyAt(now, best.get().number(Columns.COMPRESSION)));
+    }
+
+    /** The best validation accuracy among successful candidates at least {@code compression}x compressed, else 0. */
+    public static double accuracyAt(List<? extends TableRow> rows, double compression) {
+        return rows.stream()
                 .filter(r -> !Trial.BASE.equals(r.text(Columns.CANDIDATE)) && "OK".equals(r.text(Columns.STATUS))
                         && r.number(Columns.COMPRESSION) >= compression)
                 .mapToDouble(r -> r.number(Columns.VAL_ACCURACY)).filter(Double::isFinite).max().orElse(0);
-        return OptionalDouble.of(best.get().number(Columns.VAL_ACCURACY) - reached);
     }
 
     private static String best(List<? extends TableRow> rows) {

@@ -26,6 +26,11 @@ public final class TableFormats {
                 : Column.Type.TEXT.format(v);
     }
 
+    /** A row of an untyped table as text ({@link #cell}). */
+    public static List<String> cells(List<Object> values) {
+        return values.stream().map(TableFormats::cell).toList();
+    }
+
     /** The result table's rows in the given columns. */
     public static String csv(List<? extends TableRow> rows, List<Column> columns) {
         return cells(columns.stream().map(Column::name).toList(),

@@ -1,25 +1,21 @@
-// Draws report.html's charts from the JSON embedded in the page (#shears-data); each chart element
-// gets data-points="N" (points drawn) once drawn, so a browser can check it without reading pixels.
+// Draws report.html's charts from the page's data (page.js).
 (function () {
   'use strict';
-  var data = JSON.parse(document.getElementById('shears-data').textContent);
-  var enc = echarts.format.encodeHTML;
+  var data = shears.data;
+  var enc = shears.enc;
+  var num = shears.num;
+  var draw = shears.draw;
   var rows = data.rows;
   var acc = data.split.accuracy;
   var filters = {};
 
-  // results.json writes NaN as the string "NaN"
-  function num(v) {
-    var n = typeof v === 'number' ? v : Number(v);
-    return v === null || v === undefined || !isFinite(n) ? null : n;
-  }
   function isBase(r) { return r.candidate === data.base; }
   function ok(r) { return r.status === 'OK'; }
   function shown(r) {
     return isBase(r) || data.filters.every(function (c) { return !filters[c] || String(r[c]) === filters[c]; });
   }
 
-  // hover: the candidate, its settings and its figures, every value escaped (ECharts renders tooltips as HTML)
+  // hover: the candidate, its settings and its figures, every value escaped
   function describe(r) {
     var lines = ['<b>' + enc(r.candidate) + '</b>'];
     data.settings.concat(data.figures).forEach(function (c) {
@@ -30,17 +26,6 @@
     return lines.join('<br>');
   }
   function tooltip(p) { return p.data && p.data.row ? describe(p.data.row) : enc(p.seriesName); }
-
-  function draw(id, option, points) {
-    var el = document.getElementById(id);
-    if (!el) {
-      return;
-    }
-    var chart = echarts.getInstanceByDom(el) || echarts.init(el);
-    chart.setOption(option, true);
-    el.setAttribute('data-points', String(points));
-    window.addEventListener('resize', function () { chart.resize(); });
-  }
 
   function point(r, x, y) { return {value: [x, y], row: r}; }
 

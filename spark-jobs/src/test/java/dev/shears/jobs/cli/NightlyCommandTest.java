@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
+import dev.shears.jobs.output.ReportTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,12 @@ class NightlyCommandTest {
         assertTrue(runJson(second).path("timings").path("base_model_cached").asBoolean());
         assertTrue(runJson(second).path("changes").path("previous").asText().endsWith("2026-11-27"),
                 runJson(second).path("changes").toString());
+
+        JsonNode dashboard = ReportTest.data(Files.readString(root.resolve("dashboard.html"))).path("nights");
+        assertEquals(2, dashboard.size(), "each finished night joins the dashboard in ROOT");
+        assertEquals(dashboard.get(0).path("val_accuracy").asDouble() - 0.01,
+                dashboard.get(1).path("alert_val_accuracy").asDouble(), 1e-12, "with nightly's --fail-if-worse");
+        assertTrue(Files.exists(root.resolve("history.csv")));
 
         String written = Files.readString(second.resolve("run.json"));
         assertEquals(0, ShearsMain.execute(with(nightly, "--date", "2026-11-28")), "the same night again");
