@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.jobs.Chromium;
 import dev.shears.jobs.TestNights;
 import dev.shears.jobs.TestResults;
+import dev.shears.search.Constraints;
 import dev.shears.jobs.cli.ShearsMain;
 import dev.shears.jobs.result.Provenance;
 import dev.shears.jobs.result.Ranking;
@@ -130,7 +131,7 @@ class BrowserTest {
                     TestResults.metrics(v - 0.005, 0.885 - v, v, 0.885 - v, c), new CandidateOutcome.Run(false, 0.5, 1.0),
                     1, null), 1, false, 1, null, PROVENANCE));
         }
-        List<Row> ranked = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION);
+        List<Row> ranked = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
         String runJson = SpecLoader.JSON.writeValueAsString(Map.of("name", "browser", "counts", Map.of("ok", 6)));
         return Report.html(new Report.Input("Shears: browser", ranked, runJson, 0.02, SelectionSplit.VALIDATION,
                 List.of("c2"), Map.of(), null, null));
