@@ -150,7 +150,7 @@ class KillResumeIT {
                         writing("results.csv", 0), writing(".results.parquet.tmp-", 0), writing("run.json", 0),
                         committed()),
                 List.of(training(200), training(800), sparkStart(300), sparkStart(1000), trials(2, 0), trials(1, 30),
-                        writing("results.json", 0), writing(".results.parquet.tmp-", 300), writing("report.html", 0),
+                        writing("results.json", 0), writing(".results.parquet.tmp-", 300), writing("pareto.csv", 0),
                         committed()));
         int kills = 0;
         List<String> landed = new ArrayList<>();
