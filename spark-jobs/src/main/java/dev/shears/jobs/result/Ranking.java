@@ -31,15 +31,19 @@ public final class Ranking {
         List<Trial> infeasible = new ArrayList<>();
         List<Trial> failed = new ArrayList<>();
         Map<Trial, List<String>> violates = new IdentityHashMap<>();
+        Set<Trial> meets = identitySet();
         for (Trial t : trials) {
             violates.put(t, violations(t, constraints));
+            if (meets(t, maxAccuracyDrop, split)) {
+                meets.add(t);
+            }
             if (t.isBase()) {
                 base.add(t);
             } else if (!t.ok()) {
                 failed.add(t);
             } else if (!feasible(violates.get(t))) {
                 infeasible.add(t);
-            } else if (meets(t, maxAccuracyDrop, split)) {
+            } else if (meets.contains(t)) {
                 within.add(t);
             } else {
                 outside.add(t);
@@ -65,7 +69,7 @@ public final class Ranking {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ranked.size(); i++) {
             Trial t = ranked.get(i);
-            rows.add(new Row(t, base.isEmpty() ? i + 1 : i, meets(t, maxAccuracyDrop, split), front.contains(t), null,
+            rows.add(new Row(t, base.isEmpty() ? i + 1 : i, meets.contains(t), front.contains(t), null,
                     violates.get(t)));
         }
         return rows;
