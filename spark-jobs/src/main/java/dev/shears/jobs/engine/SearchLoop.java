@@ -32,7 +32,8 @@ public final class SearchLoop {
     /**
      * @param requestFor  builds the trial for a proposed candidate (plan, parent model)
      * @param maxTrials   stop proposing after this many trials
-     * @param maxEpochs   stop proposing once this many fine-tuning epochs were started (0 = no limit)
+     * @param maxEpochs   the most fine-tuning epochs the started trials may add up to (0 = no limit): the first
+     *                    proposal that would take them past it is not started, and nothing is proposed after it
      * @return trials run
      */
     public static int run(SearchStrategy strategy, CandidateEngine engine, Function<Candidate, TrialRequest> requestFor,
@@ -40,19 +41,25 @@ public final class SearchLoop {
         Map<CompletableFuture<CandidateOutcome>, TrialRequest> running = new LinkedHashMap<>();
         int started = 0;
         long epochs = 0;
+        boolean budgetSpent = false;
         while (true) {
-            while (running.size() < engine.slots() && started < maxTrials && (maxEpochs <= 0 || epochs < maxEpochs)) {
+            while (running.size() < engine.slots() && started < maxTrials && !budgetSpent) {
                 Optional<Candidate> next = strategy.ask();
                 if (next.isEmpty()) {
                     break;
                 }
                 TrialRequest request = requestFor.apply(next.get());
+                // a cap, not a target: strategies that plan their epochs (halving, asha) fit under it themselves
+                if (maxEpochs > 0 && epochs + request.plan().epochs() > maxEpochs) {
+                    budgetSpent = true;
+                    break;
+                }
                 running.put(engine.submit(request), request);
                 started++;
                 epochs += request.plan().epochs();
             }
             if (running.isEmpty()) {
-                if (!strategy.isFinished() && started < maxTrials && (maxEpochs <= 0 || epochs < maxEpochs)) {
+                if (!strategy.isFinished() && started < maxTrials && !budgetSpent) {
                     LOG.warn("strategy {} proposes nothing more but is not finished; stopping", strategy.name());
                 }
                 return started;

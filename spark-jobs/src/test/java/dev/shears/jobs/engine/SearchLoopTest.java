@@ -98,11 +98,17 @@ class SearchLoopTest {
 
     @Test
     void stopsProposingWhenTheEpochBudgetIsSpent() {
+        assertEquals(2, trialsWithinEpochs(4), "two trials of 2 epochs spend a budget of 4");
+        assertEquals(2, trialsWithinEpochs(5), "a third would take the epochs past the budget: it is not started");
+    }
+
+    private static int trialsWithinEpochs(long epochBudget) {
         SearchSpace space = new SearchSpace(List.of(new Dimension.Choice("ratio", List.of(0.1, 0.5, 0.7, 0.9))));
         FakeEngine engine = new FakeEngine();
         int trials = SearchLoop.run(new GridStrategy(space, 10, 0), engine,
                 c -> new TrialRequest(c, PruningPlan.magnitude(((Number) c.get("ratio")).doubleValue(), 2), null),
-                100, 4, (req, outcome) -> { });
-        assertEquals(2, trials, "two trials of 2 epochs spend a budget of 4");
+                100, epochBudget, (req, outcome) -> { });
+        assertEquals(trials, engine.requests.size(), "only started trials reach the engine");
+        return trials;
     }
 }
