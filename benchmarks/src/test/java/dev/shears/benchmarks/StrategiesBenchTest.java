@@ -30,7 +30,7 @@ class StrategiesBenchTest {
         trials.add(trial("c1", 15, 0.87, 0.85, 6));   // best on validation at >= 10x: chosen
         trials.add(trial("c2", 5, 0.90, 0.90, 2));    // better on both, but under 10x
         trials.add(new Trial("c3", "random", PruningPlan.magnitude(0.9, 1), new CandidateOutcome(TrialStatus.FAILED,
-                "boom", null, null, 1, null), 1, false, 1, null, PROVENANCE));
+                "boom", null, null, 1, null, null), 1, false, 1, null, PROVENANCE));
         List<Row> rows = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
 
         StrategiesBench.Outcome o = StrategiesBench.summarise("random", 7, rows, 10, 3.0);
@@ -50,7 +50,7 @@ class StrategiesBenchTest {
         Metrics m = new Metrics(0, 0, 100, Math.round(100 / compression), compression, test, 0.9 - test, 0.5,
                 validation, 0.9 - validation, 100, 1, 400, 400, 200, null, Map.of());
         return new Trial(id, "random", PruningPlan.magnitude(1 - 1 / compression, 1),
-                new CandidateOutcome(TrialStatus.OK, null, m, new CandidateOutcome.Run(false, 0.5, 1.0), epochs, null),
+                new CandidateOutcome(TrialStatus.OK, null, m, new CandidateOutcome.Run(false, 0.5, 1.0), epochs, null, null),
                 epochs, false, 1, null, PROVENANCE);
     }
 }

@@ -21,7 +21,7 @@ public final class TestResults {
 
     public static CandidateOutcome ok(double accuracy, double compression, int epochs, byte[] model) {
         return new CandidateOutcome(TrialStatus.OK, null, metrics(accuracy, 0, accuracy, 0, compression),
-                new CandidateOutcome.Run(false, 0.5, 1.0), epochs, model);
+                new CandidateOutcome.Run(false, 0.5, 1.0), epochs, model, null);
     }
 
     /** A trial of a plan named by {@code id}, or the base when the id is {@code base}. */
@@ -32,7 +32,7 @@ public final class TestResults {
             return Trial.base(m, null);
         }
         CandidateOutcome o = m == null ? CandidateOutcome.unmeasured(status, "why", 1)
-                : new CandidateOutcome(status, null, m, new CandidateOutcome.Run(false, 0.5, 1.0), 1, null);
+                : new CandidateOutcome(status, null, m, new CandidateOutcome.Run(false, 0.5, 1.0), 1, null, null);
         return new Trial(id, "grid", PruningPlan.magnitude(0.5, 1), o, 1, false, 1, null, null);
     }
 }

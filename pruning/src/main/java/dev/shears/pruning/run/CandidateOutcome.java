@@ -12,9 +12,11 @@ import java.io.Serializable;
  * @param run         how pruning went, or null with the metrics
  * @param epochsSpent fine-tuning epochs actually run
  * @param model       the pruned model's file bytes when asked for, else null
+ * @param span        when the trial ran, by the clock where it ran; null until the engine records it, or when the
+ *                    trial never ran (its task was lost)
  */
 public record CandidateOutcome(TrialStatus status, String error, Metrics metrics, Run run, int epochsSpent,
-                              byte[] model) implements Serializable {
+                              byte[] model, Span span) implements Serializable {
 
     /**
      * @param shrunk          whether the model was rebuilt smaller (structural pruning)
@@ -24,6 +26,17 @@ public record CandidateOutcome(TrialStatus status, String error, Metrics metrics
     public record Run(boolean shrunk, double finalRatio, double finetuneSeconds) implements Serializable {
     }
 
+    /**
+     * A trial's start and end on the wall clock of the machine it ran on, in milliseconds since the epoch: busy
+     * slot time, from which a search's slot utilisation is computed.
+     */
+    public record Span(long startMillis, long endMillis) implements Serializable {
+
+        public double seconds() {
+            return (endMillis - startMillis) / 1e3;
+        }
+    }
+
     public static CandidateOutcome failed(Throwable e, int epochsSpent) {
         String msg = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         return unmeasured(TrialStatus.FAILED, msg.replace('\n', ' '), epochsSpent);
@@ -31,7 +44,7 @@ public record CandidateOutcome(TrialStatus status, String error, Metrics metrics
 
     /** An outcome without figures: the trial failed, timed out or diverged before it could be measured. */
     public static CandidateOutcome unmeasured(TrialStatus status, String error, int epochsSpent) {
-        return new CandidateOutcome(status, error, null, null, epochsSpent, null);
+        return new CandidateOutcome(status, error, null, null, epochsSpent, null, null);
     }
 
     public boolean ok() {
@@ -40,6 +53,11 @@ public record CandidateOutcome(TrialStatus status, String error, Metrics metrics
 
     /** The same outcome with other model bytes (null drops them). */
     public CandidateOutcome withModel(byte[] newModel) {
-        return new CandidateOutcome(status, error, metrics, run, epochsSpent, newModel);
+        return new CandidateOutcome(status, error, metrics, run, epochsSpent, newModel, span);
+    }
+
+    /** The same outcome, run from {@code startMillis} to {@code endMillis}. */
+    public CandidateOutcome ran(long startMillis, long endMillis) {
+        return new CandidateOutcome(status, error, metrics, run, epochsSpent, model, new Span(startMillis, endMillis));
     }
 }

@@ -88,7 +88,7 @@ public final class CandidateRunner {
             return new CandidateOutcome(finite ? TrialStatus.OK : TrialStatus.DIVERGED,
                     finite ? null : "test loss is not finite", metrics,
                     new CandidateOutcome.Run(shrunk, session.currentRatio(), pruneSeconds), epochs,
-                    keepModel ? ModelBytes.of(result) : null);
+                    keepModel ? ModelBytes.of(result) : null, null);
         } catch (TrialDeadline.Exceeded e) {
             return CandidateOutcome.unmeasured(TrialStatus.TIMEOUT, e.getMessage(), epochs);
         } catch (Exception | LinkageError e) {

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Writes a finished search: tables, Pareto front, provenance, the best models and the report. */
@@ -112,6 +113,13 @@ public final class Outputs {
             if (changes != null) {
                 console.println();
                 console.println(Changes.headline(changes));
+            }
+            SlotUtilisation u = p.timings().slotUtilisation;
+            if (u != null) {
+                console.println();
+                console.println(String.format(Locale.ROOT, "slot utilisation %.1f%%: %d trials busy %.1f slot-seconds of "
+                        + "%d slots x %.1f s from the first one's start to the last one's end", 100 * u.utilisation(),
+                        u.trials(), u.busySlotSeconds(), u.slots(), u.spanSeconds()));
             }
             console.println();
             console.println("wrote " + p.out().target() + "/{results.csv, results.json, results.parquet/, pareto.csv, "

@@ -143,6 +143,7 @@ public final class SearchJob {
             p.timings().searchCpuSeconds = Stopwatch.cpuSeconds(cpuStart);
             p.timings().trialsResumed = engine.replayed();
             p.timings().trialsCached = engine.servedFromCache();
+            p.timings().slotUtilisation = ledger.utilisation(engine.parallelism()).orElse(null);
             return trials;
         }
     }

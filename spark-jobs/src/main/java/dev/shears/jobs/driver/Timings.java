@@ -26,6 +26,8 @@ public final class Timings {
     public Double searchCpuSeconds;
     public Integer trialsResumed;
     public Integer trialsCached;
+    /** How busy the trial slots were during the search; absent when this run computed no trial. */
+    public SlotUtilisation slotUtilisation;
     public Double latencySeconds;
     public Double writeSeconds;
     /** With embedded Spark the trials run in this process too: then it is the whole search's peak. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The book of one search's trials: what each candidate is run as (its plan, and its parent's model when a
@@ -29,6 +30,8 @@ final class TrialLedger {
     private final Map<String, Integer> epochsReached = new HashMap<>();
     private final Map<String, String> resultKeys = new HashMap<>();
     private final List<Trial> trials = new ArrayList<>();
+    /** When each trial this run computed ran: resumed and cached ones ran at another time, or not at all. */
+    private final List<CandidateOutcome.Span> spans = new ArrayList<>();
     private ResumingEngine engine;
 
     TrialLedger(Prepared prepared, String strategy, Provenance provenance) {
@@ -67,6 +70,9 @@ final class TrialLedger {
             prepared.checkpoints().put(c, outcome, cached);
             if (!cached) {
                 prepared.cache().store(resultKeys.get(c.id()), outcome);
+                if (outcome.span() != null) {
+                    spans.add(outcome.span());
+                }
             }
         }
         // the model is in the checkpoints: the record keeps figures only
@@ -78,5 +84,10 @@ final class TrialLedger {
 
     List<Trial> trials() {
         return trials;
+    }
+
+    /** How busy the engine's {@code slots} were with the trials this run computed; empty when it computed none. */
+    Optional<SlotUtilisation> utilisation(int slots) {
+        return SlotUtilisation.of(spans, slots);
     }
 }

@@ -11,6 +11,11 @@ public interface CandidateEngine extends AutoCloseable {
     /** How many trials the search keeps submitted at once (running, or queued to run next). */
     int slots();
 
+    /** How many trials run at the same time: the slots whose utilisation a search reports. */
+    default int parallelism() {
+        return slots();
+    }
+
     /** Starts a trial; the future completes with its outcome (failures are FAILED outcomes, not exceptions). */
     CompletableFuture<CandidateOutcome> submit(TrialRequest request);
 

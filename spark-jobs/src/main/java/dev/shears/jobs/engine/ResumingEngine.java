@@ -67,6 +67,11 @@ public final class ResumingEngine implements CandidateEngine {
     }
 
     @Override
+    public int parallelism() {
+        return engine.parallelism();
+    }
+
+    @Override
     public CompletableFuture<CandidateOutcome> submit(TrialRequest request) {
         String key = key(request.candidate());
         TrialRecord done = finished.get(key);

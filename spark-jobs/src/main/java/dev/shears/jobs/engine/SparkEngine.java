@@ -36,6 +36,7 @@ public final class SparkEngine implements CandidateEngine {
     private final JavaSparkContext jsc;
     private final Broadcast<byte[]> baseModel;
     private final TrialContext context;
+    private final int parallelism;
     private final int inFlight;
     private final ExecutorService drivers;
 
@@ -43,6 +44,7 @@ public final class SparkEngine implements CandidateEngine {
         this.jsc = jsc;
         this.baseModel = jsc.broadcast(baseModel);
         this.context = context;
+        this.parallelism = slots;
         this.inFlight = slots >= jsc.defaultParallelism() ? 2 * slots : slots;
         this.drivers = DaemonThreads.pool(inFlight, "shears-trial-submitter");
     }
@@ -50,6 +52,11 @@ public final class SparkEngine implements CandidateEngine {
     @Override
     public int slots() {
         return inFlight;
+    }
+
+    @Override
+    public int parallelism() {
+        return parallelism;
     }
 
     @Override

@@ -23,7 +23,15 @@ public final class TrialExecution {
         return run(baseModel, request, context, FineTuner.LOCAL);
     }
 
+    /** The trial's outcome, with when it ran by this machine's clock (what slot utilisation is computed from). */
     public static CandidateOutcome run(byte[] baseModel, TrialRequest request, TrialContext context, FineTuner tuner) {
+        long start = System.currentTimeMillis();
+        CandidateOutcome outcome = evaluate(baseModel, request, context, tuner);
+        return outcome.ran(start, System.currentTimeMillis());
+    }
+
+    private static CandidateOutcome evaluate(byte[] baseModel, TrialRequest request, TrialContext context,
+                                             FineTuner tuner) {
         try {
             Threads.limit(context.threadsPerTask());
             boolean continuing = request.parentModel() != null;

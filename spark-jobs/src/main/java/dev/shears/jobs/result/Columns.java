@@ -6,12 +6,14 @@ import dev.shears.pruning.plan.PlanOptions;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -62,6 +64,9 @@ public final class Columns {
     public static final Column SPEEDUP_B1 = latency("speedup_b1", LatencyFigures::speedupB1);
     public static final Column SPEEDUP_B64 = latency("speedup_b64", LatencyFigures::speedupB64);
     public static final Column FINETUNE_SECONDS = run("finetune_seconds", Type.DECIMAL, CandidateOutcome.Run::finetuneSeconds);
+    /** When the trial started and ended where it ran (ISO-8601, UTC): what slot utilisation is computed from. */
+    public static final Column STARTED_AT = span("started_at", CandidateOutcome.Span::startMillis);
+    public static final Column ENDED_AT = span("ended_at", CandidateOutcome.Span::endMillis);
     public static final Column CACHED = candidate("cached", Type.FLAG, Trial::cached);
     public static final Column MEETS_TOLERANCE = add("meets_tolerance", Type.FLAG, Row::meetsTolerance);
     public static final Column PARETO = add("pareto", Type.FLAG, Row::pareto);
@@ -170,6 +175,11 @@ public final class Columns {
     private static Column run(String name, Type type, Function<CandidateOutcome.Run, Object> reader) {
         return figure(add(name, type, r -> r.trial().outcome().run() == null ? null
                 : reader.apply(r.trial().outcome().run())));
+    }
+
+    private static Column span(String name, ToLongFunction<CandidateOutcome.Span> millis) {
+        return candidate(name, Type.TEXT, t -> t.outcome().span() == null ? null
+                : Instant.ofEpochMilli(millis.applyAsLong(t.outcome().span())).toString());
     }
 
     private static Column figure(Column c) {

@@ -23,7 +23,7 @@ public record Trial(String candidate, String strategy, PruningPlan plan, Candida
 
     /** The dense base model's row: every figure of the table has its reference beside it. */
     public static Trial base(Metrics measured, Provenance provenance) {
-        return new Trial(BASE, null, null, new CandidateOutcome(TrialStatus.OK, null, measured, null, 0, null), 0,
+        return new Trial(BASE, null, null, new CandidateOutcome(TrialStatus.OK, null, measured, null, 0, null, null), 0,
                 false, 0, null, provenance);
     }
 

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CacheSearchTest {
 
     /** Columns that legitimately differ between a run and its cached or extended twin. */
-    private static final Set<String> RUN_SPECIFIC = Set.of("cached", "finetune_seconds", "spec_hash");
+    private static final Set<String> RUN_SPECIFIC = Set.of("cached", "finetune_seconds", "started_at", "ended_at",
+            "spec_hash");
 
     @TempDir
     static Path dir;
@@ -94,6 +95,9 @@ class CacheSearchTest {
 
         assertEquals(3, cachedRows(second), "every candidate from the cache");
         assertEquals(3, runJson(second).path("timings").path("trials_cached").asInt());
+        assertEquals(3, runJson(first).path("timings").path("slot_utilisation").path("trials").asInt());
+        assertTrue(runJson(second).path("timings").path("slot_utilisation").isMissingNode(),
+                "no trial ran: no slot was busy with one");
         assertEquals(3, runJson(second).path("counts").path("cached").asInt());
         assertEquals(true, runJson(second).path("timings").path("base_model_cached").asBoolean(),
                 "the base model too: no repeated training");

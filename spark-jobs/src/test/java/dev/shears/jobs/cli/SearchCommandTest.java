@@ -15,8 +15,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -163,6 +165,26 @@ class SearchCommandTest {
         // the JVM's peak resident set: more than its heap in use, as ND4J's arrays live outside it
         long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
         assertTrue(run.path("timings").path("driver_peak_resident_mb").asLong() > heapMb, run.path("timings").toString());
+        // each trial timed where it ran; the slots of local[2] busy with them between the first start and last end
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        double busy = 0;
+        for (String[] row : csv.subList(1, csv.size())) {
+            long started = Instant.parse(cell(row, "started_at")).toEpochMilli();
+            long ended = Instant.parse(cell(row, "ended_at")).toEpochMilli();
+            assertTrue(ended > started, cell(row, "candidate"));
+            first = Math.min(first, started);
+            last = Math.max(last, ended);
+            busy += (ended - started) / 1e3;
+        }
+        JsonNode slots = run.path("timings").path("slot_utilisation");
+        assertEquals(2, slots.path("slots").asInt(), slots.toString());
+        assertEquals(6, slots.path("trials").asInt());
+        assertEquals(busy, slots.path("busy_slot_seconds").asDouble(), 0.01);
+        assertEquals((last - first) / 1e3, slots.path("span_seconds").asDouble(), 0.01);
+        assertEquals(busy / (2 * (last - first) / 1e3), slots.path("utilisation").asDouble(), 0.001);
+        assertTrue(printed.contains(String.format(Locale.ROOT, "slot utilisation %.1f%%: 6 trials busy",
+                100 * slots.path("utilisation").asDouble())), printed);
         csv.stream().skip(1).filter(r -> Boolean.parseBoolean(cell(r, "meets_tolerance"))).findFirst()
                 .ifPresent(best -> assertEquals(cell(best, "candidate"), run.path("best").asText()));
 

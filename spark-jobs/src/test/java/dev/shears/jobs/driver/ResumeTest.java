@@ -100,6 +100,20 @@ class ResumeTest {
         }
         assertEquals(0, dir.toFile().listFiles((d, n) -> n.startsWith("out.partial-")).length);
         assertTrue(Files.readString(dir.resolve("out").resolve("run.json")).contains("\"trials_resumed\" : 2"));
+        assertEquals(1, second.timings().slotUtilisation.trials(),
+                "the resumed trials ran in the stopped run: only the new one counts towards the slots' use");
+    }
+
+    @Test
+    void slotUtilisationIsBusySlotSecondsOverSlotsTimesFirstStartToLastEnd() {
+        List<CandidateOutcome.Span> spans = List.of(new CandidateOutcome.Span(1_000, 11_000),
+                new CandidateOutcome.Span(3_000, 5_000), new CandidateOutcome.Span(6_000, 9_000));
+        SlotUtilisation u = SlotUtilisation.of(spans, 2).orElseThrow();
+        assertEquals(3, u.trials());
+        assertEquals(15.0, u.busySlotSeconds());
+        assertEquals(10.0, u.spanSeconds());
+        assertEquals(0.75, u.utilisation());
+        assertTrue(SlotUtilisation.of(List.of(), 2).isEmpty());
     }
 
     /** The search stopped as its trial numbered {@code dieAt} starts; the folder of its checkpoints. */

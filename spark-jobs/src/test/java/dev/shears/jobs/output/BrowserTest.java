@@ -129,7 +129,7 @@ class BrowserTest {
             trials.add(new Trial("c" + i + (i == 0 ? " " + TestNights.HOSTILE : ""), "grid",
                     PruningPlan.magnitude(1 - 1 / c, 1), new CandidateOutcome(TrialStatus.OK, null,
                     TestResults.metrics(v - 0.005, 0.885 - v, v, 0.885 - v, c), new CandidateOutcome.Run(false, 0.5, 1.0),
-                    1, null), 1, false, 1, null, PROVENANCE));
+                    1, null, null), 1, false, 1, null, PROVENANCE));
         }
         List<Row> ranked = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
         String runJson = SpecLoader.JSON.writeValueAsString(Map.of("name", "browser", "counts", Map.of("ok", 6)));

@@ -32,7 +32,7 @@ public class ReportTest {
         return new Trial(id, "grid", PruningPlan.magnitude(0.5, 1),
                 new CandidateOutcome(TrialStatus.OK, null,
                         TestResults.metrics(valAccuracy, 0.01, valAccuracy, 0.01, compression),
-                        new CandidateOutcome.Run(false, 0.5, 1.0), 1, null), 1, false, 1, null, PROVENANCE);
+                        new CandidateOutcome.Run(false, 0.5, 1.0), 1, null, null), 1, false, 1, null, PROVENANCE);
     }
 
     /** The JSON embedded in a report. */
