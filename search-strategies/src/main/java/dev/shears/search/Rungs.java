@@ -118,7 +118,8 @@ final class Rungs {
     }
 
     /**
-     * One row of {@code rungs.csv}.
+     * One row of {@code rungs.csv}; under constraints also whether the trial keeps them and which it breaks, as the
+     * result table says ({@code constraints_ok}, {@code violates}), since a trial that breaks one is never promoted.
      *
      * @param result    null while the trial is outstanding
      * @param decidedAt for a promoted trial, how many of its rung's results (in the rung's order) were in when
@@ -133,6 +134,13 @@ final class Rungs {
         row.put("parent", trial.parentId());
         row.put("status", result == null ? null : result.status());
         row.put(metric.name(), result == null ? Double.NaN : metric.score(result));
+        Constraints constraints = metric.constraints();
+        if (!constraints.isEmpty()) {
+            // like the table: only a trial that ended OK is judged
+            List<String> violated = result == null || !result.ok() ? null : constraints.violated(result.metrics());
+            row.put("constraints_ok", violated == null ? null : violated.isEmpty());
+            row.put("violates", violated == null || violated.isEmpty() ? null : String.join(";", violated));
+        }
         row.put("promoted", decidedAt == null ? "no" : "yes");
         row.put("decided_at", decidedAt);
         return row;

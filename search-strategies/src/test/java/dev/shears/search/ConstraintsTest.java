@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,29 @@ class ConstraintsTest {
             assertFalse(promoted.isEmpty(), s.name());
             assertTrue(promoted.stream().allMatch(t -> t.result().metric("compression") >= 2), s.name()
                     + " promoted a trial below 2x although the most accurate ones are");
+        }
+    }
+
+    @Test
+    void theRungTableSaysWhetherEachTrialKeepsTheConstraints() {
+        Map<String, Object> rungs = Map.of("minEpochs", 1, "maxEpochs", 9, "eta", 3);
+        for (SearchStrategy s : List.of(new HalvingStrategy(SPACE, constrained(9, rungs)),
+                new AshaStrategy(SPACE, constrained(9, rungs)))) {
+            Map<String, Double> compression = new HashMap<>();
+            StrategyDriver.run(s, ConstraintsTest::trial, 2, 1)
+                    .forEach(t -> compression.put(t.candidate().id(), t.result().metric("compression")));
+            List<Map<String, Object>> rows = s.extraTables().get("rungs");
+            assertEquals(List.of("rung", "epochs", "candidate", "parent", "status", "val_accuracy", "constraints_ok",
+                    "violates", "promoted", "decided_at"), List.copyOf(rows.get(0).keySet()), s.name());
+            assertTrue(rows.stream().anyMatch(r -> r.get("constraints_ok") == Boolean.FALSE), s.name());
+            for (Map<String, Object> r : rows) {
+                boolean feasible = compression.get((String) r.get("candidate")) >= 2;
+                assertEquals(feasible, r.get("constraints_ok"), s.name() + " " + r);
+                assertEquals(feasible ? null : "minCompression", r.get("violates"), s.name() + " " + r);
+                if (!feasible) {
+                    assertEquals("no", r.get("promoted"), s.name() + " " + r);
+                }
+            }
         }
     }
 

@@ -46,7 +46,10 @@ public final class Outputs {
         }
     }
 
-    /** The candidates whose models are kept: the first {@code keepModels} successful ones in rank order. */
+    /**
+     * The candidates whose models are kept: the first {@code keepModels} successful ones in rank order, so those that
+     * keep the constraints come before any that breaks one ({@link Ranking}).
+     */
     static List<String> kept(List<Row> ranked, int keepModels, Checkpoints models) {
         List<String> kept = new ArrayList<>();
         for (Row r : ranked) {

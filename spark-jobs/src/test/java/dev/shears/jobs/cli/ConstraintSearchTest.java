@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +40,8 @@ class ConstraintSearchTest {
 
     @Test
     void rowsBreakingAConstraintAreMarkedRankedLastAndNeverChosen() throws Exception {
-        Path out = search("constrained", "  ratio: [0.3, 0.5, 0.7, 0.9]",
-                "  budget: 4\nobjective:\n  maxAccuracyDrop: 1\n  constraints:\n    minCompression: 2.5\n    maxFlops: 1.0e9");
+        Path out = search("constrained", "  ratio: [0.3, 0.5, 0.7, 0.9]", "  budget: 4\noutput:\n  keepModels: 2\n"
+                + "objective:\n  maxAccuracyDrop: 1\n  constraints:\n    minCompression: 2.5\n    maxFlops: 1.0e9");
         List<Map<String, String>> rows = StrategySearchTest.read(out.resolve("results.csv"));
         List<String> ok = rows.stream().skip(1).map(r -> r.get("constraints_ok")).toList();
         assertEquals(List.of("true", "true", "false", "false"), ok, "the feasible rows first: " + rows);
@@ -49,6 +51,11 @@ class ConstraintSearchTest {
             assertEquals(feasible ? "" : "minCompression", r.get("violates"));
         }
         assertEquals("", rows.get(0).get("constraints_ok"), "the base is the reference, not a choice");
+        try (Stream<Path> models = Files.list(out.resolve("models"))) {
+            assertEquals(Set.of("base.zip", rows.get(1).get("candidate") + ".zip", rows.get(2).get("candidate") + ".zip"),
+                    models.map(m -> m.getFileName().toString()).filter(m -> m.endsWith(".zip")).collect(Collectors.toSet()),
+                    "the models kept are those that keep the constraints, although the others are more accurate");
+        }
         JsonNode run = SpecLoader.JSON.readTree(out.resolve("run.json").toFile());
         assertEquals(rows.get(1).get("candidate"), run.path("best").asText());
 
