@@ -43,8 +43,10 @@ import java.util.stream.Stream;
  * <p><b>Budgets.</b> {@code budget} counts the new candidates started (promotions come on top). With an
  * {@code epochBudget}, counting only the epochs each promotion adds, the candidates are lowered as far as
  * halving's schedule needs to fit it, and each rung takes at most as many promotions as halving's would
- * (the first decided), so the epochs stay within the budget whatever order results arrive in; an
- * extension that raises the epoch budget may then decide later rungs differently.
+ * (the first decided), so the epochs stay within the budget whatever order results arrive in; a rung so filled
+ * promotes, once all its results count, as many as halving's would (at least one), so that a small budget still
+ * takes its best candidate to the last rung. An extension that raises the epoch budget may then decide later rungs
+ * differently.
  */
 public final class AshaStrategy implements SearchStrategy {
 
@@ -189,11 +191,17 @@ public final class AshaStrategy implements SearchStrategy {
         return Map.of("rungs", rows);
     }
 
-    /** Promotes each trial of rung {@code k} now in the top 1/eta of its counted results, once. */
+    /**
+     * Promotes each trial of rung {@code k} now in the top 1/eta of its counted results, once. A rung the epoch budget
+     * has filled promotes, once all its results count, as many as halving's would: at least one, for which the budget
+     * has room, where a rung smaller than eta would otherwise promote none and leave the last rung empty.
+     */
     private void promoteFrom(int k) {
         Rung from = rung.get(k);
         Rung to = rung.get(k + 1);
-        for (int i : metric.best(from.results.subList(0, from.counted), from.counted / rungs.eta())) {
+        boolean full = from.trials.size() == capacity[k] && from.counted == from.trials.size();
+        long quota = full ? rungs.promotions(from.counted) : from.counted / rungs.eta();
+        for (int i : metric.best(from.results.subList(0, from.counted), quota)) {
             if (to.trials.size() >= capacity[k + 1]) {
                 return;
             }

@@ -101,6 +101,25 @@ class AshaStrategyTest {
     }
 
     @Test
+    void aSmallEpochBudgetStillTakesTheBestCandidateToTheLastRung() {
+        Map<String, Object> sixEpochs = Map.of("minEpochs", 1, "maxEpochs", 6, "eta", 3);
+        List<String> first = null;
+        for (long seed = 0; seed < 5; seed++) {
+            AshaStrategy strategy = asha(12, 14, sixEpochs);
+            List<StrategyDriver.Trial> trials = StrategyDriver.run(strategy, AshaStrategyTest::learningCurve, 4, seed);
+            // halving's schedule fits 7 candidates in 14 epochs: 7 x 1, 2 x 2 more, and 1 x 3 more, though the
+            // second rung's 2 trials are fewer than eta
+            assertEquals(7, strategy.initialCandidates());
+            assertEquals(14, additionalEpochs(trials), "the whole budget, whatever order results arrive in");
+            List<String> last = trials.stream().filter(t -> t.candidate().fidelity() == 6)
+                    .map(t -> t.candidate().id()).toList();
+            assertEquals(1, last.size(), "the best of the second rung reaches the last");
+            first = first == null ? last : first;
+            assertEquals(first, last);
+        }
+    }
+
+    @Test
     void resultsArrivingOutOfOrderGiveTheSameTrialsAndRungs() {
         List<String> sequential = trials(1, 0);
         assertEquals(sequential, trials(4, 17));
