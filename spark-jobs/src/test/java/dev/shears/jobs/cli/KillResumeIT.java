@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,6 +36,8 @@ class KillResumeIT {
     /** The table's columns that do not depend on timing. */
     private static final List<String> DETERMINISTIC = List.of("rank", "status", "compression", "params_nonzero",
             "accuracy", "accuracy_drop", "val_accuracy", "val_accuracy_drop", "meets_tolerance", "pareto");
+    /** What a strategy proposed each candidate as. */
+    private static final List<String> PROPOSED = List.of("target_sparsity", "scorer", "epochs");
     private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
     /**
      * Enough that the four kills chain 0 makes among trials leave trials to run: two slots often
@@ -221,6 +222,34 @@ class KillResumeIT {
         assertEquals(Files.readAllLines(reference.resolve("rungs.csv")), Files.readAllLines(out.resolve("rungs.csv")));
     }
 
+    /**
+     * tpe's draws survive kills: killed among its trials and while writing, the resumed search ends with the table of
+     * one uninterrupted run. Each draw after the first three is modelled on the results of the draws before it, which
+     * two slots finish out of order and a resumed run is told at once from its checkpoints, so the draws must follow
+     * from the results alone, not from when they came.
+     */
+    @Test
+    void killedTpeSearchesResumeToTheUninterruptedDraws() throws Exception {
+        TestData.writeBlobs(dir);
+        Path spec = Files.writeString(dir.resolve("tpe.yaml"), TestData.spec(dir,
+                "  ratio: {min: 0.3, max: 0.95}\n  scorer: [magnitude, random]\n  epochs: [2]",
+                "  strategy: tpe\n  budget: 8\n  options:\n    startup: 3\n    parallel: 2"));
+        Path reference = dir.resolve("tpe-reference");
+        assertEquals(0, run(spec, reference, null).code, "the uninterrupted run");
+        Path out = dir.resolve("tpe");
+
+        List<String> landed = new ArrayList<>();
+        for (Moment m : List.of(trials(2, 0), trials(2, 0), writing("results.csv", 0))) {
+            landed.add(m.name() + ": " + killed(run(spec, out, m), m));
+        }
+        assertEquals(0, run(spec, out, null).code, "the last resume");
+
+        System.out.println("tpe kills:\n  " + String.join("\n  ", landed));
+        assertTrue(landed.stream().filter(l -> !l.endsWith("finished")).count() >= 2, "kills that landed: " + landed);
+        assertEquals(table(reference, PROPOSED), table(out, PROPOSED), "the same draws");
+        assertEquals(table(reference), table(out));
+    }
+
     private record Run(int code, String killedAt) {
     }
 
@@ -272,13 +301,18 @@ class KillResumeIT {
 
     /** Candidate to its deterministic columns. */
     private static Map<String, List<Object>> table(Path out) throws IOException {
+        return table(out, DETERMINISTIC);
+    }
+
+    /** Candidate to the values of {@code columns}. */
+    private static Map<String, List<Object>> table(Path out, List<String> columns) throws IOException {
         List<Map<String, Object>> rows = new ObjectMapper().readValue(out.resolve("results.json").toFile(),
                 new TypeReference<>() { });
         Map<String, List<Object>> table = new TreeMap<>();
         for (Map<String, Object> r : rows) {
-            Map<String, Object> kept = new LinkedHashMap<>();
-            DETERMINISTIC.forEach(c -> kept.put(c, r.get(c)));
-            table.put(String.valueOf(r.get("candidate")), new ArrayList<>(kept.values()));
+            List<Object> kept = new ArrayList<>();
+            columns.forEach(c -> kept.add(r.get(c)));
+            table.put(String.valueOf(r.get("candidate")), kept);
         }
         return table;
     }
