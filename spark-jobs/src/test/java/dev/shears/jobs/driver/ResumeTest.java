@@ -114,6 +114,9 @@ class ResumeTest {
         assertEquals(10.0, u.spanSeconds());
         assertEquals(0.75, u.utilisation());
         assertTrue(SlotUtilisation.of(List.of(), 2).isEmpty());
+        Timings timings = new Timings();
+        timings.slotUtilisation = u;
+        assertEquals(u, timings.copy().slotUtilisation, "a prepared search's copy keeps it");
     }
 
     /** The search stopped as its trial numbered {@code dieAt} starts; the folder of its checkpoints. */
