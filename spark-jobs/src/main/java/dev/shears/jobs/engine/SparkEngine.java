@@ -36,13 +36,19 @@ public final class SparkEngine implements CandidateEngine {
     private final JavaSparkContext jsc;
     private final Broadcast<byte[]> baseModel;
     private final TrialContext context;
+    private final TrialWork work;
     private final int inFlight;
     private final ExecutorService drivers;
 
     public SparkEngine(JavaSparkContext jsc, byte[] baseModel, TrialContext context, int slots) {
+        this(jsc, baseModel, context, slots, TrialWork.PRUNE_AND_FINE_TUNE);
+    }
+
+    public SparkEngine(JavaSparkContext jsc, byte[] baseModel, TrialContext context, int slots, TrialWork work) {
         this.jsc = jsc;
         this.baseModel = jsc.broadcast(baseModel);
         this.context = context;
+        this.work = work;
         this.inFlight = slots >= jsc.defaultParallelism() ? 2 * slots : slots;
         this.drivers = DaemonThreads.pool(inFlight, "shears-trial-submitter");
     }
@@ -58,7 +64,7 @@ public final class SparkEngine implements CandidateEngine {
             String id = request.candidate().id();
             jsc.setJobGroup("shears-" + id, "candidate " + id + " " + request.candidate().params(), true);
             try {
-                return runOne(request, new Task(baseModel, context));
+                return runOne(request, new Task(baseModel, context, work));
             } catch (Exception e) {
                 // Spark gave up after its retries (spark.task.maxFailures), say because the executor died with the
                 // trial each time (a native crash, System.exit, the OS killing it); the driver's stack adds nothing
@@ -123,11 +129,11 @@ public final class SparkEngine implements CandidateEngine {
     }
 
     /** The function Spark ships: only serializable values, never ND4J arrays or networks. */
-    private record Task(Broadcast<byte[]> baseModel, TrialContext context)
+    private record Task(Broadcast<byte[]> baseModel, TrialContext context, TrialWork work)
             implements OnExecutor<TrialRequest, CandidateOutcome> {
         @Override
         public CandidateOutcome apply(TrialRequest request) {
-            return TrialExecution.run(baseModel.value(), request, context);
+            return work.run(baseModel.value(), request, context);
         }
     }
 
