@@ -3,7 +3,9 @@ package dev.shears.jobs.engine;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.Candidate;
 import dev.shears.search.SearchStrategy;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,15 +43,21 @@ public final class SearchLoop {
         int started = 0;
         long epochs = 0;
         while (true) {
-            while (running.size() < engine.slots() && started < maxTrials && (maxEpochs <= 0 || epochs < maxEpochs)) {
+            List<TrialRequest> ready = new ArrayList<>();
+            while (running.size() + ready.size() < engine.slots() && started < maxTrials
+                    && (maxEpochs <= 0 || epochs < maxEpochs)) {
                 Optional<Candidate> next = strategy.ask();
                 if (next.isEmpty()) {
                     break;
                 }
                 TrialRequest request = requestFor.apply(next.get());
-                running.put(engine.submit(request), request);
+                ready.add(request);
                 started++;
                 epochs += request.plan().epochs();
+            }
+            List<CompletableFuture<CandidateOutcome>> submitted = engine.submitAll(ready);
+            for (int i = 0; i < ready.size(); i++) {
+                running.put(submitted.get(i), ready.get(i));
             }
             if (running.isEmpty()) {
                 if (!strategy.isFinished() && started < maxTrials && (maxEpochs <= 0 || epochs < maxEpochs)) {
