@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Shears on this machine.",
         subcommands = {ThroughputBench.class, StrategiesBench.class, ShrinkBench.class, QualityBench.class,
-                NativeBench.class, PeerBench.class})
+                NativeBench.class, PeerBench.class, DriverBench.class})
 public final class BenchCommand implements CommandExtension {
 
     /**

@@ -14,7 +14,7 @@ import picocli.CommandLine;
 /** With this module on the class path, {@code shears} has {@code bench} and its benchmarks, found through the extension point. */
 class BenchCommandTest {
 
-    private static final List<String> BENCHMARKS = List.of("throughput", "strategies", "shrink", "quality", "native", "peer");
+    private static final List<String> BENCHMARKS = List.of("throughput", "strategies", "shrink", "quality", "native", "peer", "driver");
 
     @Test
     void theShearsCommandLineHasBenchWithEveryBenchmark() {

@@ -2,6 +2,7 @@ package dev.shears.jobs.engine;
 
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,6 +19,14 @@ public interface CandidateEngine extends AutoCloseable {
 
     /** Starts a trial; the future completes with its outcome (failures are FAILED outcomes, not exceptions). */
     CompletableFuture<CandidateOutcome> submit(TrialRequest request);
+
+    /**
+     * Starts trials that became ready together, as {@link #submit} each; an engine whose cost is per
+     * submission rather than per trial (a Spark job) starts them at once.
+     */
+    default List<CompletableFuture<CandidateOutcome>> submitAll(List<TrialRequest> requests) {
+        return requests.stream().map(this::submit).toList();
+    }
 
     /**
      * Times finished candidates beside the base model where trials run, once no trial is running;

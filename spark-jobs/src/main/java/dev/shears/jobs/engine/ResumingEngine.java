@@ -3,7 +3,9 @@ package dev.shears.jobs.engine;
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.Candidate;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +75,32 @@ public final class ResumingEngine implements CandidateEngine {
 
     @Override
     public CompletableFuture<CandidateOutcome> submit(TrialRequest request) {
+        return submitAll(List.of(request)).get(0);
+    }
+
+    /** Serves the known trials and starts the others together on the engine. */
+    @Override
+    public List<CompletableFuture<CandidateOutcome>> submitAll(List<TrialRequest> requests) {
+        List<CompletableFuture<CandidateOutcome>> outcomes = new ArrayList<>();
+        List<TrialRequest> toRun = new ArrayList<>();
+        List<Integer> places = new ArrayList<>();
+        for (TrialRequest request : requests) {
+            CompletableFuture<CandidateOutcome> known = known(request);
+            outcomes.add(known);
+            if (known == null) {
+                toRun.add(request);
+                places.add(outcomes.size() - 1);
+            }
+        }
+        List<CompletableFuture<CandidateOutcome>> started = engine.submitAll(toRun);
+        for (int i = 0; i < started.size(); i++) {
+            outcomes.set(places.get(i), started.get(i));
+        }
+        return outcomes;
+    }
+
+    /** The outcome of a trial whose result is known already, or null. */
+    private CompletableFuture<CandidateOutcome> known(TrialRequest request) {
         String key = key(request.candidate());
         TrialRecord done = finished.get(key);
         if (done != null) {
@@ -88,7 +116,7 @@ public final class ResumingEngine implements CandidateEngine {
             cached.add(key);
             return CompletableFuture.completedFuture(known.get());
         }
-        return engine.submit(request);
+        return null;
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.shears.jobs.engine;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.Candidate;
 import dev.shears.search.SearchStrategy;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +45,8 @@ public final class SearchLoop {
         long epochs = 0;
         boolean budgetSpent = false;
         while (true) {
-            while (running.size() < engine.slots() && started < maxTrials && !budgetSpent) {
+            List<TrialRequest> ready = new ArrayList<>();
+            while (running.size() + ready.size() < engine.slots() && started < maxTrials && !budgetSpent) {
                 Optional<Candidate> next = strategy.ask();
                 if (next.isEmpty()) {
                     break;
@@ -54,9 +57,13 @@ public final class SearchLoop {
                     budgetSpent = true;
                     break;
                 }
-                running.put(engine.submit(request), request);
+                ready.add(request);
                 started++;
                 epochs += request.plan().epochs();
+            }
+            List<CompletableFuture<CandidateOutcome>> submitted = engine.submitAll(ready);
+            for (int i = 0; i < ready.size(); i++) {
+                running.put(submitted.get(i), ready.get(i));
             }
             if (running.isEmpty()) {
                 if (!strategy.isFinished() && started < maxTrials && !budgetSpent) {

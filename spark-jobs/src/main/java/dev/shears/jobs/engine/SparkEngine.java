@@ -8,42 +8,57 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
+import scala.collection.immutable.Range$;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 /**
- * Each trial is one single-task Spark job, submitted from a driver thread of its own, so results
- * reach the strategy as each trial finishes rather than at the end of a batch. When the search
- * may use every core Spark has, one more trial per slot waits queued in Spark's scheduler, so a
- * freed core starts its next trial at once instead of waiting while the driver records the last
- * result and submits a job (a gap per trial on {@code local[2]}, longer on a cluster: docs/benchmarks/trial-profile.md);
- * strategies that learn from results then propose up to {@code slots} trials ahead of what they
- * know. With fewer slots than cores nothing is queued, since Spark would run a queued trial at
- * once on an idle core. The base model is broadcast once; executors cache the data per JVM.
- * Spark retries a task whose executor is lost. Jobs go to {@code SparkContext.runJob} with a
- * plain function class rather than through {@code JavaRDD.map(...).collect()}: those wrap the
- * function in Scala closures that Spark's closure cleaner parses from their class files (three
- * large classes read, inflated and walked per job), which cost the driver more than scheduling
- * the job did.
+ * Each trial is one Spark task; the trials that become ready together (a slot or several freed as
+ * results came in) go to Spark as one job, each task's result reaching the strategy as that task
+ * finishes rather than at the end of the job. A job costs the driver several milliseconds (its
+ * stage, the broadcast of its function, its events) where a task costs a fraction of one, which
+ * decides how many short trials a second the driver sustains on hundreds of slots
+ * (docs/BENCHMARKS.md, bench driver). Long trials finish one at a time, so their jobs hold one task
+ * each. When the search may use every core Spark has, one more trial per slot waits queued in
+ * Spark's scheduler, so a freed core starts its next trial at once instead of waiting while the
+ * driver records the last result and submits a job (a gap per trial on {@code local[2]}, longer on a
+ * cluster: docs/benchmarks/trial-profile.md); strategies that learn from results then propose up to
+ * {@code slots} trials ahead of what they know. With fewer slots than cores nothing is queued, since
+ * Spark would run a queued trial at once on an idle core. The base model is broadcast once;
+ * executors cache the data per JVM. Spark retries a task whose executor is lost; a trial that fails
+ * beyond Spark's retries fails its job, and the trials of that job still unfinished, cancelled with
+ * it, run again each in a job of its own, so that only the failing trial becomes a FAILED row. Jobs
+ * go to {@code SparkContext.runJob} with a plain function class rather than through
+ * {@code JavaRDD.map(...).collect()}: those wrap the function in Scala closures that Spark's closure
+ * cleaner parses from their class files (three large classes read, inflated and walked per job),
+ * which cost the driver more than scheduling the job did.
  */
 public final class SparkEngine implements CandidateEngine {
 
     private final JavaSparkContext jsc;
     private final Broadcast<byte[]> baseModel;
     private final TrialContext context;
+    private final TrialWork work;
     private final int parallelism;
     private final int inFlight;
     private final ExecutorService drivers;
 
     public SparkEngine(JavaSparkContext jsc, byte[] baseModel, TrialContext context, int slots) {
+        this(jsc, baseModel, context, slots, TrialWork.PRUNE_AND_FINE_TUNE);
+    }
+
+    public SparkEngine(JavaSparkContext jsc, byte[] baseModel, TrialContext context, int slots, TrialWork work) {
         this.jsc = jsc;
         this.baseModel = jsc.broadcast(baseModel);
         this.context = context;
+        this.work = work;
         this.parallelism = slots;
         this.inFlight = slots >= jsc.defaultParallelism() ? 2 * slots : slots;
         this.drivers = DaemonThreads.pool(inFlight, "shears-trial-submitter");
@@ -61,20 +76,51 @@ public final class SparkEngine implements CandidateEngine {
 
     @Override
     public CompletableFuture<CandidateOutcome> submit(TrialRequest request) {
-        return CompletableFuture.supplyAsync(() -> {
-            String id = request.candidate().id();
-            jsc.setJobGroup("shears-" + id, "candidate " + id + " " + request.candidate().params(), true);
-            try {
-                return runOne(request, new Task(baseModel, context));
-            } catch (Exception e) {
-                // Spark gave up after its retries (spark.task.maxFailures), say because the executor died with the
-                // trial each time (a native crash, System.exit, the OS killing it); the driver's stack adds nothing
-                String why = String.valueOf(e.getMessage());
-                int driverStack = why.indexOf("\nDriver stacktrace");
-                return CandidateOutcome.unmeasured(TrialStatus.FAILED, "Spark gave up on the trial: "
-                        + (driverStack < 0 ? why : why.substring(0, driverStack)).replace('\n', ' '), 0);
+        return submitAll(List.of(request)).get(0);
+    }
+
+    @Override
+    public List<CompletableFuture<CandidateOutcome>> submitAll(List<TrialRequest> requests) {
+        List<CompletableFuture<CandidateOutcome>> outcomes = requests.stream()
+                .map(r -> new CompletableFuture<CandidateOutcome>()).toList();
+        if (!requests.isEmpty()) {
+            drivers.execute(() -> runTrials(requests, outcomes));
+        }
+        return outcomes;
+    }
+
+    /** One job of one task per trial, on a driver thread of its own: the call returns when the last task has. */
+    private void runTrials(List<TrialRequest> requests, List<CompletableFuture<CandidateOutcome>> outcomes) {
+        TrialRequest first = requests.get(0);
+        jsc.setJobGroup("shears-" + first.candidate().id(), requests.size() == 1
+                ? "candidate " + first.candidate().id() + " " + first.candidate().params()
+                : requests.size() + " candidates from " + first.candidate().id(), true);
+        try {
+            runJob(requests, new Task(baseModel, context, work), (index, outcome) -> outcomes.get(index).complete(outcome));
+        } catch (Exception e) {
+            if (requests.size() == 1) {
+                outcomes.get(0).complete(gaveUp(e));
+                return;
             }
-        }, drivers);
+            for (int i = 0; i < requests.size(); i++) {
+                if (!outcomes.get(i).isDone()) {
+                    List<TrialRequest> alone = List.of(requests.get(i));
+                    List<CompletableFuture<CandidateOutcome>> its = List.of(outcomes.get(i));
+                    drivers.execute(() -> runTrials(alone, its));
+                }
+            }
+        }
+    }
+
+    /**
+     * Spark gave up on a trial after its retries (spark.task.maxFailures), say because the executor died
+     * with it each time (a native crash, System.exit, the OS killing it); the driver's stack adds nothing.
+     */
+    private static CandidateOutcome gaveUp(Exception e) {
+        String why = String.valueOf(e.getMessage());
+        int driverStack = why.indexOf("\nDriver stacktrace");
+        return CandidateOutcome.unmeasured(TrialStatus.FAILED, "Spark gave up on the trial: "
+                + (driverStack < 0 ? why : why.substring(0, driverStack)).replace('\n', ' '), 0);
     }
 
     /** One single-task job after the search: the executor runs nothing else while it times. */
@@ -99,10 +145,17 @@ public final class SparkEngine implements CandidateEngine {
     /** One task that applies {@code function} to {@code value} on an executor. */
     @SuppressWarnings("unchecked")
     private <T, R> R runOne(T value, OnExecutor<T, R> function) {
-        ClassTag<R> anyRef = (ClassTag<R>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
-        Object[] out = (Object[]) jsc.sc().runJob(jsc.parallelize(List.of(value), 1).rdd(), new OnPartition<>(function),
-                anyRef);
+        Object[] out = new Object[1];
+        runJob(List.of(value), function, (index, result) -> out[0] = result);
         return (R) out[0];
+    }
+
+    /** One job of one task per value; {@code onResult} gets each value's index and result as its task finishes. */
+    @SuppressWarnings("unchecked")
+    private <T, R> void runJob(List<T> values, OnExecutor<T, R> function, BiConsumer<Integer, R> onResult) {
+        ClassTag<R> anyRef = (ClassTag<R>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
+        jsc.sc().runJob(jsc.parallelize(values, values.size()).rdd(), new OnPartition<>(function),
+                Range$.MODULE$.apply(0, values.size()), new OnResult<>(onResult), anyRef);
     }
 
     @Override
@@ -129,12 +182,27 @@ public final class SparkEngine implements CandidateEngine {
         }
     }
 
+    /** Hands each task's result to the driver's handler; called by Spark's scheduler as each task succeeds. */
+    private static final class OnResult<R> extends AbstractFunction2<Object, R, BoxedUnit> {
+        private final BiConsumer<Integer, R> handler;
+
+        OnResult(BiConsumer<Integer, R> handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public BoxedUnit apply(Object index, R result) {
+            handler.accept((Integer) index, result);
+            return BoxedUnit.UNIT;
+        }
+    }
+
     /** The function Spark ships: only serializable values, never ND4J arrays or networks. */
-    private record Task(Broadcast<byte[]> baseModel, TrialContext context)
+    private record Task(Broadcast<byte[]> baseModel, TrialContext context, TrialWork work)
             implements OnExecutor<TrialRequest, CandidateOutcome> {
         @Override
         public CandidateOutcome apply(TrialRequest request) {
-            return TrialExecution.run(baseModel.value(), request, context);
+            return work.run(baseModel.value(), request, context);
         }
     }
 
