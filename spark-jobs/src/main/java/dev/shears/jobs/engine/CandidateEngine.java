@@ -1,8 +1,6 @@
 package dev.shears.jobs.engine;
 
-import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Where trials run: Spark tasks, or a plain loop in this JVM. Strategies do not know which. */
@@ -13,14 +11,6 @@ public interface CandidateEngine extends AutoCloseable {
 
     /** Starts a trial; the future completes with its outcome (failures are FAILED outcomes, not exceptions). */
     CompletableFuture<CandidateOutcome> submit(TrialRequest request);
-
-    /**
-     * Times finished candidates beside the base model where trials run, once no trial is running;
-     * in this JVM unless an engine runs trials elsewhere.
-     */
-    default Map<String, LatencyComparison.Compared> timeLatency(LatencyRequest request) {
-        return request.run();
-    }
 
     @Override
     void close();

@@ -1,11 +1,9 @@
 package dev.shears.jobs.engine;
 
-import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.TrialStatus;
 import java.io.Serializable;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.apache.spark.TaskContext;
@@ -70,20 +68,6 @@ public final class SparkEngine implements CandidateEngine {
         }, drivers);
     }
 
-    /** One single-task job after the search: the executor runs nothing else while it times. */
-    @Override
-    public Map<String, LatencyComparison.Compared> timeLatency(LatencyRequest request) {
-        jsc.setJobGroup("shears-latency", "latency of " + request.models().size() + " candidates beside the base model",
-                true);
-        // broadcast rather than inside the task: the models are megabytes
-        Broadcast<LatencyRequest> shipped = jsc.broadcast(request);
-        try {
-            return runOne(0, new TimeLatency(shipped));
-        } finally {
-            shipped.destroy();
-        }
-    }
-
     /** What one task computes from its single value: serializable, as Spark ships it. */
     private interface OnExecutor<T, R> extends Serializable {
         R apply(T value);
@@ -128,14 +112,6 @@ public final class SparkEngine implements CandidateEngine {
         @Override
         public CandidateOutcome apply(TrialRequest request) {
             return TrialExecution.run(baseModel.value(), request, context);
-        }
-    }
-
-    private record TimeLatency(Broadcast<LatencyRequest> request)
-            implements OnExecutor<Integer, Map<String, LatencyComparison.Compared>> {
-        @Override
-        public Map<String, LatencyComparison.Compared> apply(Integer ignored) {
-            return request.value().run();
         }
     }
 }

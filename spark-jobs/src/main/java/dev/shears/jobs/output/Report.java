@@ -26,11 +26,12 @@ public final class Report {
             Columns.GRANULARITY, Columns.SCOPE, Columns.LAYERS, Columns.SCHEDULE, Columns.TARGET_SPARSITY,
             Columns.SPARSITY, Columns.COMPRESSION, Columns.VAL_ACCURACY, Columns.VAL_ACCURACY_DROP, Columns.ACCURACY,
             Columns.ACCURACY_DROP, Columns.FLOPS_REDUCTION, Columns.LATENCY_B64_MS, Columns.SPEEDUP_B64,
-            Columns.PARETO, Columns.STATUS, Columns.ERROR);
+            Columns.LATENCY_SOURCE, Columns.PARETO, Columns.STATUS, Columns.ERROR);
     /** A candidate's figures: under the recommendation, and on hover. */
     private static final List<Column> FIGURES = List.of(Columns.COMPRESSION, Columns.VAL_ACCURACY,
             Columns.VAL_ACCURACY_DROP, Columns.ACCURACY, Columns.ACCURACY_DROP, Columns.FLOPS, Columns.FLOPS_REDUCTION,
-            Columns.SIZE_COMPACT_BYTES, Columns.LATENCY_B1_MS, Columns.SPEEDUP_B1, Columns.STATUS);
+            Columns.SIZE_COMPACT_BYTES, Columns.LATENCY_B1_MS, Columns.SPEEDUP_B1, Columns.LATENCY_B64_MS,
+            Columns.SPEEDUP_B64, Columns.LATENCY_SOURCE, Columns.STATUS);
     /** The charts' filters. */
     private static final List<Column> FILTERS = List.of(Columns.SCORER, Columns.GRANULARITY, Columns.SCHEDULE);
     private static final String SENSITIVITY = "sensitivity";
@@ -68,7 +69,7 @@ public final class Report {
         }
         h.append("</p>").append(Page.chart("chart-accuracy"));
         h.append("<h2>Accuracy against latency</h2>");
-        h.append(ranked.stream().anyMatch(r -> r.latency() != null) ? Page.chart("chart-latency")
+        h.append(ranked.stream().anyMatch(r -> r.trial().latency() != null) ? Page.chart("chart-latency")
                 : "<p>Latency was not measured (search.measureLatency: false).</p>");
         h.append("<h2>Accuracy against multiply-adds</h2>").append(Page.chart("chart-flops"));
         h.append("<h2>Per-layer sparsity of the Pareto front and the kept candidates</h2>").append(Page.chart("chart-layers"));

@@ -69,8 +69,7 @@ public final class Ranking {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ranked.size(); i++) {
             Trial t = ranked.get(i);
-            rows.add(new Row(t, base.isEmpty() ? i + 1 : i, meets.contains(t), front.contains(t), null,
-                    violates.get(t)));
+            rows.add(new Row(t, base.isEmpty() ? i + 1 : i, meets.contains(t), front.contains(t), violates.get(t)));
         }
         return rows;
     }
