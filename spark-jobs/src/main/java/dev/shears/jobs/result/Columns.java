@@ -67,6 +67,7 @@ public final class Columns {
     public static final Column CACHED = candidate("cached", Type.FLAG, Trial::cached);
     public static final Column MEETS_TOLERANCE = add("meets_tolerance", Type.FLAG, Row::meetsTolerance);
     public static final Column PARETO = add("pareto", Type.FLAG, Row::pareto);
+    public static final Column PARETO_LATENCY = add("pareto_latency", Type.FLAG, Row::paretoLatency);
     public static final Column CONSTRAINTS_OK = add("constraints_ok", Type.FLAG, Row::constraintsOk);
     public static final Column VIOLATES = add("violates", Type.TEXT,
             r -> r.violates() == null || r.violates().isEmpty() ? null : String.join(";", r.violates()));
@@ -118,7 +119,7 @@ public final class Columns {
     /** An outcome's figures by column name: what strategies are told (see {@code TrialResult}). */
     public static Map<String, Double> figures(CandidateOutcome outcome) {
         // the figure columns read the outcome alone: a row around it with nothing else set is enough
-        Row row = new Row(new Trial(null, null, null, outcome, 0, false, 0, null, null), 0, false, false, null);
+        Row row = new Row(new Trial(null, null, null, outcome, 0, false, 0, null, null), 0, false, false, null, null);
         Map<String, Double> numbers = new LinkedHashMap<>();
         for (Column c : FIGURES) {
             if (row.get(c) instanceof Number n) {

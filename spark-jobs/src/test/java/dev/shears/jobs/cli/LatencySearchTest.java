@@ -3,8 +3,10 @@ package dev.shears.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.jobs.SharedSpark;
 import dev.shears.jobs.TestData;
+import dev.shears.jobs.spec.SpecLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,5 +73,20 @@ class LatencySearchTest {
             }
         }
         assertEquals(2, shrunk);
+    }
+
+    @Test
+    void theLatencyFrontIsInTheTableRunJsonAndTheReport() throws Exception {
+        long onFront = rows.stream().filter(r -> r.get("pareto_latency").equals("true")).count();
+        assertTrue(onFront >= 1, rows.toString());
+        JsonNode run = SpecLoader.JSON.readTree(out.resolve("run.json").toFile());
+        assertEquals(onFront, run.path("counts").path("pareto_latency").asLong());
+        assertTrue(run.path("timings").path("base_latency_seconds").asDouble() > 0, run.path("timings").toString());
+        long eitherFront = rows.stream().filter(r -> r.get("pareto").equals("true") || r.get("pareto_latency")
+                .equals("true")).count();
+        assertEquals(eitherFront + 1, Files.readAllLines(out.resolve("pareto.csv")).size());
+        JsonNode data = dev.shears.jobs.output.ReportTest.data(Files.readString(out.resolve("report.html")));
+        assertEquals(onFront, data.path("paretoLatency").size());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("id=\"chart-latency\""));
     }
 }
