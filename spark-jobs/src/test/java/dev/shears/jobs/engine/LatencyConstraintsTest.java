@@ -28,6 +28,7 @@ import dev.shears.search.TpeStrategy;
 import dev.shears.search.TrialStatus;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -182,7 +183,7 @@ class LatencyConstraintsTest {
         assertEquals("masked", best(atMost(9)));
         assertEquals("slow", best(atMost(7)));
         assertEquals("fast", best(atMost(5)));
-        Map<String, Object> violates = new java.util.HashMap<>();
+        Map<String, Object> violates = new HashMap<>();
         ranked(atMost(7)).forEach(r -> violates.put(r.candidate(), r.get(Columns.VIOLATES)));
         assertEquals("maxLatencyB64Ms", violates.get("masked"), "masked-only: judged by the base's 8 ms");
         assertEquals(null, violates.get("slow"));

@@ -9,6 +9,7 @@ import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.search.Candidate;
+import java.io.ByteArrayInputStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +39,7 @@ class ResumingEngineTest {
      * 8 ms; this run's base takes 1.5 and 10 ms: the candidate is shown at 0.75 and 5 ms, every row on one scale.
      */
     @Test
-    void aKnownResultsLatencyIsPutOnThisRunsScale() {
+    void aKnownResultsLatencyIsPutOnThisRunsScale() throws Exception {
         Timing earlierBase = new Timing(1.0, 8.0);
         Metrics.Latency paired = Metrics.Latency.paired(earlierBase,
                 new Compared(new Timing(1.0, 8.0), new Timing(0.5, 4.0)), 0.2);
@@ -52,6 +53,10 @@ class ResumingEngineTest {
                 Map.of(ResumingEngine.key(c), new TrialRecord(ResumingEngine.key(c), earlier, false)),
                 r -> Optional.empty(), now);
         ResumingEngine cached = new ResumingEngine(NOTHING_RUNS, Map.of(), r -> Optional.of(earlier), now);
+        // as checkpoints and the trial cache store it
+        TrialRecord stored = TrialRecord.read(new ByteArrayInputStream(
+                new TrialRecord(ResumingEngine.key(c), earlier, false).json()));
+        assertEquals(paired, stored.outcome().metrics().latency());
         for (ResumingEngine engine : new ResumingEngine[] {resumed, cached}) {
             Metrics.Latency served = engine.submit(request).join().metrics().latency();
             assertEquals(new Metrics.Latency(0.75, 5.0, 2.0, 2.0, Metrics.Latency.Source.PAIRED, 0.2), served);

@@ -8,6 +8,7 @@ import dev.shears.pruning.run.Metrics;
 import dev.shears.search.Constraints;
 import dev.shears.search.TrialStatus;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +82,11 @@ class RankingTest {
                 timed("x", TrialStatus.OK, 0.99, 1.2, 8),
                 timed("f", TrialStatus.FAILED, Double.NaN, Double.NaN, 2)), 0.02, SelectionSplit.VALIDATION,
                 minCompression);
-        Map<String, Boolean> latencyFront = new java.util.HashMap<>();
-        Map<String, Boolean> front = new java.util.HashMap<>();
+        Map<String, Boolean> latencyFront = new HashMap<>();
+        Map<String, Boolean> front = new HashMap<>();
         ranked.forEach(r -> latencyFront.put(r.candidate(), r.paretoLatency()));
         ranked.forEach(r -> front.put(r.candidate(), r.pareto()));
-        Map<String, Boolean> expected = new java.util.HashMap<>(Map.of("base", false, "m", true, "s1", false, "s2", true,
+        Map<String, Boolean> expected = new HashMap<>(Map.of("base", false, "m", true, "s1", false, "s2", true,
                 "s4", true, "c", false, "x", false));
         expected.put("f", null);
         assertEquals(expected, latencyFront);
