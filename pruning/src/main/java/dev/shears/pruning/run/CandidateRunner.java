@@ -70,7 +70,13 @@ public final class CandidateRunner {
                 restored.add(teacher);
             }
             PruningSession session = new PruningSession(net, plan, data, masks, teacher, tuner);
-            schedule.run(session);
+            if (continuing && net.numParams() < base.paramsTotal()) {
+                // a shrunk parent reached its plan's ratio already (strategies continue a trial with its own
+                // parameters) and holds no zeros to say so: the ratio applied to its survivors would cut them again
+                session.continueAt(plan.ratio());
+            } else {
+                schedule.run(session);
+            }
             epochs = session.epochsSpent();
             double pruneSeconds = (System.nanoTime() - start) / 1e9;
             if (!finite(net)) {

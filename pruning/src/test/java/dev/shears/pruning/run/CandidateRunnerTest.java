@@ -2,6 +2,7 @@ package dev.shears.pruning.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.train.Trainer;
 import dev.shears.search.TrialStatus;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +147,20 @@ class CandidateRunnerTest {
         assertTrue(o.error().contains("'distilAlpha'") && o.error().contains("distillAlpha"), o.error());
         CandidateOutcome range = run("magnitude", "weight", 0.5, Map.of("rampFraction", 1.5));
         assertTrue(range.error().contains("options.rampFraction"), range.error());
+    }
+
+    /** As halving and asha continue a trial: its own plan again, more epochs; the survivors are not cut again. */
+    @Test
+    void continuingAShrunkParentWithItsPlanFineTunesWithoutPruningAgain() {
+        PruningPlan neurons = Fixtures.plan("l2", "neuron", "hidden", 0.5, "oneshot", 1, Map.of());
+        CandidateOutcome parent = CandidateRunner.run(baseBytes, baseBytes, false, DATA, neurons, base, true);
+        CandidateOutcome child = CandidateRunner.run(parent.model(), baseBytes, true, DATA, neurons, base, true);
+        assertEquals(TrialStatus.OK, child.status(), child.error());
+        assertTrue(parent.metrics().paramsTotal() < base.paramsTotal());
+        assertEquals(parent.metrics().paramsTotal(), child.metrics().paramsTotal());
+        assertEquals(parent.run().finalRatio(), child.run().finalRatio());
+        assertEquals(1, child.epochsSpent());
+        assertFalse(Arrays.equals(parent.model(), child.model()), "the child fine-tuned its parent");
     }
 
     @Test
