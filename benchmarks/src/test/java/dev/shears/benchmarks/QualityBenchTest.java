@@ -180,7 +180,7 @@ class QualityBenchTest {
     private static Metrics metrics(double accuracy, double accuracyDrop, double valAccuracy, double valAccuracyDrop,
                                    double compression) {
         return new Metrics(0, 0, 100, Math.round(100 / compression), compression, accuracy, accuracyDrop, 0.5,
-                valAccuracy, valAccuracyDrop, 100, 1, 400, 400, 200, null, Map.of());
+                valAccuracy, valAccuracyDrop, 100, 1, 400, 400, 200, null, null, Map.of());
     }
 
     /** No other successful result of the method and seed is both within the tolerance and more compressed (or at all, when none was chosen). */

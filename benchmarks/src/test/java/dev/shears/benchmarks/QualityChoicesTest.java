@@ -249,6 +249,6 @@ class QualityChoicesTest {
     private static Metrics metrics(double accuracy, double accuracyDrop, double valAccuracy, double flopsReduction,
                                    double compression) {
         return new Metrics(0, 0, 100, Math.round(100 / compression), compression, accuracy, accuracyDrop, 0.5,
-                valAccuracy, 0.90 - valAccuracy, 100, flopsReduction, 400, 400, 200, null, Map.of());
+                valAccuracy, 0.90 - valAccuracy, 100, flopsReduction, 400, 400, 200, null, null, Map.of());
     }
 }

@@ -139,7 +139,7 @@ class StrategiesBenchTest {
 
     private static Trial trial(String id, double compression, double validation, double test, int epochs) {
         Metrics m = new Metrics(0, 0, 100, Math.round(100 / compression), compression, test, 0.9 - test, 0.5,
-                validation, 0.9 - validation, 100, 1, 400, 400, 200, null, Map.of());
+                validation, 0.9 - validation, 100, 1, 400, 400, 200, null, null, Map.of());
         return new Trial(id, "random", PruningPlan.magnitude(1 - 1 / compression, 1),
                 new CandidateOutcome(TrialStatus.OK, null, m, new CandidateOutcome.Run(false, 0.5, 1.0), epochs, null,
                         null), epochs, false, 1, null, PROVENANCE);

@@ -16,12 +16,18 @@ public final class TestResults {
     public static Metrics metrics(double accuracy, double accuracyDrop, double valAccuracy, double valAccuracyDrop,
                                   double compression) {
         return new Metrics(0, 0, 100, Math.round(100 / compression), compression, accuracy, accuracyDrop, 0.5,
-                valAccuracy, valAccuracyDrop, 100, 1, 400, 400, 200, null, Map.of("0", 0.5));
+                valAccuracy, valAccuracyDrop, 100, 1, 400, 400, 200, null, null, Map.of("0", 0.5));
     }
 
     public static CandidateOutcome ok(double accuracy, double compression, int epochs, byte[] model) {
         return new CandidateOutcome(TrialStatus.OK, null, metrics(accuracy, 0, accuracy, 0, compression),
                 new CandidateOutcome.Run(false, 0.5, 1.0), epochs, model, null);
+    }
+
+    /** The same trial with this latency, as its measurement would report it. */
+    public static Trial timed(Trial t, Metrics.Latency latency) {
+        return new Trial(t.candidate(), t.strategy(), t.plan(), t.outcome().withMetrics(t.metrics().withLatency(latency)),
+                t.epochs(), t.cached(), t.fidelity(), t.parent(), t.provenance());
     }
 
     /** A trial of a plan named by {@code id}, or the base when the id is {@code base}. */

@@ -2,6 +2,7 @@ package dev.shears.pruning.metrics;
 
 import dev.shears.pruning.model.Network;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Forward-pass latency of a model beside a reference (the dense base), measured under the same
@@ -35,21 +36,65 @@ public final class LatencyComparison {
     }
 
     /**
+     * How many rounds a measurement takes: at least {@code min}, then more, up to {@code max}, while fewer than
+     * {@code budgetSeconds} have passed since it started. A time budget keeps the cost of a big network bounded
+     * and lets a small one take more rounds for the same cost.
+     */
+    public record Rounds(int min, int max, double budgetSeconds) implements Serializable {
+
+        public Rounds {
+            if (min < 1 || max < min) {
+                throw new IllegalArgumentException("rounds: need 1 <= min <= max, got " + min + " and " + max);
+            }
+        }
+
+        /** Exactly {@code rounds} rounds, however long they take. */
+        public static Rounds exactly(int rounds) {
+            return new Rounds(rounds, rounds, 0);
+        }
+    }
+
+    /**
      * @param width  features of one example (flattened images for convolutional models)
      * @param rounds alternating rounds; the result is the median over rounds of each round's median
      */
     public static Compared compare(Network reference, Network model, int width, int rounds) {
-        double[][] b1 = new double[2][rounds];
-        double[][] b64 = new double[2][rounds];
+        return compare(reference, model, width, Rounds.exactly(rounds));
+    }
+
+    /** As {@link #compare(Network, Network, int, int)}, with as many rounds as {@code rounds} allows. */
+    public static Compared compare(Network reference, Network model, int width, Rounds rounds) {
+        double[][][] figures = new double[2][2][rounds.max()];
         Network[] nets = {reference, model};
-        for (int round = 0; round < rounds; round++) {
+        long deadline = System.nanoTime() + (long) (rounds.budgetSeconds() * 1e9);
+        int done = 0;
+        while (done < rounds.max() && (done < rounds.min() || System.nanoTime() < deadline)) {
             for (int k = 0; k < 2; k++) {
-                int n = (round + k) % 2;
-                b1[n][round] = Latency.medianMillis(nets[n], width, 1, 10, 21);
-                b64[n][round] = Latency.medianMillis(nets[n], width, 64, 3, 11);
+                int n = (done + k) % 2;
+                time(nets[n], width, figures[n], done);
             }
+            done++;
         }
-        return new Compared(new Timing(Latency.median(b1[0]), Latency.median(b64[0])),
-                new Timing(Latency.median(b1[1]), Latency.median(b64[1])));
+        return new Compared(median(figures[0], done), median(figures[1], done));
+    }
+
+    /** The network alone, {@code rounds} times: the median over rounds of each round's median. */
+    public static Timing time(Network net, int width, int rounds) {
+        double[][] figures = new double[2][rounds];
+        for (int round = 0; round < rounds; round++) {
+            time(net, width, figures, round);
+        }
+        return median(figures, rounds);
+    }
+
+    /** One round of a network: its median pass at batch 1 and at batch 64, into {@code figures[b][round]}. */
+    private static void time(Network net, int width, double[][] figures, int round) {
+        figures[0][round] = Latency.medianMillis(net, width, 1, 10, 21);
+        figures[1][round] = Latency.medianMillis(net, width, 64, 3, 11);
+    }
+
+    private static Timing median(double[][] figures, int rounds) {
+        return new Timing(Latency.median(Arrays.copyOf(figures[0], rounds)),
+                Latency.median(Arrays.copyOf(figures[1], rounds)));
     }
 }

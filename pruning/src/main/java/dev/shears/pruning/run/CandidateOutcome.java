@@ -51,6 +51,11 @@ public record CandidateOutcome(TrialStatus status, String error, Metrics metrics
         return status == TrialStatus.OK;
     }
 
+    /** The same outcome with other figures. */
+    public CandidateOutcome withMetrics(Metrics newMetrics) {
+        return new CandidateOutcome(status, error, newMetrics, run, epochsSpent, model, span);
+    }
+
     /** The same outcome with other model bytes (null drops them). */
     public CandidateOutcome withModel(byte[] newModel) {
         return new CandidateOutcome(status, error, metrics, run, epochsSpent, newModel, span);

@@ -19,9 +19,9 @@ import java.util.List;
 
 /**
  * Evaluates one candidate from a copy of a model: prune on the schedule, fine-tune with the mask
- * held, shrink structurally pruned models, measure. Plain Java: Spark tasks call this, and so do
- * tests and the sequential baseline. Whatever goes wrong becomes a FAILED outcome rather than an
- * exception, so a search goes on.
+ * held, shrink structurally pruned models, measure (a shrunk model's latency beside the base's).
+ * Plain Java: Spark tasks call this, and so do tests and the sequential baseline. Whatever goes
+ * wrong becomes a FAILED outcome rather than an exception, so a search goes on.
  */
 public final class CandidateRunner {
 
@@ -30,7 +30,7 @@ public final class CandidateRunner {
 
     /**
      * {@link #run(byte[], byte[], boolean, DataSplits, PruningPlan, BaseReference, boolean)}
-     * with the starting model as distillation teacher.
+     * with the starting model as the base model.
      */
     public static CandidateOutcome run(byte[] modelBytes, boolean continuing, DataSplits data, PruningPlan plan,
                                        BaseReference base, boolean keepModel) {
@@ -38,20 +38,21 @@ public final class CandidateRunner {
     }
 
     /**
-     * @param modelBytes   the model to start from: the base model, or a parent candidate's pruned model
-     * @param teacherBytes the dense base model that fine-tuning distils from when the plan's
-     *                     {@code distillAlpha} is set; null uses the starting model, which is only
-     *                     the base model when not {@code continuing}
-     * @param continuing   true when {@code modelBytes} is an already pruned parent whose zeros must stay
-     * @param keepModel    return the pruned model's bytes (the shrunk model when it was shrunk)
+     * @param modelBytes the model to start from: the base model, or a parent candidate's pruned model
+     * @param baseBytes  the dense base model: what fine-tuning distils from when the plan's {@code distillAlpha}
+     *                   is set, and what a physically smaller model is timed beside when {@code base} has a
+     *                   latency; null uses the starting model, which is the base model only when not
+     *                   {@code continuing} (a continuing trial then distils from its parent and is not timed)
+     * @param continuing true when {@code modelBytes} is an already pruned parent whose zeros must stay
+     * @param keepModel  return the pruned model's bytes (the shrunk model when it was shrunk)
      */
-    public static CandidateOutcome run(byte[] modelBytes, byte[] teacherBytes, boolean continuing, DataSplits data,
+    public static CandidateOutcome run(byte[] modelBytes, byte[] baseBytes, boolean continuing, DataSplits data,
                                        PruningPlan plan, BaseReference base, boolean keepModel) {
-        return run(modelBytes, teacherBytes, continuing, data, plan, base, keepModel, FineTuner.LOCAL);
+        return run(modelBytes, baseBytes, continuing, data, plan, base, keepModel, FineTuner.LOCAL);
     }
 
     /** As above, fine-tuning with {@code tuner} (data-parallel, say) rather than in this JVM. */
-    public static CandidateOutcome run(byte[] modelBytes, byte[] teacherBytes, boolean continuing, DataSplits data,
+    public static CandidateOutcome run(byte[] modelBytes, byte[] baseBytes, boolean continuing, DataSplits data,
                                        PruningPlan plan, BaseReference base, boolean keepModel, FineTuner tuner) {
         int epochs = 0;
         List<Network> restored = new ArrayList<>();
@@ -63,12 +64,19 @@ public final class CandidateRunner {
             PlanOptions options = PlanOptions.of(plan);
             // every layer, not just the selection: structural pruning also zeroes the next layer's inputs
             MaskSet masks = continuing ? MaskSet.fromZeros(net, net.prunable()) : new MaskSet();
-            Network teacher = options.distill() && teacherBytes != null ? ModelBytes.restore(teacherBytes) : null;
+            byte[] dense = baseBytes != null ? baseBytes : continuing ? null : modelBytes;
+            Network teacher = options.distill() && baseBytes != null ? ModelBytes.restore(baseBytes) : null;
             if (teacher != null) {
                 restored.add(teacher);
             }
             PruningSession session = new PruningSession(net, plan, data, masks, teacher, tuner);
-            schedule.run(session);
+            if (continuing && net.numParams() < base.paramsTotal()) {
+                // a shrunk parent reached its plan's ratio already (strategies continue a trial with its own
+                // parameters) and holds no zeros to say so: the ratio applied to its survivors would cut them again
+                session.continueAt(plan.ratio());
+            } else {
+                schedule.run(session);
+            }
             epochs = session.epochsSpent();
             double pruneSeconds = (System.nanoTime() - start) / 1e9;
             if (!finite(net)) {
@@ -76,13 +84,22 @@ public final class CandidateRunner {
                         "parameters became NaN or infinite during fine-tuning", epochs);
             }
             Network result = options.shrink() ? Shrinker.shrink(net) : net;
-            boolean shrunk = result.numParams() < net.numParams();
+            // smaller than the base, also when it continues a parent that was shrunk before
+            boolean shrunk = result.numParams() < base.paramsTotal();
             Metrics metrics = Measurement.of(result, data, session.layers(), base, options.quantize(), tuner);
-            if (shrunk) {
+            if (result.numParams() < net.numParams()) {
                 // sparsity says how much pruning removed, which the shrunk model no longer shows as zeros
                 ModelMetrics masked = ModelMetrics.measure(net, net.prunable(), session.layers(),
                         data.train().shape());
                 metrics = metrics.withSparsity(masked.weightSparsity(), masked.layerSparsity());
+            }
+            if (dense != null) {
+                // in the trial, before the strategy is told: it ranks and promotes by latency as by accuracy
+                metrics = metrics.withLatency(Measurement.latency(result, () -> {
+                    Network timed = ModelBytes.restore(dense);
+                    restored.add(timed);
+                    return timed;
+                }, base, data.train().width()));
             }
             boolean finite = Double.isFinite(metrics.loss());
             return new CandidateOutcome(finite ? TrialStatus.OK : TrialStatus.DIVERGED,

@@ -3,15 +3,23 @@ package dev.shears.pruning.run;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.export.CompactModel;
 import dev.shears.pruning.metrics.Int8Quantization;
+import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.metrics.ModelMetrics;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Measures a network's {@link Metrics}, the same way for the base row and for candidates. */
 public final class Measurement {
+
+    /**
+     * A trial's latency measurement: at least 3 alternating rounds, more while under 0.2 s. Trials run side by
+     * side, so the rounds are what cancels their load; the budget keeps the cost small beside fine-tuning.
+     */
+    public static final LatencyComparison.Rounds TRIAL_ROUNDS = new LatencyComparison.Rounds(3, 15, 0.2);
 
     private Measurement() {
     }
@@ -47,7 +55,38 @@ public final class Measurement {
                 m.paramsNonzero(), (double) baseParams / Math.max(1, m.paramsNonzero()), test.accuracy(),
                 baseAccuracy - test.accuracy(), test.loss(), val.accuracy(), baseValidation - val.accuracy(), m.flops(),
                 (double) baseFlops / Math.max(1, m.flops()), m.sizeDenseBytes(), m.sizeSparseBytes(),
-                CompactModel.write(net).length, int8,
+                CompactModel.write(net).length, int8, null,
                 m.layerSparsity());
+    }
+
+    /**
+     * The base model timed alone, with nothing else running: the scale every candidate's latency is given on
+     * ({@link Metrics.Latency}).
+     *
+     * @param width features of one example
+     */
+    public static Metrics.Latency baseLatency(Network base, int width) {
+        long start = System.nanoTime();
+        LatencyComparison.Timing timing = LatencyComparison.time(base, width, LatencyComparison.DEFAULT_ROUNDS);
+        return Metrics.Latency.reference(timing, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * A candidate's latency on the base's scale, or null when the base was not timed: a network with the base's
+     * parameter count (masked-only: weights, N:M blocks, or not shrunk) does the base's work and shares its
+     * figures; a physically smaller one is timed beside the dense base, in alternating {@link #TRIAL_ROUNDS}.
+     *
+     * @param dense the dense base model, restored only when the candidate is timed
+     */
+    public static Metrics.Latency latency(Network candidate, Supplier<Network> dense, BaseReference base, int width) {
+        if (base.latency() == null) {
+            return null;
+        }
+        if (candidate.numParams() >= base.paramsTotal()) {
+            return Metrics.Latency.asBase(base.latency());
+        }
+        long start = System.nanoTime();
+        LatencyComparison.Compared timed = LatencyComparison.compare(dense.get(), candidate, width, TRIAL_ROUNDS);
+        return Metrics.Latency.paired(base.latency(), timed, (System.nanoTime() - start) / 1e9);
     }
 }

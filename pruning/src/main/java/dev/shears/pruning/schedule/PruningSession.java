@@ -113,6 +113,12 @@ public final class PruningSession {
         currentRatio = pruner.granularity().effectiveRatio(ratio);
     }
 
+    /** Fine-tunes for the plan's epochs a network pruned to {@code ratio} before this session. */
+    public void continueAt(double ratio) {
+        currentRatio = pruner.granularity().effectiveRatio(ratio);
+        finetune(plan.epochs(), null);
+    }
+
     /** Mini-batch updates that {@code epochs} of fine-tuning make. */
     public long finetuneSteps(int epochs) {
         return epochs * Trainer.stepsPerEpoch(data.train(), plan.batchSize());

@@ -109,6 +109,25 @@ class LatencyComparisonTest {
         assertEquals(c.reference().b64Ms() / c.model().b64Ms(), c.speedupB64(), 1e-12);
     }
 
+    /** A trial's measurement stops starting rounds once its time budget has passed, but never before its minimum. */
+    @Test
+    void roundsStopAtTheTimeBudgetAfterTheMinimum() {
+        Network reference = recording("reference", 6);
+        Network model = recording("model", 3);
+        // every pass held 1 ms: a round (both networks, 31 passes at batch 1 and 14 at 64 each) takes over 90 ms
+        hold = (tag, rows, index) -> 1_000_000;
+        LatencyComparison.compare(reference, model, WIDTH, new LatencyComparison.Rounds(2, 50, 0.1));
+        int rounds = runs(calls()).size() / 4;
+        assertTrue(rounds >= 2 && rounds <= 3, "2 rounds, and a third only if begun within 0.1 s: " + rounds);
+
+        forget();
+        LatencyComparison.compare(reference, model, WIDTH, new LatencyComparison.Rounds(3, 9, 0));
+        assertEquals(12, runs(calls()).size(), "no budget: the minimum, 3 rounds");
+        forget();
+        LatencyComparison.compare(reference, model, WIDTH, new LatencyComparison.Rounds(1, 4, 60));
+        assertEquals(16, runs(calls()).size(), "a budget never reached: the maximum, 4 rounds");
+    }
+
     @Test
     void aComparisonReportsTheMedianOverRounds() {
         Network reference = recording("reference", 6);

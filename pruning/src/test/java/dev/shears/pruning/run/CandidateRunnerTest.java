@@ -2,11 +2,14 @@ package dev.shears.pruning.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
@@ -15,6 +18,7 @@ import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.train.Trainer;
 import dev.shears.search.TrialStatus;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +84,45 @@ class CandidateRunnerTest {
         assertEquals(base.paramsTotal(), kept.metrics().paramsTotal());
     }
 
+    /**
+     * With a base latency (made up: 1 ms at batch 1, 8 ms at 64, the scale a run times alone), a shrunk candidate is
+     * timed beside the base in its own trial and given on that scale; a masked-only one shares the base's figures.
+     */
+    @Test
+    void aShrunkCandidateIsTimedInItsTrialAndAMaskedOneSharesTheBaseLatency() {
+        BaseReference timed = new BaseReference(base.paramsTotal(), base.accuracy(), base.validationAccuracy(),
+                base.flops(), new LatencyComparison.Timing(1.0, 8.0));
+        PruningPlan neurons = Fixtures.plan("l2", "neuron", "hidden", 0.5, "oneshot", 1, Map.of());
+        CandidateOutcome shrunk = CandidateRunner.run(baseBytes, baseBytes, false, DATA, neurons, timed, true);
+        assertEquals(TrialStatus.OK, shrunk.status(), shrunk.error());
+        Metrics.Latency paired = shrunk.metrics().latency();
+        assertEquals(Metrics.Latency.Source.PAIRED, paired.source());
+        for (double speedup : new double[] {paired.speedupB1(), paired.speedupB64()}) {
+            assertTrue(speedup > 0 && Double.isFinite(speedup), paired.toString());
+        }
+        assertEquals(1.0 / paired.speedupB1(), paired.b1Ms(), 1e-12, "the base's figure over the speed-up");
+        assertEquals(8.0 / paired.speedupB64(), paired.b64Ms(), 1e-12);
+        // at least 3 rounds, then none begun after Measurement.TRIAL_ROUNDS' budget; a round of this network is a
+        // few milliseconds, so the measurement ends soon after the budget
+        assertTrue(paired.seconds() > 0 && paired.seconds() < Measurement.TRIAL_ROUNDS.budgetSeconds() + 1,
+                paired.toString());
+
+        CandidateOutcome masked = CandidateRunner.run(baseBytes, baseBytes, false, DATA,
+                neurons.withOptions(Map.of("shrink", false)), timed, false);
+        assertEquals(new Metrics.Latency(1.0, 8.0, 1, 1, Metrics.Latency.Source.AS_BASE, 0),
+                masked.metrics().latency(), "the base's shapes: the base's work, nothing timed");
+
+        // continuing the shrunk parent and removing nothing more: still smaller than the base, so shrunk and timed
+        CandidateOutcome child = CandidateRunner.run(shrunk.model(), baseBytes, true, DATA,
+                Fixtures.plan("l2", "neuron", "hidden", 0.0, "oneshot", 1, Map.of()), timed, false);
+        assertEquals(TrialStatus.OK, child.status(), child.error());
+        assertEquals(shrunk.metrics().paramsTotal(), child.metrics().paramsTotal());
+        assertEquals(true, child.run().shrunk());
+        assertEquals(Metrics.Latency.Source.PAIRED, child.metrics().latency().source());
+
+        assertNull(run("l2", "neuron", 0.5, Map.of()).metrics().latency(), "a base without latency: nothing timed");
+    }
+
     @Test
     void quantizedAccuracyIsCloseToFloat() {
         CandidateOutcome o = run("magnitude", "weight", 0.5, Map.of("quantize", true));
@@ -104,6 +147,20 @@ class CandidateRunnerTest {
         assertTrue(o.error().contains("'distilAlpha'") && o.error().contains("distillAlpha"), o.error());
         CandidateOutcome range = run("magnitude", "weight", 0.5, Map.of("rampFraction", 1.5));
         assertTrue(range.error().contains("options.rampFraction"), range.error());
+    }
+
+    /** As halving and asha continue a trial: its own plan again, more epochs; the survivors are not cut again. */
+    @Test
+    void continuingAShrunkParentWithItsPlanFineTunesWithoutPruningAgain() {
+        PruningPlan neurons = Fixtures.plan("l2", "neuron", "hidden", 0.5, "oneshot", 1, Map.of());
+        CandidateOutcome parent = CandidateRunner.run(baseBytes, baseBytes, false, DATA, neurons, base, true);
+        CandidateOutcome child = CandidateRunner.run(parent.model(), baseBytes, true, DATA, neurons, base, true);
+        assertEquals(TrialStatus.OK, child.status(), child.error());
+        assertTrue(parent.metrics().paramsTotal() < base.paramsTotal());
+        assertEquals(parent.metrics().paramsTotal(), child.metrics().paramsTotal());
+        assertEquals(parent.run().finalRatio(), child.run().finalRatio());
+        assertEquals(1, child.epochsSpent());
+        assertFalse(Arrays.equals(parent.model(), child.model()), "the child fine-tuned its parent");
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class Outputs {
     private static final List<Column> CONSOLE = List.of(Columns.RANK, Columns.CANDIDATE, Columns.SCORER,
             Columns.GRANULARITY, Columns.SCOPE, Columns.LAYERS, Columns.SCHEDULE, Columns.TARGET_SPARSITY,
             Columns.COMPRESSION, Columns.VAL_ACCURACY_DROP, Columns.ACCURACY, Columns.ACCURACY_DROP, Columns.SPEEDUP_B64,
-            Columns.PARETO, Columns.STATUS);
+            Columns.PARETO, Columns.PARETO_LATENCY, Columns.STATUS);
 
     private Outputs() {
     }
@@ -79,7 +79,7 @@ public final class Outputs {
             var out = p.out();
             out.write("results.csv", TableFormats.csv(ranked, columns));
             out.write("results.json", json(TableFormats.json(ranked, columns)));
-            out.write("pareto.csv", TableFormats.csv(ranked.stream().filter(Row::pareto).toList(), columns));
+            out.write("pareto.csv", TableFormats.csv(ranked.stream().filter(Row::onAFront).toList(), columns));
             out.writeDirectory("results.parquet", path -> parquet.write(ranked, columns, path));
             for (Map.Entry<String, List<Map<String, Object>>> t : extraTables.entrySet()) {
                 out.write(t.getKey() + ".csv", TableFormats.csvOfMaps(t.getValue()));

@@ -53,17 +53,22 @@ record RunRecord(String name, String specSource, String specHash, JsonNode spec,
     record Choice(String split, String column, double maxAccuracyDrop) {
     }
 
-    /** @param candidates the trials the strategy ran (resumed and cached ones included) */
+    /**
+     * @param candidates    the trials the strategy ran (resumed and cached ones included)
+     * @param paretoLatency rows on the accuracy-versus-latency front; absent when latency was not measured
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder(alphabetic = true)
     record Counts(long candidates, long ok, long failed, long diverged, long timeout, long cached, long pareto,
-                  long meetsTolerance) {
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Long paretoLatency, long meetsTolerance) {
 
         static Counts of(int candidates, List<Row> ranked) {
             List<Trial> trials = ranked.stream().map(Row::trial).filter(t -> !t.isBase()).toList();
+            boolean timed = ranked.stream().anyMatch(r -> r.paretoLatency() != null);
             return new Counts(candidates, count(trials, TrialStatus.OK), count(trials, TrialStatus.FAILED),
                     count(trials, TrialStatus.DIVERGED), count(trials, TrialStatus.TIMEOUT),
                     trials.stream().filter(Trial::cached).count(), ranked.stream().filter(Row::pareto).count(),
+                    timed ? ranked.stream().filter(Row::onLatencyFront).count() : null,
                     ranked.stream().filter(r -> !r.trial().isBase() && r.meetsTolerance()).count());
         }
 

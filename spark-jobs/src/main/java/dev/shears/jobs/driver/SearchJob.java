@@ -20,6 +20,7 @@ import dev.shears.pruning.run.BaseReference;
 import dev.shears.pruning.run.Measurement;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.pruning.train.FineTuner;
+import dev.shears.pruning.train.Threads;
 import dev.shears.search.SearchStrategy;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -77,8 +78,10 @@ public final class SearchJob {
             if (!chosen.resumed()) {
                 checkpoints.saveBase(bytes, spec.sha256());
             }
-            // latency is timed after the search, beside the candidates it is compared with
             Metrics measured = Measurement.of(net, data, net.prunable(), null, false, baseTrainer);
+            if (spec.spec().search.measureLatency) {
+                measured = measured.withLatency(baseLatency(spec.spec().search, net, data, timings));
+            }
             BaseReference base = BaseReference.of(measured);
             LOG.info("base model: {} parameters, validation accuracy {}, test accuracy {}", base.paramsTotal(),
                     base.validationAccuracy(), base.accuracy());
@@ -90,6 +93,20 @@ public final class SearchJob {
             }
             throw e;
         }
+    }
+
+    /**
+     * The base model timed alone, before any trial runs, with the ND4J threads a trial has: the scale of every
+     * candidate's latency, which its trial gives as a speed-up measured beside the base.
+     */
+    private static Metrics.Latency baseLatency(SearchSpec.SearchSettings search, Network net, DataSplits data,
+                                               Timings timings) {
+        Threads.limit(search.threadsPerTask);
+        long start = System.nanoTime();
+        Metrics.Latency latency = Measurement.baseLatency(net, data.train().width());
+        timings.baseLatencySeconds = Stopwatch.seconds(start);
+        LOG.info("base model: {} ms a pass at batch 1, {} ms at batch 64", latency.b1Ms(), latency.b64Ms());
+        return latency;
     }
 
     /**
@@ -110,7 +127,6 @@ public final class SearchJob {
         Provenance provenance = new Provenance(s.seed, p.spec().sha256(), p.data().sha256(), p.baseModelHash(),
                 Versions.shears(), Versions.dl4j(), sparkVersion);
         TrialLedger ledger = new TrialLedger(p, strategy.name(), provenance);
-        // the engine outlives the search: the latency phase runs on it afterwards
         try (CandidateEngine engine = engineFor.apply(context)) {
             int count = search(p, ledger.resuming(engine), ledger, strategy, console);
             List<Trial> trials = new ArrayList<>(List.of(Trial.base(p.baseMetrics(), provenance)));
@@ -118,9 +134,6 @@ public final class SearchJob {
             List<Row> ranked = Ranking.rank(trials, s.objective.maxAccuracyDrop, s.objective.split(),
                     s.objective.constraints());
             List<String> kept = Outputs.kept(ranked, s.output.keepModels, p.checkpoints());
-            if (s.search.measureLatency) {
-                ranked = LatencyPhase.time(p, engine, ranked, kept, console);
-            }
             return Outputs.write(p, ranked, kept, strategy.extraTables(), p.checkpoints(), count, writeParquet,
                     console);
         } catch (RuntimeException e) {

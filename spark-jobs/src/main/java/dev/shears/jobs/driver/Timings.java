@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * How long a run's parts took, as run.json's {@code timings} records them (seconds to the hundredth); a part
- * that did not happen (no latency phase, a base model not trained here) is left out.
+ * that did not happen (latency not measured, a base model not trained here) is left out.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder(alphabetic = true)
@@ -28,14 +28,15 @@ public final class Timings {
     public Integer trialsCached;
     /** How busy the trial slots were during the search; absent when this run computed no trial. */
     public SlotUtilisation slotUtilisation;
-    public Double latencySeconds;
+    /** The base model timed alone before the search: the scale of every row's latency. */
+    public Double baseLatencySeconds;
     public Double writeSeconds;
     /** With embedded Spark the trials run in this process too: then it is the whole search's peak. */
     public Long driverPeakResidentMb;
 
     /** The run's wall time: its timed parts added up (CPU time, a measure of another kind, left out). */
     public double wallSeconds() {
-        return Stream.of(dataSeconds, baseModelSeconds, searchSeconds, latencySeconds, writeSeconds)
+        return Stream.of(dataSeconds, baseModelSeconds, baseLatencySeconds, searchSeconds, writeSeconds)
                 .filter(Objects::nonNull).mapToDouble(Double::doubleValue).sum();
     }
 

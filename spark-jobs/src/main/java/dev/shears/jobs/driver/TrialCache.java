@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * Results of trials across runs, in any output directory, at a Hadoop location (so a cluster's nightly
  * runs share one). A trial is found by a content hash of everything its result depends on: Shears'
  * version, the base model, the data, the plan (seed and fine-tuning settings included), how it was
- * trained, and for a continued trial its parent's hash. Only results a rerun would repeat are kept
- * (OK and DIVERGED): a failure or a timeout is tried again. Entries are written atomically, so a run
+ * trained, whether its latency was timed, and for a continued trial its parent's hash. Only results a
+ * rerun would repeat are kept (OK and DIVERGED): a failure or a timeout is tried again. Entries are written atomically, so a run
  * killed mid-write or two runs writing the same entry leave a whole entry or none.
  */
 public final class TrialCache {
@@ -92,6 +92,8 @@ public final class TrialCache {
         identity.put("base_model", baseModelHash);
         identity.put("plan", plan);
         identity.put("parent", parentKey);
+        // whether the trial timed its latency: a result without it cannot serve a run that ranks by it
+        identity.put("latency", search.measureLatency);
         return hash(identity);
     }
 

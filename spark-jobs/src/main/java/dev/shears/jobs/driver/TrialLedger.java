@@ -43,7 +43,7 @@ final class TrialLedger {
     /** {@code engine} with the finished trials of a stopped run replayed and the cache's results served. */
     ResumingEngine resuming(CandidateEngine candidates) {
         engine = new ResumingEngine(candidates, prepared.checkpoints().load(),
-                r -> prepared.cache().find(resultKeys.get(r.candidate().id())));
+                r -> prepared.cache().find(resultKeys.get(r.candidate().id())), prepared.base().latency());
         return engine;
     }
 

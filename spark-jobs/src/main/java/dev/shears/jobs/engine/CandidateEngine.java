@@ -1,9 +1,7 @@
 package dev.shears.jobs.engine;
 
-import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Where trials run: Spark tasks, or a plain loop in this JVM. Strategies do not know which. */
@@ -26,14 +24,6 @@ public interface CandidateEngine extends AutoCloseable {
      */
     default List<CompletableFuture<CandidateOutcome>> submitAll(List<TrialRequest> requests) {
         return requests.stream().map(this::submit).toList();
-    }
-
-    /**
-     * Times finished candidates beside the base model where trials run, once no trial is running;
-     * in this JVM unless an engine runs trials elsewhere.
-     */
-    default Map<String, LatencyComparison.Compared> timeLatency(LatencyRequest request) {
-        return request.run();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.shears.jobs.engine;
 
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
+import dev.shears.pruning.run.Metrics;
 import dev.shears.search.Candidate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,26 +17,31 @@ import java.util.function.Function;
  * Serves trials whose results are already known and sends only the rest to the engine: first those a
  * stopped run of this search finished (its checkpoints), then those any earlier run computed (the
  * trial cache). Strategies are seeded, so the resumed search proposes the same candidates again, is
- * told the same results, and carries on from where the stopped one was.
+ * told the same results, and carries on from where the stopped one was. A known result's latency is put on
+ * this run's scale: this run's base figure over the speed-ups its own trial measured beside the base.
  */
 public final class ResumingEngine implements CandidateEngine {
 
     private final CandidateEngine engine;
     private final Map<String, TrialRecord> finished;
     private final Function<TrialRequest, Optional<CandidateOutcome>> cache;
+    private final LatencyComparison.Timing baseLatency;
     private final Set<String> cached = new HashSet<>();
     private int replayed;
     private int servedFromCache;
 
     /**
-     * @param finished records of this search's finished trials by {@link #key(Candidate)}
-     * @param cache    looks a trial up in the cache of earlier runs
+     * @param finished    records of this search's finished trials by {@link #key(Candidate)}
+     * @param cache       looks a trial up in the cache of earlier runs
+     * @param baseLatency this run's figure for the base model, or null when latency is not measured
      */
     public ResumingEngine(CandidateEngine engine, Map<String, TrialRecord> finished,
-                          Function<TrialRequest, Optional<CandidateOutcome>> cache) {
+                          Function<TrialRequest, Optional<CandidateOutcome>> cache,
+                          LatencyComparison.Timing baseLatency) {
         this.engine = engine;
         this.finished = finished;
         this.cache = cache;
+        this.baseLatency = baseLatency;
     }
 
     /** What identifies a trial across runs of the same spec: id, parameters, fidelity and parent. */
@@ -108,20 +114,21 @@ public final class ResumingEngine implements CandidateEngine {
             if (done.cached()) {
                 cached.add(key);
             }
-            return CompletableFuture.completedFuture(done.outcome());
+            return CompletableFuture.completedFuture(onThisScale(done.outcome()));
         }
         Optional<CandidateOutcome> known = cache.apply(request);
         if (known.isPresent()) {
             servedFromCache++;
             cached.add(key);
-            return CompletableFuture.completedFuture(known.get());
+            return CompletableFuture.completedFuture(onThisScale(known.get()));
         }
         return null;
     }
 
-    @Override
-    public Map<String, LatencyComparison.Compared> timeLatency(LatencyRequest request) {
-        return engine.timeLatency(request);
+    private CandidateOutcome onThisScale(CandidateOutcome known) {
+        Metrics m = known.metrics();
+        return m == null || m.latency() == null || baseLatency == null ? known
+                : known.withMetrics(m.withLatency(m.latency().on(baseLatency)));
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.shears.jobs.engine;
 
-import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.TrialStatus;
 import java.io.Serializable;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
@@ -123,31 +121,9 @@ public final class SparkEngine implements CandidateEngine {
                 + (driverStack < 0 ? why : why.substring(0, driverStack)).replace('\n', ' '), 0);
     }
 
-    /** One single-task job after the search: the executor runs nothing else while it times. */
-    @Override
-    public Map<String, LatencyComparison.Compared> timeLatency(LatencyRequest request) {
-        jsc.setJobGroup("shears-latency", "latency of " + request.models().size() + " candidates beside the base model",
-                true);
-        // broadcast rather than inside the task: the models are megabytes
-        Broadcast<LatencyRequest> shipped = jsc.broadcast(request);
-        try {
-            return runOne(0, new TimeLatency(shipped));
-        } finally {
-            shipped.destroy();
-        }
-    }
-
     /** What one task computes from its single value: serializable, as Spark ships it. */
     private interface OnExecutor<T, R> extends Serializable {
         R apply(T value);
-    }
-
-    /** One task that applies {@code function} to {@code value} on an executor. */
-    @SuppressWarnings("unchecked")
-    private <T, R> R runOne(T value, OnExecutor<T, R> function) {
-        Object[] out = new Object[1];
-        runJob(List.of(value), function, (index, result) -> out[0] = result);
-        return (R) out[0];
     }
 
     /** One job of one task per value; {@code onResult} gets each value's index and result as its task finishes. */
@@ -203,14 +179,6 @@ public final class SparkEngine implements CandidateEngine {
         @Override
         public CandidateOutcome apply(TrialRequest request) {
             return work.run(baseModel.value(), request, context);
-        }
-    }
-
-    private record TimeLatency(Broadcast<LatencyRequest> request)
-            implements OnExecutor<Integer, Map<String, LatencyComparison.Compared>> {
-        @Override
-        public Map<String, LatencyComparison.Compared> apply(Integer ignored) {
-            return request.value().run();
         }
     }
 }

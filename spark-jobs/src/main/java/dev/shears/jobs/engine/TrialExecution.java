@@ -9,7 +9,10 @@ import dev.shears.pruning.train.TrialDeadline;
 import java.util.List;
 import java.util.ServiceLoader;
 
-/** Runs a trial where it lands: loads (or reuses) the data of this JVM, then prunes, fine-tunes and measures. */
+/**
+ * Runs a trial where it lands: loads (or reuses) the data of this JVM, then prunes, fine-tunes and measures, the
+ * latency of a shrunk model included, so that the strategy is told it with the trial's other figures.
+ */
 public final class TrialExecution {
 
     /** Test-only faults on this JVM's class path (see {@link TrialFault}); none in the application. */
@@ -37,8 +40,8 @@ public final class TrialExecution {
             boolean continuing = request.parentModel() != null;
             return TrialDeadline.within(context.trialTimeout(), () -> {
                 FAULTS.forEach(f -> f.inject(request));
-                // the dense base model is the distillation teacher, also for trials continuing a pruned parent;
-                // latency is timed after the search, beside the base model, not while other trials share the cores
+                // the dense base model is the distillation teacher, also for trials continuing a pruned parent, and
+                // what a shrunk model is timed beside: both in this task, so load from other trials hits both alike
                 return CandidateRunner.run(continuing ? request.parentModel() : baseModel, baseModel, continuing,
                         DataLoader.cached(context.data()), request.plan(), context.base(), true, tuner);
             });

@@ -2,6 +2,7 @@ package dev.shears.jobs.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shears.jobs.result.Column;
 import dev.shears.jobs.result.Columns;
@@ -26,13 +27,20 @@ public final class Report {
             Columns.GRANULARITY, Columns.SCOPE, Columns.LAYERS, Columns.SCHEDULE, Columns.TARGET_SPARSITY,
             Columns.SPARSITY, Columns.COMPRESSION, Columns.VAL_ACCURACY, Columns.VAL_ACCURACY_DROP, Columns.ACCURACY,
             Columns.ACCURACY_DROP, Columns.FLOPS_REDUCTION, Columns.LATENCY_B64_MS, Columns.SPEEDUP_B64,
-            Columns.PARETO, Columns.STATUS, Columns.ERROR);
+            Columns.LATENCY_SOURCE, Columns.PARETO, Columns.PARETO_LATENCY, Columns.STATUS, Columns.ERROR);
     /** A candidate's figures: under the recommendation, and on hover. */
     private static final List<Column> FIGURES = List.of(Columns.COMPRESSION, Columns.VAL_ACCURACY,
             Columns.VAL_ACCURACY_DROP, Columns.ACCURACY, Columns.ACCURACY_DROP, Columns.FLOPS, Columns.FLOPS_REDUCTION,
-            Columns.SIZE_COMPACT_BYTES, Columns.LATENCY_B1_MS, Columns.SPEEDUP_B1, Columns.STATUS);
+            Columns.SIZE_COMPACT_BYTES, Columns.LATENCY_B1_MS, Columns.SPEEDUP_B1, Columns.LATENCY_B64_MS,
+            Columns.SPEEDUP_B64, Columns.LATENCY_SOURCE, Columns.STATUS);
     /** The charts' filters. */
     private static final List<Column> FILTERS = List.of(Columns.SCORER, Columns.GRANULARITY, Columns.SCHEDULE);
+    /** Where the latency figures come from, under their chart. */
+    private static final String LATENCY_NOTE = "Latency at batch 64 on one scale: the base model timed alone before "
+            + "the search (latency_source reference); a physically smaller candidate at the base's figure over its "
+            + "speed-up, which its trial timed in alternating rounds beside the base, so that other trials' load hit "
+            + "both alike (paired); a masked-only candidate does the base's work and shares its figure (as-base, "
+            + "speed-up 1). The line is the accuracy-versus-latency front.";
     private static final String SENSITIVITY = "sensitivity";
     private static final String ALLOCATION = "allocation";
 
@@ -68,7 +76,8 @@ public final class Report {
         }
         h.append("</p>").append(Page.chart("chart-accuracy"));
         h.append("<h2>Accuracy against latency</h2>");
-        h.append(ranked.stream().anyMatch(r -> r.latency() != null) ? Page.chart("chart-latency")
+        boolean timed = ranked.stream().anyMatch(r -> r.paretoLatency() != null);
+        h.append(timed ? "<p>" + LATENCY_NOTE + "</p>" + Page.chart("chart-latency")
                 : "<p>Latency was not measured (search.measureLatency: false).</p>");
         h.append("<h2>Accuracy against multiply-adds</h2>").append(Page.chart("chart-flops"));
         h.append("<h2>Per-layer sparsity of the Pareto front and the kept candidates</h2>").append(Page.chart("chart-layers"));
@@ -94,6 +103,11 @@ public final class Report {
         }
         h.append("<h2>Pareto front</h2>");
         rows(h, ranked.stream().filter(Row::pareto).toList());
+        if (timed) {
+            h.append("<h2>Latency front</h2><p>The rows no other row beats on both ").append(in.split().label())
+                    .append(" accuracy and latency at batch 64.</p>");
+            rows(h, ranked.stream().filter(Row::onLatencyFront).toList());
+        }
         h.append("<h2>All candidates</h2>");
         rows(h, ranked);
         h.append("<section id=\"provenance\"><h2>Provenance</h2>");
@@ -147,7 +161,10 @@ public final class Report {
         FIGURES.stream().filter(columns::contains).forEach(c -> d.withArray("figures").add(c.name()));
         FILTERS.forEach(c -> d.withArray("filters").add(c.name()));
         d.set("rows", TableFormats.json(in.ranked(), columns));
-        in.ranked().stream().filter(Row::pareto).forEach(r -> d.withArray("pareto").add(r.candidate()));
+        ArrayNode pareto = d.putArray("pareto");
+        in.ranked().stream().filter(Row::pareto).forEach(r -> pareto.add(r.candidate()));
+        ArrayNode paretoLatency = d.putArray("paretoLatency");
+        in.ranked().stream().filter(Row::onLatencyFront).forEach(r -> paretoLatency.add(r.candidate()));
         in.kept().forEach(id -> d.withArray("kept").add(id));
         d.put("recommended", best == null ? null : best.candidate());
         for (String table : List.of(SENSITIVITY, ALLOCATION)) {
@@ -165,7 +182,7 @@ public final class Report {
         }
         h.append("</tr>");
         for (Row r : rows) {
-            String cls = r.pareto() ? "pareto" : r.trial().ok() ? "" : "bad";
+            String cls = r.onAFront() ? "pareto" : r.trial().ok() ? "" : "bad";
             h.append("<tr class=\"").append(cls).append("\">");
             for (Column c : SHOWN) {
                 h.append("<td>").append(Page.esc(c.format(r))).append("</td>");

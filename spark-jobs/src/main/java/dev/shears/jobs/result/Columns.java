@@ -59,10 +59,12 @@ public final class Columns {
     public static final Column SIZE_DENSE_BYTES = metric("size_dense_bytes", Type.WHOLE, Metrics::sizeDenseBytes);
     public static final Column SIZE_SPARSE_BYTES = metric("size_sparse_bytes", Type.WHOLE, Metrics::sizeSparseBytes);
     public static final Column SIZE_COMPACT_BYTES = metric("size_compact_bytes", Type.WHOLE, Metrics::sizeCompactBytes);
-    public static final Column LATENCY_B1_MS = latency("latency_b1_ms", LatencyFigures::b1Ms);
-    public static final Column LATENCY_B64_MS = latency("latency_b64_ms", LatencyFigures::b64Ms);
-    public static final Column SPEEDUP_B1 = latency("speedup_b1", LatencyFigures::speedupB1);
-    public static final Column SPEEDUP_B64 = latency("speedup_b64", LatencyFigures::speedupB64);
+    public static final Column LATENCY_B1_MS = latency("latency_b1_ms", Type.DECIMAL, Metrics.Latency::b1Ms);
+    public static final Column LATENCY_B64_MS = latency("latency_b64_ms", Type.DECIMAL, Metrics.Latency::b64Ms);
+    public static final Column SPEEDUP_B1 = latency("speedup_b1", Type.DECIMAL, Metrics.Latency::speedupB1);
+    public static final Column SPEEDUP_B64 = latency("speedup_b64", Type.DECIMAL, Metrics.Latency::speedupB64);
+    public static final Column LATENCY_SOURCE = latency("latency_source", Type.TEXT, l -> l.source().label());
+    public static final Column LATENCY_SECONDS = latency("latency_seconds", Type.DECIMAL, Metrics.Latency::seconds);
     public static final Column FINETUNE_SECONDS = run("finetune_seconds", Type.DECIMAL, CandidateOutcome.Run::finetuneSeconds);
     /** When the trial started and ended where it ran (ISO-8601, UTC): what slot utilisation is computed from. */
     public static final Column STARTED_AT = span("started_at", CandidateOutcome.Span::startMillis);
@@ -70,6 +72,7 @@ public final class Columns {
     public static final Column CACHED = candidate("cached", Type.FLAG, Trial::cached);
     public static final Column MEETS_TOLERANCE = add("meets_tolerance", Type.FLAG, Row::meetsTolerance);
     public static final Column PARETO = add("pareto", Type.FLAG, Row::pareto);
+    public static final Column PARETO_LATENCY = add("pareto_latency", Type.FLAG, Row::paretoLatency);
     public static final Column CONSTRAINTS_OK = add("constraints_ok", Type.FLAG, Row::constraintsOk);
     public static final Column VIOLATES = add("violates", Type.TEXT,
             r -> r.violates() == null || r.violates().isEmpty() ? null : String.join(";", r.violates()));
@@ -187,8 +190,8 @@ public final class Columns {
         return c;
     }
 
-    private static Column latency(String name, Function<LatencyFigures, Object> reader) {
-        return add(name, Type.DECIMAL, r -> r.latency() == null ? null : reader.apply(r.latency()));
+    private static Column latency(String name, Type type, Function<Metrics.Latency, Object> reader) {
+        return figure(add(name, type, r -> r.trial().latency() == null ? null : reader.apply(r.trial().latency())));
     }
 
     private static Column provenance(String name, Type type, Function<Provenance, Object> reader) {

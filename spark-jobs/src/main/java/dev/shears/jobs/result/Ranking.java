@@ -9,12 +9,15 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Orders the table: the base row first, then candidates that keep accuracy within the tolerance and the
  * constraints ({@link Selection#ORDER}: most compressed first), then the other successful candidates that keep
  * the constraints (most accurate first), then those that break one (most accurate first), then failed ones.
- * Marks the accuracy-versus-compression Pareto front of the base and the candidates that keep the constraints.
+ * Marks two Pareto fronts of the base and the candidates that keep the constraints: accuracy against compression,
+ * and accuracy against latency at batch 64 (where a smaller network's saved work shows; a pass over one example
+ * is mostly fixed cost) among the rows whose latency was measured.
  * Every decision reads the accuracy of one split, the validation split unless a spec chooses test.
  */
 public final class Ranking {
@@ -62,17 +65,25 @@ public final class Ranking {
         ranked.addAll(infeasible);
         ranked.addAll(failed);
         List<Trial> ok = ranked.stream().filter(t -> t.ok() && feasible(violates.get(t))).toList();
-        Set<Trial> front = identitySet();
-        for (int i : Pareto.front(ok.stream().map(t -> new double[] {t.accuracy(split), t.compression()}).toList())) {
-            front.add(ok.get(i));
-        }
+        Set<Trial> front = front(ok, t -> new double[] {t.accuracy(split), t.compression()});
+        Set<Trial> latencyFront = front(ok.stream().filter(t -> t.latency() != null).toList(),
+                t -> new double[] {t.accuracy(split), -t.latency().b64Ms()});
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ranked.size(); i++) {
             Trial t = ranked.get(i);
-            rows.add(new Row(t, base.isEmpty() ? i + 1 : i, meets.contains(t), front.contains(t), null,
-                    violates.get(t)));
+            rows.add(new Row(t, base.isEmpty() ? i + 1 : i, meets.contains(t), front.contains(t),
+                    t.latency() == null ? null : latencyFront.contains(t), violates.get(t)));
         }
         return rows;
+    }
+
+    /** The trials no other of them beats on both objectives (each maximised). */
+    private static Set<Trial> front(List<Trial> trials, Function<Trial, double[]> objectives) {
+        Set<Trial> front = identitySet();
+        for (int i : Pareto.front(trials.stream().map(objectives).toList())) {
+            front.add(trials.get(i));
+        }
+        return front;
     }
 
     private static Set<Trial> identitySet() {

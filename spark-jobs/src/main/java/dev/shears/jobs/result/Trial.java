@@ -61,6 +61,11 @@ public record Trial(String candidate, String strategy, PruningPlan plan, Candida
         return Columns.figures(outcome);
     }
 
+    /** The latency, or null when it was not measured. */
+    public Metrics.Latency latency() {
+        return metrics() == null ? null : metrics().latency();
+    }
+
     public double compression() {
         return metrics() == null ? Double.NaN : metrics().compression();
     }

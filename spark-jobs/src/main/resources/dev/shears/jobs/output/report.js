@@ -29,8 +29,8 @@
 
   function point(r, x, y) { return {value: [x, y], row: r}; }
 
-  // validation and test accuracy against one figure, with the base marked and (optionally) the front drawn
-  function accuracyAgainst(id, column, label, log, front) {
+  // validation and test accuracy against one figure, with the base marked and the front (candidate ids) drawn
+  function accuracyAgainst(id, column, label, log, front, frontName) {
     var picked = rows.filter(function (r) { return ok(r) && shown(r) && num(r[column]) !== null; });
     var series = [];
     var points = 0;
@@ -45,11 +45,11 @@
     series.push({name: 'base (' + data.split.label + ')', type: 'scatter', symbol: 'diamond', symbolSize: 16,
       itemStyle: {color: '#000'}, data: base});
     if (front) {
-      var onFront = picked.filter(function (r) { return data.pareto.indexOf(r.candidate) >= 0 && num(r[acc]) !== null; })
+      var onFront = picked.filter(function (r) { return front.indexOf(r.candidate) >= 0 && num(r[acc]) !== null; })
           .sort(function (a, b) { return num(a[column]) - num(b[column]); })
           .map(function (r) { return point(r, num(r[column]), num(r[acc])); });
       points += onFront.length;
-      series.push({name: 'Pareto front (' + data.split.label + ')', type: 'line', step: false, symbol: 'emptyCircle',
+      series.push({name: frontName + ' (' + data.split.label + ')', type: 'line', step: false, symbol: 'emptyCircle',
         lineStyle: {color: '#4a7'}, itemStyle: {color: '#4a7'}, data: onFront});
     }
     draw(id, {
@@ -63,9 +63,11 @@
   }
 
   function drawPoints() {
-    accuracyAgainst('chart-accuracy', 'compression', 'compression (base parameters / non-zero parameters)', true, true);
-    accuracyAgainst('chart-latency', 'latency_b1_ms', 'latency at batch 1 (ms, measured beside the base)', false, false);
-    accuracyAgainst('chart-flops', 'flops', 'multiply-adds per example (non-zero weights)', true, false);
+    accuracyAgainst('chart-accuracy', 'compression', 'compression (base parameters / non-zero parameters)', true,
+      data.pareto, 'Pareto front');
+    accuracyAgainst('chart-latency', 'latency_b64_ms', 'latency at batch 64 (ms, on the base model\'s scale)', false,
+      data.paretoLatency, 'latency front');
+    accuracyAgainst('chart-flops', 'flops', 'multiply-adds per example (non-zero weights)', true, null);
   }
 
   data.filters.forEach(function (c) {

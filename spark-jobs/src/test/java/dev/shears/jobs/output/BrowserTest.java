@@ -15,7 +15,9 @@ import dev.shears.jobs.result.Row;
 import dev.shears.jobs.result.SelectionSplit;
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.plan.PruningPlan;
+import dev.shears.pruning.run.Metrics;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.search.TrialStatus;
 import java.nio.file.Files;
@@ -57,9 +59,16 @@ class BrowserTest {
 
         try (Chromium chromium = new Chromium(binary.get(), dir.resolve("profile"), WIDTH, 900)) {
             chromium.open(report);
-            assertDrawn(chromium, List.of("chart-accuracy", "chart-flops", "chart-layers"));
+            assertDrawn(chromium, List.of("chart-accuracy", "chart-latency", "chart-flops", "chart-layers"));
             String hover = hover(chromium, "chart-accuracy", 0, 0);
             assertTrue(hover.contains("c0 " + TestNights.HOSTILE) && hover.contains("compression: 16"), hover);
+            hover = hover(chromium, "chart-latency", 0, 0);
+            assertTrue(hover.contains("c0 " + TestNights.HOSTILE) && hover.contains("latency_source: paired"), hover);
+            JsonNode front = chromium.eval("echarts.getInstanceByDom(document.getElementById('chart-latency'))"
+                    + ".getOption().series.filter(function (s) { return s.type === 'line'; })"
+                    + ".map(function (s) { return s.data.length; })");
+            assertEquals(ReportTest.data(Files.readString(report)).path("paretoLatency").size(), front.get(0).asInt(),
+                    "the latency front drawn as a line through its rows: " + front);
             if (screenshots != null) {
                 chromium.screenshot(Path.of(screenshots, "report.png"), WIDTH, 3000);
             }
@@ -121,15 +130,21 @@ class BrowserTest {
     /** A report of a few made-up candidates, one with a name that must reach the page as text. */
     private static String report() throws Exception {
         List<Trial> trials = new ArrayList<>();
-        trials.add(Trial.base(TestResults.metrics(0.88, 0, 0.885, 0, 1), PROVENANCE));
-        double[][] candidates = {{16, 0.874}, {2, 0.886}, {4, 0.884}, {8, 0.879}, {32, 0.85}, {64, 0.80}};
+        LatencyComparison.Timing base = new LatencyComparison.Timing(0.05, 0.8);
+        trials.add(Trial.base(TestResults.metrics(0.88, 0, 0.885, 0, 1).withLatency(Metrics.Latency.reference(base, 0.1)),
+                PROVENANCE));
+        // compression, validation accuracy, speed-up at batch 64 (1: masked-only)
+        double[][] candidates = {{16, 0.874, 3}, {2, 0.886, 1}, {4, 0.884, 1.6}, {8, 0.879, 1}, {32, 0.85, 4}, {64, 0.80, 5}};
         for (int i = 0; i < candidates.length; i++) {
             double c = candidates[i][0];
             double v = candidates[i][1];
+            double speedup = candidates[i][2];
+            Metrics.Latency latency = speedup == 1 ? Metrics.Latency.asBase(base) : Metrics.Latency.paired(base,
+                    new LatencyComparison.Compared(base, new LatencyComparison.Timing(0.05 / speedup, 0.8 / speedup)), 0.2);
             trials.add(new Trial("c" + i + (i == 0 ? " " + TestNights.HOSTILE : ""), "grid",
                     PruningPlan.magnitude(1 - 1 / c, 1), new CandidateOutcome(TrialStatus.OK, null,
-                    TestResults.metrics(v - 0.005, 0.885 - v, v, 0.885 - v, c), new CandidateOutcome.Run(false, 0.5, 1.0),
-                    1, null, null), 1, false, 1, null, PROVENANCE));
+                    TestResults.metrics(v - 0.005, 0.885 - v, v, 0.885 - v, c).withLatency(latency),
+                    new CandidateOutcome.Run(speedup != 1, 0.5, 1.0), 1, null, null), 1, false, 1, null, PROVENANCE));
         }
         List<Row> ranked = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
         String runJson = SpecLoader.JSON.writeValueAsString(Map.of("name", "browser", "counts", Map.of("ok", 6)));

@@ -3,9 +3,12 @@ package dev.shears.jobs.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.shears.jobs.TestResults;
+import dev.shears.pruning.metrics.LatencyComparison;
+import dev.shears.pruning.run.Metrics;
 import dev.shears.search.Constraints;
 import dev.shears.search.TrialStatus;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +50,52 @@ class RankingTest {
                 row("d", TrialStatus.FAILED, 0.99, 0.0, 99)), 0.02, SelectionSplit.TEST, Constraints.NONE)
                 .forEach(r -> pareto.put(r.candidate(), r.pareto()));
         assertEquals(Map.of("base", true, "a", true, "b", false, "c", true, "d", false), pareto);
+    }
+
+    /** A row on the given scale: the base's 8 ms at batch 64 over the speed-up (1: the base's shapes). */
+    private static Trial timed(String id, TrialStatus status, double valAccuracy, double compression, double speedup) {
+        Trial t = TestResults.trial(id, status, valAccuracy - 0.01, 0, valAccuracy, 0.85 - valAccuracy, compression);
+        LatencyComparison.Timing base = new LatencyComparison.Timing(1, 8);
+        Metrics.Latency latency = id.equals(Trial.BASE) ? Metrics.Latency.reference(base, 0.1)
+                : speedup == 1 ? Metrics.Latency.asBase(base)
+                : Metrics.Latency.paired(base, new LatencyComparison.Compared(base,
+                        new LatencyComparison.Timing(1 / speedup, 8 / speedup)), 0.2);
+        return t.ok() ? TestResults.timed(t, latency) : t;
+    }
+
+    /**
+     * The latency front, on validation accuracy and latency at batch 64: m, masked-only at the base's latency but
+     * more accurate, beats the base; s2 beats s1 (as accurate, faster); s4 is the fastest; c is more compressed
+     * than all but not faster than s2, so it is on the compression front only; the failed row has no latency; the
+     * row that breaks the constraint is on neither front.
+     */
+    @Test
+    void theLatencyFrontMarksTheRowsNoOtherBeatsOnAccuracyAndLatency() {
+        Constraints minCompression = Constraints.of(Map.of("minCompression", 1.5));
+        List<Row> ranked = Ranking.rank(List.of(
+                timed("base", TrialStatus.OK, 0.85, 1, 1),
+                timed("m", TrialStatus.OK, 0.86, 3, 1),
+                timed("s1", TrialStatus.OK, 0.84, 2, 1.5),
+                timed("s2", TrialStatus.OK, 0.84, 2, 2),
+                timed("s4", TrialStatus.OK, 0.80, 5, 4),
+                timed("c", TrialStatus.OK, 0.78, 20, 1.8),
+                timed("x", TrialStatus.OK, 0.99, 1.2, 8),
+                timed("f", TrialStatus.FAILED, Double.NaN, Double.NaN, 2)), 0.02, SelectionSplit.VALIDATION,
+                minCompression);
+        Map<String, Boolean> latencyFront = new HashMap<>();
+        Map<String, Boolean> front = new HashMap<>();
+        ranked.forEach(r -> latencyFront.put(r.candidate(), r.paretoLatency()));
+        ranked.forEach(r -> front.put(r.candidate(), r.pareto()));
+        Map<String, Boolean> expected = new HashMap<>(Map.of("base", false, "m", true, "s1", false, "s2", true,
+                "s4", true, "c", false, "x", false));
+        expected.put("f", null);
+        assertEquals(expected, latencyFront);
+        assertEquals(Map.of("base", false, "m", true, "s1", false, "s2", false, "s4", true, "c", true, "x", false,
+                "f", false), front, "accuracy against compression, unchanged");
+        assertEquals(List.of("m", "s2", "s4", "c"), ranked.stream().filter(Row::onAFront).map(Row::candidate).toList(),
+                "pareto.csv: the rows on either front, in rank order");
+        assertEquals(true, ranked.stream().filter(r -> r.candidate().equals("s2")).findFirst().orElseThrow()
+                .get(Columns.PARETO_LATENCY));
     }
 
     /** Test accuracy says c2 is best and within tolerance; validation, which decides, says c1. */
