@@ -2,6 +2,7 @@ package dev.shears.benchmarks;
 
 import dev.shears.benchmarks.CandidateRuns.Timing;
 import dev.shears.jobs.driver.Prepared;
+import dev.shears.jobs.driver.SlotUtilisation;
 import dev.shears.jobs.engine.SparkEngine;
 import dev.shears.jobs.spark.SparkSessions;
 import dev.shears.jobs.spec.SpecLoader;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
  * {@code shears bench driver}: how many trials per second the driver, the strategy, the ledger with its
  * checkpoints and the Spark engine sustain, with trials that train nothing (each sleeps a fixed time), on
  * local Spark with as many task slots as a cluster would have (a local stand-in: sleeping tasks need no
- * cores). Prints per slot count the trials per second, the share of the slots' time spent in trials and the
+ * cores). Prints per slot count the trials per second, the slot utilisation (as run.json gives it) and the
  * CPU the search cost per trial.
  */
 @Command(name = "driver", mixinStandardHelpOptions = true,
@@ -71,14 +72,14 @@ public final class DriverBench implements Callable<Integer> {
                         run(spark, slots, 200, tmp.resolve("warm-up"));
                         first = false;
                     }
-                    Timing t = run(spark, slots, trials, tmp.resolve("slots-" + slots));
+                    Run r = run(spark, slots, trials, tmp.resolve("slots-" + slots));
+                    Timing t = r.timing();
                     double perSecond = t.candidates().size() / t.searchSeconds();
-                    double busy = t.candidates().size() * trialMillis / 1e3;
                     out.printf(Locale.ROOT, "%4d slots: %5d trials (%d OK) in %6.2f s = %7.1f trials/s (ideal %7.1f); "
-                                    + "slots busy %5.1f%% of the time; %.2f ms CPU per trial; %d GC pauses, %.2f s%n",
+                                    + "slot utilisation %5.1f%%; %.2f ms CPU per trial; %d GC pauses, %.2f s%n",
                             slots, t.candidates().size(), t.ok(), t.searchSeconds(), perSecond, slots * 1e3 / trialMillis,
-                            100 * busy / (slots * t.searchSeconds()), 1e3 * t.cpuPerCandidate(), t.collections(),
-                            t.pauseSeconds());
+                            r.utilisation() == null ? Double.NaN : 100 * r.utilisation().utilisation(),
+                            1e3 * t.cpuPerCandidate(), t.collections(), t.pauseSeconds());
                     last = perSecond;
                     lastSlots = slots;
                 } finally {
@@ -92,11 +93,16 @@ public final class DriverBench implements Callable<Integer> {
         }
     }
 
-    private Timing run(SparkSession spark, int slots, int trials, Path dir) {
+    /** A timed search and how busy its slots were (as run.json gives it). */
+    private record Run(Timing timing, SlotUtilisation utilisation) {
+    }
+
+    private Run run(SparkSession spark, int slots, int trials, Path dir) {
         List<String> sets = new ArrayList<>(List.of("search.budget=" + trials, "search.parallelism=" + slots));
         Prepared p = CandidateRuns.prepare(SpecLoader.load(spec, sets), dir.toString());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         StubTrial stub = new StubTrial(trialMillis);
-        return CandidateRuns.time(p, spark, ctx -> new SparkEngine(jsc, p.baseModel(), ctx, slots, stub));
+        Timing t = CandidateRuns.time(p, spark, ctx -> new SparkEngine(jsc, p.baseModel(), ctx, slots, stub));
+        return new Run(t, p.timings().slotUtilisation);
     }
 }

@@ -178,7 +178,10 @@ public final class SparkEngine implements CandidateEngine {
             implements OnExecutor<TrialRequest, CandidateOutcome> {
         @Override
         public CandidateOutcome apply(TrialRequest request) {
-            return work.run(baseModel.value(), request, context);
+            long start = System.currentTimeMillis();
+            CandidateOutcome outcome = work.run(baseModel.value(), request, context);
+            // the span of any work, as this task ran it, unless the work took its own
+            return outcome.span() != null ? outcome : outcome.ran(start, System.currentTimeMillis());
         }
     }
 }
