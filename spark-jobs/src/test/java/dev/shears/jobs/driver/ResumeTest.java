@@ -9,6 +9,7 @@ import dev.shears.jobs.TestData;
 import dev.shears.jobs.engine.CandidateEngine;
 import dev.shears.jobs.engine.LocalEngine;
 import dev.shears.jobs.engine.TrialRequest;
+import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SpecLoader;
@@ -21,7 +22,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A search that stops part-way resumes from its checkpoints: finished trials are not run again. */
@@ -102,6 +107,60 @@ class ResumeTest {
         assertTrue(Files.readString(dir.resolve("out").resolve("run.json")).contains("\"trials_resumed\" : 2"));
         assertEquals(1, second.timings().slotUtilisation.trials(),
                 "the resumed trials ran in the stopped run: only the new one counts towards the slots' use");
+    }
+
+    /** Each registered strategy with the options it needs for a few trials of the test data. */
+    static Stream<Arguments> strategies() {
+        return Stream.of(
+                Arguments.of("grid", "  budget: 4"),
+                Arguments.of("random", "  budget: 4"),
+                Arguments.of("halving", "  budget: 4\n  options:\n    minEpochs: 1\n    maxEpochs: 2\n    eta: 2"),
+                Arguments.of("asha", "  budget: 4\n  options:\n    minEpochs: 1\n    maxEpochs: 2\n    eta: 2"),
+                Arguments.of("tpe", "  budget: 5\n  options:\n    startup: 2\n    parallel: 1"),
+                Arguments.of("nsga2", "  budget: 6\n  options:\n    population: 4\n    objectives: [val_accuracy, compression]"),
+                Arguments.of("sensitivity", "  budget: 7\n  options:\n    scanRatios: [0.5, 0.9]\n    targetSparsity: 0.8"
+                        + "\n    tolerance: 0.05"));
+    }
+
+    /**
+     * Stopped on its third trial and resumed, every strategy proposes the same candidates and ends with the table of a
+     * run that was never stopped: what it learnt from the finished trials is rebuilt from their checkpoints.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("strategies")
+    void everyStrategyResumesToTheTableOfAnUninterruptedRun(String strategy, String options) throws Exception {
+        TestData.writeBlobs(dir);
+        String yaml = TestData.spec(dir, "  ratio: [0.3, 0.6, 0.9]\n  scorer: [magnitude, random]\n  epochs: [2]",
+                "  strategy: " + strategy + "\n" + options);
+        LoadedSpec spec = SpecLoader.parse("spec.yaml", yaml, List.of());
+
+        Prepared whole = prepare(spec, dir.resolve("whole").toString(), false, null);
+        List<Row> expected = SearchJob.run(whole, ctx -> new Engine(whole.baseModel(), ctx, -1), "test",
+                (r, cols, path) -> { }, null);
+
+        String out = dir.resolve("stopped").toString();
+        Prepared first = prepare(spec, out, false, null);
+        assertThrows(IllegalStateException.class, () -> SearchJob.run(first, ctx -> new Engine(first.baseModel(), ctx, 2),
+                "test", (r, cols, path) -> { }, null));
+        Prepared second = prepare(spec, out, true, null);
+        List<Engine> resumed = new ArrayList<>();
+        List<Row> rows = SearchJob.run(second, ctx -> {
+            Engine e = new Engine(second.baseModel(), ctx, -1);
+            resumed.add(e);
+            return e;
+        }, "test", (r, cols, path) -> { }, null);
+
+        assertTrue(expected.size() > 3, strategy + " ran " + expected.size() + " rows");
+        assertEquals(table(expected), table(rows), strategy);
+        assertEquals(expected.size() - 1 - 2, resumed.get(0).ran.size(), "the two finished trials are not run again");
+    }
+
+    /** Candidate, its parameters, parent, epochs and figures, in rank order. */
+    private static List<String> table(List<Row> rows) {
+        return rows.stream().map(r -> String.join(" ", r.candidate(), String.valueOf(r.trial().plan()),
+                String.valueOf(r.trial().parent()), String.valueOf(r.trial().epochs()),
+                String.valueOf(r.number(Columns.VAL_ACCURACY)), String.valueOf(r.number(Columns.ACCURACY)),
+                String.valueOf(r.number(Columns.COMPRESSION)))).toList();
     }
 
     @Test
