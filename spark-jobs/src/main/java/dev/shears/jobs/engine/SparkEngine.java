@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.function.BiConsumer;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -94,7 +93,9 @@ public final class SparkEngine implements CandidateEngine {
                 ? "candidate " + first.candidate().id() + " " + first.candidate().params()
                 : requests.size() + " candidates from " + first.candidate().id(), true);
         try {
-            runJob(requests, new Task(baseModel, context, work), (index, outcome) -> outcomes.get(index).complete(outcome));
+            ClassTag<CandidateOutcome> anyRef = ClassTag$.MODULE$.apply(CandidateOutcome.class);
+            jsc.sc().runJob(jsc.parallelize(requests, requests.size()).rdd(), new Task(baseModel, context, work),
+                    Range$.MODULE$.apply(0, requests.size()), new OnResult(outcomes), anyRef);
         } catch (Exception e) {
             if (requests.size() == 1) {
                 outcomes.get(0).complete(gaveUp(e));
@@ -121,65 +122,47 @@ public final class SparkEngine implements CandidateEngine {
                 + (driverStack < 0 ? why : why.substring(0, driverStack)).replace('\n', ' '), 0);
     }
 
-    /** What one task computes from its single value: serializable, as Spark ships it. */
-    private interface OnExecutor<T, R> extends Serializable {
-        R apply(T value);
-    }
-
-    /** One job of one task per value; {@code onResult} gets each value's index and result as its task finishes. */
-    @SuppressWarnings("unchecked")
-    private <T, R> void runJob(List<T> values, OnExecutor<T, R> function, BiConsumer<Integer, R> onResult) {
-        ClassTag<R> anyRef = (ClassTag<R>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
-        jsc.sc().runJob(jsc.parallelize(values, values.size()).rdd(), new OnPartition<>(function),
-                Range$.MODULE$.apply(0, values.size()), new OnResult<>(onResult), anyRef);
-    }
-
     @Override
     public void close() {
         drivers.shutdownNow();
         baseModel.destroy();
     }
 
-    /**
-     * A partition's single value through {@code function}: a named class, so Spark's closure
-     * cleaner has nothing to parse.
-     */
-    private static final class OnPartition<T, R> extends AbstractFunction2<TaskContext, Iterator<T>, R>
-            implements Serializable {
-        private final OnExecutor<T, R> function;
+    /** Completes each trial's future with its task's result; called by Spark's scheduler as each task succeeds. */
+    private static final class OnResult extends AbstractFunction2<Object, CandidateOutcome, BoxedUnit> {
+        private final List<CompletableFuture<CandidateOutcome>> outcomes;
 
-        OnPartition(OnExecutor<T, R> function) {
-            this.function = function;
+        OnResult(List<CompletableFuture<CandidateOutcome>> outcomes) {
+            this.outcomes = outcomes;
         }
 
         @Override
-        public R apply(TaskContext context, Iterator<T> values) {
-            return function.apply(values.next());
-        }
-    }
-
-    /** Hands each task's result to the driver's handler; called by Spark's scheduler as each task succeeds. */
-    private static final class OnResult<R> extends AbstractFunction2<Object, R, BoxedUnit> {
-        private final BiConsumer<Integer, R> handler;
-
-        OnResult(BiConsumer<Integer, R> handler) {
-            this.handler = handler;
-        }
-
-        @Override
-        public BoxedUnit apply(Object index, R result) {
-            handler.accept((Integer) index, result);
+        public BoxedUnit apply(Object index, CandidateOutcome outcome) {
+            outcomes.get((Integer) index).complete(outcome);
             return BoxedUnit.UNIT;
         }
     }
 
-    /** The function Spark ships: only serializable values, never ND4J arrays or networks. */
-    private record Task(Broadcast<byte[]> baseModel, TrialContext context, TrialWork work)
-            implements OnExecutor<TrialRequest, CandidateOutcome> {
+    /**
+     * The function Spark ships, applied to a partition's single trial: a named class, so Spark's closure
+     * cleaner has nothing to parse, holding only serializable values, never ND4J arrays or networks.
+     */
+    private static final class Task extends AbstractFunction2<TaskContext, Iterator<TrialRequest>, CandidateOutcome>
+            implements Serializable {
+        private final Broadcast<byte[]> baseModel;
+        private final TrialContext context;
+        private final TrialWork work;
+
+        Task(Broadcast<byte[]> baseModel, TrialContext context, TrialWork work) {
+            this.baseModel = baseModel;
+            this.context = context;
+            this.work = work;
+        }
+
         @Override
-        public CandidateOutcome apply(TrialRequest request) {
+        public CandidateOutcome apply(TaskContext task, Iterator<TrialRequest> requests) {
             long start = System.currentTimeMillis();
-            CandidateOutcome outcome = work.run(baseModel.value(), request, context);
+            CandidateOutcome outcome = work.run(baseModel.value(), requests.next(), context);
             // the span of any work, as this task ran it, unless the work took its own
             return outcome.span() != null ? outcome : outcome.ran(start, System.currentTimeMillis());
         }
