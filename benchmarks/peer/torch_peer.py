@@ -71,12 +71,13 @@ def load(data):
 
 
 def lenet5(shape, classes):
-    """Shears' LeNet-5 (CnnFactory.lenet5): valid 5x5 convolutions of 6 and 16 filters, each with ReLU and 2x2
-    max pooling, dense 120 and 84 with ReLU, softmax output (in the loss); He initialisation, Xavier out."""
+    """Shears' LeNet-5 (CnnFactory.lenet5): 5x5 convolutions of 6 filters (padded to keep the input's size) and
+    16 (valid), each with ReLU and 2x2 max pooling, dense 120 and 84 with ReLU, softmax output (in the loss); He
+    initialisation, Xavier out."""
     height, width, channels = shape
-    side_h, side_w = ((height - 4) // 2 - 4) // 2, ((width - 4) // 2 - 4) // 2
+    side_h, side_w = (height // 2 - 4) // 2, (width // 2 - 4) // 2
     layers = [nn.Unflatten(1, (channels, height, width)),
-              nn.Conv2d(channels, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
+              nn.Conv2d(channels, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
               nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
               nn.Linear(16 * side_h * side_w, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, classes)]
     for m in layers:

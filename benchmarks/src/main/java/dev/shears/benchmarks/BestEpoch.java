@@ -4,6 +4,7 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.train.Evaluator;
+import dev.shears.pruning.train.RateSchedule;
 import dev.shears.pruning.train.Trainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -30,10 +31,11 @@ final class BestEpoch {
 
     /**
      * Trains {@code net} in place (the mask held, when given) and leaves it with the parameters
-     * of its best epoch on {@code validation}; the first epoch wins ties.
+     * of its best epoch on {@code validation}; the first epoch wins ties. Each epoch trains on
+     * {@code train} augmented afresh (validation is never augmented).
      */
     static Result fit(Network net, LabeledData train, LabeledData validation, int epochs,
-                      int batchSize, double learningRate, long seed, MaskSet mask) {
+                      int batchSize, double learningRate, long seed, MaskSet mask, Augment augment) {
         long perEpoch = Trainer.stepsPerEpoch(train, batchSize);
         double[] best = {Double.NEGATIVE_INFINITY};
         int[] bestEpoch = {0};
@@ -42,7 +44,9 @@ final class BestEpoch {
         for (int e = 0; e < epochs; e++) {
             int epoch = e + 1;
             // one epoch per call, each at its rate; DL4J keeps the updater's state when the rate changes
-            Trainer.fit(net, train, null, 1, batchSize, cosine(learningRate, e, epochs), seed + e, mask, (step, total) -> {
+            double rate = RateSchedule.COSINE.rate(learningRate, e, epochs);
+            Trainer.fit(net, augment.apply(train, seed * 1_000_003L + e), null, 1, batchSize, rate, seed + e, mask,
+                    (step, total) -> {
                 if (step == perEpoch) {
                     if (epoch == 1) {
                         early[0] = net.params().dup();
@@ -58,10 +62,5 @@ final class BestEpoch {
         }
         net.setParams(bestParams[0]);
         return new Result(bestEpoch[0], best[0], epochs, early[0]);
-    }
-
-    /** The rate of epoch {@code e} (0-based) of {@code epochs}: from {@code rate} down a half cosine, never quite 0. */
-    static double cosine(double rate, int e, int epochs) {
-        return rate * 0.5 * (1 + Math.cos(Math.PI * e / epochs));
     }
 }

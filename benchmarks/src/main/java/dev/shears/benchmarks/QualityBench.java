@@ -24,6 +24,7 @@ import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Measurement;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
+import dev.shears.pruning.train.RateSchedule;
 import dev.shears.pruning.train.Threads;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,10 +113,10 @@ public final class QualityBench implements Callable<Integer> {
     Integer mlpEpochs;
 
     @Option(names = "--finetune-epochs", description = "fine-tuning epochs of every MLP method and pruning control, "
-            + "one budget for all (quick: 1; full: 8)")
+            + "one budget for all (quick: 1; full: 20)")
     Integer finetuneEpochs;
 
-    @Option(names = "--mlp-ratios", split = ",", description = "weight pruning ratios of the MLP (quick: 0.9,0.95; full: 0.92,0.94,0.96)")
+    @Option(names = "--mlp-ratios", split = ",", description = "weight pruning ratios of the MLP (quick: 0.9,0.95; full: 0.94,0.955)")
     List<Double> mlpRatios;
 
     @Option(names = "--neuron-ratios", split = ",", description = "hidden-neuron pruning ratios of the MLP, structural (quick: 0.5; full: 0.5)")
@@ -127,17 +128,17 @@ public final class QualityBench implements Callable<Integer> {
     @Option(names = "--cnn-train-rows", description = "training rows the CNN reads, validation included, 0 = all (quick: 3000; full: 0)")
     Integer cnnTrainRows;
 
-    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 15)")
+    @Option(names = "--cnn-epochs", description = "dense CNN training epochs, best validation epoch kept (quick: 2; full: 40)")
     Integer cnnEpochs;
 
     @Option(names = "--cnn-finetune-epochs", description = "fine-tuning epochs of every CNN method and pruning control "
-            + "(quick: 1; full: 4)")
+            + "(quick: 1; full: 6)")
     Integer cnnFinetuneEpochs;
 
-    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.9,0.95)")
+    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.92,0.95)")
     List<Double> cnnWeightRatios;
 
-    @Option(names = "--cnn-filter-ratios", split = ",", description = "filter pruning ratios of the CNN (quick: 0.5; full: 0.5)")
+    @Option(names = "--cnn-filter-ratios", split = ",", description = "filter pruning ratios of the CNN (quick: 0.5; full: 0.4,0.5)")
     List<Double> cnnFilterRatios;
 
     @Option(names = "--resnet-train-rows", description = "training rows ResNet-8 reads, validation included, 0 = all "
@@ -154,6 +155,15 @@ public final class QualityBench implements Callable<Integer> {
     @Option(names = "--resnet-filter-ratios", split = ",", description = "filter-group pruning ratios of ResNet-8 "
             + "(quick: 0.5; residual: 0.3,0.5)")
     List<Double> resnetFilterRatios;
+
+    @Option(names = "--finetune-rate", defaultValue = "constant", description = "the fine-tuning rate of every method, "
+            + "Adam at 1e-3: constant, or cosine (decayed over each fine-tuning phase; default: ${DEFAULT-VALUE})")
+    String finetuneRate;
+
+    @Option(names = "--augment-shift", description = "dense training of the CNN and ResNet-8, and their retraining "
+            + "controls, see every image shifted by up to this many pixels and mirrored half the time, drawn each epoch; "
+            + "0 = no augmentation (quick: 0; full and residual: 1)")
+    Integer augmentShift;
 
     @Option(names = "--retrain-ratios", split = ",", description = "ratios at which the retraining controls "
             + "(rewinding, from scratch) run, which train as long as the dense model (quick: every ratio of their method; "
@@ -207,11 +217,12 @@ public final class QualityBench implements Callable<Integer> {
      * One network: how it is built and trained, and its methods.
      *
      * @param data       where the data is, its validation rows drawn by the seed (as the initialisation is)
+     * @param augment    what dense training and the retraining controls do to the training images each epoch
      * @param best       the methods among which "best" chooses by validation
      * @param structural the method whose networks are shrunk
      */
     record Arch(String name, String title, LongFunction<Network> build, LongFunction<DataLocation> data,
-                int epochs, List<Method> methods, List<String> best, String structural) {
+                int epochs, Augment augment, List<Method> methods, List<String> best, String structural) {
     }
 
     /** A dense model trained for one seed, as its methods start from it. */
@@ -308,19 +319,20 @@ public final class QualityBench implements Callable<Integer> {
         trainRows = or(trainRows, full ? 0 : 6000);
         testRows = or(testRows, m.record() ? 0 : 2000);
         mlpEpochs = or(mlpEpochs, full ? 15 : 3);
-        finetuneEpochs = or(finetuneEpochs, full ? 8 : 1);
-        mlpRatios = or(mlpRatios, full ? List.of(0.92, 0.94, 0.96) : List.of(0.9, 0.95));
+        finetuneEpochs = or(finetuneEpochs, full ? 20 : 1);
+        mlpRatios = or(mlpRatios, full ? List.of(0.94, 0.955) : List.of(0.9, 0.95));
         neuronRatios = or(neuronRatios, List.of(0.5));
         cnn = or(cnn, full ? "lenet5" : "small");
         cnnTrainRows = or(cnnTrainRows, full ? 0 : 3000);
-        cnnEpochs = or(cnnEpochs, full ? 15 : 2);
-        cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 4 : 1);
-        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.9, 0.95) : List.of(0.8, 0.9));
-        cnnFilterRatios = or(cnnFilterRatios, List.of(0.5));
+        cnnEpochs = or(cnnEpochs, full ? 40 : 2);
+        cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 6 : 1);
+        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.92, 0.95) : List.of(0.8, 0.9));
+        cnnFilterRatios = or(cnnFilterRatios, full ? List.of(0.4, 0.5) : List.of(0.5));
         resnetTrainRows = or(resnetTrainRows, residual ? 0 : 3000);
         resnetEpochs = or(resnetEpochs, residual ? 15 : 1);
         resnetFinetuneEpochs = or(resnetFinetuneEpochs, residual ? 3 : 1);
         resnetFilterRatios = or(resnetFilterRatios, residual ? List.of(0.3, 0.5) : List.of(0.5));
+        augmentShift = or(augmentShift, m.record() ? 1 : 0);
         // the retraining controls train as long as the dense model: in the records at one ratio each
         retrainRatios = or(retrainRatios, m.record() ? List.of(0.5, 0.94, 0.95) : null);
         // a record stays under an hour: trials not started by then are skipped, and reported so
@@ -328,6 +340,11 @@ public final class QualityBench implements Callable<Integer> {
         parallel = or(parallel, residual ? 1 : 2);
         if (!cnn.equals("lenet5") && !cnn.equals("small")) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "--cnn must be lenet5 or small, got " + cnn);
+        }
+        RateSchedule.of(finetuneRate);
+        if (augmentShift < 0 || augmentShift > 13) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                    "--augment-shift must be 0 to 13 pixels, got " + augmentShift);
         }
         if (parallel < 1) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "--parallel must be at least 1");
@@ -366,6 +383,10 @@ public final class QualityBench implements Callable<Integer> {
             s.put("ResNet-8 fine-tuning epochs (every method)", resnetFinetuneEpochs);
             s.put("ResNet-8 filter ratios", resnetFilterRatios);
         }
+        if (networks.contains("cnn") || networks.contains("resnet")) {
+            s.put("CNN and ResNet-8 augmentation (pixels shifted, mirrored)", augmentShift);
+        }
+        s.put("fine-tuning rate", finetuneRate);
         s.put("retraining-control ratios", retrainRatios == null ? "all" : retrainRatios);
         s.put("grids extended up to", WEIGHT_LIMIT + " (weights), " + STRUCTURE_LIMIT + " (neurons, filters, channels)");
         s.put("time limit (min)", timeLimitMinutes > 0 ? timeLimitMinutes : "none");
@@ -407,7 +428,7 @@ public final class QualityBench implements Callable<Integer> {
                 plan("random", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
         return new Arch("mlp", "LeNet-300-100 (MLP 784-300-100-10)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), trainRows, testRows, validationFraction, seed), mlpEpochs,
-                methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
+                Augment.NONE, methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
     }
 
     private Arch cnn() {
@@ -437,7 +458,11 @@ public final class QualityBench implements Callable<Integer> {
                 : "small CNN (conv 3x3x4, conv 3x3x8, dense 32)";
         return new Arch("cnn", title, build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), cnnTrainRows, testRows, validationFraction, seed),
-                cnnEpochs, methods, List.of(global.name(), gradual.name()), filter.name());
+                cnnEpochs, imageAugment(), methods, List.of(global.name(), gradual.name()), filter.name());
+    }
+
+    private Augment imageAugment() {
+        return augmentShift > 0 ? new Augment(augmentShift, true) : Augment.NONE;
     }
 
     /**
@@ -460,7 +485,7 @@ public final class QualityBench implements Callable<Integer> {
         return new Arch("resnet", "ResNet-8 (stem and three residual stages, " + ResNetFactory.RESNET8_WIDTH
                 + " to " + 4 * ResNetFactory.RESNET8_WIDTH + " filters)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), resnetTrainRows, testRows, validationFraction, seed),
-                resnetEpochs, methods, List.of(filter.name()), filter.name());
+                resnetEpochs, imageAugment(), methods, List.of(filter.name()), filter.name());
     }
 
     /**
@@ -494,22 +519,27 @@ public final class QualityBench implements Callable<Integer> {
         return Math.max(1, Math.min(3, epochs));
     }
 
-    private static Plan plan(String scorer, String granularity, String scope, String schedule, int epochs,
-                             java.util.function.DoubleFunction<Map<String, Double>> layerRatios) {
+    private Plan plan(String scorer, String granularity, String scope, String schedule, int epochs,
+                      java.util.function.DoubleFunction<Map<String, Double>> layerRatios) {
         return plan(scorer, granularity, scope, schedule, epochs, layerRatios, "all");
     }
 
-    /** Every plan quantises too, for the int8 sizes; iterative schedules prune in up to 3 rounds, one per epoch at least. */
-    private static Plan plan(String scorer, String granularity, String scope, String schedule, int epochs,
-                             java.util.function.DoubleFunction<Map<String, Double>> layerRatios, String layers) {
+    /**
+     * Every plan quantises too, for the int8 sizes, and fine-tunes on the bench's rate schedule; iterative schedules
+     * prune in up to 3 rounds, one per epoch at least.
+     */
+    private Plan plan(String scorer, String granularity, String scope, String schedule, int epochs,
+                      java.util.function.DoubleFunction<Map<String, Double>> layerRatios, String layers) {
+        Map<String, Object> options = Map.of(PlanOptions.QUANTIZE, true, PlanOptions.RATE_SCHEDULE, finetuneRate);
         return (ratio, seed) -> new PruningPlan(scorer, granularity, scope, layers, ratio, layerRatios.apply(ratio),
-                schedule, rounds(epochs), epochs, 1e-3, 128, 4, 0.02, seed, Map.of(PlanOptions.QUANTIZE, true));
+                schedule, rounds(epochs), epochs, 1e-3, 128, 4, 0.02, seed, options);
     }
 
-    private static Plan distilled(int epochs) {
+    private Plan distilled(int epochs) {
         Plan base = plan("lamp", "weight", "global", "gradual", epochs, r -> Map.of());
         return (ratio, seed) -> base.at(ratio, seed).withOptions(Map.of(PlanOptions.QUANTIZE, true,
-                PlanOptions.DISTILL_ALPHA, 0.5, PlanOptions.DISTILL_TEMPERATURE, 4));
+                PlanOptions.RATE_SCHEDULE, finetuneRate, PlanOptions.DISTILL_ALPHA, 0.5,
+                PlanOptions.DISTILL_TEMPERATURE, 4));
     }
 
     private static Map<String, Long> weightCounts(Network net) {
@@ -664,7 +694,7 @@ public final class QualityBench implements Callable<Integer> {
         Network net = arch.build().apply(seed);
         byte[] initial = ModelBytes.of(net);
         BestEpoch.Result training = BestEpoch.fit(net, splits.train(), splits.validation(), arch.epochs(), 128, 1e-3,
-                seed, null);
+                seed, null, arch.augment());
         Metrics metrics = measure(net, splits, null);
         BaseReference reference = BaseReference.of(metrics);
         Network early = ModelBytes.restore(initial);
@@ -705,7 +735,7 @@ public final class QualityBench implements Callable<Integer> {
                 default -> Retraining.reinitialise(pruned, base.seed() + 1000);
             };
             BestEpoch.fit(s.net(), base.data().train(), base.data().validation(), base.arch().epochs(), 128, 1e-3,
-                    base.seed(), s.mask());
+                    base.seed(), s.mask(), base.arch().augment());
             return new Result(base.arch().name(), m.name(), base.seed(), source.ratio(), TrialStatus.OK.name(), null,
                     measure(s.net(), base.data(), base.reference()), int8Validation(s.net(), base.data()),
                     ModelBytes.of(s.net()), (System.nanoTime() - t0) / 1e9);

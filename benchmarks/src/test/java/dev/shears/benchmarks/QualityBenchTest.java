@@ -156,7 +156,7 @@ class QualityBenchTest {
 
     @Test
     void choiceIsTheMostCompressedWithinTheToleranceOnValidationNotTest() {
-        Arch arch = new Arch("mlp", "t", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, List.of(),
+        Arch arch = new Arch("mlp", "t", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, Augment.NONE, List.of(),
                 List.of("a"), "a");
         Base base = new Base(arch, 1, null, null, null, null, null, metrics(0.88, 0, 0.90, 0, 1), null);
         List<Result> results = List.of(

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import dev.shears.pruning.model.ResNetFactory;
+import dev.shears.pruning.train.RateSchedule;
 import dev.shears.pruning.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +48,7 @@ class RetrainingTest {
         Network initial = mlp(16, 3);
         INDArray before = initial.params().dup();
         Network pruned = initial.copy();
-        BestEpoch.fit(pruned, DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, null);
+        BestEpoch.fit(pruned, DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, null, Augment.NONE);
         // prune by hand: zero the weights of the trained copy below their layer's mean magnitude
         for (PrunableLayer l : pruned.prunable()) {
             INDArray w = l.weights(pruned);
@@ -66,7 +67,7 @@ class RetrainingTest {
                 assertEquals(p[i] == 0f ? 0f : init[i], w[i], 0f, l.name() + "[" + i + "]");
             }
         }
-        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, start.mask());
+        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, start.mask(), Augment.NONE);
         for (Map.Entry<String, INDArray> m : start.mask().all().entrySet()) {
             INDArray removed = start.net().getParam(m.getKey()).mul(m.getValue().rsub(1));
             assertEquals(0, removed.amaxNumber().doubleValue(), m.getKey() + ": training holds the rewound mask");
@@ -83,7 +84,7 @@ class RetrainingTest {
     @Test
     void reinitialisingGivesTheSameShapeWithFreshSeededParameters() {
         Network shrunk = Shrinker.shrink(mlp(16, 3));
-        BestEpoch.fit(shrunk, DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, null);
+        BestEpoch.fit(shrunk, DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, null, Augment.NONE);
 
         Network a = Retraining.reinitialise(shrunk, 5).net();
         Network b = Retraining.reinitialise(shrunk, 5).net();
@@ -106,7 +107,7 @@ class RetrainingTest {
             w.muli(Transforms.abs(w).gt(w.norm1Number().doubleValue() / w.length()).castTo(w.dataType()));
         }
         Retraining.Start start = Retraining.reinitialise(pruned, 5);
-        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, start.mask());
+        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, start.mask(), Augment.NONE);
         for (PrunableLayer l : pruned.prunable()) {
             float[] p = pruned.getParam(l.weightKey()).dup().data().asFloat();
             float[] w = start.net().getParam(l.weightKey()).dup().data().asFloat();
@@ -135,16 +136,16 @@ class RetrainingTest {
 
     @Test
     void bestEpochDecaysTheRateAlongAHalfCosineEpochByEpoch() {
-        assertEquals(0.1, BestEpoch.cosine(0.1, 0, 4), 1e-15);
-        assertEquals(0.05, BestEpoch.cosine(0.1, 2, 4), 1e-15);
-        assertTrue(BestEpoch.cosine(0.1, 3, 4) > 0 && BestEpoch.cosine(0.1, 3, 4) < 0.02);
+        assertEquals(0.1, RateSchedule.COSINE.rate(0.1, 0, 4), 1e-15);
+        assertEquals(0.05, RateSchedule.COSINE.rate(0.1, 2, 4), 1e-15);
+        assertTrue(RateSchedule.COSINE.rate(0.1, 3, 4) > 0 && RateSchedule.COSINE.rate(0.1, 3, 4) < 0.02);
 
         Network net = mlp(16, 4);
         Network byHand = net.copy();
-        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null);
+        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null, Augment.NONE);
         List<INDArray> epochs = new java.util.ArrayList<>();
         for (int e = 0; e < 3; e++) {
-            Trainer.fit(byHand, DATA.train(), 1, 32, BestEpoch.cosine(5e-2, e, 3), 2 + e, null);
+            Trainer.fit(byHand, DATA.train(), 1, 32, RateSchedule.COSINE.rate(5e-2, e, 3), 2 + e, null);
             epochs.add(byHand.params().dup());
         }
         assertEquals(epochs.get(r.epoch() - 1), net.params(), "the kept epoch is the by-hand epoch at the decayed rates");
@@ -155,7 +156,7 @@ class RetrainingTest {
     @Test
     void bestEpochLeavesTheNetworkAtItsBestValidationEpoch() {
         Network net = mlp(16, 4);
-        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 4, 32, 5e-2, 2, null);
+        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 4, 32, 5e-2, 2, null, Augment.NONE);
 
         assertEquals(4, r.epochs());
         assertTrue(r.epoch() >= 1 && r.epoch() <= 4, "epoch " + r.epoch());
@@ -168,8 +169,8 @@ class RetrainingTest {
         Network net = mlp(16, 5);
         Network oneEpoch = net.copy();
         INDArray initial = net.params().dup();
-        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null);
-        BestEpoch.fit(oneEpoch, DATA.train(), DATA.validation(), 1, 32, 5e-2, 2, null);
+        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null, Augment.NONE);
+        BestEpoch.fit(oneEpoch, DATA.train(), DATA.validation(), 1, 32, 5e-2, 2, null, Augment.NONE);
 
         assertEquals(oneEpoch.params(), r.early());
         assertNotEquals(initial, r.early(), "the first epoch trained");

@@ -5,6 +5,7 @@ import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Granularity;
 import dev.shears.pruning.prune.GroupReduce;
 import dev.shears.pruning.prune.Normalizer;
+import dev.shears.pruning.train.RateSchedule;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +33,9 @@ import java.util.Set;
  *   <li>{@code distillAlpha} (default 0 = off): weight of the teacher's soft targets in the
  *       fine-tuning targets, in [0, 1].</li>
  *   <li>{@code distillTemperature} (default 4): temperature applied to the teacher's logits.</li>
+ *   <li>{@code rateSchedule} ({@code constant}, {@code cosine}; default {@code constant}): the fine-tuning
+ *       rate over each fine-tuning phase (a one-shot plan's whole fine-tuning, a gradual plan's ramp and
+ *       recovery together, each round of an iterative or adaptive plan), epoch by epoch.</li>
  *   <li>{@code quantize} (default false): also evaluate a simulated int8 copy of the fine-tuned model.</li>
  *   <li>{@code shrink} (default true for neuron, filter and channel granularities, else false):
  *       rebuild a structurally pruned model with the removed units physically gone.</li>
@@ -56,11 +60,12 @@ public final class PlanOptions {
     public static final String SHRINK = "shrink";
     public static final String GROUP_SCORE = "groupScore";
     public static final String KEEP_WHOLE = "keepWhole";
+    public static final String RATE_SCHEDULE = "rateSchedule";
 
     /** Every key {@code options} may hold. */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(MIN_UNITS,
             NORMALIZER, INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA,
-            DISTILL_TEMPERATURE, QUANTIZE, SHRINK, GROUP_SCORE, KEEP_WHOLE)));
+            DISTILL_TEMPERATURE, QUANTIZE, SHRINK, GROUP_SCORE, KEEP_WHOLE, RATE_SCHEDULE)));
 
     private final Map<String, Object> values;
     private final int minUnits;
@@ -75,6 +80,7 @@ public final class PlanOptions {
     private final boolean shrink;
     private final GroupReduce groupReduce;
     private final Set<String> keepWhole;
+    private final RateSchedule rateSchedule;
 
     private PlanOptions(PruningPlan plan) {
         this.values = plan.options();
@@ -97,6 +103,8 @@ public final class PlanOptions {
         groupReduce = values.containsKey(GROUP_SCORE) ? GroupReduce.of(values.get(GROUP_SCORE).toString().trim())
                 : GroupReduce.PRODUCERS;
         keepWhole = names(values.get(KEEP_WHOLE));
+        rateSchedule = values.containsKey(RATE_SCHEDULE) ? RateSchedule.of(values.get(RATE_SCHEDULE).toString())
+                : RateSchedule.CONSTANT;
     }
 
     /** The plan's options with defaults filled in; throws {@link BadInputException} on a bad key or value. */
@@ -155,6 +163,10 @@ public final class PlanOptions {
 
     public Set<String> keepWhole() {
         return keepWhole;
+    }
+
+    public RateSchedule rateSchedule() {
+        return rateSchedule;
     }
 
     /** A list of names, from YAML or as one string joined by {@code +} or commas. */

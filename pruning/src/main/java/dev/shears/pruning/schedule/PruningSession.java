@@ -15,6 +15,7 @@ import dev.shears.pruning.prune.ScoringContext;
 import dev.shears.pruning.train.ComputePath;
 import dev.shears.pruning.train.Distillation;
 import dev.shears.pruning.train.FineTuner;
+import dev.shears.pruning.train.RateSchedule;
 import dev.shears.pruning.train.Trainer;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -126,14 +127,28 @@ public final class PruningSession {
 
     /**
      * Fine-tunes on the training split with the masks re-applied after every update, on the
-     * teacher's mixed targets when distillation is on.
+     * teacher's mixed targets when distillation is on; one phase of the plan's rate schedule. The
+     * hook sees the phase's steps counted across its epochs.
      */
     public void finetune(int epochs, Trainer.StepHook hook) {
         if (epochs <= 0) {
             return;
         }
-        tuner.fit(net, data.train(), distillTargets(), epochs, plan.batchSize(), plan.learningRate(),
-                plan.seed() + epochsSpent, masks, hook);
+        RateSchedule schedule = options.rateSchedule();
+        if (schedule == RateSchedule.CONSTANT) {
+            tuner.fit(net, data.train(), distillTargets(), epochs, plan.batchSize(), plan.learningRate(),
+                    plan.seed() + epochsSpent, masks, hook);
+        } else {
+            // an epoch per call, each at its rate (the updater's state carries over)
+            long perEpoch = finetuneSteps(1);
+            for (int e = 0; e < epochs; e++) {
+                long before = e * perEpoch;
+                Trainer.StepHook phaseHook = hook == null ? null
+                        : (step, total) -> hook.afterStep(before + step, epochs * perEpoch);
+                tuner.fit(net, data.train(), distillTargets(), 1, plan.batchSize(),
+                        schedule.rate(plan.learningRate(), e, epochs), plan.seed() + epochsSpent + e, masks, phaseHook);
+            }
+        }
         epochsSpent += epochs;
         context.invalidate();
     }

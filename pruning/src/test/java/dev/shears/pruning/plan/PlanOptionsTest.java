@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.prune.Normalizer;
+import dev.shears.pruning.train.RateSchedule;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,8 @@ class PlanOptionsTest {
         assertEquals(Normalizer.NONE, o.normalizer());
         assertEquals(Normalizer.MEAN, of("neuron", Map.of()).normalizer());
         assertEquals(Normalizer.MEAN, of("filter", Map.of()).normalizer());
+        assertEquals(RateSchedule.CONSTANT, o.rateSchedule());
+        assertEquals(RateSchedule.COSINE, of("weight", Map.of("rateSchedule", " Cosine")).rateSchedule());
     }
 
     @Test
@@ -61,7 +64,7 @@ class PlanOptionsTest {
     void badValuesNameTheKey() {
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("minUnits", 0),
                 Map.of("minUnits", 1.5), Map.of("distillAlpha", "lots"), Map.of("quantize", "yes"),
-                Map.of("adaptiveStep", 1.0), Map.of("distillTemperature", 0))) {
+                Map.of("adaptiveStep", 1.0), Map.of("distillTemperature", 0), Map.of("rateSchedule", "step"))) {
             String key = bad.keySet().iterator().next();
             BadInputException e = assertThrows(BadInputException.class, () -> of("weight", bad));
             assertTrue(e.getMessage().startsWith("options." + key), e.getMessage());

@@ -12,6 +12,8 @@ import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.prune.MaskSet;
+import dev.shears.pruning.train.RateSchedule;
+import dev.shears.pruning.train.Trainer;
 import dev.shears.pruning.schedule.AdaptiveSchedule.Decision;
 import java.util.List;
 import java.util.Map;
@@ -122,5 +124,47 @@ class SchedulesTest {
         PruningSession s = session("gradual", 0.5, 1, 0.02, Map.of("initialSparsity", 0.6));
         BadInputException e = assertThrows(BadInputException.class, () -> Schedules.create("gradual").run(s));
         assertTrue(e.getMessage().contains("initialSparsity"), e.getMessage());
+    }
+
+    @Test
+    void aCosineRateDecaysOverEachFineTuningPhaseEpochByEpoch() {
+        assertEquals(0.1, RateSchedule.COSINE.rate(0.1, 0, 4), 1e-15);
+        assertEquals(0.05, RateSchedule.COSINE.rate(0.1, 2, 4), 1e-15);
+        assertTrue(RateSchedule.COSINE.rate(0.1, 3, 4) > 0 && RateSchedule.COSINE.rate(0.1, 3, 4) < 0.02);
+        assertEquals(0.1, RateSchedule.CONSTANT.rate(0.1, 3, 4));
+
+        PruningSession cosine = session("oneshot", 0.5, 3, 0.02, Map.of("rateSchedule", "cosine"));
+        PruningSession constant = session("oneshot", 0.5, 3, 0.02, Map.of());
+        Network byHand = cosine.net().copy();
+        cosine.pruneTo(0.5);
+        MaskSet mask = cosine.masks().copy();
+        mask.apply(byHand);
+        List<long[]> seen = new java.util.ArrayList<>();
+        cosine.finetune(3, (step, total) -> seen.add(new long[] {step, total}));
+        PruningPlan plan = cosine.plan();
+        for (int e = 0; e < 3; e++) {
+            Trainer.fit(byHand, DATA.train(), null, 1, plan.batchSize(),
+                    RateSchedule.COSINE.rate(plan.learningRate(), e, 3), plan.seed() + e, mask, null);
+        }
+        assertEquals(byHand.params(), cosine.net().params(), "an epoch at a time, each at its decayed rate");
+        long steps = cosine.finetuneSteps(3);
+        assertEquals(steps, seen.size());
+        assertArrayEquals(new long[] {steps, steps}, seen.get(seen.size() - 1), "the hook counts the phase's steps");
+        assertArrayEquals(new long[] {steps / 3 + 1, steps}, seen.get((int) (steps / 3)));
+
+        constant.pruneTo(0.5);
+        constant.finetune(3, null);
+        assertTrue(Fixtures.maskedAreZero(cosine.net(), cosine.masks()));
+        assertTrue(!constant.net().params().equals(cosine.net().params()), "the constant rate trains otherwise");
+    }
+
+    @Test
+    void gradualPruningReachesItsRatioUnderACosineRate() {
+        PruningSession gradual = session("gradual", 0.75, 3, 0.02,
+                Map.of("rampFraction", 0.5, "pruneEvery", 1, "rateSchedule", "cosine"));
+        Schedules.create("gradual").run(gradual);
+        assertEquals(0.75, sparsity(gradual.net(), "0_W"), 0.01);
+        assertEquals(3, gradual.epochsSpent());
+        assertTrue(Fixtures.maskedAreZero(gradual.net(), gradual.masks()));
     }
 }

@@ -66,7 +66,7 @@ class ShrinkerTest {
         Network small = Shrinker.shrink(net);
         assertArrayEquals(new long[] {3, 1, 5, 5}, small.getParam("0_W").shape());
         assertArrayEquals(new long[] {8, 3, 5, 5}, small.getParam("2_W").shape());
-        assertArrayEquals(new long[] {8 * 4 * 4, 60}, small.getParam("4_W").shape());
+        assertArrayEquals(new long[] {8 * 5 * 5, 60}, small.getParam("4_W").shape());
         assertArrayEquals(new long[] {60, 42}, small.getParam("5_W").shape());
         assertArrayEquals(new long[] {42, 10}, small.getParam("6_W").shape());
         CnnToFeedForwardPreProcessor flat =

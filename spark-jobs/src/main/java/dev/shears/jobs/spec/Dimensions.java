@@ -5,6 +5,7 @@ import dev.shears.pruning.prune.GroupReduce;
 import dev.shears.pruning.prune.Normalizer;
 import dev.shears.pruning.prune.Scorers;
 import dev.shears.pruning.schedule.Schedules;
+import dev.shears.pruning.train.RateSchedule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ public final class Dimensions {
 
     /** How a dimension's values are checked. */
     enum Kind {
-        RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, NORMALIZER, GROUP_SCORE, TEXT
+        RATIO, FRACTION, POSITIVE, COUNT, POSITIVE_COUNT, BOOLEAN, SCORER, GRANULARITY, SCOPE, SCHEDULE, NORMALIZER, GROUP_SCORE, RATE_SCHEDULE,
+        TEXT
     }
 
     record Def(String name, Kind kind, Object fallback, boolean planOption, String help) {
@@ -40,6 +42,8 @@ public final class Dimensions {
         def("steps", Kind.POSITIVE_COUNT, 3, false, "pruning steps of iterative and adaptive schedules");
         def("epochs", Kind.COUNT, 1, false, "fine-tuning epochs");
         def("learningRate", Kind.POSITIVE, 1e-3, false, "fine-tuning learning rate");
+        def("rateSchedule", Kind.RATE_SCHEDULE, "constant", true,
+                "fine-tuning rate over each fine-tuning phase, epoch by epoch: constant, or cosine (decayed from learningRate)");
         def("distillAlpha", Kind.FRACTION, 0.0, true, "weight of the dense model's soft targets while fine-tuning (0 = off)");
         def("distillTemperature", Kind.POSITIVE, 4.0, true, "softmax temperature of the soft targets");
         def("quantize", Kind.BOOLEAN, false, true, "also evaluate an int8 copy of the pruned model");
@@ -104,6 +108,7 @@ public final class Dimensions {
             case SCHEDULE -> allowed(value, Schedules.names());
             case NORMALIZER -> allowed(value, Normalizer.names());
             case GROUP_SCORE -> allowed(value, GroupReduce.names());
+            case RATE_SCHEDULE -> allowed(value, RateSchedule.names());
             case SCOPE -> allowed(value, Set.of("layerwise", "global"));
             case GRANULARITY -> granularity(value);
             case TEXT -> value instanceof String s && !s.isBlank() ? null : "a non-empty text";

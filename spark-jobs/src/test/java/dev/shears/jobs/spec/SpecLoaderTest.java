@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.pruning.plan.PlanOptions;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.prune.Normalizer;
+import dev.shears.pruning.train.RateSchedule;
 import dev.shears.search.Candidate;
 import dev.shears.search.Dimension;
 import dev.shears.search.GridStrategy;
@@ -124,6 +125,18 @@ class SpecLoaderTest {
         String m = error(OK.replace("scorer: [magnitude, random]", "normalizer: [mean, median]"));
         assertTrue(m.contains("space.normalizer[1]") && m.contains("median")
                 && m.contains(String.join(", ", Normalizer.names())), m);
+    }
+
+    @Test
+    void theFineTuningRateScheduleIsSearchedAndReachesThePlan() {
+        LoadedSpec s = SpecLoader.parse("x.yaml", String.join("\n", "name: t", "space:", "  epochs: 2",
+                "  rateSchedule: [cosine, constant]"), List.of());
+        GridStrategy grid = new GridStrategy(s.space(), 2, 0);
+        for (RateSchedule expected : List.of(RateSchedule.COSINE, RateSchedule.CONSTANT)) {
+            assertEquals(expected, PlanOptions.of(PlanFactory.plan(grid.ask().orElseThrow(), s.spec(), 1)).rateSchedule());
+        }
+        String m = error(OK.replace("scorer: [magnitude, random]", "rateSchedule: step"));
+        assertTrue(m.contains("space.rateSchedule") && m.contains("step") && m.contains("constant, cosine"), m);
     }
 
     @Test
