@@ -1,5 +1,6 @@
 package dev.shears.benchmarks;
 
+import dev.shears.pruning.data.ImageAugment;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.prune.MaskSet;
@@ -35,7 +36,7 @@ final class BestEpoch {
      * {@code train} augmented afresh (validation is never augmented).
      */
     static Result fit(Network net, LabeledData train, LabeledData validation, int epochs,
-                      int batchSize, double learningRate, long seed, MaskSet mask, Augment augment) {
+                      int batchSize, double learningRate, long seed, MaskSet mask, ImageAugment augment) {
         long perEpoch = Trainer.stepsPerEpoch(train, batchSize);
         double[] best = {Double.NEGATIVE_INFINITY};
         int[] bestEpoch = {0};

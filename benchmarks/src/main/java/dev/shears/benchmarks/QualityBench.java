@@ -1,5 +1,6 @@
 package dev.shears.benchmarks;
 
+import dev.shears.pruning.data.ImageAugment;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.search.TrialStatus;
 import java.util.function.ToDoubleFunction;
@@ -160,9 +161,9 @@ public final class QualityBench implements Callable<Integer> {
             + "Adam at 1e-3: constant, or cosine (decayed over each fine-tuning phase; default: ${DEFAULT-VALUE})")
     String finetuneRate;
 
-    @Option(names = "--augment-shift", description = "dense training of the CNN and ResNet-8, and their retraining "
-            + "controls, see every image shifted by up to this many pixels and mirrored half the time, drawn each epoch; "
-            + "0 = no augmentation (quick: 0; full and residual: 1)")
+    @Option(names = "--augment-shift", description = "the CNN's and ResNet-8's dense training, fine-tuning and "
+            + "retraining controls see every image shifted by up to this many pixels and mirrored half the time, drawn "
+            + "each epoch; 0 = no augmentation (quick: 0; full and residual: 1)")
     Integer augmentShift;
 
     @Option(names = "--retrain-ratios", split = ",", description = "ratios at which the retraining controls "
@@ -222,7 +223,7 @@ public final class QualityBench implements Callable<Integer> {
      * @param structural the method whose networks are shrunk
      */
     record Arch(String name, String title, LongFunction<Network> build, LongFunction<DataLocation> data,
-                int epochs, Augment augment, List<Method> methods, List<String> best, String structural) {
+                int epochs, ImageAugment augment, List<Method> methods, List<String> best, String structural) {
     }
 
     /** A dense model trained for one seed, as its methods start from it. */
@@ -428,7 +429,7 @@ public final class QualityBench implements Callable<Integer> {
                 plan("random", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
         return new Arch("mlp", "LeNet-300-100 (MLP 784-300-100-10)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), trainRows, testRows, validationFraction, seed), mlpEpochs,
-                Augment.NONE, methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
+                ImageAugment.NONE, methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
     }
 
     private Arch cnn() {
@@ -438,21 +439,21 @@ public final class QualityBench implements Callable<Integer> {
         int f = cnnFinetuneEpochs;
         Method global = Method.pruning("global", Role.METHOD,
                 "magnitude pruning, one global threshold, " + rounds(f) + " round(s), " + f + " fine-tuning epoch(s)",
-                cnnWeightRatios, plan("magnitude", "weight", "global", "iterative", f, r -> Map.of()));
+                cnnWeightRatios, imagePlan("magnitude", "weight", "global", "iterative", f, r -> Map.of()));
         Method gradual = Method.pruning("lamp-gradual-distill", Role.METHOD,
                 "LAMP, global, gradual schedule, distillation (alpha 0.5, T 4), " + f + " epoch(s)", cnnWeightRatios,
-                distilled(f));
+                augmented(distilled(f)));
         Method filter = Method.pruning("filter", Role.METHOD,
                 "structural: convolution filters by L1 magnitude, per layer, one-shot, " + f + " epoch(s), network shrunk",
-                cnnFilterRatios, plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
+                cnnFilterRatios, imagePlan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
         List<Method> methods = new ArrayList<>(List.of(global, gradual,
                 Method.pruning("layerwise-uniform", Role.CONTROL, "control: the same ratio in every layer, otherwise as global",
-                        cnnWeightRatios, plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
+                        cnnWeightRatios, imagePlan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
                 Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", cnnWeightRatios,
-                        plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
+                        imagePlan("random", "weight", "global", "iterative", f, r -> Map.of()))));
         methods.addAll(weightRetraining(global));
         methods.add(filter);
-        methods.addAll(structuralControls(filter, cnnFilterRatios, plan("random", "filter", "layerwise", "oneshot", f,
+        methods.addAll(structuralControls(filter, cnnFilterRatios, imagePlan("random", "filter", "layerwise", "oneshot", f,
                 r -> Map.of())));
         String title = cnn.equals("lenet5") ? "LeNet-5-style CNN (conv 5x5x6, conv 5x5x16, dense 120, 84)"
                 : "small CNN (conv 3x3x4, conv 3x3x8, dense 32)";
@@ -461,8 +462,8 @@ public final class QualityBench implements Callable<Integer> {
                 cnnEpochs, imageAugment(), methods, List.of(global.name(), gradual.name()), filter.name());
     }
 
-    private Augment imageAugment() {
-        return augmentShift > 0 ? new Augment(augmentShift, true) : Augment.NONE;
+    private ImageAugment imageAugment() {
+        return augmentShift > 0 ? new ImageAugment(augmentShift, true) : ImageAugment.NONE;
     }
 
     /**
@@ -478,9 +479,9 @@ public final class QualityBench implements Callable<Integer> {
         int f = resnetFinetuneEpochs;
         Method filter = Method.pruning("filter", Role.METHOD, "structural: filter groups by L1 magnitude of the filters "
                         + "that compute them, per group, one-shot, " + f + " epoch(s), network shrunk", resnetFilterRatios,
-                plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
+                imagePlan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
         List<Method> methods = new ArrayList<>(List.of(filter));
-        methods.addAll(structuralControls(filter, resnetFilterRatios, plan("random", "filter", "layerwise", "oneshot", f,
+        methods.addAll(structuralControls(filter, resnetFilterRatios, imagePlan("random", "filter", "layerwise", "oneshot", f,
                 r -> Map.of())));
         return new Arch("resnet", "ResNet-8 (stem and three residual stages, " + ResNetFactory.RESNET8_WIDTH
                 + " to " + 4 * ResNetFactory.RESNET8_WIDTH + " filters)", build,
@@ -533,6 +534,23 @@ public final class QualityBench implements Callable<Integer> {
         Map<String, Object> options = Map.of(PlanOptions.QUANTIZE, true, PlanOptions.RATE_SCHEDULE, finetuneRate);
         return (ratio, seed) -> new PruningPlan(scorer, granularity, scope, layers, ratio, layerRatios.apply(ratio),
                 schedule, rounds(epochs), epochs, 1e-3, 128, 4, 0.02, seed, options);
+    }
+
+    /** A plan for image rows: fine-tuning augments the images as the dense model's training did. */
+    private Plan imagePlan(String scorer, String granularity, String scope, String schedule, int epochs,
+                           java.util.function.DoubleFunction<Map<String, Double>> layerRatios) {
+        return augmented(plan(scorer, granularity, scope, schedule, epochs, layerRatios));
+    }
+
+    private Plan augmented(Plan plan) {
+        ImageAugment augment = imageAugment();
+        return (ratio, seed) -> {
+            PruningPlan p = plan.at(ratio, seed);
+            Map<String, Object> options = new LinkedHashMap<>(p.options());
+            options.put(PlanOptions.AUGMENT_SHIFT, augment.shift());
+            options.put(PlanOptions.AUGMENT_MIRROR, augment.mirror());
+            return p.withOptions(options);
+        };
     }
 
     private Plan distilled(int epochs) {

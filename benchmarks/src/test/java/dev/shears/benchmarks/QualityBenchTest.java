@@ -10,6 +10,7 @@ import dev.shears.benchmarks.QualityBench.Base;
 import dev.shears.benchmarks.QualityBench.Method;
 import dev.shears.benchmarks.QualityBench.Result;
 import dev.shears.pruning.data.DataLocation;
+import dev.shears.pruning.data.ImageAugment;
 import dev.shears.pruning.run.Metrics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,7 +157,7 @@ class QualityBenchTest {
 
     @Test
     void choiceIsTheMostCompressedWithinTheToleranceOnValidationNotTest() {
-        Arch arch = new Arch("mlp", "t", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, Augment.NONE, List.of(),
+        Arch arch = new Arch("mlp", "t", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, ImageAugment.NONE, List.of(),
                 List.of("a"), "a");
         Base base = new Base(arch, 1, null, null, null, null, null, metrics(0.88, 0, 0.90, 0, 1), null);
         List<Result> results = List.of(

@@ -12,6 +12,7 @@ import dev.shears.benchmarks.QualityBench.Result;
 import dev.shears.benchmarks.QualityBench.Role;
 import dev.shears.benchmarks.QualityBench.Timed;
 import dev.shears.pruning.data.DataLocation;
+import dev.shears.pruning.data.ImageAugment;
 import dev.shears.pruning.metrics.LatencyComparison.Compared;
 import dev.shears.pruning.metrics.LatencyComparison.Timing;
 import dev.shears.pruning.plan.PruningPlan;
@@ -33,7 +34,7 @@ class QualityChoicesTest {
     private static final Method NEURONS = Method.pruning("n", Role.METHOD, "neurons", List.of(0.5),
             (r, s) -> PruningPlan.magnitude(r, 1).with("magnitude", "neuron", "layerwise", "oneshot"));
     private static final Method REWIND = Method.retrained("rewind", Role.REWIND, "rewound", WEIGHTS, null);
-    private static final Arch MLP = new Arch("mlp", "MLP", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, Augment.NONE,
+    private static final Arch MLP = new Arch("mlp", "MLP", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, ImageAugment.NONE,
             List.of(WEIGHTS, NEURONS, REWIND), List.of("w"), "n");
     private static final List<Base> BASES = List.of(base(1), base(2), base(3));
 
@@ -112,7 +113,7 @@ class QualityChoicesTest {
         Method random = Method.pruning("n-random", Role.CONTROL, "random neurons", List.of(0.5),
                 (r, s) -> PruningPlan.magnitude(r, 1).with("random", "neuron", "layerwise", "oneshot"));
         Method scratch = Method.retrained("n-scratch", Role.SCRATCH, "from scratch", NEURONS, null);
-        Arch arch = new Arch("mlp", "MLP", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, Augment.NONE,
+        Arch arch = new Arch("mlp", "MLP", s -> null, s -> DataLocation.idx("/nowhere", 0, 0, 0.1, s), 1, ImageAugment.NONE,
                 List.of(WEIGHTS, NEURONS, random, scratch), List.of("w"), "n");
         List<Result> results = new ArrayList<>();
         for (long seed = 1; seed <= 3; seed++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.data.ImageAugment;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
@@ -48,7 +49,7 @@ class RetrainingTest {
         Network initial = mlp(16, 3);
         INDArray before = initial.params().dup();
         Network pruned = initial.copy();
-        BestEpoch.fit(pruned, DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, null, Augment.NONE);
+        BestEpoch.fit(pruned, DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, null, ImageAugment.NONE);
         // prune by hand: zero the weights of the trained copy below their layer's mean magnitude
         for (PrunableLayer l : pruned.prunable()) {
             INDArray w = l.weights(pruned);
@@ -67,7 +68,7 @@ class RetrainingTest {
                 assertEquals(p[i] == 0f ? 0f : init[i], w[i], 0f, l.name() + "[" + i + "]");
             }
         }
-        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, start.mask(), Augment.NONE);
+        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 2, 32, 1e-2, 1, start.mask(), ImageAugment.NONE);
         for (Map.Entry<String, INDArray> m : start.mask().all().entrySet()) {
             INDArray removed = start.net().getParam(m.getKey()).mul(m.getValue().rsub(1));
             assertEquals(0, removed.amaxNumber().doubleValue(), m.getKey() + ": training holds the rewound mask");
@@ -84,7 +85,7 @@ class RetrainingTest {
     @Test
     void reinitialisingGivesTheSameShapeWithFreshSeededParameters() {
         Network shrunk = Shrinker.shrink(mlp(16, 3));
-        BestEpoch.fit(shrunk, DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, null, Augment.NONE);
+        BestEpoch.fit(shrunk, DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, null, ImageAugment.NONE);
 
         Network a = Retraining.reinitialise(shrunk, 5).net();
         Network b = Retraining.reinitialise(shrunk, 5).net();
@@ -107,7 +108,7 @@ class RetrainingTest {
             w.muli(Transforms.abs(w).gt(w.norm1Number().doubleValue() / w.length()).castTo(w.dataType()));
         }
         Retraining.Start start = Retraining.reinitialise(pruned, 5);
-        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, start.mask(), Augment.NONE);
+        BestEpoch.fit(start.net(), DATA.train(), DATA.validation(), 1, 32, 1e-2, 1, start.mask(), ImageAugment.NONE);
         for (PrunableLayer l : pruned.prunable()) {
             float[] p = pruned.getParam(l.weightKey()).dup().data().asFloat();
             float[] w = start.net().getParam(l.weightKey()).dup().data().asFloat();
@@ -142,7 +143,7 @@ class RetrainingTest {
 
         Network net = mlp(16, 4);
         Network byHand = net.copy();
-        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null, Augment.NONE);
+        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null, ImageAugment.NONE);
         List<INDArray> epochs = new java.util.ArrayList<>();
         for (int e = 0; e < 3; e++) {
             Trainer.fit(byHand, DATA.train(), 1, 32, RateSchedule.COSINE.rate(5e-2, e, 3), 2 + e, null);
@@ -156,7 +157,7 @@ class RetrainingTest {
     @Test
     void bestEpochLeavesTheNetworkAtItsBestValidationEpoch() {
         Network net = mlp(16, 4);
-        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 4, 32, 5e-2, 2, null, Augment.NONE);
+        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 4, 32, 5e-2, 2, null, ImageAugment.NONE);
 
         assertEquals(4, r.epochs());
         assertTrue(r.epoch() >= 1 && r.epoch() <= 4, "epoch " + r.epoch());
@@ -169,8 +170,8 @@ class RetrainingTest {
         Network net = mlp(16, 5);
         Network oneEpoch = net.copy();
         INDArray initial = net.params().dup();
-        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null, Augment.NONE);
-        BestEpoch.fit(oneEpoch, DATA.train(), DATA.validation(), 1, 32, 5e-2, 2, null, Augment.NONE);
+        BestEpoch.Result r = BestEpoch.fit(net, DATA.train(), DATA.validation(), 3, 32, 5e-2, 2, null, ImageAugment.NONE);
+        BestEpoch.fit(oneEpoch, DATA.train(), DATA.validation(), 1, 32, 5e-2, 2, null, ImageAugment.NONE);
 
         assertEquals(oneEpoch.params(), r.early());
         assertNotEquals(initial, r.early(), "the first epoch trained");

@@ -1,6 +1,7 @@
 package dev.shears.pruning.plan;
 
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.data.ImageAugment;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Granularity;
 import dev.shears.pruning.prune.GroupReduce;
@@ -36,6 +37,9 @@ import java.util.Set;
  *   <li>{@code rateSchedule} ({@code constant}, {@code cosine}; default {@code constant}): the fine-tuning
  *       rate over each fine-tuning phase (a one-shot plan's whole fine-tuning, a gradual plan's ramp and
  *       recovery together, each round of an iterative or adaptive plan), epoch by epoch.</li>
+ *   <li>{@code augmentShift} (integer, default 0) and {@code augmentMirror} (default false): image rows
+ *       fine-tune shifted by up to this many pixels each way, and mirrored left to right half the time,
+ *       drawn anew each epoch (see {@link ImageAugment}); for a model trained that way.</li>
  *   <li>{@code quantize} (default false): also evaluate a simulated int8 copy of the fine-tuned model.</li>
  *   <li>{@code shrink} (default true for neuron, filter and channel granularities, else false):
  *       rebuild a structurally pruned model with the removed units physically gone.</li>
@@ -61,11 +65,14 @@ public final class PlanOptions {
     public static final String GROUP_SCORE = "groupScore";
     public static final String KEEP_WHOLE = "keepWhole";
     public static final String RATE_SCHEDULE = "rateSchedule";
+    public static final String AUGMENT_SHIFT = "augmentShift";
+    public static final String AUGMENT_MIRROR = "augmentMirror";
 
     /** Every key {@code options} may hold. */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(MIN_UNITS,
             NORMALIZER, INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA,
-            DISTILL_TEMPERATURE, QUANTIZE, SHRINK, GROUP_SCORE, KEEP_WHOLE, RATE_SCHEDULE)));
+            DISTILL_TEMPERATURE, QUANTIZE, SHRINK, GROUP_SCORE, KEEP_WHOLE, RATE_SCHEDULE, AUGMENT_SHIFT,
+            AUGMENT_MIRROR)));
 
     private final Map<String, Object> values;
     private final int minUnits;
@@ -81,6 +88,7 @@ public final class PlanOptions {
     private final GroupReduce groupReduce;
     private final Set<String> keepWhole;
     private final RateSchedule rateSchedule;
+    private final ImageAugment augment;
 
     private PlanOptions(PruningPlan plan) {
         this.values = plan.options();
@@ -105,6 +113,7 @@ public final class PlanOptions {
         keepWhole = names(values.get(KEEP_WHOLE));
         rateSchedule = values.containsKey(RATE_SCHEDULE) ? RateSchedule.of(values.get(RATE_SCHEDULE).toString())
                 : RateSchedule.CONSTANT;
+        augment = new ImageAugment((int) integer(AUGMENT_SHIFT, 0, 0), flag(AUGMENT_MIRROR, false));
     }
 
     /** The plan's options with defaults filled in; throws {@link BadInputException} on a bad key or value. */
@@ -167,6 +176,11 @@ public final class PlanOptions {
 
     public RateSchedule rateSchedule() {
         return rateSchedule;
+    }
+
+    /** What fine-tuning does to the training images each epoch. */
+    public ImageAugment augment() {
+        return augment;
     }
 
     /** A list of names, from YAML or as one string joined by {@code +} or commas. */

@@ -1,6 +1,9 @@
 package dev.shears.pruning.schedule;
 
+import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.data.ImageAugment;
+import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.plan.PlanOptions;
@@ -71,6 +74,10 @@ public final class PruningSession {
         this.context = new ScoringContext(net, data.train(), plan.calibrationBatches(), plan.batchSize(), plan.seed(),
                 batch -> ComputePath.of(net).gradient(net, batch),
                 features -> ComputePath.of(net).activations(net, features));
+        if (options.augment().on() && data.train().shape().length != 3) {
+            throw new BadInputException("options." + PlanOptions.AUGMENT_SHIFT + "/" + PlanOptions.AUGMENT_MIRROR
+                    + ": augmentation needs image rows, these are vectors of " + data.train().width());
+        }
         this.masks = masks;
         this.teacher = !options.distill() ? null : teacher == null ? net.copy() : teacher;
     }
@@ -127,26 +134,33 @@ public final class PruningSession {
 
     /**
      * Fine-tunes on the training split with the masks re-applied after every update, on the
-     * teacher's mixed targets when distillation is on; one phase of the plan's rate schedule. The
-     * hook sees the phase's steps counted across its epochs.
+     * teacher's mixed targets when distillation is on; one phase of the plan's rate schedule, on
+     * augmented images when the plan asks for them. The hook sees the phase's steps counted across
+     * its epochs.
      */
     public void finetune(int epochs, Trainer.StepHook hook) {
         if (epochs <= 0) {
             return;
         }
         RateSchedule schedule = options.rateSchedule();
-        if (schedule == RateSchedule.CONSTANT) {
+        ImageAugment augment = options.augment();
+        if (schedule == RateSchedule.CONSTANT && !augment.on()) {
             tuner.fit(net, data.train(), distillTargets(), epochs, plan.batchSize(), plan.learningRate(),
                     plan.seed() + epochsSpent, masks, hook);
         } else {
-            // an epoch per call, each at its rate (the updater's state carries over)
+            // an epoch per call, each at its rate and on its own draw of images (the updater's state carries over)
             long perEpoch = finetuneSteps(1);
             for (int e = 0; e < epochs; e++) {
                 long before = e * perEpoch;
+                long epochSeed = plan.seed() + epochsSpent + e;
                 Trainer.StepHook phaseHook = hook == null ? null
                         : (step, total) -> hook.afterStep(before + step, epochs * perEpoch);
-                tuner.fit(net, data.train(), distillTargets(), 1, plan.batchSize(),
-                        schedule.rate(plan.learningRate(), e, epochs), plan.seed() + epochsSpent + e, masks, phaseHook);
+                LabeledData rows = augment.apply(data.train(), epochSeed * 1_000_003L);
+                // the teacher's soft targets are for the images the student sees
+                float[] targets = !augment.on() || teacher == null ? distillTargets()
+                        : Distillation.targets(teacher, rows, options.distillAlpha(), options.distillTemperature());
+                tuner.fit(net, rows, targets, 1, plan.batchSize(), schedule.rate(plan.learningRate(), e, epochs),
+                        epochSeed, masks, phaseHook);
             }
         }
         epochsSpent += epochs;

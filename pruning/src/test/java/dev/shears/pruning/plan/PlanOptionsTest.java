@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.pruning.BadInputException;
+import dev.shears.pruning.data.ImageAugment;
 import dev.shears.pruning.prune.Normalizer;
 import dev.shears.pruning.train.RateSchedule;
 import java.util.List;
@@ -38,6 +39,8 @@ class PlanOptionsTest {
         assertEquals(Normalizer.MEAN, of("neuron", Map.of()).normalizer());
         assertEquals(Normalizer.MEAN, of("filter", Map.of()).normalizer());
         assertEquals(RateSchedule.CONSTANT, o.rateSchedule());
+        assertFalse(o.augment().on());
+        assertEquals(new ImageAugment(2, true), of("filter", Map.of("augmentShift", "2", "augmentMirror", "true")).augment());
         assertEquals(RateSchedule.COSINE, of("weight", Map.of("rateSchedule", " Cosine")).rateSchedule());
     }
 
@@ -64,7 +67,8 @@ class PlanOptionsTest {
     void badValuesNameTheKey() {
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("minUnits", 0),
                 Map.of("minUnits", 1.5), Map.of("distillAlpha", "lots"), Map.of("quantize", "yes"),
-                Map.of("adaptiveStep", 1.0), Map.of("distillTemperature", 0), Map.of("rateSchedule", "step"))) {
+                Map.of("adaptiveStep", 1.0), Map.of("distillTemperature", 0), Map.of("rateSchedule", "step"),
+                Map.of("augmentShift", -1), Map.of("augmentMirror", "often"))) {
             String key = bad.keySet().iterator().next();
             BadInputException e = assertThrows(BadInputException.class, () -> of("weight", bad));
             assertTrue(e.getMessage().startsWith("options." + key), e.getMessage());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.pruning.BadInputException;
 import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.data.ImageAugment;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.plan.PruningPlan;
@@ -166,5 +167,33 @@ class SchedulesTest {
         assertEquals(0.75, sparsity(gradual.net(), "0_W"), 0.01);
         assertEquals(3, gradual.epochsSpent());
         assertTrue(Fixtures.maskedAreZero(gradual.net(), gradual.masks()));
+    }
+
+    @Test
+    void augmentationFineTunesEachEpochOnItsOwnDrawOfImages() {
+        DataSplits images = Fixtures.splits(96, new int[] {4, 4, 1}, 3);
+        PruningPlan p = Fixtures.plan("magnitude", "weight", "all", 0.5, "oneshot", 2,
+                Map.of("augmentShift", 1, "augmentMirror", true));
+        Network net = Network.of(MlpFactory.build(16, List.of(12), 3, 1e-3, 1));
+        Network byHand = net.copy();
+        PruningSession s = new PruningSession(net, p, images, new MaskSet());
+        s.pruneTo(0.5);
+        MaskSet mask = s.masks().copy();
+        mask.apply(byHand);
+        s.finetune(2, null);
+        ImageAugment augment = new ImageAugment(1, true);
+        for (int e = 0; e < 2; e++) {
+            long seed = p.seed() + e;
+            Trainer.fit(byHand, augment.apply(images.train(), seed * 1_000_003L), null, 1, p.batchSize(),
+                    p.learningRate(), seed, mask, null);
+        }
+        assertEquals(byHand.params(), net.params(), "each epoch on the images its seed draws");
+        assertTrue(Fixtures.maskedAreZero(net, s.masks()));
+
+        PruningPlan onVectors = Fixtures.plan("magnitude", "weight", "all", 0.5, "oneshot", 1, Map.of("augmentShift", 2));
+        BadInputException e = assertThrows(BadInputException.class, () -> new PruningSession(
+                Network.of(MlpFactory.build(16, List.of(12), 3, 1e-3, 1)), onVectors, DATA, new MaskSet()));
+        assertTrue(e.getMessage().contains("options.augmentShift") && e.getMessage().contains("image rows"),
+                e.getMessage());
     }
 }

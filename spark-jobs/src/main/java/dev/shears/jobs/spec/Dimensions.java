@@ -44,6 +44,10 @@ public final class Dimensions {
         def("learningRate", Kind.POSITIVE, 1e-3, false, "fine-tuning learning rate");
         def("rateSchedule", Kind.RATE_SCHEDULE, "constant", true,
                 "fine-tuning rate over each fine-tuning phase, epoch by epoch: constant, or cosine (decayed from learningRate)");
+        def("augmentShift", Kind.COUNT, 0, true,
+                "image rows: fine-tune on images shifted by up to this many pixels each way, drawn each epoch (0 = off)");
+        def("augmentMirror", Kind.BOOLEAN, false, true,
+                "image rows: fine-tune on images mirrored left to right half the time, drawn each epoch");
         def("distillAlpha", Kind.FRACTION, 0.0, true, "weight of the dense model's soft targets while fine-tuning (0 = off)");
         def("distillTemperature", Kind.POSITIVE, 4.0, true, "softmax temperature of the soft targets");
         def("quantize", Kind.BOOLEAN, false, true, "also evaluate an int8 copy of the pruned model");

@@ -1,4 +1,4 @@
-package dev.shears.benchmarks;
+package dev.shears.pruning.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shears.pruning.data.LabeledData;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class AugmentTest {
+class ImageAugmentTest {
 
     /** 200 copies of one 5x5 image with a single bright pixel at (row 2, column 1). */
     private static LabeledData dots() {
@@ -37,7 +36,7 @@ class AugmentTest {
     @Test
     void imagesMoveByAtMostTheShiftAndMirrorAboutHalfTheTime() {
         LabeledData in = dots();
-        LabeledData out = new Augment(1, true).apply(in, 7);
+        LabeledData out = new ImageAugment(1, true).apply(in, 7);
         assertArrayEquals(in.labels(), out.labels());
         Set<String> places = new HashSet<>();
         int mirrored = 0;
@@ -55,13 +54,13 @@ class AugmentTest {
         assertTrue(mirrored > 40 && mirrored < 160, "mirrored " + mirrored + " of 200");
         assertEquals(1f, in.features()[2 * 5 + 1], "the input is left as it was");
         assertEquals("each epoch on the training images shifted by up to 1 pixel each way and mirrored left to right "
-                + "half the time", new Augment(1, true).describe());
+                + "half the time", new ImageAugment(1, true).describe());
     }
 
     @Test
     void drawsFollowTheSeedAndVectorsAndNoAugmentationPassThrough() {
         LabeledData in = dots();
-        Augment a = new Augment(2, false);
+        ImageAugment a = new ImageAugment(2, false);
         assertArrayEquals(a.apply(in, 3).features(), a.apply(in, 3).features());
         assertNotEquals(Arrays.toString(a.apply(in, 3).features()), Arrays.toString(a.apply(in, 4).features()));
         for (int r = 0; r < in.size(); r++) {
@@ -69,7 +68,7 @@ class AugmentTest {
             // without mirroring a shift of 2 from (2, 1) can push the dot off the left edge only
             assertTrue(p == null || Math.abs(p[0] - 2) <= 2 && Math.abs(p[1] - 1) <= 2);
         }
-        assertSame(in, Augment.NONE.apply(in, 1));
+        assertSame(in, ImageAugment.NONE.apply(in, 1));
         LabeledData vectors = new LabeledData(new float[] {1, 2, 3, 4}, new int[] {0, 1}, 2, new int[] {2});
         assertSame(vectors, a.apply(vectors, 1));
     }

@@ -1,31 +1,30 @@
-package dev.shears.benchmarks;
+package dev.shears.pruning.data;
 
-import dev.shears.pruning.data.LabeledData;
 import java.util.SplittableRandom;
 
 /**
- * Image augmentation for the quality benchmark's dense training: each row shifted by up to
- * {@code shift} pixels in each direction (zero fill) and mirrored left to right half the time, drawn
- * anew every epoch. Fashion-MNIST's classes keep their label under both; without it LeNet-5 and
- * ResNet-8 fit the training rows and lose validation accuracy within 15-30 epochs.
+ * Training-image augmentation: each image shifted by up to {@code shift} pixels in each direction
+ * (zero fill) and, with {@code mirror}, mirrored left to right half the time, drawn anew for every
+ * epoch. A network trained on such images and fine-tuned on plain ones loses what the variety gave
+ * it; both are for classes that keep their label when moved or mirrored (clothes, not digits).
  */
-record Augment(int shift, boolean mirror) {
+public record ImageAugment(int shift, boolean mirror) {
 
-    static final Augment NONE = new Augment(0, false);
+    public static final ImageAugment NONE = new ImageAugment(0, false);
 
-    boolean on() {
+    public boolean on() {
         return shift > 0 || mirror;
     }
 
     /** What it does, as the report says it. */
-    String describe() {
+    public String describe() {
         return "each epoch on the training images " + (shift > 0 ? "shifted by up to " + shift + " pixel"
                 + (shift > 1 ? "s" : "") + " each way" + (mirror ? " and " : "") : "")
                 + (mirror ? "mirrored left to right half the time" : "");
     }
 
     /** {@code data} with every image moved and mirrored by draws from {@code seed}; vectors come back as they are. */
-    LabeledData apply(LabeledData data, long seed) {
+    public LabeledData apply(LabeledData data, long seed) {
         int[] shape = data.shape();
         if (!on() || shape.length != 3) {
             return data;
