@@ -161,9 +161,10 @@ public final class QualityBench implements Callable<Integer> {
             + "Adam at 1e-3: constant, or cosine (decayed over each fine-tuning phase; default: ${DEFAULT-VALUE})")
     String finetuneRate;
 
-    @Option(names = "--augment-shift", description = "the CNN's and ResNet-8's dense training, fine-tuning and "
-            + "retraining controls see every image shifted by up to this many pixels and mirrored half the time, drawn "
-            + "each epoch; 0 = no augmentation (quick: 0; full and residual: 1)")
+    @Option(names = "--augment-shift", description = "dense training of the CNN and ResNet-8, and their retraining "
+            + "controls, see every image shifted by up to this many pixels and mirrored half the time, drawn each epoch "
+            + "(fine-tuning does not: 6 epochs of it on such images lost 0.2-0.3 point); 0 = no augmentation (quick: 0; "
+            + "full and residual: 1)")
     Integer augmentShift;
 
     @Option(names = "--retrain-ratios", split = ",", description = "ratios at which the retraining controls "
@@ -439,21 +440,21 @@ public final class QualityBench implements Callable<Integer> {
         int f = cnnFinetuneEpochs;
         Method global = Method.pruning("global", Role.METHOD,
                 "magnitude pruning, one global threshold, " + rounds(f) + " round(s), " + f + " fine-tuning epoch(s)",
-                cnnWeightRatios, imagePlan("magnitude", "weight", "global", "iterative", f, r -> Map.of()));
+                cnnWeightRatios, plan("magnitude", "weight", "global", "iterative", f, r -> Map.of()));
         Method gradual = Method.pruning("lamp-gradual-distill", Role.METHOD,
                 "LAMP, global, gradual schedule, distillation (alpha 0.5, T 4), " + f + " epoch(s)", cnnWeightRatios,
-                augmented(distilled(f)));
+                distilled(f));
         Method filter = Method.pruning("filter", Role.METHOD,
                 "structural: convolution filters by L1 magnitude, per layer, one-shot, " + f + " epoch(s), network shrunk",
-                cnnFilterRatios, imagePlan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
+                cnnFilterRatios, plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
         List<Method> methods = new ArrayList<>(List.of(global, gradual,
                 Method.pruning("layerwise-uniform", Role.CONTROL, "control: the same ratio in every layer, otherwise as global",
-                        cnnWeightRatios, imagePlan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
+                        cnnWeightRatios, plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
                 Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", cnnWeightRatios,
-                        imagePlan("random", "weight", "global", "iterative", f, r -> Map.of()))));
+                        plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
         methods.addAll(weightRetraining(global));
         methods.add(filter);
-        methods.addAll(structuralControls(filter, cnnFilterRatios, imagePlan("random", "filter", "layerwise", "oneshot", f,
+        methods.addAll(structuralControls(filter, cnnFilterRatios, plan("random", "filter", "layerwise", "oneshot", f,
                 r -> Map.of())));
         String title = cnn.equals("lenet5") ? "LeNet-5-style CNN (conv 5x5x6, conv 5x5x16, dense 120, 84)"
                 : "small CNN (conv 3x3x4, conv 3x3x8, dense 32)";
@@ -479,9 +480,9 @@ public final class QualityBench implements Callable<Integer> {
         int f = resnetFinetuneEpochs;
         Method filter = Method.pruning("filter", Role.METHOD, "structural: filter groups by L1 magnitude of the filters "
                         + "that compute them, per group, one-shot, " + f + " epoch(s), network shrunk", resnetFilterRatios,
-                imagePlan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
+                plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
         List<Method> methods = new ArrayList<>(List.of(filter));
-        methods.addAll(structuralControls(filter, resnetFilterRatios, imagePlan("random", "filter", "layerwise", "oneshot", f,
+        methods.addAll(structuralControls(filter, resnetFilterRatios, plan("random", "filter", "layerwise", "oneshot", f,
                 r -> Map.of())));
         return new Arch("resnet", "ResNet-8 (stem and three residual stages, " + ResNetFactory.RESNET8_WIDTH
                 + " to " + 4 * ResNetFactory.RESNET8_WIDTH + " filters)", build,
@@ -534,23 +535,6 @@ public final class QualityBench implements Callable<Integer> {
         Map<String, Object> options = Map.of(PlanOptions.QUANTIZE, true, PlanOptions.RATE_SCHEDULE, finetuneRate);
         return (ratio, seed) -> new PruningPlan(scorer, granularity, scope, layers, ratio, layerRatios.apply(ratio),
                 schedule, rounds(epochs), epochs, 1e-3, 128, 4, 0.02, seed, options);
-    }
-
-    /** A plan for image rows: fine-tuning augments the images as the dense model's training did. */
-    private Plan imagePlan(String scorer, String granularity, String scope, String schedule, int epochs,
-                           java.util.function.DoubleFunction<Map<String, Double>> layerRatios) {
-        return augmented(plan(scorer, granularity, scope, schedule, epochs, layerRatios));
-    }
-
-    private Plan augmented(Plan plan) {
-        ImageAugment augment = imageAugment();
-        return (ratio, seed) -> {
-            PruningPlan p = plan.at(ratio, seed);
-            Map<String, Object> options = new LinkedHashMap<>(p.options());
-            options.put(PlanOptions.AUGMENT_SHIFT, augment.shift());
-            options.put(PlanOptions.AUGMENT_MIRROR, augment.mirror());
-            return p.withOptions(options);
-        };
     }
 
     private Plan distilled(int epochs) {
