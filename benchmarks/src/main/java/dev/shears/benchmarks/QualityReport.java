@@ -526,8 +526,8 @@ final class QualityReport {
         Base first = bs.get(0);
         md.append("\n## ").append(a.title()).append("\n\n");
         md.append(String.format(Locale.ROOT, "Rows: %d training, %d validation, %d test. Dense model: %d parameters, "
-                        + "Adam 1e-3 decayed epoch by epoch along a half cosine, batch 128, %d epochs%s with the best validation epoch "
-                        + "kept (epochs kept: %s); "
+                        + "Adam 1e-3 decayed epoch by epoch along a half cosine, batch 128, %d epochs%s, with the best validation "
+                        + "epoch kept (epochs kept: %s); "
                         + "test accuracy %s%%, validation %s%%.%n%n",
                 first.data().train().size(), first.data().validation().size(), first.data().test().size(),
                 (long) first.metrics().paramsTotal(), a.epochs(), a.augment().on() ? ", " + a.augment().describe() : "",

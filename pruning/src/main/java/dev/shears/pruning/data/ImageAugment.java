@@ -5,8 +5,7 @@ import java.util.SplittableRandom;
 /**
  * Training-image augmentation: each image shifted by up to {@code shift} pixels in each direction
  * (zero fill) and, with {@code mirror}, mirrored left to right half the time, drawn anew for every
- * epoch. A network trained on such images and fine-tuned on plain ones loses what the variety gave
- * it; both are for classes that keep their label when moved or mirrored (clothes, not digits).
+ * epoch: for classes that keep their label when moved or mirrored (clothes, not digits).
  */
 public record ImageAugment(int shift, boolean mirror) {
 
