@@ -539,9 +539,14 @@ public final class QualityBench implements Callable<Integer> {
 
     private Plan distilled(int epochs) {
         Plan base = plan("lamp", "weight", "global", "gradual", epochs, r -> Map.of());
-        return (ratio, seed) -> base.at(ratio, seed).withOptions(Map.of(PlanOptions.QUANTIZE, true,
-                PlanOptions.RATE_SCHEDULE, finetuneRate, PlanOptions.DISTILL_ALPHA, 0.5,
-                PlanOptions.DISTILL_TEMPERATURE, 4));
+        return (ratio, seed) -> {
+            // every plan's options, distillation added: a new common option reaches this method too
+            PruningPlan p = base.at(ratio, seed);
+            Map<String, Object> options = new LinkedHashMap<>(p.options());
+            options.put(PlanOptions.DISTILL_ALPHA, 0.5);
+            options.put(PlanOptions.DISTILL_TEMPERATURE, 4);
+            return p.withOptions(options);
+        };
     }
 
     private static Map<String, Long> weightCounts(Network net) {
