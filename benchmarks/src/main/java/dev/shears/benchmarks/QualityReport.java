@@ -1,6 +1,7 @@
 package dev.shears.benchmarks;
 
 import dev.shears.jobs.result.Selection;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.benchmarks.QualityBench.Arch;
 import dev.shears.benchmarks.QualityBench.Base;
@@ -42,7 +43,7 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 /**
  * The quality benchmark's figures: per method, tolerance and seed, the candidate chosen on
  * validation (the most compressed one whose validation accuracy is within the tolerance of the
- * dense model's) or none; its test drop and compression as mean and standard deviation over the
+ * dense model's, with {@link QualityBench#CONFIDENCE}) or none; its test drop and compression as mean and standard deviation over the
  * seeds that had one; the goals, met only when they hold on every seed; sizes and latency;
  * charts. Written as one section of BENCHMARKS.md, replaced between its markers on every run, and
  * PNG files beside it.
@@ -192,10 +193,12 @@ final class QualityReport {
 
     /**
      * The most compressed successful result of {@code methods} whose validation accuracy is at most
-     * {@code tolerance} points below the dense model's ({@code results} of one network and seed).
+     * {@code tolerance} points below the dense model's with {@link QualityBench#CONFIDENCE} ({@code results} of one
+     * network and seed).
      */
     static Optional<Result> choose(List<Result> results, List<String> methods, Base base, double tolerance) {
-        return Selection.best(within(results, methods, base, tolerance, r -> r.num(Metrics::valAccuracy)).toList(),
+        return Selection.best(within(results, methods, base, tolerance, r -> r.num(Metrics::valAccuracy),
+                        r -> r.num(Metrics::valAccuracyDropSe)).toList(),
                 r -> new Selection.Score(r.method() + "@" + r.ratio(), true, r.num(Metrics::valAccuracy),
                         r.num(Metrics::compression)));
     }
@@ -205,17 +208,22 @@ final class QualityReport {
      * int8 copy is what it reads back as) whose int8 validation accuracy is within.
      */
     static Optional<Result> chooseInt8(List<Result> results, List<String> methods, Base base, double tolerance) {
-        return within(results, methods, base, tolerance, Result::valAccuracyInt8)
+        return within(results.stream().filter(r -> r.int8() != null).toList(), methods, base, tolerance,
+                r -> r.int8().accuracy(), r -> r.int8().dropSe())
                 .min(Comparator.comparingDouble(r -> r.num(Metrics::sizeCompactBytes)));
     }
 
-    /** The successful results of the methods and the base's seed whose {@code validation} accuracy is within the tolerance. */
+    /**
+     * The successful results of the methods and the base's seed whose {@code validation} accuracy is within the
+     * tolerance, its drop's standard error {@code dropSe} allowed for.
+     */
     private static Stream<Result> within(List<Result> results, List<String> methods, Base base, double tolerance,
-                                         ToDoubleFunction<Result> validation) {
+                                         ToDoubleFunction<Result> validation, ToDoubleFunction<Result> dropSe) {
         double baseValidation = base.metrics().valAccuracy();
+        Tolerance rule = new Tolerance(tolerance / 100, QualityBench.CONFIDENCE);
         return results.stream()
                 .filter(r -> r.ok() && methods.contains(r.method()) && r.seed() == base.seed())
-                .filter(r -> Selection.within(baseValidation - validation.applyAsDouble(r), tolerance / 100));
+                .filter(r -> rule.admits(baseValidation - validation.applyAsDouble(r), dropSe.applyAsDouble(r)));
     }
 
     private List<Base> basesOf(Arch arch) {
@@ -499,7 +507,10 @@ final class QualityReport {
         md.append("Data: Fashion-MNIST (Debian package `dataset-fashion-mnist`). Every seed draws its own validation rows from "
                 + "the training rows and initialises its networks; the test rows are never used for a choice. ");
         md.append("For each method, tolerance and seed the candidate is the most compressed one whose **validation** "
-                + "accuracy is within the tolerance of the dense model's, or none; the table gives the chosen candidates' "
+                + "accuracy is within the tolerance of the dense model's with " + fmt(QualityBench.CONFIDENCE, 2)
+                + " one-sided confidence (its drop plus " + fmt(new Tolerance(0, QualityBench.CONFIDENCE).z(), 2)
+                + " standard errors of the drop, paired on the validation rows, within the tolerance), or none; the "
+                + "table gives the chosen candidates' "
                 + "**test** drop and compression as mean ± standard deviation over the seeds that had one (their count "
                 + "beside it; no ± with one seed), and each seed's choice. `(ceiling)` marks a choice at the grid's "
                 + "ceiling, the largest ratio measured for its method and seed: a larger ratio might have been within "

@@ -14,6 +14,7 @@ import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Measurement;
 import dev.shears.pruning.run.Metrics;
+import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Threads;
 import dev.shears.pruning.train.Trainer;
 import java.util.Arrays;
@@ -54,8 +55,9 @@ public final class ShrinkBenchmark {
         Network dense = lenet ? Network.of(CnnFactory.lenet5(28, 28, 1, 10, 1e-3, seed))
                 : Network.of(MlpFactory.build(784, List.of(300, 100), 10, 1e-3, seed));
         Trainer.fit(dense, data.train(), 3, 128, 1e-3, seed, null);
-        Metrics denseRow = Measurement.of(dense, data, dense.prunable(), null);
-        BaseReference base = BaseReference.of(denseRow);
+        Measurement.Base measured = Measurement.base(dense, data, false, FineTuner.LOCAL);
+        Metrics denseRow = measured.metrics();
+        BaseReference base = measured.reference();
 
         PruningPlan plan = lenet
                 ? new PruningPlan("l2", "filter", "layerwise", "all", 0.5, Map.of(), "oneshot", 3, 1, 1e-3, 128, 4, 0.02,

@@ -147,14 +147,14 @@ class QualityChoicesTest {
     /** A result of {@code method} with a test accuracy in %, half the multiply-adds of the dense model. */
     private static Result at(String method, long seed, double ratio, double testAccuracy) {
         return new Result("mlp", method, seed, ratio, "OK", null,
-                metrics(testAccuracy / 100, 0.90 - testAccuracy / 100, 0.899, 2, 2), Double.NaN, null, 0);
+                metrics(testAccuracy / 100, 0.90 - testAccuracy / 100, 0.899, 2, 2), null, null, 0);
     }
 
     @Test
     void aChoiceAtTheLargestRatioMeasuredIsAtTheCeiling() {
         Result chosen = result("w", 1, 0.95, 20, 0.899, 0.5);
         Result further = result("w", 1, 0.97, 33, 0.85, 5.0);
-        Result failed = new Result("mlp", "w", 1, 0.97, "FAILED", "x", null, Double.NaN, null, 0);
+        Result failed = new Result("mlp", "w", 1, 0.97, "FAILED", "x", null, null, null, 0);
         Result otherSeed = result("w", 2, 0.97, 33, 0.899, 0.5);
         Result otherMethod = result("n", 1, 0.97, 33, 0.899, 0.5);
 
@@ -191,7 +191,7 @@ class QualityChoicesTest {
         assertEquals(OptionalDouble.empty(), QualityBench.nextRatio(WEIGHTS, seed1, outOfTolerance));
         for (String status : List.of("FAILED", "SKIPPED")) {
             List<Result> notRun = new ArrayList<>(atCeiling);
-            notRun.add(new Result("mlp", "w", 1, 0.97, status, "x", null, Double.NaN, null, 0));
+            notRun.add(new Result("mlp", "w", 1, 0.97, status, "x", null, null, null, 0));
             assertEquals(OptionalDouble.empty(), QualityBench.nextRatio(WEIGHTS, seed1, notRun), status);
         }
         // the 1.0-point choice decides, though 0.95 is not within 0.5 point
@@ -233,13 +233,13 @@ class QualityChoicesTest {
     private static Result result(String method, long seed, double ratio, double compression, double validation,
                                  double testDrop) {
         return new Result("mlp", method, seed, ratio, "OK", null,
-                metrics(0.90 - testDrop / 100, testDrop / 100, validation, 1, compression), Double.NaN, null, 0);
+                metrics(0.90 - testDrop / 100, testDrop / 100, validation, 1, compression), null, null, 0);
     }
 
     /** The structural method at 0.5: multiply-adds reduced as much as parameters, 0.4 point test drop. */
     private static Result structural(long seed, double reduction, double validation) {
         return new Result("mlp", "n", seed, 0.5, "OK", null, metrics(0.896, 0.004, validation, reduction, reduction),
-                Double.NaN, null, 0);
+                null, null, 0);
     }
 
     private static Timed shrunk(long seed, double speedup) {
@@ -249,7 +249,7 @@ class QualityChoicesTest {
     /** Figures with only what the report reads here: accuracies, drops, compression and multiply-add reduction. */
     private static Metrics metrics(double accuracy, double accuracyDrop, double valAccuracy, double flopsReduction,
                                    double compression) {
-        return new Metrics(0, 0, 100, Math.round(100 / compression), compression, accuracy, accuracyDrop, 0.5,
-                valAccuracy, 0.90 - valAccuracy, 100, flopsReduction, 400, 400, 200, null, null, Map.of());
+        return new Metrics(0, 0, 100, Math.round(100 / compression), compression, accuracy, accuracyDrop, 0, 0.5,
+                valAccuracy, 0.90 - valAccuracy, 0, 100, flopsReduction, 400, 400, 200, null, null, Map.of());
     }
 }

@@ -7,6 +7,7 @@ import dev.shears.jobs.result.Provenance;
 import dev.shears.jobs.result.Ranking;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.jobs.result.Trial;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
@@ -38,7 +39,7 @@ class StrategiesBenchTest {
         trials.add(trial("c2", 5, 0.90, 0.90, 2));    // better on both, but under 10x
         trials.add(new Trial("c3", "random", PruningPlan.magnitude(0.9, 1), new CandidateOutcome(TrialStatus.FAILED,
                 "boom", null, null, 1, null, null), 1, false, 1, null, PROVENANCE));
-        List<Row> rows = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
+        List<Row> rows = Ranking.rank(trials, Tolerance.of(0.02), SelectionSplit.VALIDATION, Constraints.NONE);
 
         StrategiesBench.Outcome o = StrategiesBench.summarise("random", 7, rows, 10, 3.0, 0.9);
 
@@ -138,8 +139,8 @@ class StrategiesBenchTest {
     }
 
     private static Trial trial(String id, double compression, double validation, double test, int epochs) {
-        Metrics m = new Metrics(0, 0, 100, Math.round(100 / compression), compression, test, 0.9 - test, 0.5,
-                validation, 0.9 - validation, 100, 1, 400, 400, 200, null, null, Map.of());
+        Metrics m = new Metrics(0, 0, 100, Math.round(100 / compression), compression, test, 0.9 - test, 0, 0.5,
+                validation, 0.9 - validation, 0, 100, 1, 400, 400, 200, null, null, Map.of());
         return new Trial(id, "random", PruningPlan.magnitude(1 - 1 / compression, 1),
                 new CandidateOutcome(TrialStatus.OK, null, m, new CandidateOutcome.Run(false, 0.5, 1.0), epochs, null,
                         null), epochs, false, 1, null, PROVENANCE);

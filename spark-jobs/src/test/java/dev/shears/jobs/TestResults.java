@@ -15,8 +15,14 @@ public final class TestResults {
 
     public static Metrics metrics(double accuracy, double accuracyDrop, double valAccuracy, double valAccuracyDrop,
                                   double compression) {
-        return new Metrics(0, 0, 100, Math.round(100 / compression), compression, accuracy, accuracyDrop, 0.5,
-                valAccuracy, valAccuracyDrop, 100, 1, 400, 400, 200, null, null, Map.of("0", 0.5));
+        return metrics(accuracy, accuracyDrop, valAccuracy, valAccuracyDrop, 0, compression);
+    }
+
+    /** @param valDropSe the standard error of the validation drop (the test drop's is 0) */
+    public static Metrics metrics(double accuracy, double accuracyDrop, double valAccuracy, double valAccuracyDrop,
+                                  double valDropSe, double compression) {
+        return new Metrics(0, 0, 100, Math.round(100 / compression), compression, accuracy, accuracyDrop, 0, 0.5,
+                valAccuracy, valAccuracyDrop, valDropSe, 100, 1, 400, 400, 200, null, null, Map.of("0", 0.5));
     }
 
     public static CandidateOutcome ok(double accuracy, double compression, int epochs, byte[] model) {

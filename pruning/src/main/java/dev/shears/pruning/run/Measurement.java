@@ -5,10 +5,12 @@ import dev.shears.pruning.export.CompactModel;
 import dev.shears.pruning.metrics.Int8Quantization;
 import dev.shears.pruning.metrics.LatencyComparison;
 import dev.shears.pruning.metrics.ModelMetrics;
+import dev.shears.pruning.metrics.PairedDrop;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -39,6 +41,40 @@ public final class Measurement {
      */
     public static Metrics of(Network net, DataSplits data, List<PrunableLayer> prunedLayers,
                              BaseReference base, boolean quantize, FineTuner scorer) {
+        return measure(net, data, prunedLayers, base, quantize, scorer).metrics();
+    }
+
+    /**
+     * The base model's own figures (its drops are 0), with the rows it predicts right: what every candidate is
+     * compared with.
+     */
+    public static Base base(Network net, DataSplits data, boolean quantize, FineTuner scorer) {
+        return measure(net, data, net.prunable(), null, quantize, scorer);
+    }
+
+    /**
+     * A base model's figures and the rows it predicts right on each split.
+     *
+     * @param correct           on the test split
+     * @param validationCorrect on the validation split
+     */
+    public record Base(Metrics metrics, BitSet correct, BitSet validationCorrect) {
+
+        /** The same with the base's latency, timed alone. */
+        public Base withLatency(Metrics.Latency latency) {
+            return new Base(metrics.withLatency(latency), correct, validationCorrect);
+        }
+
+        /** What candidates are compared with. */
+        public BaseReference reference() {
+            Metrics.Latency l = metrics.latency();
+            return new BaseReference(metrics.paramsTotal(), metrics.accuracy(), metrics.valAccuracy(), metrics.flops(),
+                    l == null ? null : new LatencyComparison.Timing(l.b1Ms(), l.b64Ms()), correct, validationCorrect);
+        }
+    }
+
+    private static Base measure(Network net, DataSplits data, List<PrunableLayer> prunedLayers, BaseReference base,
+                                boolean quantize, FineTuner scorer) {
         Evaluator.Score test = scorer.evaluate(net, data.test());
         Evaluator.Score val = scorer.evaluate(net, data.validation());
         ModelMetrics m = ModelMetrics.measure(net, net.prunable(), prunedLayers, data.train().shape());
@@ -46,17 +82,21 @@ public final class Measurement {
         long baseFlops = base == null ? m.flopsDense() : base.flops();
         double baseAccuracy = base == null ? test.accuracy() : base.accuracy();
         double baseValidation = base == null ? val.accuracy() : base.validationAccuracy();
+        BitSet baseTest = base == null ? test.correct() : base.correct();
+        BitSet baseVal = base == null ? val.correct() : base.validationCorrect();
         Metrics.Int8 int8 = null;
         if (quantize) {
             double accuracy = scorer.evaluate(Int8Quantization.quantizedCopy(net), data.test()).accuracy();
             int8 = new Metrics.Int8(accuracy, baseAccuracy - accuracy, Int8Quantization.sizeBytes(net));
         }
-        return new Metrics(m.weightSparsity(), 1.0 - (double) m.paramsNonzero() / m.paramsTotal(), m.paramsTotal(),
-                m.paramsNonzero(), (double) baseParams / Math.max(1, m.paramsNonzero()), test.accuracy(),
-                baseAccuracy - test.accuracy(), test.loss(), val.accuracy(), baseValidation - val.accuracy(), m.flops(),
-                (double) baseFlops / Math.max(1, m.flops()), m.sizeDenseBytes(), m.sizeSparseBytes(),
-                CompactModel.write(net).length, int8, null,
-                m.layerSparsity());
+        Metrics metrics = new Metrics(m.weightSparsity(), 1.0 - (double) m.paramsNonzero() / m.paramsTotal(),
+                m.paramsTotal(), m.paramsNonzero(), (double) baseParams / Math.max(1, m.paramsNonzero()),
+                test.accuracy(), baseAccuracy - test.accuracy(),
+                PairedDrop.stdError(baseTest, test.correct(), data.test().size()), test.loss(), val.accuracy(),
+                baseValidation - val.accuracy(), PairedDrop.stdError(baseVal, val.correct(), data.validation().size()),
+                m.flops(), (double) baseFlops / Math.max(1, m.flops()), m.sizeDenseBytes(), m.sizeSparseBytes(),
+                CompactModel.write(net).length, int8, null, m.layerSparsity());
+        return new Base(metrics, test.correct(), val.correct());
     }
 
     /**

@@ -14,6 +14,9 @@ import java.util.Map;
  * @param sparsity      share of zero weights in the pruned layers
  * @param modelSparsity share of zero parameters in the whole network
  * @param compression   base parameters over this network's non-zero parameters
+ * @param accuracyDropSe    the standard error of {@code accuracyDrop}, paired on the test rows
+ *                          ({@link dev.shears.pruning.metrics.PairedDrop}); 0 for the base itself
+ * @param valAccuracyDropSe the same for {@code valAccuracyDrop}; NaN without a validation split
  * @param flops         multiply-adds of one forward pass, counting only non-zero weights
  * @param sizeCompactBytes the {@link dev.shears.pruning.export.CompactModel} file: relative indices, int8 values
  * @param int8          the simulated int8 copy's figures, or null when it was not measured
@@ -21,8 +24,8 @@ import java.util.Map;
  * @param layerSparsity share of zero weights per prunable layer
  */
 public record Metrics(double sparsity, double modelSparsity, long paramsTotal, long paramsNonzero, double compression,
-                      double accuracy, double accuracyDrop, double loss, double valAccuracy, double valAccuracyDrop,
-                      long flops, double flopsReduction, long sizeDenseBytes, long sizeSparseBytes, long sizeCompactBytes,
+                      double accuracy, double accuracyDrop, double accuracyDropSe, double loss, double valAccuracy,
+                      double valAccuracyDrop, double valAccuracyDropSe, long flops, double flopsReduction, long sizeDenseBytes, long sizeSparseBytes, long sizeCompactBytes,
                       Int8 int8, Latency latency,
                       Map<String, Double> layerSparsity) implements Serializable {
 
@@ -105,14 +108,14 @@ public record Metrics(double sparsity, double modelSparsity, long paramsTotal, l
     /** The same figures with the sparsity of another view of the network (the masked one, for a shrunk model). */
     public Metrics withSparsity(double newSparsity, Map<String, Double> newLayerSparsity) {
         return new Metrics(newSparsity, modelSparsity, paramsTotal, paramsNonzero, compression, accuracy, accuracyDrop,
-                loss, valAccuracy, valAccuracyDrop, flops, flopsReduction, sizeDenseBytes, sizeSparseBytes,
-                sizeCompactBytes, int8, latency, newLayerSparsity);
+                accuracyDropSe, loss, valAccuracy, valAccuracyDrop, valAccuracyDropSe, flops, flopsReduction,
+                sizeDenseBytes, sizeSparseBytes, sizeCompactBytes, int8, latency, newLayerSparsity);
     }
 
     /** The same figures with this latency. */
     public Metrics withLatency(Latency newLatency) {
         return new Metrics(sparsity, modelSparsity, paramsTotal, paramsNonzero, compression, accuracy, accuracyDrop,
-                loss, valAccuracy, valAccuracyDrop, flops, flopsReduction, sizeDenseBytes, sizeSparseBytes,
-                sizeCompactBytes, int8, newLatency, layerSparsity);
+                accuracyDropSe, loss, valAccuracy, valAccuracyDrop, valAccuracyDropSe, flops, flopsReduction,
+                sizeDenseBytes, sizeSparseBytes, sizeCompactBytes, int8, newLatency, layerSparsity);
     }
 }

@@ -2,6 +2,7 @@ package dev.shears.pruning.train;
 
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.Network;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,7 +24,11 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    public record Score(double accuracy, double loss) {
+    /**
+     * @param correct the rows predicted right, numbered from the first row scored: what a paired comparison of
+     *                two networks on the same rows needs
+     */
+    public record Score(double accuracy, double loss, BitSet correct) {
         public boolean finite() {
             return Double.isFinite(loss) && Double.isFinite(accuracy);
         }
@@ -46,7 +51,7 @@ public final class Evaluator {
      */
     public static Score evaluate(Network net, LabeledData data, int from, int to) {
         if (to <= from) {
-            return new Score(Double.NaN, Double.NaN);
+            return new Score(Double.NaN, Double.NaN, new BitSet());
         }
         int batch = Math.min(BATCH, to - from);
         return switch (ComputePath.of(net)) {
@@ -94,7 +99,7 @@ public final class Evaluator {
     }
 
     private static Score score(Probabilities probabilities, LabeledData data, int from, int to, int batch) {
-        long correct = 0;
+        BitSet correct = new BitSet(to - from);
         double lossSum = 0;
         int classes = data.numClasses();
         for (int start = from; start < to; start += batch) {
@@ -110,12 +115,12 @@ public final class Evaluator {
                 }
                 int label = data.labels()[start + i];
                 if (best == label) {
-                    correct++;
+                    correct.set(start - from + i);
                 }
                 lossSum -= Math.log(Math.max(probs[i * classes + label], 1e-12));
             }
         }
-        return new Score((double) correct / (to - from), lossSum / (to - from));
+        return new Score((double) correct.cardinality() / (to - from), lossSum / (to - from), correct);
     }
 
     /** Through the lean forward pass: arrays for full batches reused, for a shorter last batch made for it. */

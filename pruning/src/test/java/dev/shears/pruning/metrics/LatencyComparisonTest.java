@@ -15,6 +15,7 @@ import dev.shears.pruning.run.CandidateRunner;
 import dev.shears.pruning.run.Measurement;
 import dev.shears.pruning.train.Threads;
 import dev.shears.pruning.train.ComputePath;
+import dev.shears.pruning.train.FineTuner;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -159,7 +160,7 @@ class LatencyComparisonTest {
         DataSplits data = Fixtures.splits(64, new int[] {784}, 10);
         Network dense = Network.of(MlpFactory.build(784, List.of(128, 64), 10, 1e-3, 1));
         byte[] bytes = ModelBytes.of(dense);
-        BaseReference base = BaseReference.of(Measurement.of(dense, data, dense.prunable(), null));
+        BaseReference base = Measurement.base(dense, data, false, FineTuner.LOCAL).reference();
         // half the hidden units, no fine-tuning: masked keeps the dense shapes, shrunk drops the units
         var plan = Fixtures.plan("l2", "neuron", "hidden", 0.5, "oneshot", 0, Map.of());
         CandidateOutcome masked = CandidateRunner.run(bytes, false, data, plan.withOptions(Map.of("shrink", false)), base,

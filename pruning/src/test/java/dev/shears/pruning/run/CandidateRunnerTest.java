@@ -16,6 +16,7 @@ import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.model.ResNetFactory;
 import dev.shears.pruning.plan.PruningPlan;
+import dev.shears.pruning.train.FineTuner;
 import dev.shears.pruning.train.Trainer;
 import dev.shears.search.TrialStatus;
 import java.util.Arrays;
@@ -40,7 +41,7 @@ class CandidateRunnerTest {
     }
 
     private static BaseReference reference(Network net, DataSplits data) {
-        return BaseReference.of(Measurement.of(net, data, net.prunable(), null));
+        return Measurement.base(net, data, false, FineTuner.LOCAL).reference();
     }
 
     private static CandidateOutcome run(String scorer, String granularity, double ratio, Map<String, Object> options) {
@@ -91,7 +92,7 @@ class CandidateRunnerTest {
     @Test
     void aShrunkCandidateIsTimedInItsTrialAndAMaskedOneSharesTheBaseLatency() {
         BaseReference timed = new BaseReference(base.paramsTotal(), base.accuracy(), base.validationAccuracy(),
-                base.flops(), new LatencyComparison.Timing(1.0, 8.0));
+                base.flops(), new LatencyComparison.Timing(1.0, 8.0), base.correct(), base.validationCorrect());
         PruningPlan neurons = Fixtures.plan("l2", "neuron", "hidden", 0.5, "oneshot", 1, Map.of());
         CandidateOutcome shrunk = CandidateRunner.run(baseBytes, baseBytes, false, DATA, neurons, timed, true);
         assertEquals(TrialStatus.OK, shrunk.status(), shrunk.error());

@@ -7,6 +7,7 @@ import dev.shears.pruning.Fixtures;
 import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
+import java.util.BitSet;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -53,7 +54,7 @@ class DenseForwardTest {
 
     /** Accuracy and mean cross-entropy from DL4J's output, over the evaluator's batches of 1000 rows (a product's rounding depends on its row count). */
     private static Evaluator.Score dl4jScore(Network net, LabeledData data, int from, int to) {
-        long correct = 0;
+        BitSet correct = new BitSet();
         double loss = 0;
         for (int start = from; start < to; start += 1000) {
             int end = Math.min(to, start + 1000);
@@ -64,11 +65,11 @@ class DenseForwardTest {
                 for (int c = 1; c < 4; c++) {
                     best = probs[i * 4 + c] > probs[i * 4 + best] ? c : best;
                 }
-                correct += best == label ? 1 : 0;
+                correct.set(start - from + i, best == label);
                 loss -= Math.log(Math.max(probs[i * 4 + label], 1e-12));
             }
         }
-        return new Evaluator.Score((double) correct / (to - from), loss / (to - from));
+        return new Evaluator.Score((double) correct.cardinality() / (to - from), loss / (to - from), correct);
     }
 
     private static void assertSameOutput(MultiLayerNetwork net, LabeledData data) {

@@ -106,7 +106,7 @@ public final class Outputs {
             String runJson = json(RunRecord.of(p, ranked, trials, saved, changes));
             out.write("run.json", runJson);
             out.write("report.html", Report.html(new Report.Input("Shears: " + s.name, ranked, runJson,
-                    s.objective.maxAccuracyDrop, s.objective.split(), kept, extraTables, diff, changes)));
+                    s.objective.tolerance(), s.objective.split(), kept, extraTables, diff, changes)));
             out.commit(Checkpoints.DIR);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + p.out().target() + ": " + e.getMessage(), e);

@@ -47,10 +47,10 @@ record RunRecord(String name, String specSource, String specHash, JsonNode spec,
     record BaseModel(String source, String hash, long paramsTotal, double accuracy, double valAccuracy) {
     }
 
-    /** What decided: the split, its drop column, and the tolerance. */
+    /** What decided: the split, its drop column, and the tolerance with its confidence. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder(alphabetic = true)
-    record Choice(String split, String column, double maxAccuracyDrop) {
+    record Choice(String split, String column, double maxAccuracyDrop, double confidence) {
     }
 
     /**
@@ -90,7 +90,7 @@ record RunRecord(String name, String specSource, String specHash, JsonNode spec,
         BaseModel base = new BaseModel(s.model.file != null ? s.model.file : "trained: " + s.model.architecture,
                 baseModelHash, p.base().paramsTotal(), p.base().accuracy(), p.base().validationAccuracy());
         Choice selection = new Choice(s.objective.split().label(), s.objective.split().drop().name(),
-                s.objective.maxAccuracyDrop);
+                s.objective.maxAccuracyDrop, s.objective.confidence);
         String best = Selection.best(ranked, s.objective.split()).map(Row::candidate).orElse(null);
         return new RunRecord(s.name, p.spec().source(), p.spec().sha256(), p.spec().resolved(), s.seed,
                 Versions.all(ranked.get(0).trial().provenance().sparkVersion()), data, base, selection, p.timings(),

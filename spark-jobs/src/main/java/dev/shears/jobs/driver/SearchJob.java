@@ -78,14 +78,14 @@ public final class SearchJob {
             if (!chosen.resumed()) {
                 checkpoints.saveBase(bytes, spec.sha256());
             }
-            Metrics measured = Measurement.of(net, data, net.prunable(), null, false, baseTrainer);
+            Measurement.Base measured = Measurement.base(net, data, false, baseTrainer);
             if (spec.spec().search.measureLatency) {
                 measured = measured.withLatency(baseLatency(spec.spec().search, net, data, timings));
             }
-            BaseReference base = BaseReference.of(measured);
+            BaseReference base = measured.reference();
             LOG.info("base model: {} parameters, validation accuracy {}, test accuracy {}", base.paramsTotal(),
                     base.validationAccuracy(), base.accuracy());
-            return new Prepared(spec, location, read.location(), data, bytes, measured, base, timings, checkpoints,
+            return new Prepared(spec, location, read.location(), data, bytes, measured.metrics(), base, timings, checkpoints,
                     previous, start.cache(), ModelBytes.contentHash(net));
         } catch (RuntimeException e) {
             if (!location.resumed()) {
@@ -131,7 +131,7 @@ public final class SearchJob {
             int count = search(p, ledger.resuming(engine), ledger, strategy, console);
             List<Trial> trials = new ArrayList<>(List.of(Trial.base(p.baseMetrics(), provenance)));
             trials.addAll(ledger.trials());
-            List<Row> ranked = Ranking.rank(trials, s.objective.maxAccuracyDrop, s.objective.split(),
+            List<Row> ranked = Ranking.rank(trials, s.objective.tolerance(), s.objective.split(),
                     s.objective.constraints());
             List<String> kept = Outputs.kept(ranked, s.output.keepModels, p.checkpoints());
             return Outputs.write(p, ranked, kept, strategy.extraTables(), p.checkpoints(), count, writeParquet,

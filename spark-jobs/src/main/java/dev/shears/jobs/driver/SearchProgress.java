@@ -3,6 +3,7 @@ package dev.shears.jobs.driver;
 import dev.shears.jobs.result.Ranking;
 import dev.shears.jobs.result.Selection;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.LoadedSpec;
 import dev.shears.jobs.spec.SearchSpec;
@@ -26,7 +27,7 @@ final class SearchProgress implements AutoCloseable {
 
     private final PrintStream out;
     private final ProgressBar bar;
-    private final double maxAccuracyDrop;
+    private final Tolerance tolerance;
     private final SelectionSplit split;
     private final Constraints constraints;
     private final long startNanos = System.nanoTime();
@@ -41,15 +42,15 @@ final class SearchProgress implements AutoCloseable {
      * {@code console} is null. A bar only when the JVM has a terminal ({@link System#console()}).
      */
     SearchProgress(LoadedSpec spec, PrintStream console) {
-        this(total(spec.spec(), spec.gridSize()), spec.spec().objective.maxAccuracyDrop, spec.spec().objective.split(),
+        this(total(spec.spec(), spec.gridSize()), spec.spec().objective.tolerance(), spec.spec().objective.split(),
                 spec.spec().objective.constraints(), console == null ? null : System.err, System.console() != null);
     }
 
     /** @param out where progress goes, or null for none */
-    SearchProgress(long total, double maxAccuracyDrop, SelectionSplit split, Constraints constraints, PrintStream out,
+    SearchProgress(long total, Tolerance tolerance, SelectionSplit split, Constraints constraints, PrintStream out,
                    boolean terminal) {
         this.total = total;
-        this.maxAccuracyDrop = maxAccuracyDrop;
+        this.tolerance = tolerance;
         this.split = split;
         this.constraints = constraints;
         this.out = out;
@@ -75,7 +76,7 @@ final class SearchProgress implements AutoCloseable {
             cached++;
         }
         if (trial.ok()) {
-            Selection.Score score = Ranking.score(trial, maxAccuracyDrop, split, constraints);
+            Selection.Score score = Ranking.score(trial, tolerance, split, constraints);
             best = Selection.best(Stream.of(best, score).filter(Objects::nonNull).toList(), Function.identity())
                     .orElse(null);
         } else {

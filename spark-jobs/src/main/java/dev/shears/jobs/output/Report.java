@@ -9,6 +9,7 @@ import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.result.Selection;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.SpecLoader;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class Report {
      * @param changes        each candidate before and now, or null without {@code --compare-to}
      * @param summary        the headline of {@code changes}, or null
      */
-    public record Input(String title, List<Row> ranked, String runJson, double maxAccuracyDrop, SelectionSplit split,
+    public record Input(String title, List<Row> ranked, String runJson, Tolerance tolerance, SelectionSplit split,
                         List<String> kept, Map<String, List<Map<String, Object>>> strategyTables,
                         List<Changes.Change> changes, Changes.Summary summary) {
     }
@@ -119,10 +120,10 @@ public final class Report {
     /** The recommendation first: the candidate {@link Selection} picks, its settings, its figures and the rule. */
     private static void recommended(StringBuilder h, Input in, Row best, List<Column> columns) {
         h.append("<section id=\"recommended\" class=\"recommended\"><h2>Recommended candidate</h2>");
-        String rule = Selection.rule(in.split(), in.maxAccuracyDrop());
+        String rule = Selection.rule(in.split(), in.tolerance());
         if (best == null) {
-            h.append("<p>None: no candidate kept ").append(in.split().label()).append(" accuracy within ")
-                    .append(TableFormats.cell(in.maxAccuracyDrop())).append(" of the base model.</p>");
+            h.append("<p>None: no successful candidate whose ").append(Page.esc(in.tolerance().describe(in.split())))
+                    .append(" keeps the constraints.</p>");
         } else {
             Row base = in.ranked().get(0);
             h.append("<p id=\"recommended-id\"><b>").append(Page.esc(best.candidate())).append("</b></p>");

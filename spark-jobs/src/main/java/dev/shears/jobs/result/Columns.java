@@ -52,6 +52,10 @@ public final class Columns {
             p -> p.schedule().equals("iterative") || p.schedule().equals("adaptive") ? p.steps() : null);
     public static final Column VAL_ACCURACY = metric("val_accuracy", Type.DECIMAL, Metrics::valAccuracy);
     public static final Column VAL_ACCURACY_DROP = metric("val_accuracy_drop", Type.DECIMAL, Metrics::valAccuracyDrop);
+    /** The standard errors of the two drops, paired on the same rows: what objective.confidence allows for. */
+    public static final Column VAL_ACCURACY_DROP_SE = metric("val_accuracy_drop_se", Type.DECIMAL,
+            Metrics::valAccuracyDropSe);
+    public static final Column ACCURACY_DROP_SE = metric("accuracy_drop_se", Type.DECIMAL, Metrics::accuracyDropSe);
     public static final Column LOSS = metric("loss", Type.DECIMAL, Metrics::loss);
     public static final Column MODEL_SPARSITY = metric("model_sparsity", Type.DECIMAL, Metrics::modelSparsity);
     public static final Column FLOPS = metric("flops", Type.WHOLE, Metrics::flops);

@@ -26,7 +26,7 @@ public final class Ranking {
     }
 
     /** The trials as rows in rank order. */
-    public static List<Row> rank(List<Trial> trials, double maxAccuracyDrop, SelectionSplit split,
+    public static List<Row> rank(List<Trial> trials, Tolerance tolerance, SelectionSplit split,
                                  Constraints constraints) {
         List<Trial> base = new ArrayList<>();
         List<Trial> within = new ArrayList<>();
@@ -37,7 +37,7 @@ public final class Ranking {
         Set<Trial> meets = identitySet();
         for (Trial t : trials) {
             violates.put(t, violations(t, constraints));
-            if (meets(t, maxAccuracyDrop, split)) {
+            if (meets(t, tolerance, split)) {
                 meets.add(t);
             }
             if (t.isBase()) {
@@ -91,8 +91,8 @@ public final class Ranking {
     }
 
     /** Whether a trial succeeded with its accuracy drop on the split within the tolerance. */
-    public static boolean meets(Trial t, double maxAccuracyDrop, SelectionSplit split) {
-        return t.ok() && Selection.within(t.drop(split), maxAccuracyDrop);
+    public static boolean meets(Trial t, Tolerance tolerance, SelectionSplit split) {
+        return t.ok() && tolerance.admits(t.drop(split), t.dropStdError(split));
     }
 
     /**
@@ -108,8 +108,8 @@ public final class Ranking {
     }
 
     /** What {@link Selection} reads of a trial: eligible when within the tolerance and keeping the constraints. */
-    public static Selection.Score score(Trial t, double maxAccuracyDrop, SelectionSplit split, Constraints constraints) {
-        return score(t, meets(t, maxAccuracyDrop, split) && feasible(violations(t, constraints)), split);
+    public static Selection.Score score(Trial t, Tolerance tolerance, SelectionSplit split, Constraints constraints) {
+        return score(t, meets(t, tolerance, split) && feasible(violations(t, constraints)), split);
     }
 
     private static Selection.Score score(Trial t, boolean eligible, SelectionSplit split) {

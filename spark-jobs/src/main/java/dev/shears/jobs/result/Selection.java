@@ -8,7 +8,7 @@ import java.util.function.Function;
 /**
  * The one rule for "best within tolerance", used by the ranking, run.json's {@code best}, the kept
  * models, the report, changes since an earlier run and the quality benchmark: among the successful
- * candidates whose accuracy drop on the selection split is within the tolerance and that keep the
+ * candidates whose accuracy drop on the selection split is within the {@link Tolerance} and that keep the
  * spec's constraints, the most compressed, then the most accurate, then the first by id.
  */
 public final class Selection {
@@ -29,15 +29,10 @@ public final class Selection {
     }
 
     /** The rule in words, for the report. */
-    public static String rule(SelectionSplit split, double maxAccuracyDrop) {
-        return "among the successful candidates whose " + split.label() + " accuracy is at most " + maxAccuracyDrop
-                + " below the base model's and that keep the constraints (objective.constraints), the most compressed, "
+    public static String rule(SelectionSplit split, Tolerance tolerance) {
+        return "among the successful candidates whose " + tolerance.describe(split)
+                + " and that keep the constraints (objective.constraints), the most compressed, "
                 + "then the most accurate, then the first by id";
-    }
-
-    /** Whether an accuracy drop is within the tolerance (allowing for the rounding of the drop's subtraction). */
-    public static boolean within(double drop, double maxAccuracyDrop) {
-        return drop <= maxAccuracyDrop + 1e-12;
     }
 
     /** The best of {@code candidates} (eligible ones only), or empty when none is eligible. */

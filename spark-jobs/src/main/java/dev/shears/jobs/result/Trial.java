@@ -50,6 +50,13 @@ public record Trial(String candidate, String strategy, PruningPlan plan, Candida
         return m == null ? Double.NaN : split == SelectionSplit.VALIDATION ? m.valAccuracyDrop() : m.accuracyDrop();
     }
 
+    /** The standard error of {@link #drop}, paired on the split's rows. */
+    public double dropStdError(SelectionSplit split) {
+        Metrics m = metrics();
+        return m == null ? Double.NaN
+                : split == SelectionSplit.VALIDATION ? m.valAccuracyDropSe() : m.accuracyDropSe();
+    }
+
     /** The trial's accuracy on the split. */
     public double accuracy(SelectionSplit split) {
         Metrics m = metrics();

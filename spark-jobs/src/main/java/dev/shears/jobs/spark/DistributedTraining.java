@@ -4,6 +4,8 @@ import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.train.Evaluator;
+import java.io.Serializable;
+import java.util.BitSet;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
@@ -97,27 +99,40 @@ public final class DistributedTraining {
         try {
             int total = data.size();
             List<Integer> starts = IntStream.iterate(0, from -> from < total, from -> from + EVAL_BATCH).boxed().toList();
-            // per slice: rows, correct rows, summed loss
-            double[] sums = jsc.parallelize(starts, Math.max(1, Math.min(jsc.defaultParallelism(), starts.size())))
+            Partial sums = jsc.parallelize(starts, Math.max(1, Math.min(jsc.defaultParallelism(), starts.size())))
                     .mapPartitions(slices -> {
                         Network local = ModelBytes.restore(model.value());
-                        double[] partial = new double[3];
+                        Partial partial = new Partial(0, new BitSet());
                         while (slices.hasNext()) {
                             int from = slices.next();
                             int to = Math.min(total, from + EVAL_BATCH);
                             Evaluator.Score score = Evaluator.evaluate(local, rows.value(), from, to);
-                            partial[0] += to - from;
-                            partial[1] += score.accuracy() * (to - from);
-                            partial[2] += score.loss() * (to - from);
+                            partial = partial.plus(new Partial(score.loss() * (to - from), shifted(score.correct(), from)));
                         }
                         return List.of(partial).iterator();
                     })
-                    .reduce((x, y) -> new double[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]});
-            return new Evaluator.Score(sums[1] / sums[0], sums[2] / sums[0]);
+                    .reduce(Partial::plus);
+            return new Evaluator.Score((double) sums.correct().cardinality() / total, sums.loss() / total,
+                    sums.correct());
         } finally {
             model.destroy();
             rows.destroy();
         }
+    }
+
+    /** Scored rows' summed loss and the rows predicted right, numbered from the split's first row. */
+    private record Partial(double loss, BitSet correct) implements Serializable {
+        Partial plus(Partial other) {
+            BitSet both = (BitSet) correct.clone();
+            both.or(other.correct);
+            return new Partial(loss + other.loss, both);
+        }
+    }
+
+    private static BitSet shifted(BitSet bits, int offset) {
+        BitSet moved = new BitSet();
+        bits.stream().forEach(i -> moved.set(i + offset));
+        return moved;
     }
 
     /**

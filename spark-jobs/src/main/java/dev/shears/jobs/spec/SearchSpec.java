@@ -2,6 +2,7 @@ package dev.shears.jobs.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.search.Constraints;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,6 +117,12 @@ public final class SearchSpec {
         /** Candidates losing at most this much accuracy against the base, on {@code selectOn}, rank first. */
         public double maxAccuracyDrop = 0.02;
         /**
+         * One-sided confidence that a chosen candidate's drop is within {@code maxAccuracyDrop}, allowing for the
+         * noise of a drop measured on the split's rows ({@link Tolerance}); 0.5, the default, compares the
+         * measured drop itself.
+         */
+        public double confidence = Tolerance.POINT;
+        /**
          * The split every decision reads: {@code validation} (held out from training) or, only when a
          * spec says so explicitly, {@code test}; the test split is otherwise only reported.
          */
@@ -129,6 +136,11 @@ public final class SearchSpec {
         /** {@code constraints} as the type that checks them (the values were checked when the spec was read). */
         public Constraints constraints() {
             return Constraints.of(constraints);
+        }
+
+        /** {@code maxAccuracyDrop} and {@code confidence} as the rule that reads them. */
+        public Tolerance tolerance() {
+            return new Tolerance(maxAccuracyDrop, confidence);
         }
 
         /** {@code selectOn} as a split (checked when the spec is read). */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.pruning.data.HadoopFiles;
 import dev.shears.pruning.data.Hashes;
 import dev.shears.search.Constraints;
@@ -269,6 +270,8 @@ public final class SpecLoader {
                 s.finetune.calibrationBatches);
         c.require(s.objective.maxAccuracyDrop >= 0 && s.objective.maxAccuracyDrop <= 1, "objective.maxAccuracyDrop",
                 "a number in [0, 1]", s.objective.maxAccuracyDrop);
+        c.require(s.objective.confidence >= Tolerance.POINT && s.objective.confidence < 1, "objective.confidence",
+                "a number in [0.5, 1) (0.5 = the measured drop itself)", s.objective.confidence);
         c.require(s.objective.split() != null, "objective.selectOn", SelectionSplit.names(), s.objective.selectOn);
         if (s.objective.split() == SelectionSplit.VALIDATION && d.validationFraction == 0) {
             throw new SpecException(src + ": field 'data.validationFraction' is 0, so there is no validation split to "

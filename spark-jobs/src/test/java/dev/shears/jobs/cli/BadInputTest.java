@@ -272,6 +272,8 @@ class BadInputTest {
                         "no validation"),
                 set("unknown selection split", "objective.selectOn=train", "objective.selectOn", "validation, test"),
                 set("tolerance above 1", "objective.maxAccuracyDrop=2", "objective.maxAccuracyDrop", "2"),
+                set("certainty", "objective.confidence=1", "objective.confidence", "[0.5, 1)"),
+                set("confidence below even", "objective.confidence=0.3", "objective.confidence", "0.3"),
                 set("fine-tuning batch 0", "finetune.batchSize=0", "finetune.batchSize", "0"),
                 set("no calibration batches", "finetune.calibrationBatches=0", "finetune.calibrationBatches", "0"),
                 set("negative models kept", "output.keepModels=-1", "output.keepModels", "-1"),

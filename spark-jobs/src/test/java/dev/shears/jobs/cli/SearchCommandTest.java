@@ -165,6 +165,14 @@ class SearchCommandTest {
         assertEquals(6, run.path("counts").path("candidates").asInt());
         assertEquals(2, run.path("spec").path("output").path("keepModels").asInt(), "--set is recorded");
         assertEquals("validation", run.path("selection").path("split").asText());
+        assertEquals(0.5, run.path("selection").path("confidence").asDouble(), "the measured drop itself, by default");
+        // every drop has its paired standard error: none for the base's own, some where a candidate's rows differ
+        assertEquals("base", cell(csv.get(0), "candidate"));
+        assertEquals(0.0, Double.parseDouble(cell(csv.get(0), "val_accuracy_drop_se")));
+        assertTrue(csv.stream().skip(1).filter(r -> cell(r, "status").equals("OK"))
+                .allMatch(r -> Double.parseDouble(cell(r, "val_accuracy_drop_se")) >= 0));
+        assertTrue(csv.stream().skip(1).anyMatch(r -> !cell(r, "accuracy_drop_se").isEmpty()
+                && Double.parseDouble(cell(r, "accuracy_drop_se")) > 0));
         // the JVM's peak resident set: more than its heap in use, as ND4J's arrays live outside it
         long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
         assertTrue(run.path("timings").path("driver_peak_resident_mb").asLong() > heapMb, run.path("timings").toString());

@@ -11,12 +11,14 @@ import dev.shears.jobs.spark.DistributedTraining;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.data.LabeledData;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.FineTuner;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,11 @@ class DistributedTrainingTest {
         Evaluator.Score spread = DistributedTraining.evaluate(jsc, trained, data.test());
         assertEquals(local.accuracy(), spread.accuracy(), 1e-9, "Spark's accuracy and the single-JVM evaluator's disagree");
         assertEquals(local.loss(), spread.loss(), 1e-6, "Spark's loss and the single-JVM evaluator's disagree");
+        assertEquals(local.correct(), spread.correct(), "the rows predicted right differ");
+        // past one task's slice of rows, each slice's rows are numbered from the split's first row
+        LabeledData test = data.test();
+        LabeledData many = test.rows(IntStream.range(0, 2500).map(i -> i % test.size()).toArray());
+        assertEquals(Evaluator.evaluate(trained, many).correct(), DistributedTraining.evaluate(jsc, trained, many).correct());
         double distributed = spread.accuracy();
         assertTrue(distributed > 0.85 && distributed > before + 0.2,
                 "accuracy " + before + " -> " + distributed + " (chance is 0.25)");
@@ -62,6 +69,7 @@ class DistributedTrainingTest {
             Evaluator.Score local = Evaluator.evaluate(net, data.test());
             assertEquals(local.accuracy(), spread.accuracy(), 1e-9);
             assertEquals(local.loss(), spread.loss(), 1e-6);
+            assertEquals(local.correct(), spread.correct());
         } finally {
             jsc.clearJobGroup();
         }

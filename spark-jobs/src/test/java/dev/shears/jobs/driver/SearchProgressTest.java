@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.jobs.TestResults;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.search.Constraints;
 import dev.shears.search.TrialStatus;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +20,7 @@ class SearchProgressTest {
     private static String run(boolean terminal) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-             SearchProgress progress = new SearchProgress(2, 0.02, SelectionSplit.VALIDATION, Constraints.NONE, out, terminal)) {
+             SearchProgress progress = new SearchProgress(2, Tolerance.of(0.02), SelectionSplit.VALIDATION, Constraints.NONE, out, terminal)) {
             progress.record(TestResults.trial("c1", TrialStatus.OK, 0.8, 0.01, 0.8, 0.01, 4));
             progress.record(TestResults.trial("c2", TrialStatus.FAILED, 0, 0, 0, 0, 0));
             // a third trial beyond the budget (halving's promotions) raises the total

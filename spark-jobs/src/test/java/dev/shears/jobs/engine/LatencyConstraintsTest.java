@@ -10,6 +10,7 @@ import dev.shears.jobs.result.Ranking;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.result.Selection;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.jobs.result.Trial;
 import dev.shears.pruning.metrics.LatencyComparison.Compared;
 import dev.shears.pruning.metrics.LatencyComparison.Timing;
@@ -169,7 +170,7 @@ class LatencyConstraintsTest {
     private static List<Row> ranked(Constraints constraints) {
         Trial base = TestResults.timed(TestResults.trial(Trial.BASE, TrialStatus.OK, 0.9, 0, 0.9, 0, 1),
                 Metrics.Latency.reference(BASE, 0.1));
-        return Ranking.rank(List.of(base, trial("masked"), trial("slow"), trial("fast")), 0.1,
+        return Ranking.rank(List.of(base, trial("masked"), trial("slow"), trial("fast")), Tolerance.of(0.1),
                 SelectionSplit.VALIDATION, constraints);
     }
 

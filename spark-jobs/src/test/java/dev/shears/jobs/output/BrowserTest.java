@@ -13,6 +13,7 @@ import dev.shears.jobs.result.Provenance;
 import dev.shears.jobs.result.Ranking;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.metrics.LatencyComparison;
@@ -146,9 +147,9 @@ class BrowserTest {
                     TestResults.metrics(v - 0.005, 0.885 - v, v, 0.885 - v, c).withLatency(latency),
                     new CandidateOutcome.Run(speedup != 1, 0.5, 1.0), 1, null, null), 1, false, 1, null, PROVENANCE));
         }
-        List<Row> ranked = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
+        List<Row> ranked = Ranking.rank(trials, Tolerance.of(0.02), SelectionSplit.VALIDATION, Constraints.NONE);
         String runJson = SpecLoader.JSON.writeValueAsString(Map.of("name", "browser", "counts", Map.of("ok", 6)));
-        return Report.html(new Report.Input("Shears: browser", ranked, runJson, 0.02, SelectionSplit.VALIDATION,
+        return Report.html(new Report.Input("Shears: browser", ranked, runJson, Tolerance.of(0.02), SelectionSplit.VALIDATION,
                 List.of("c2"), Map.of(), null, null));
     }
 }

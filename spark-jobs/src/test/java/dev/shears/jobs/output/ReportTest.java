@@ -10,6 +10,7 @@ import dev.shears.jobs.result.Provenance;
 import dev.shears.jobs.result.Ranking;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.result.SelectionSplit;
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.plan.PruningPlan;
@@ -47,9 +48,9 @@ public class ReportTest {
     void specNamesAndCandidateIdsAreEscapedInHtmlAndData() throws Exception {
         List<Row> ranked = Ranking.rank(List.of(
                 Trial.base(TestResults.metrics(0.9, 0, 0.9, 0, 1), PROVENANCE),
-                trial("c0" + HOSTILE, 0.89, 4), trial("c1", 0.88, 2)), 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
+                trial("c0" + HOSTILE, 0.89, 4), trial("c1", 0.88, 2)), Tolerance.of(0.02), SelectionSplit.VALIDATION, Constraints.NONE);
         String runJson = SpecLoader.JSON.writeValueAsString(Map.of("name", HOSTILE, "counts", Map.of("ok", 2)));
-        String html = Report.html(new Report.Input("Shears: " + HOSTILE, ranked, runJson, 0.02,
+        String html = Report.html(new Report.Input("Shears: " + HOSTILE, ranked, runJson, Tolerance.of(0.02),
                 SelectionSplit.VALIDATION, List.of("c1"), Map.of(), null, null));
         assertFalse(html.contains(HOSTILE), "raw in the page");
         assertFalse(html.contains("alert(\"a\""), "quotes reach the page unescaped");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.shears.jobs.TestResults;
 import dev.shears.pruning.metrics.LatencyComparison;
+import dev.shears.pruning.plan.PruningPlan;
+import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.search.Constraints;
 import dev.shears.search.TrialStatus;
@@ -30,13 +32,35 @@ class RankingTest {
                 row("c3", TrialStatus.FAILED, Double.NaN, Double.NaN, Double.NaN),
                 row("c4", TrialStatus.OK, 0.845, 0.005, 10),
                 row("c5", TrialStatus.OK, 0.82, 0.03, 4),
-                row("c6", TrialStatus.OK, 0.846, 0.004, 10)), 0.02, SelectionSplit.TEST, Constraints.NONE);
+                row("c6", TrialStatus.OK, 0.846, 0.004, 10)), Tolerance.of(0.02), SelectionSplit.TEST, Constraints.NONE);
         assertEquals(List.of("base", "c6", "c4", "c2", "c5", "c1", "c3"), ranked.stream().map(Row::candidate).toList());
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), ranked.stream().map(Row::rank).toList());
         assertEquals(List.of(true, true, true, true, false, false, false),
                 ranked.stream().map(Row::meetsTolerance).toList());
         assertEquals("c6", Selection.best(ranked, SelectionSplit.TEST).orElseThrow().candidate(),
                 "the best is the first ranked candidate within the tolerance");
+    }
+
+    /** A candidate whose validation drop was measured with this standard error. */
+    private static Trial noisy(String id, double valDrop, double valDropSe, double compression) {
+        Metrics m = TestResults.metrics(0.85 - valDrop, valDrop, 0.85 - valDrop, valDrop, valDropSe, compression);
+        return new Trial(id, "grid", PruningPlan.magnitude(0.5, 1),
+                new CandidateOutcome(TrialStatus.OK, null, m, new CandidateOutcome.Run(false, 0.5, 1.0), 1, null, null),
+                1, false, 1, null, null);
+    }
+
+    @Test
+    void withAConfidenceACandidateWhoseDropIsWithinOnlyByItsNoiseIsNotChosen() {
+        List<Trial> trials = List.of(row("base", TrialStatus.OK, 0.85, 0.0, 1),
+                noisy("far", 0.015, 0.005, 20),   // 1.5 points, give or take 0.5: 2.14 at 90%
+                noisy("near", 0.010, 0.004, 10)); // 1.51 at 90%
+        List<Row> point = Ranking.rank(trials, Tolerance.of(0.02), SelectionSplit.VALIDATION, Constraints.NONE);
+        assertEquals("far", Selection.best(point, SelectionSplit.VALIDATION).orElseThrow().candidate());
+        List<Row> sure = Ranking.rank(trials, new Tolerance(0.02, 0.9), SelectionSplit.VALIDATION, Constraints.NONE);
+        assertEquals("near", Selection.best(sure, SelectionSplit.VALIDATION).orElseThrow().candidate());
+        assertEquals(List.of("base", "near", "far"), sure.stream().map(Row::candidate).toList());
+        assertEquals(List.of(true, true, false), sure.stream().map(Row::meetsTolerance).toList(),
+                "the base, its drop 0 measured without error, is within");
     }
 
     @Test
@@ -47,7 +71,7 @@ class RankingTest {
                 row("a", TrialStatus.OK, 0.84, 0.01, 10),
                 row("b", TrialStatus.OK, 0.83, 0.02, 8),
                 row("c", TrialStatus.OK, 0.80, 0.05, 20),
-                row("d", TrialStatus.FAILED, 0.99, 0.0, 99)), 0.02, SelectionSplit.TEST, Constraints.NONE)
+                row("d", TrialStatus.FAILED, 0.99, 0.0, 99)), Tolerance.of(0.02), SelectionSplit.TEST, Constraints.NONE)
                 .forEach(r -> pareto.put(r.candidate(), r.pareto()));
         assertEquals(Map.of("base", true, "a", true, "b", false, "c", true, "d", false), pareto);
     }
@@ -80,7 +104,7 @@ class RankingTest {
                 timed("s4", TrialStatus.OK, 0.80, 5, 4),
                 timed("c", TrialStatus.OK, 0.78, 20, 1.8),
                 timed("x", TrialStatus.OK, 0.99, 1.2, 8),
-                timed("f", TrialStatus.FAILED, Double.NaN, Double.NaN, 2)), 0.02, SelectionSplit.VALIDATION,
+                timed("f", TrialStatus.FAILED, Double.NaN, Double.NaN, 2)), Tolerance.of(0.02), SelectionSplit.VALIDATION,
                 minCompression);
         Map<String, Boolean> latencyFront = new HashMap<>();
         Map<String, Boolean> front = new HashMap<>();
@@ -106,13 +130,13 @@ class RankingTest {
                 TestResults.trial("c1", TrialStatus.OK, 0.80, 0.05, 0.85, 0.01, 20),
                 TestResults.trial("c2", TrialStatus.OK, 0.845, 0.005, 0.83, 0.03, 10),
                 TestResults.trial("c3", TrialStatus.OK, 0.84, 0.01, 0.855, 0.005, 4));
-        List<Row> byValidation = Ranking.rank(trials, 0.02, SelectionSplit.VALIDATION, Constraints.NONE);
+        List<Row> byValidation = Ranking.rank(trials, Tolerance.of(0.02), SelectionSplit.VALIDATION, Constraints.NONE);
         assertEquals(List.of("base", "c1", "c3", "c2"), byValidation.stream().map(Row::candidate).toList());
         assertEquals(List.of(true, true, true, false), byValidation.stream().map(Row::meetsTolerance).toList());
         // c2 has the best test accuracy at 10x, yet it is dominated on validation by c1 (more compressed, more accurate)
         assertEquals(List.of(true, true, true, false), byValidation.stream().map(Row::pareto).toList());
 
-        List<Row> byTest = Ranking.rank(trials, 0.02, SelectionSplit.TEST, Constraints.NONE);
+        List<Row> byTest = Ranking.rank(trials, Tolerance.of(0.02), SelectionSplit.TEST, Constraints.NONE);
         assertEquals(List.of("base", "c2", "c3", "c1"), byTest.stream().map(Row::candidate).toList());
     }
 
@@ -125,7 +149,7 @@ class RankingTest {
                 row("c1", TrialStatus.OK, 0.85, 0.0, 3),
                 row("c2", TrialStatus.OK, 0.84, 0.01, 5),
                 row("c3", TrialStatus.OK, 0.80, 0.05, 10),
-                row("c4", TrialStatus.FAILED, Double.NaN, Double.NaN, Double.NaN)), 0.02, SelectionSplit.TEST,
+                row("c4", TrialStatus.FAILED, Double.NaN, Double.NaN, Double.NaN)), Tolerance.of(0.02), SelectionSplit.TEST,
                 constraints);
         assertEquals(List.of("base", "c2", "c3", "c1", "c4"), ranked.stream().map(Row::candidate).toList());
         assertEquals(Arrays.asList(null, true, true, false, null), ranked.stream().map(Row::constraintsOk).toList());

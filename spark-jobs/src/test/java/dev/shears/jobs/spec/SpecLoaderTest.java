@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shears.jobs.result.Tolerance;
 import dev.shears.pruning.plan.PlanOptions;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.prune.Normalizer;
@@ -42,6 +43,9 @@ class SpecLoaderTest {
         assertEquals(4, s.space().gridSize());
         assertEquals(List.of("ratio", "scorer"), s.space().dimensions().stream().map(Dimension::name).toList());
         assertEquals(0.02, s.spec().objective.maxAccuracyDrop);
+        assertEquals(Tolerance.of(0.02), s.spec().objective.tolerance(), "the measured drop itself by default");
+        assertEquals(new Tolerance(0.02, 0.9),
+                SpecLoader.parse("x.yaml", OK, List.of("objective.confidence=0.9")).spec().objective.tolerance());
     }
 
     @Test
