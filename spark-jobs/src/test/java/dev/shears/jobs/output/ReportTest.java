@@ -66,6 +66,19 @@ public class ReportTest {
         }
     }
 
+    @Test
+    void withNoCandidateWithinTheRecommendationSaysWhichRuleNoneMet() {
+        List<Row> ranked = Ranking.rank(List.of(Trial.base(TestResults.metrics(0.9, 0, 0.9, 0, 1), PROVENANCE),
+                new Trial("c1", "grid", PruningPlan.magnitude(0.5, 1), new CandidateOutcome(TrialStatus.OK, null,
+                        TestResults.metrics(0.85, 0.05, 0.85, 0.05, 4), new CandidateOutcome.Run(false, 0.5, 1.0), 1,
+                        null, null), 1, false, 1, null, PROVENANCE)),
+                new Tolerance(0.02, 0.9), SelectionSplit.VALIDATION, Constraints.NONE);
+        String html = Report.html(new Report.Input("Shears", ranked, "{}", new Tolerance(0.02, 0.9),
+                SelectionSplit.VALIDATION, List.of(), Map.of(), null, null));
+        assertTrue(html.contains("None: no successful candidate whose validation accuracy is at most 0.02 below the "
+                + "base model&#39;s with 0.900 one-sided confidence"), html);
+    }
+
     private static int count(String s, String part) {
         return s.split(Pattern.quote(part), -1).length - 1;
     }
