@@ -429,10 +429,12 @@ public final class QualityBench implements Callable<Integer> {
                 plan("magnitude", "weight", "layerwise", "iterative", f, r -> hanRatios(sizes, r)));
         Method gradual = Method.pruning("lamp-gradual-distill", Role.METHOD,
                 "LAMP scores with one global threshold, gradual schedule (Zhu and Gupta), distillation from the dense "
-                        + "model (alpha 0.5, T 4), " + f + " epochs", mlpRatios, distilled(f));
+                        + "model (alpha 0.5, T 4), " + f + " epochs", mlpRatios,
+                distilled(plan("lamp", "weight", "global", "gradual", f, r -> Map.of())));
         Method neuron = Method.pruning("neuron", Role.METHOD,
-                "structural: hidden neurons by L1 magnitude, per layer, one-shot, " + f + " epochs, network shrunk",
-                neuronRatios, plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden"));
+                "structural: hidden neurons by L1 magnitude, per layer, one-shot, network shrunk, " + f
+                        + " epochs with distillation from the dense model (alpha 0.5, T 4)",
+                neuronRatios, distilled(plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
         List<Method> methods = new ArrayList<>(List.of(global, han, gradual,
                 Method.pruning("layerwise-uniform", Role.CONTROL,
                         "control, global versus layer-wise: the same ratio in every layer, otherwise as global", mlpRatios,
@@ -442,7 +444,7 @@ public final class QualityBench implements Callable<Integer> {
         methods.addAll(weightRetraining(global));
         methods.add(neuron);
         methods.addAll(structuralControls(neuron, neuronRatios,
-                plan("random", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
+                distilled(plan("random", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden"))));
         return new Arch("mlp", "LeNet-300-100 (MLP 784-300-100-10)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), trainRows, testRows, validationFraction, seed), mlpEpochs,
                 ImageAugment.NONE, methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
@@ -458,7 +460,7 @@ public final class QualityBench implements Callable<Integer> {
                 cnnWeightRatios, plan("magnitude", "weight", "global", "iterative", f, r -> Map.of()));
         Method gradual = Method.pruning("lamp-gradual-distill", Role.METHOD,
                 "LAMP, global, gradual schedule, distillation (alpha 0.5, T 4), " + f + " epoch(s)", cnnWeightRatios,
-                distilled(f));
+                distilled(plan("lamp", "weight", "global", "gradual", f, r -> Map.of())));
         Method filter = Method.pruning("filter", Role.METHOD,
                 "structural: convolution filters by L1 magnitude, per layer, one-shot, " + f + " epoch(s), network shrunk",
                 cnnFilterRatios, plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
@@ -552,10 +554,9 @@ public final class QualityBench implements Callable<Integer> {
                 schedule, rounds(epochs), epochs, 1e-3, 128, 4, 0.02, seed, options);
     }
 
-    private Plan distilled(int epochs) {
-        Plan base = plan("lamp", "weight", "global", "gradual", epochs, r -> Map.of());
+    /** {@code base} with distillation from the dense model (alpha 0.5, T 4) added to its options. */
+    private static Plan distilled(Plan base) {
         return (ratio, seed) -> {
-            // every plan's options, distillation added: a new common option reaches this method too
             PruningPlan p = base.at(ratio, seed);
             Map<String, Object> options = new LinkedHashMap<>(p.options());
             options.put(PlanOptions.DISTILL_ALPHA, 0.5);
