@@ -434,7 +434,8 @@ public final class QualityBench implements Callable<Integer> {
         Method neuron = Method.pruning("neuron", Role.METHOD,
                 "structural: hidden neurons by L1 magnitude, per layer, one-shot, network shrunk, " + f
                         + " epochs with distillation from the dense model (alpha 0.5, T 4)",
-                neuronRatios, distilled(plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
+                neuronRatios,
+                distilled(plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
         List<Method> methods = new ArrayList<>(List.of(global, han, gradual,
                 Method.pruning("layerwise-uniform", Role.CONTROL,
                         "control, global versus layer-wise: the same ratio in every layer, otherwise as global", mlpRatios,

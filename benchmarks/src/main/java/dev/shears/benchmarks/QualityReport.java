@@ -43,9 +43,9 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 /**
  * The quality benchmark's figures: per method, tolerance and seed, the candidate chosen on
  * validation (the most compressed one whose validation accuracy is within the tolerance of the
- * dense model's, with {@link QualityBench#CONFIDENCE}) or none; its test drop and compression as mean and standard deviation over the
- * seeds that had one; the goals, met only when they hold on every seed; sizes and latency;
- * charts. Written as one section of BENCHMARKS.md, replaced between its markers on every run, and
+ * dense model's, with {@link QualityBench#CONFIDENCE}) or none; its test drop and compression as mean
+ * and standard deviation over the seeds that had one; the goals, met only when they hold on every
+ * seed; sizes and latency; charts. Written as one section of BENCHMARKS.md, replaced between its markers on every run, and
  * PNG files beside it.
  */
 final class QualityReport {

@@ -35,7 +35,8 @@ record StubTrial(long millis) implements TrialWork {
         double test = context.base().accuracy() - drop;
         double validation = context.base().validationAccuracy() - drop;
         Metrics metrics = new Metrics(ratio, ratio, total, nonzero, (double) total / nonzero, test, drop, Double.NaN,
-                Double.NaN, validation, drop, Double.NaN, context.base().flops(), 1.0, 4 * total, 8 * nonzero, 5 * nonzero, null, null, Map.of());
+                Double.NaN, validation, drop, Double.NaN, context.base().flops(), 1.0, 4 * total, 8 * nonzero,
+                5 * nonzero, null, null, Map.of());
         return new CandidateOutcome(TrialStatus.OK, null, metrics,
                 new CandidateOutcome.Run(false, ratio, millis / 1e3), plan.epochs(), null, null);
     }

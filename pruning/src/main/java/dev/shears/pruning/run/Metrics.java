@@ -25,7 +25,8 @@ import java.util.Map;
  */
 public record Metrics(double sparsity, double modelSparsity, long paramsTotal, long paramsNonzero, double compression,
                       double accuracy, double accuracyDrop, double accuracyDropSe, double loss, double valAccuracy,
-                      double valAccuracyDrop, double valAccuracyDropSe, long flops, double flopsReduction, long sizeDenseBytes, long sizeSparseBytes, long sizeCompactBytes,
+                      double valAccuracyDrop, double valAccuracyDropSe, long flops, double flopsReduction,
+                      long sizeDenseBytes, long sizeSparseBytes, long sizeCompactBytes,
                       Int8 int8, Latency latency,
                       Map<String, Double> layerSparsity) implements Serializable {
 

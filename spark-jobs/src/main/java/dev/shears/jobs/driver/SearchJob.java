@@ -85,8 +85,8 @@ public final class SearchJob {
             BaseReference base = measured.reference();
             LOG.info("base model: {} parameters, validation accuracy {}, test accuracy {}", base.paramsTotal(),
                     base.validationAccuracy(), base.accuracy());
-            return new Prepared(spec, location, read.location(), data, bytes, measured.metrics(), base, timings, checkpoints,
-                    previous, start.cache(), ModelBytes.contentHash(net));
+            return new Prepared(spec, location, read.location(), data, bytes, measured.metrics(), base, timings,
+                    checkpoints, previous, start.cache(), ModelBytes.contentHash(net));
         } catch (RuntimeException e) {
             if (!location.resumed()) {
                 location.abort();

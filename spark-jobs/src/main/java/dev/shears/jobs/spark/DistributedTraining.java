@@ -107,7 +107,8 @@ public final class DistributedTraining {
                             int from = slices.next();
                             int to = Math.min(total, from + EVAL_BATCH);
                             Evaluator.Score score = Evaluator.evaluate(local, rows.value(), from, to);
-                            partial = partial.plus(new Partial(score.loss() * (to - from), shifted(score.correct(), from)));
+                            partial = partial.plus(
+                                    new Partial(score.loss() * (to - from), shifted(score.correct(), from)));
                         }
                         return List.of(partial).iterator();
                     })
