@@ -141,13 +141,13 @@ public final class QualityBench implements Callable<Integer> {
     Integer cnnEpochs;
 
     @Option(names = "--cnn-finetune-epochs", description = "fine-tuning epochs of every CNN method and pruning control "
-            + "(quick: 1; full: 6)")
+            + "(quick: 1; full: 15)")
     Integer cnnFinetuneEpochs;
 
-    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.92,0.95)")
+    @Option(names = "--cnn-weight-ratios", split = ",", description = "weight pruning ratios of the CNN (quick: 0.8,0.9; full: 0.91,0.95)")
     List<Double> cnnWeightRatios;
 
-    @Option(names = "--cnn-filter-ratios", split = ",", description = "filter pruning ratios of the CNN (quick: 0.5; full: 0.4,0.5)")
+    @Option(names = "--cnn-filter-ratios", split = ",", description = "filter pruning ratios of the CNN (quick: 0.5; full: 0.41,0.5)")
     List<Double> cnnFilterRatios;
 
     @Option(names = "--resnet-train-rows", description = "training rows ResNet-8 reads, validation included, 0 = all "
@@ -158,7 +158,7 @@ public final class QualityBench implements Callable<Integer> {
             + "(quick: 1; residual: 15)")
     Integer resnetEpochs;
 
-    @Option(names = "--resnet-finetune-epochs", description = "fine-tuning epochs of the ResNet-8 methods (quick: 1; residual: 3)")
+    @Option(names = "--resnet-finetune-epochs", description = "fine-tuning epochs of the ResNet-8 methods (quick: 1; residual: 6)")
     Integer resnetFinetuneEpochs;
 
     @Option(names = "--resnet-filter-ratios", split = ",", description = "filter-group pruning ratios of ResNet-8 "
@@ -342,12 +342,12 @@ public final class QualityBench implements Callable<Integer> {
         cnn = or(cnn, full ? "lenet5" : "small");
         cnnTrainRows = or(cnnTrainRows, full ? 0 : 3000);
         cnnEpochs = or(cnnEpochs, full ? 40 : 2);
-        cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 6 : 1);
-        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.92, 0.95) : List.of(0.8, 0.9));
-        cnnFilterRatios = or(cnnFilterRatios, full ? List.of(0.4, 0.5) : List.of(0.5));
+        cnnFinetuneEpochs = or(cnnFinetuneEpochs, full ? 15 : 1);
+        cnnWeightRatios = or(cnnWeightRatios, full ? List.of(0.91, 0.95) : List.of(0.8, 0.9));
+        cnnFilterRatios = or(cnnFilterRatios, full ? List.of(0.41, 0.5) : List.of(0.5));
         resnetTrainRows = or(resnetTrainRows, residual ? 0 : 3000);
         resnetEpochs = or(resnetEpochs, residual ? 15 : 1);
-        resnetFinetuneEpochs = or(resnetFinetuneEpochs, residual ? 3 : 1);
+        resnetFinetuneEpochs = or(resnetFinetuneEpochs, residual ? 6 : 1);
         resnetFilterRatios = or(resnetFilterRatios, residual ? List.of(0.3, 0.5) : List.of(0.5));
         augmentShift = or(augmentShift, m.record() ? 1 : 0);
         // the retraining controls train as long as the dense model: in the records at one ratio each
@@ -463,8 +463,9 @@ public final class QualityBench implements Callable<Integer> {
                 "LAMP, global, gradual schedule, distillation (alpha 0.5, T 4), " + f + " epoch(s)", cnnWeightRatios,
                 distilled(plan("lamp", "weight", "global", "gradual", f, r -> Map.of())));
         Method filter = Method.pruning("filter", Role.METHOD,
-                "structural: convolution filters by L1 magnitude, per layer, one-shot, " + f + " epoch(s), network shrunk",
-                cnnFilterRatios, plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
+                "structural: convolution filters by L1 magnitude, per layer, one-shot, network shrunk, " + f
+                        + " epoch(s) with distillation from the dense model (alpha 0.5, T 4)",
+                cnnFilterRatios, distilled(plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of())));
         List<Method> methods = new ArrayList<>(List.of(global, gradual,
                 Method.pruning("layerwise-uniform", Role.CONTROL, "control: the same ratio in every layer, otherwise as global",
                         cnnWeightRatios, plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
@@ -472,8 +473,8 @@ public final class QualityBench implements Callable<Integer> {
                         plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
         methods.addAll(weightRetraining(global));
         methods.add(filter);
-        methods.addAll(structuralControls(filter, cnnFilterRatios, plan("random", "filter", "layerwise", "oneshot", f,
-                r -> Map.of())));
+        methods.addAll(structuralControls(filter, cnnFilterRatios, distilled(plan("random", "filter", "layerwise",
+                "oneshot", f, r -> Map.of()))));
         String title = cnn.equals("lenet5") ? "LeNet-5-style CNN (conv 5x5x6, conv 5x5x16, dense 120, 84)"
                 : "small CNN (conv 3x3x4, conv 3x3x8, dense 32)";
         return new Arch("cnn", title, build,
@@ -497,11 +498,12 @@ public final class QualityBench implements Callable<Integer> {
         };
         int f = resnetFinetuneEpochs;
         Method filter = Method.pruning("filter", Role.METHOD, "structural: filter groups by L1 magnitude of the filters "
-                        + "that compute them, per group, one-shot, " + f + " epoch(s), network shrunk", resnetFilterRatios,
-                plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of()));
+                        + "that compute them, per group, one-shot, network shrunk, " + f + " epoch(s) with distillation "
+                        + "from the dense model (alpha 0.5, T 4)", resnetFilterRatios,
+                distilled(plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of())));
         List<Method> methods = new ArrayList<>(List.of(filter));
-        methods.addAll(structuralControls(filter, resnetFilterRatios, plan("random", "filter", "layerwise", "oneshot", f,
-                r -> Map.of())));
+        methods.addAll(structuralControls(filter, resnetFilterRatios, distilled(plan("random", "filter", "layerwise",
+                "oneshot", f, r -> Map.of()))));
         return new Arch("resnet", "ResNet-8 (stem and three residual stages, " + ResNetFactory.RESNET8_WIDTH
                 + " to " + 4 * ResNetFactory.RESNET8_WIDTH + " filters)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), resnetTrainRows, testRows, validationFraction, seed),

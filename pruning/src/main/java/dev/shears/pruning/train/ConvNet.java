@@ -229,6 +229,11 @@ final class ConvNet implements AutoCloseable {
         softmax(logits, rows, classes, out);
     }
 
+    /** The output layer's values before its softmax, after {@link #forward()}, into {@code out}: {@code rows x classes}. */
+    void logits(float[] out) {
+        logits.get(0, out, 0, rows * classes);
+    }
+
     int classes() {
         return classes;
     }

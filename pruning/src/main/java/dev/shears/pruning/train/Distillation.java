@@ -26,33 +26,45 @@ public final class Distillation {
     public static float[] targets(Network teacher, LabeledData data, double alpha, double temperature) {
         int classes = data.numClasses();
         float[] out = new float[data.size() * classes];
-        for (int from = 0; from < data.size(); from += BATCH) {
-            int to = Math.min(data.size(), from + BATCH);
-            float[] z = logits(teacher, data.featureRows(from, to)).castTo(DataType.FLOAT).dup('c')
-                    .data().asFloat();
-            if (z.length != (to - from) * classes) {
-                throw new BadInputException("distillation: the teacher has " + z.length / (to - from)
-                        + " outputs, the data " + classes + " classes");
-            }
-            for (int i = 0; i < to - from; i++) {
-                int row = (from + i) * classes;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < classes; c++) {
-                    max = Math.max(max, z[i * classes + c] / temperature);
-                }
-                double sum = 0;
-                double[] e = new double[classes];
-                for (int c = 0; c < classes; c++) {
-                    e[c] = Math.exp(z[i * classes + c] / temperature - max);
-                    sum += e[c];
-                }
-                for (int c = 0; c < classes; c++) {
-                    out[row + c] = (float) (alpha * e[c] / sum);
-                }
-                out[row + data.labels()[from + i]] += (float) (1 - alpha);
+        // a convolutional teacher through its oneDNN pass: Deeplearning4j's layers took most of a trial's time here
+        boolean conv = ComputePath.of(teacher) == ComputePath.CONV;
+        int batch = conv ? Evaluator.CONV_BATCH : BATCH;
+        try (Evaluator.Passes passes = conv ? new Evaluator.Passes(teacher) : null) {
+            for (int from = 0; from < data.size(); from += batch) {
+                int to = Math.min(data.size(), from + batch);
+                float[] z = conv ? passes.outputs(data, from, to, true)
+                        : logits(teacher, data.featureRows(from, to)).castTo(DataType.FLOAT).dup('c').data().asFloat();
+                soften(z, data, from, to, alpha, temperature, out);
             }
         }
         return out;
+    }
+
+    /** Rows [from, to)'s mixed targets from the teacher's logits {@code z} of those rows, into {@code out}. */
+    private static void soften(float[] z, LabeledData data, int from, int to, double alpha, double temperature,
+                               float[] out) {
+        int classes = data.numClasses();
+        if (z.length != (to - from) * classes) {
+            throw new BadInputException("distillation: the teacher has " + z.length / (to - from)
+                    + " outputs, the data " + classes + " classes");
+        }
+        for (int i = 0; i < to - from; i++) {
+            int row = (from + i) * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, z[i * classes + c] / temperature);
+            }
+            double sum = 0;
+            double[] e = new double[classes];
+            for (int c = 0; c < classes; c++) {
+                e[c] = Math.exp(z[i * classes + c] / temperature - max);
+                sum += e[c];
+            }
+            for (int c = 0; c < classes; c++) {
+                out[row + c] = (float) (alpha * e[c] / sum);
+            }
+            out[row + data.labels()[from + i]] += (float) (1 - alpha);
+        }
     }
 
     /**

@@ -14,7 +14,7 @@ public final class Evaluator {
      * Rows per pass on the convolutional path: its passes keep every layer's output, so 1,000 rows of a small
      * residual network hold a lot of memory per trial, while 250 run as fast per row.
      */
-    private static final int CONV_BATCH = 250;
+    static final int CONV_BATCH = 250;
     /**
      * The lean pass's arrays for full batches of the last network evaluated on this thread: a trial's
      * two evaluations, and the next trial's, reuse them instead of allocating megabytes of native memory.
@@ -71,7 +71,7 @@ public final class Evaluator {
     }
 
     /** {@link ConvNet}'s inference passes, one per batch size met (full batches and a shorter last one). */
-    private static final class Passes implements AutoCloseable {
+    static final class Passes implements AutoCloseable {
         private final Network net;
         private final Map<Integer, ConvNet> bySize = new HashMap<>();
 
@@ -80,16 +80,23 @@ public final class Evaluator {
         }
 
         Probabilities probabilities(LabeledData data) {
+            return (start, end) -> outputs(data, start, end, false);
+        }
+
+        /** Rows [start, end) of {@code data} through the network: class probabilities, or the logits before them. */
+        float[] outputs(LabeledData data, int start, int end, boolean logits) {
+            int rows = end - start;
             int width = data.width();
-            return (start, end) -> {
-                int rows = end - start;
-                ConvNet pass = bySize.computeIfAbsent(rows, r -> new ConvNet(net, r, null));
-                pass.input().put(0, data.features(), start * width, rows * width);
-                pass.forward();
-                float[] probs = new float[rows * pass.classes()];
-                pass.probabilities(probs);
-                return probs;
-            };
+            ConvNet pass = bySize.computeIfAbsent(rows, r -> new ConvNet(net, r, null));
+            pass.input().put(0, data.features(), start * width, rows * width);
+            pass.forward();
+            float[] out = new float[rows * pass.classes()];
+            if (logits) {
+                pass.logits(out);
+            } else {
+                pass.probabilities(out);
+            }
+            return out;
         }
 
         @Override

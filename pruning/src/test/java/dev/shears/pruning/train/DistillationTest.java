@@ -38,6 +38,22 @@ class DistillationTest {
     }
 
     @Test
+    void aConvolutionalTeachersTargetsAreThoseOfDeeplearning4jsLayers() {
+        Network cnn = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-3, 1));
+        Fixtures.randomize(cnn, 3);
+        assertEquals(ComputePath.CONV, ComputePath.of(cnn));
+        // more rows than one oneDNN pass takes, so that batches and the shorter last one are both met
+        LabeledData data = Fixtures.data(Evaluator.CONV_BATCH + 37, new int[] {12, 12, 1}, 4, 2);
+        float[] fast = Distillation.targets(cnn, data, 0.7, 3);
+        System.setProperty(ComputePath.PROPERTY, "off");
+        try {
+            assertArrayEquals(Distillation.targets(cnn, data, 0.7, 3), fast, 1e-5f);
+        } finally {
+            System.clearProperty(ComputePath.PROPERTY);
+        }
+    }
+
+    @Test
     void targetsMixOneHotWithTheTeachersSoftenedOutput() {
         Network teacher = Network.of(MlpFactory.build(8, List.of(6), 3, 1e-3, 1));
         Fixtures.randomize(teacher, 2);
