@@ -444,8 +444,7 @@ public final class QualityBench implements Callable<Integer> {
                         plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
         methods.addAll(weightRetraining(global));
         methods.add(neuron);
-        methods.addAll(structuralControls(neuron, neuronRatios,
-                distilled(plan("random", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden"))));
+        methods.addAll(structuralControls(neuron));
         return new Arch("mlp", "LeNet-300-100 (MLP 784-300-100-10)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), trainRows, testRows, validationFraction, seed), mlpEpochs,
                 ImageAugment.NONE, methods, List.of(global.name(), han.name(), gradual.name()), neuron.name());
@@ -473,8 +472,7 @@ public final class QualityBench implements Callable<Integer> {
                         plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
         methods.addAll(weightRetraining(global));
         methods.add(filter);
-        methods.addAll(structuralControls(filter, cnnFilterRatios, distilled(plan("random", "filter", "layerwise",
-                "oneshot", f, r -> Map.of()))));
+        methods.addAll(structuralControls(filter));
         String title = cnn.equals("lenet5") ? "LeNet-5-style CNN (conv 5x5x6, conv 5x5x16, dense 120, 84)"
                 : "small CNN (conv 3x3x4, conv 3x3x8, dense 32)";
         return new Arch("cnn", title, build,
@@ -505,8 +503,7 @@ public final class QualityBench implements Callable<Integer> {
                         + "T 4)", resnetFilterRatios,
                 distilled(plan("taylor", "filter", "layerwise", "oneshot", f, r -> Map.of())));
         List<Method> methods = new ArrayList<>(List.of(filter));
-        methods.addAll(structuralControls(filter, resnetFilterRatios, distilled(plan("random", "filter", "layerwise",
-                "oneshot", f, r -> Map.of()))));
+        methods.addAll(structuralControls(filter));
         return new Arch("resnet", "ResNet-8 (stem and three residual stages, " + ResNetFactory.RESNET8_WIDTH
                 + " to " + 4 * ResNetFactory.RESNET8_WIDTH + " filters)", build,
                 seed -> DataLocation.idx(SpecLoader.toUri(data), resnetTrainRows, testRows, validationFraction, seed),
@@ -530,12 +527,17 @@ public final class QualityBench implements Callable<Integer> {
 
     /**
      * The controls of a structural method, at the same shapes and so the same multiply-adds: random units
-     * removed, and its shrunk architecture trained from scratch.
+     * removed (its plan with random scores, so that nothing else can differ), and its shrunk architecture trained
+     * from scratch.
      */
-    private List<Method> structuralControls(Method source, List<Double> ratios, Plan random) {
+    private List<Method> structuralControls(Method source) {
+        Plan random = (ratio, seed) -> {
+            PruningPlan p = source.plan().at(ratio, seed);
+            return p.with("random", p.granularity(), p.scope(), p.schedule());
+        };
         return List.of(
                 Method.pruning(source.name() + "-random", Role.CONTROL, "control: random " + source.name()
-                        + " scores, otherwise as " + source.name(), ratios, random),
+                        + " scores, otherwise as " + source.name(), source.ratios(), random),
                 Method.retrained(source.name() + "-scratch", Role.SCRATCH, "control: " + source.name() + "'s shrunk "
                         + "architecture re-initialised and trained like the dense model", source, retrainRatios));
     }
