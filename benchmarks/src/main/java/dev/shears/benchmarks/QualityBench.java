@@ -1,6 +1,7 @@
 package dev.shears.benchmarks;
 
 import dev.shears.pruning.data.ImageAugment;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.search.TrialStatus;
 import java.util.function.ToDoubleFunction;
@@ -578,7 +579,7 @@ public final class QualityBench implements Callable<Integer> {
                       java.util.function.DoubleFunction<Map<String, Double>> layerRatios, String layers) {
         Map<String, Object> options = Map.of(PlanOptions.QUANTIZE, true, PlanOptions.RATE_SCHEDULE, finetuneRate);
         return (ratio, seed) -> new PruningPlan(scorer, granularity, scope, layers, ratio, layerRatios.apply(ratio),
-                schedule, rounds(epochs), epochs, 1e-3, 128, 4, 0.02, seed, options);
+                schedule, rounds(epochs), epochs, 1e-3, 128, 4, Tolerance.of(0.02), seed, options);
     }
 
     /** {@code base} with distillation from the dense model (alpha 0.5, T 4) added to its options. */

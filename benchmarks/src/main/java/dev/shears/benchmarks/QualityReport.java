@@ -1,7 +1,7 @@
 package dev.shears.benchmarks;
 
 import dev.shears.jobs.result.Selection;
-import dev.shears.jobs.result.Tolerance;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.benchmarks.QualityBench.Arch;
 import dev.shears.benchmarks.QualityBench.Base;

@@ -4,6 +4,7 @@ import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.metrics.LatencyComparison;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
@@ -60,10 +61,10 @@ public final class ShrinkBenchmark {
         BaseReference base = measured.reference();
 
         PruningPlan plan = lenet
-                ? new PruningPlan("l2", "filter", "layerwise", "all", 0.5, Map.of(), "oneshot", 3, 1, 1e-3, 128, 4, 0.02,
-                seed, Map.of())
+                ? new PruningPlan("l2", "filter", "layerwise", "all", 0.5, Map.of(), "oneshot", 3, 1, 1e-3, 128, 4,
+                Tolerance.of(0.02), seed, Map.of())
                 : new PruningPlan("magnitude", "neuron", "layerwise", "hidden", 0.5, Map.of(), "oneshot", 3, 1, 1e-3, 128, 4,
-                0.02, seed, Map.of());
+                Tolerance.of(0.02), seed, Map.of());
         byte[] denseBytes = ModelBytes.of(dense);
         CandidateOutcome shrunk = CandidateRunner.run(denseBytes, false, data, plan, base, true);
         CandidateOutcome masked = CandidateRunner.run(denseBytes, false, data, plan.withOptions(Map.of("shrink", false)),

@@ -2,6 +2,7 @@ package dev.shears.pruning;
 
 import dev.shears.pruning.data.DataSplits;
 import dev.shears.pruning.data.LabeledData;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.prune.MaskSet;
@@ -61,7 +62,7 @@ public final class Fixtures {
     public static PruningPlan plan(String scorer, String granularity, String layers, double ratio, String schedule,
                                    int epochs, Map<String, Object> options) {
         return new PruningPlan(scorer, granularity, "layerwise", layers, ratio, Map.of(), schedule, 3, epochs, 1e-3,
-                32, 2, 0.02, 7L, options);
+                32, 2, Tolerance.of(0.02), 7L, options);
     }
 
     /** Fills every parameter with seeded uniform values in [-1, 1). */

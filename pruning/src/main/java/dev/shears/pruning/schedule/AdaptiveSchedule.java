@@ -1,12 +1,17 @@
 package dev.shears.pruning.schedule;
 
+import dev.shears.pruning.metrics.PairedDrop;
+import dev.shears.pruning.metrics.Tolerance;
+import dev.shears.pruning.train.Evaluator;
+
 /**
  * A closed loop on validation accuracy. The baseline is the network's validation accuracy before
  * this session prunes it. Each round raises the ratio by {@code adaptiveStep} of the remaining
  * density (capped at the plan's ratio), prunes, fine-tunes {@code max(1, epochs / steps)} epochs
- * and checks the validation accuracy: while it stays within {@code maxAccuracyDrop} of the
- * baseline the loop goes on, up to the plan's ratio; once it falls below, the network, masks and
- * ratio go back to the last round that met it (the unpruned network if none did).
+ * and checks the drop from the baseline against the plan's {@link Tolerance}, the rule the final
+ * choice applies (with a confidence, the drop plus its paired standard errors must be within): while
+ * it holds the loop goes on, up to the plan's ratio; once it breaks, the network, masks and ratio go
+ * back to the last round that met it (the unpruned network if none did).
  * {@link PruningSession#currentRatio()} then tells the ratio reached.
  */
 public final class AdaptiveSchedule implements PruningSchedule {
@@ -30,9 +35,9 @@ public final class AdaptiveSchedule implements PruningSchedule {
 
     @Override
     public void run(PruningSession session) {
-        double baseline = session.validationAccuracy();
+        Evaluator.Score baseline = session.validationScore();
         double ceiling = session.plan().ratio();
-        double maxDrop = session.plan().maxAccuracyDrop();
+        Tolerance tolerance = session.plan().tolerance();
         int epochs = Math.max(1, session.plan().epochs() / Math.max(1, session.plan().steps()));
         PruningSession.Checkpoint good = session.checkpoint();
         double ratio = session.currentRatio();
@@ -40,7 +45,9 @@ public final class AdaptiveSchedule implements PruningSchedule {
             ratio = nextRatio(ratio, ceiling, session.options().adaptiveStep());
             session.pruneTo(ratio);
             session.finetune(epochs, null);
-            Decision d = decide(session.validationAccuracy(), baseline, maxDrop, ratio, ceiling);
+            Evaluator.Score now = session.validationScore();
+            double stdError = PairedDrop.stdError(baseline.correct(), now.correct(), session.validationRows());
+            Decision d = decide(tolerance, baseline.accuracy() - now.accuracy(), stdError, ratio, ceiling);
             if (d == Decision.ROLL_BACK) {
                 session.restore(good);
                 return;
@@ -52,10 +59,9 @@ public final class AdaptiveSchedule implements PruningSchedule {
         }
     }
 
-    /** The stopping rule: tolerance first, then the ceiling. */
-    public static Decision decide(double validationAccuracy, double baseline, double maxDrop, double ratio,
-                                  double ceiling) {
-        if (!(validationAccuracy >= baseline - maxDrop - EPS)) {
+    /** The stopping rule: the tolerance on the round's drop (and its standard error) first, then the ceiling. */
+    public static Decision decide(Tolerance tolerance, double drop, double stdError, double ratio, double ceiling) {
+        if (!tolerance.admits(drop, stdError)) {
             return Decision.ROLL_BACK;
         }
         return ratio >= ceiling - EPS ? Decision.STOP : Decision.CONTINUE;

@@ -18,6 +18,7 @@ import dev.shears.pruning.prune.ScoringContext;
 import dev.shears.pruning.train.ComputePath;
 import dev.shears.pruning.train.Distillation;
 import dev.shears.pruning.train.FineTuner;
+import dev.shears.pruning.train.Evaluator;
 import dev.shears.pruning.train.RateSchedule;
 import dev.shears.pruning.train.Trainer;
 import java.util.List;
@@ -176,9 +177,21 @@ public final class PruningSession {
         return distillTargets;
     }
 
-    /** Accuracy on the validation split (the test split is kept for the final table). */
-    public double validationAccuracy() {
-        return tuner.evaluate(net, data.validation().size() > 0 ? data.validation() : data.train()).accuracy();
+    /**
+     * The network's score on the validation split (the training split when there is none; the test split is kept
+     * for the final table), with the rows it got right.
+     */
+    public Evaluator.Score validationScore() {
+        return tuner.evaluate(net, checkRows());
+    }
+
+    /** How many rows {@link #validationScore} scores on. */
+    public int validationRows() {
+        return checkRows().size();
+    }
+
+    private LabeledData checkRows() {
+        return data.validation().size() > 0 ? data.validation() : data.train();
     }
 
     public Checkpoint checkpoint() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
 import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.Network;
 import dev.shears.pruning.plan.PruningPlan;
@@ -45,7 +46,7 @@ class GlobalNeuronPruningTest {
     /** Test accuracy of the base model pruned by {@code scorer} and fine-tuned one epoch. */
     private static double accuracy(String scorer, Map<String, Object> options) {
         PruningPlan plan = new PruningPlan(scorer, "neuron", "global", "all", 0.8, Map.of(), "oneshot", 3, 1, 1e-3,
-                128, 4, 0.02, SEED, options);
+                128, 4, Tolerance.of(0.02), SEED, options);
         Network net = base.copy();
         Schedules.create(plan.schedule()).run(new PruningSession(net, plan, data, new MaskSet()));
         return Evaluator.evaluate(net, data.test()).accuracy();

@@ -9,9 +9,9 @@ import dev.shears.jobs.result.Columns;
 import dev.shears.jobs.result.Row;
 import dev.shears.jobs.result.Selection;
 import dev.shears.jobs.result.SelectionSplit;
-import dev.shears.jobs.result.Tolerance;
 import dev.shears.jobs.result.Trial;
 import dev.shears.jobs.spec.SpecLoader;
+import dev.shears.pruning.metrics.Tolerance;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -122,7 +122,7 @@ public final class Report {
         h.append("<section id=\"recommended\" class=\"recommended\"><h2>Recommended candidate</h2>");
         String rule = Selection.rule(in.split(), in.tolerance());
         if (best == null) {
-            h.append("<p>None: no successful candidate whose ").append(Page.esc(in.tolerance().describe(in.split())))
+            h.append("<p>None: no successful candidate whose ").append(Page.esc(in.tolerance().describe(in.split().label())))
                     .append(" keeps the constraints.</p>");
         } else {
             Row base = in.ranked().get(0);

@@ -1,5 +1,6 @@
 package dev.shears.jobs.result;
 
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.search.Constraints;
 import dev.shears.search.Pareto;
 import java.util.ArrayList;

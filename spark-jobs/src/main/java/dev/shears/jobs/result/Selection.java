@@ -1,5 +1,6 @@
 package dev.shears.jobs.result;
 
+import dev.shears.pruning.metrics.Tolerance;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public final class Selection {
 
     /** The rule in words, for the report. */
     public static String rule(SelectionSplit split, Tolerance tolerance) {
-        return "among the successful candidates whose " + tolerance.describe(split)
+        return "among the successful candidates whose " + tolerance.describe(split.label())
                 + " and that keep the constraints (objective.constraints), the most compressed, "
                 + "then the most accurate, then the first by id";
     }

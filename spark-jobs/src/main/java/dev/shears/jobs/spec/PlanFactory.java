@@ -35,7 +35,7 @@ public final class PlanFactory {
                 number(c, "learningRate"),
                 spec.finetune.batchSize,
                 spec.finetune.calibrationBatches,
-                spec.objective.maxAccuracyDrop,
+                spec.objective.tolerance(),
                 spec.seed,
                 options);
     }

@@ -2,7 +2,7 @@ package dev.shears.jobs.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.jobs.result.SelectionSplit;
-import dev.shears.jobs.result.Tolerance;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.search.Constraints;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.jobs.TestResults;
 import dev.shears.jobs.result.SelectionSplit;
-import dev.shears.jobs.result.Tolerance;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.search.Constraints;
 import dev.shears.search.TrialStatus;
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,7 @@
 package dev.shears.jobs.driver;
 
 import dev.shears.jobs.TestResults;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.search.TrialStatus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,7 @@ class TrialCacheTest {
         SearchSpec.SearchSettings dataParallel = new SearchSpec.SearchSettings();
         dataParallel.execution = "data-parallel";
         PruningPlan otherSeed = new PruningPlan("magnitude", "weight", "layerwise", "all", 0.5, Map.of(), "oneshot", 3, 1,
-                1e-3, 128, 4, 0.02, 2L, Map.of());
+                1e-3, 128, 4, Tolerance.of(0.02), 2L, Map.of());
         List<String> keys = List.of(key(), key("1.1", "base", "data", PER_CANDIDATE, PLAN, null),
                 key("1.0", "other base", "data", PER_CANDIDATE, PLAN, null),
                 key("1.0", "base", "other data", PER_CANDIDATE, PLAN, null),

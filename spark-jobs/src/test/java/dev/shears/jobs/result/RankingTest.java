@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.shears.jobs.TestResults;
 import dev.shears.pruning.metrics.LatencyComparison;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.run.CandidateOutcome;
 import dev.shears.pruning.run.Metrics;

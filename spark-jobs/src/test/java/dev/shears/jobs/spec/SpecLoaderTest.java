@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shears.jobs.result.Tolerance;
+import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.pruning.plan.PlanOptions;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.prune.Normalizer;

@@ -1,4 +1,4 @@
-package dev.shears.jobs.result;
+package dev.shears.pruning.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,9 +31,9 @@ class ToleranceTest {
     @Test
     void theRuleSaysWhichConfidenceItAsks() {
         assertEquals("validation accuracy is at most 0.02 below the base model's",
-                Tolerance.of(0.02).describe(SelectionSplit.VALIDATION));
+                Tolerance.of(0.02).describe("validation"));
         assertEquals("validation accuracy is at most 0.02 below the base model's with 0.900 one-sided confidence "
                 + "(the drop plus 1.28 standard errors of its paired estimate)",
-                new Tolerance(0.02, 0.9).describe(SelectionSplit.VALIDATION));
+                new Tolerance(0.02, 0.9).describe("validation"));
     }
 }

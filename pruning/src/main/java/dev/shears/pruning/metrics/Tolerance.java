@@ -1,19 +1,21 @@
-package dev.shears.jobs.result;
+package dev.shears.pruning.metrics;
 
+import java.io.Serializable;
 import java.util.Locale;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
- * How far below the base model a candidate may fall on the selection split and still be chosen. A drop measured
+ * How far below the base model a candidate may fall on the selection split and still be chosen, and how far the
+ * adaptive schedule may prune before it stops: one rule for both. A drop measured
  * on a few thousand rows is noisy, and choosing the most compressed candidate whose measured drop is within the
  * tolerance favours candidates whose drop was measured too low; with a {@code confidence} above 0.5 the drop
- * plus that many standard errors of its paired estimate ({@link dev.shears.pruning.metrics.PairedDrop}) must be
+ * plus that many standard errors of its paired estimate ({@link PairedDrop}) must be
  * within instead: at 0.9, the true drop is within with 90% one-sided confidence.
  *
  * @param maxAccuracyDrop the largest drop allowed, as a fraction (0.01 = one point)
  * @param confidence      one-sided confidence in [0.5, 1); 0.5 compares the measured drop itself
  */
-public record Tolerance(double maxAccuracyDrop, double confidence) {
+public record Tolerance(double maxAccuracyDrop, double confidence) implements Serializable {
 
     /** The measured drop itself, with no allowance for its noise. */
     public static final double POINT = 0.5;
@@ -42,11 +44,11 @@ public record Tolerance(double maxAccuracyDrop, double confidence) {
         return bound(drop, stdError) <= maxAccuracyDrop + 1e-12;
     }
 
-    /** The rule's condition in words, after "whose [split] accuracy". */
-    public String describe(SelectionSplit split) {
+    /** The rule's condition in words, after "whose", for accuracy on the split named {@code split}. */
+    public String describe(String split) {
         String within = "is at most " + maxAccuracyDrop + " below the base model's";
-        return z() == 0 ? split.label() + " accuracy " + within
-                : split.label() + " accuracy " + within + " with " + String.format(Locale.ROOT, "%.3g", confidence)
+        return z() == 0 ? split + " accuracy " + within
+                : split + " accuracy " + within + " with " + String.format(Locale.ROOT, "%.3g", confidence)
                 + " one-sided confidence (the drop plus " + String.format(Locale.ROOT, "%.2f", z())
                 + " standard errors of its paired estimate)";
     }
