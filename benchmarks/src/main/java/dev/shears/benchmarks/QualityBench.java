@@ -433,16 +433,14 @@ public final class QualityBench implements Callable<Integer> {
                 "LAMP scores with one global threshold, gradual schedule (Zhu and Gupta), distillation from the dense "
                         + "model (alpha 0.5, T 4), " + f + " epochs", mlpRatios,
                 distilled(plan("lamp", "weight", "global", "gradual", f, r -> Map.of())));
-        Method undistilled = withoutDistillation(gradual);
+        Method undistilled = withoutDistillation(gradual, mlpRatios);
         Method neuron = Method.pruning("neuron", Role.METHOD,
                 "structural: hidden neurons by L1 magnitude, per layer, one-shot, network shrunk, " + f
                         + " epochs with distillation from the dense model (alpha 0.5, T 4)",
                 neuronRatios,
                 distilled(plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
+        // global versus layer-wise is global against layerwise-han; the trials go to what distillation adds
         List<Method> methods = new ArrayList<>(List.of(global, han, gradual, undistilled,
-                Method.pruning("layerwise-uniform", Role.CONTROL,
-                        "control, global versus layer-wise: the same ratio in every layer, otherwise as global", mlpRatios,
-                        plan("magnitude", "weight", "layerwise", "iterative", f, r -> Map.of())),
                 Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", mlpRatios,
                         plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
         methods.addAll(weightRetraining(global));
@@ -464,14 +462,15 @@ public final class QualityBench implements Callable<Integer> {
         Method gradual = Method.pruning("lamp-gradual-distill", Role.METHOD,
                 "LAMP, global, gradual schedule, distillation (alpha 0.5, T 4), " + f + " epoch(s)", cnnWeightRatios,
                 distilled(plan("lamp", "weight", "global", "gradual", f, r -> Map.of())));
-        Method undistilled = withoutDistillation(gradual);
+        // at the ratio of the 10x goal, and random weights at the largest: the run must stay under the hour
+        Method undistilled = withoutDistillation(gradual, cnnWeightRatios.subList(0, 1));
         Method filter = Method.pruning("filter", Role.METHOD,
                 "structural: convolution filters by L1 magnitude, per layer, one-shot, network shrunk, " + f
                         + " epoch(s) with distillation from the dense model (alpha 0.5, T 4)",
                 cnnFilterRatios, distilled(plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of())));
-        // global versus layer-wise is the MLP's comparison; here the trials go to what distillation adds
         List<Method> methods = new ArrayList<>(List.of(global, gradual, undistilled,
-                Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", cnnWeightRatios,
+                Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global",
+                        cnnWeightRatios.subList(cnnWeightRatios.size() - 1, cnnWeightRatios.size()),
                         plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
         methods.addAll(weightRetraining(global));
         methods.add(filter);
@@ -515,9 +514,9 @@ public final class QualityBench implements Callable<Integer> {
 
     /**
      * The control that tells what distillation adds to a distilled method: its plan without the teacher, at the
-     * same ratios and epochs.
+     * same epochs, at {@code ratios}.
      */
-    private static Method withoutDistillation(Method distilled) {
+    private static Method withoutDistillation(Method distilled, List<Double> ratios) {
         Plan plain = (ratio, seed) -> {
             PruningPlan p = distilled.plan().at(ratio, seed);
             Map<String, Object> options = new LinkedHashMap<>(p.options());
@@ -527,7 +526,7 @@ public final class QualityBench implements Callable<Integer> {
         };
         String name = distilled.name().replace("-distill", "");
         return Method.pruning(name, Role.CONTROL, "control, distillation's share: " + distilled.name()
-                + " without distillation, the same epochs", distilled.ratios(), plain);
+                + " without distillation, the same epochs", ratios, plain);
     }
 
     /**
