@@ -5,7 +5,6 @@ import dev.shears.pruning.metrics.Tolerance;
 import dev.shears.pruning.run.Metrics;
 import dev.shears.search.TrialStatus;
 import java.util.function.ToDoubleFunction;
-import dev.shears.jobs.engine.DaemonThreads;
 import dev.shears.jobs.spec.SpecLoader;
 import dev.shears.pruning.data.DataLoader;
 import dev.shears.pruning.data.DataLocation;
@@ -43,7 +42,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine;
@@ -211,7 +210,6 @@ public final class QualityBench implements Callable<Integer> {
         }
     }
 
-    /** What a method is for: a Shears method (and a candidate for the best one), or a control. */
     /**
      * What a method is: a pruning method, a pruning control, or a retraining control: the mask rewound to the
      * initial weights, to the weights after the dense model's first epoch (late rewinding), or the shrunk shape
@@ -236,8 +234,11 @@ public final class QualityBench implements Callable<Integer> {
                 int epochs, ImageAugment augment, List<Method> methods, List<String> best, String structural) {
     }
 
-    /** A dense model trained for one seed, as its methods start from it. */
-    /** @param early the dense model after its first epoch, what late rewinding goes back to */
+    /**
+     * A dense model trained for one seed, as its methods start from it.
+     *
+     * @param early the dense model after its first epoch, what late rewinding goes back to
+     */
     record Base(Arch arch, long seed, DataSplits data, byte[] initial, byte[] early, byte[] trained,
                 BaseReference reference, Metrics metrics, BestEpoch.Result training) {
     }
@@ -441,8 +442,7 @@ public final class QualityBench implements Callable<Integer> {
                 distilled(plan("magnitude", "neuron", "layerwise", "oneshot", f, r -> Map.of(), "hidden")));
         // global versus layer-wise is global against layerwise-han; the trials go to what distillation adds
         List<Method> methods = new ArrayList<>(List.of(global, han, gradual, undistilled,
-                Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global", mlpRatios,
-                        plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
+                randomControl("random", global, mlpRatios)));
         methods.addAll(weightRetraining(global));
         methods.add(neuron);
         methods.addAll(structuralControls(neuron));
@@ -469,9 +469,8 @@ public final class QualityBench implements Callable<Integer> {
                         + " epoch(s) with distillation from the dense model (alpha 0.5, T 4)",
                 cnnFilterRatios, distilled(plan("magnitude", "filter", "layerwise", "oneshot", f, r -> Map.of())));
         List<Method> methods = new ArrayList<>(List.of(global, gradual, undistilled,
-                Method.pruning("random", Role.CONTROL, "control: random scores, otherwise as global",
-                        cnnWeightRatios.subList(cnnWeightRatios.size() - 1, cnnWeightRatios.size()),
-                        plan("random", "weight", "global", "iterative", f, r -> Map.of()))));
+                randomControl("random", global, cnnWeightRatios.subList(cnnWeightRatios.size() - 1,
+                        cnnWeightRatios.size()))));
         methods.addAll(weightRetraining(global));
         methods.add(filter);
         methods.addAll(structuralControls(filter));
@@ -550,15 +549,20 @@ public final class QualityBench implements Callable<Integer> {
      * from scratch.
      */
     private List<Method> structuralControls(Method source) {
+        return List.of(
+                randomControl(source.name() + "-random", source, source.ratios()),
+                Method.retrained(source.name() + "-scratch", Role.SCRATCH, "control: " + source.name() + "'s shrunk "
+                        + "architecture re-initialised and trained like the dense model", source, retrainRatios));
+    }
+
+    /** The control that tells what a method's scores add: its own plan with random scores, at {@code ratios}. */
+    private static Method randomControl(String name, Method source, List<Double> ratios) {
         Plan random = (ratio, seed) -> {
             PruningPlan p = source.plan().at(ratio, seed);
             return p.with("random", p.granularity(), p.scope(), p.schedule());
         };
-        return List.of(
-                Method.pruning(source.name() + "-random", Role.CONTROL, "control: random " + source.name()
-                        + " scores, otherwise as " + source.name(), source.ratios(), random),
-                Method.retrained(source.name() + "-scratch", Role.SCRATCH, "control: " + source.name() + "'s shrunk "
-                        + "architecture re-initialised and trained like the dense model", source, retrainRatios));
+        return Method.pruning(name, Role.CONTROL, "control: random scores, otherwise as " + source.name(), ratios,
+                random);
     }
 
     private static int rounds(int epochs) {
@@ -626,22 +630,26 @@ public final class QualityBench implements Callable<Integer> {
     // ---- running ----
 
     /**
-     * Trains every base and runs every trial on {@code parallel} threads, one network after the
-     * other (the MLP first: under a time limit its table is the one that must be whole); controls
-     * start when their method's result is in, and a pruning method's grid is extended on a seed
-     * once all its grid's results there are in. After the time limit, trials not yet started are
-     * recorded as SKIPPED rather than run.
+     * Trains every base and runs every trial on {@code parallel} threads. Waiting work starts network by network (the
+     * MLP first: under a time limit its table is the one that must be whole, and the next network's dense training
+     * fills the threads its last trials leave idle), and within a network the bases first, then the long or chained
+     * work (retraining controls, grid extensions), then the grid's trials, so that a run does not end on its longest
+     * trials. Controls start when their method's result is in, and a pruning method's grid is extended on a seed
+     * once all its grid's results there are in. After the time limit, trials not yet started are recorded as SKIPPED
+     * rather than run.
      */
     private List<Result> runAll(List<Arch> archs, List<Base> bases, long start) {
         long deadline = timeLimitMinutes > 0 ? start + (long) (timeLimitMinutes * 60e9) : Long.MAX_VALUE;
-        ExecutorService pool = DaemonThreads.pool(parallel, "shears-bench-quality");
-        try {
-            List<Result> results = new ArrayList<>();
-            for (Arch arch : archs) {
-                List<CompletableFuture<List<Result>>> all = new ArrayList<>();
-                List<CompletableFuture<Base>> baseFutures = new ArrayList<>();
+        try (RankedPool pool = new RankedPool(parallel, "shears-bench-quality")) {
+            List<CompletableFuture<List<Result>>> all = new ArrayList<>();
+            List<CompletableFuture<Base>> baseFutures = new ArrayList<>();
+            for (int a = 0; a < archs.size(); a++) {
+                Arch arch = archs.get(a);
+                Executor first = pool.at(3 * a);
+                Executor longer = pool.at(3 * a + 1);
+                Executor grids = pool.at(3 * a + 2);
                 for (long seed : seeds) {
-                    CompletableFuture<Base> base = CompletableFuture.supplyAsync(() -> trainBase(arch, seed, start), pool);
+                    CompletableFuture<Base> base = CompletableFuture.supplyAsync(() -> trainBase(arch, seed, start), first);
                     baseFutures.add(base);
                     Map<String, Map<Double, CompletableFuture<Result>>> byMethod = new HashMap<>();
                     for (Method m : arch.methods()) {
@@ -649,9 +657,9 @@ public final class QualityBench implements Callable<Integer> {
                         for (double r : m.ratios()) {
                             CompletableFuture<Result> f = m.source() == null
                                     ? base.thenApplyAsync(b -> progress(System.nanoTime() > deadline
-                                    ? skipped(b, m, r) : trial(b, m, r), start), pool)
+                                    ? skipped(b, m, r) : trial(b, m, r), start), grids)
                                     : byMethod.get(m.source()).get(r).thenCombineAsync(base, (src, b) -> progress(
-                                    System.nanoTime() > deadline ? skipped(b, m, r) : retrain(b, m, src), start), pool);
+                                    System.nanoTime() > deadline ? skipped(b, m, r) : retrain(b, m, src), start), longer);
                             grid.put(r, f);
                             all.add(f.thenApply(List::of));
                         }
@@ -660,16 +668,15 @@ public final class QualityBench implements Callable<Integer> {
                             all.add(CompletableFuture.allOf(grid.values().toArray(new CompletableFuture<?>[0]))
                                     .thenCombine(base, (done, b) -> b)
                                     .thenCompose(b -> extend(b, m, grid.values().stream().map(CompletableFuture::join)
-                                            .toList(), deadline, start, pool)));
+                                            .toList(), deadline, start, longer)));
                         }
                     }
                 }
-                baseFutures.forEach(f -> bases.add(f.join()));
-                all.forEach(f -> results.addAll(f.join()));
             }
+            baseFutures.forEach(f -> bases.add(f.join()));
+            List<Result> results = new ArrayList<>();
+            all.forEach(f -> results.addAll(f.join()));
             return results;
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -678,7 +685,7 @@ public final class QualityBench implements Callable<Integer> {
      * the other since each depends on the last choice; the results beyond the grid.
      */
     private static CompletableFuture<List<Result>> extend(Base b, Method m, List<Result> tried, long deadline, long start,
-                                                          ExecutorService pool) {
+                                                          Executor pool) {
         OptionalDouble next = nextRatio(m, b, tried);
         if (next.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
