@@ -59,6 +59,28 @@ public enum ComputePath {
         return !v.equals("off") && !v.equals("false");
     }
 
+    /**
+     * Where max pooling's training passes run: {@code auto} (the default) as {@link #javaMaxPooling} says, {@code on}
+     * in Java on every CPU, {@code off} on oneDNN's kernels on every CPU.
+     */
+    public static final String JAVA_POOLING_PROPERTY = "shears.javaMaxPooling";
+
+    /**
+     * Whether the convolutional path runs max pooling's training passes in Java ({@link MaxPooling}) rather than on
+     * oneDNN's kernel {@code impl} (as oneDNN names it: {@code jit:avx2}, {@code jit:avx512_core}, ...): unless told
+     * otherwise ({@value #JAVA_POOLING_PROPERTY}), where that kernel is not an AVX-512 one. oneDNN 2.5's AVX2 kernel
+     * takes about 0.2 microseconds a window when it keeps the workspace the backward pass reads, half of LeNet-5's
+     * training step on an AVX2 CPU (docs/benchmarks/convolution-profile.md).
+     */
+    static boolean javaMaxPooling(String impl) {
+        String v = System.getProperty(JAVA_POOLING_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> !impl.contains("avx512");
+        };
+    }
+
     /** Why this path cannot run {@code net} as Deeplearning4j's layers would, or null when it can. */
     public String unsupported(Network net) {
         return switch (this) {

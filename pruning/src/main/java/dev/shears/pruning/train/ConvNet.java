@@ -85,12 +85,16 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * {@code FeedForwardToCnnPreProcessor} makes of a flat row (NCHW), and a dense layer after a
  * convolution reads the activations in DL4J's flattening order (channel, row, column). A tensor
  * several nodes read gets the sum of their gradients; the output layer's softmax and cross-entropy
- * gradient are computed in Java ({@link #backward}).
+ * gradient are computed in Java ({@link #backward}), and so is max pooling in training where oneDNN's kernel for it is
+ * slow ({@link ComputePath#javaMaxPooling}).
  */
 final class ConvNet implements AutoCloseable {
 
-    /** One primitive and its arguments, in the order the pass runs them; {@code node} names the layer it is for. */
-    private record Exec(primitive op, IntMemoryMap args, String node) {
+    /**
+     * One primitive and its arguments, or Java work ({@code java}), in the order the pass runs them; {@code node}
+     * names the layer it is for.
+     */
+    private record Exec(primitive op, IntMemoryMap args, Runnable java, String node) {
     }
 
     /** An activation or gradient: its memory and the layout it is in. */
@@ -100,13 +104,13 @@ final class ConvNet implements AutoCloseable {
     /**
      * What a node's backward pass reads from its forward pass: its inputs and output, the forward primitive's
      * descriptor, its parameters (weights and bias, or batch normalisation's scale and shift), its window, max
-     * pooling's workspace, batch normalisation's batch mean and variance.
+     * pooling's workspace, batch normalisation's batch mean and variance; max pooling run in Java.
      */
     private record Kept(Tensor[] src, Tensor dst, org.bytedeco.dnnl.primitive_desc forward, memory weights, memory bias,
-                        Window window, memory workspace, memory mean, memory variance) {
+                        Window window, memory workspace, memory mean, memory variance, MaxPooling pooled) {
         Kept(Tensor[] src, Tensor dst, org.bytedeco.dnnl.primitive_desc forward, memory weights, memory bias, Window window,
              memory workspace) {
-            this(src, dst, forward, weights, bias, window, workspace, null, null);
+            this(src, dst, forward, weights, bias, window, workspace, null, null, null);
         }
     }
 
@@ -315,6 +319,11 @@ final class ConvNet implements AutoCloseable {
 
     private void run(List<Exec> pass) {
         for (Exec e : pass) {
+            if (e.java != null) {
+                dnnl.stream._wait();
+                e.java.run();
+                continue;
+            }
             try {
                 e.op.execute(dnnl.stream, e.args);
             } catch (RuntimeException failed) {
@@ -395,12 +404,44 @@ final class ConvNet implements AutoCloseable {
     private Kept pooling(Window w, Tensor src, long[] out) {
         pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(own(new pooling_forward.desc(prop, w.pooling,
                 src.desc, any(out), w.stride, w.kernel, w.before, w.after)), dnnl.engine));
+        if (prop == prop_kind.forward_training && w.pooling == algorithm.pooling_max
+                && ComputePath.javaMaxPooling(pd.impl_info_str().getString())) {
+            Kept java = javaMaxPooling(w, src, out);
+            if (java != null) {
+                return java;
+            }
+        }
         Tensor dst = allocate(pd.dst_desc());
         // where max pooling's backward pass finds which value each window passed on
         memory workspace = prop == prop_kind.forward_training && w.pooling == algorithm.pooling_max
                 ? own(new memory(pd.workspace_desc(), dnnl.engine)) : null;
         add(forward, own(new pooling_forward(pd)), DNNL_ARG_SRC, src.mem, DNNL_ARG_DST, dst.mem, DNNL_ARG_WORKSPACE, workspace);
         return new Kept(new Tensor[] {src}, dst, pd, null, null, w, workspace);
+    }
+
+    /** Max pooling in Java on {@code src} as it is laid out, into the same layout; null where {@link MaxPooling} cannot read it. */
+    private Kept javaMaxPooling(Window w, Tensor src, long[] out) {
+        long[] in = new LongDims(src.desc).values;
+        int images = (int) in[0];
+        int channels = (int) in[1];
+        for (memory.format_tag tag : new memory.format_tag[] {memory.format_tag.nchw, memory.format_tag.nhwc,
+                memory.format_tag.aBcd8b, memory.format_tag.aBcd16b}) {
+            if (!desc(in, tag).equals(src.desc)) {
+                continue;
+            }
+            int block = tag == memory.format_tag.aBcd8b ? 8 : tag == memory.format_tag.aBcd16b ? 16 : 0;
+            int planes = tag == memory.format_tag.nchw ? images * channels : tag == memory.format_tag.nhwc ? images
+                    : images * ((channels + block - 1) / block);
+            int lanes = tag == memory.format_tag.nchw ? 1 : tag == memory.format_tag.nhwc ? channels : block;
+            MaxPooling pool = new MaxPooling(planes, (int) in[2], (int) in[3], lanes, (int) out[2], (int) out[3],
+                    ints(w.kernel), ints(w.stride), ints(w.before));
+            Tensor dst = allocate(desc(out, tag));
+            FloatBuffer from = floats(src.mem, src.desc);
+            FloatBuffer to = floats(dst.mem, dst.desc);
+            addJava(forward, () -> pool.forward(from, to));
+            return new Kept(new Tensor[] {src}, dst, null, null, null, w, null, null, null, pool);
+        }
+        return null;
     }
 
     private Kept innerProduct(FeedForwardLayer layer, Tensor src, long[] out, memory weights, memory bias, boolean output) {
@@ -451,7 +492,7 @@ final class ConvNet implements AutoCloseable {
         } else {
             runningStatistics(name, bn, channels, means, variances, globalMean, globalLogStd);
         }
-        return new Kept(new Tensor[] {src}, dst, pd, scale, shift, null, null, mean, variance);
+        return new Kept(new Tensor[] {src}, dst, pd, scale, shift, null, null, mean, variance, null);
     }
 
     /**
@@ -573,6 +614,14 @@ final class ConvNet implements AutoCloseable {
             add(backward, own(new convolution_backward_data(dpd)), DNNL_ARG_DIFF_DST, as(diff, dpd.diff_dst_desc(), backward),
                     DNNL_ARG_WEIGHTS, as(new Tensor(k.weights, k.weights.get_desc()), dpd.weights_desc(), backward),
                     DNNL_ARG_DIFF_SRC, next.mem);
+            return new Tensor[] {next};
+        }
+        if (k.pooled != null) {
+            memory d = as(diff, k.dst.desc, backward);
+            Tensor next = allocate(k.src[0].desc);
+            FloatBuffer diffDst = floats(d, k.dst.desc);
+            FloatBuffer diffSrc = floats(next.mem, next.desc);
+            addJava(backward, () -> k.pooled.backward(diffDst, diffSrc));
             return new Tensor[] {next};
         }
         if (conf instanceof SubsamplingLayer || conf instanceof GlobalPoolingLayer) {
@@ -781,6 +830,10 @@ final class ConvNet implements AutoCloseable {
         return includePadding ? algorithm.pooling_avg_include_padding : algorithm.pooling_avg_exclude_padding;
     }
 
+    private static int[] ints(long[] values) {
+        return java.util.Arrays.stream(values).mapToInt(Math::toIntExact).toArray();
+    }
+
     private static long[] longs(int[] values) {
         long[] l = new long[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -797,7 +850,12 @@ final class ConvNet implements AutoCloseable {
                 map.put((Integer) args[i], (memory) args[i + 1]);
             }
         }
-        pass.add(new Exec(op, map, building));
+        pass.add(new Exec(op, map, null, building));
+    }
+
+    /** Appends Java work to {@code pass}: it runs once the primitives before it have finished. */
+    private void addJava(List<Exec> pass, Runnable work) {
+        pass.add(new Exec(null, null, work, building));
     }
 
     private <T extends Pointer> T own(T p) {
