@@ -242,6 +242,11 @@ final class ConvNet implements AutoCloseable {
         return classes;
     }
 
+    /** How many of the network's poolings run in Java ({@link MaxPooling}). */
+    int javaPoolings() {
+        return (int) java.util.Arrays.stream(kept).filter(k -> k.pooled != null).count();
+    }
+
     /**
      * The outputs of the named layers after the last {@link #forward()}, after their activation, in DL4J's shapes
      * and layouts (NCHW images, rows x units otherwise; the output layer's as probabilities): what DL4J's

@@ -192,6 +192,11 @@ class ConvNetTest {
             System.setProperty(ComputePath.JAVA_POOLING_PROPERTY, where);
             try {
                 Network net = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 17));
+                try (ConvNet training = new ConvNet(net, 32, net.gradientArray());
+                     ConvNet inference = new ConvNet(net, 32, null)) {
+                    assertEquals(where.equals("on") ? 2 : 0, training.javaPoolings(), where);
+                    assertEquals(0, inference.javaPoolings());
+                }
                 assertSameTraining(net, randomMask(net, 0.5, 18));
                 Network same = chain(new Sgd(0.05), conv(3, 1, 5, Activation.RELU, ConvolutionMode.Same),
                         new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
