@@ -19,6 +19,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -185,7 +187,7 @@ class ConvNetTest {
         assertSameTraining(net, randomMask(net, 0.5, 5));
     }
 
-    /** Max pooling's training passes in Java and on oneDNN's kernel, whichever this CPU would choose. */
+    /** Max pooling's training passes (windows, Same mode, global) in Java and on oneDNN's kernel, whichever this CPU would choose. */
     @Test
     void maxPoolingTrainsAsDl4jInJavaAndOnOneDnn() {
         for (String where : List.of("on", "off")) {
@@ -203,6 +205,13 @@ class ConvNetTest {
                                 .convolutionMode(ConvolutionMode.Same).build(),
                         new DenseLayer.Builder().nOut(7).activation(Activation.SIGMOID).build());
                 assertSameTraining(same, randomMask(same, 0.3, 19));
+                Network global = chain(new Adam(1e-2), conv(3, 1, 5, Activation.RELU, ConvolutionMode.Truncate),
+                        new GlobalPoolingLayer.Builder(PoolingType.MAX).build(),
+                        new DenseLayer.Builder().nOut(7).activation(Activation.RELU).build());
+                try (ConvNet training = new ConvNet(global, 32, global.gradientArray())) {
+                    assertEquals(where.equals("on") ? 1 : 0, training.javaPoolings(), where);
+                }
+                assertSameTraining(global, randomMask(global, 0.3, 20));
             } finally {
                 System.clearProperty(ComputePath.JAVA_POOLING_PROPERTY);
             }
