@@ -187,7 +187,10 @@ class ConvNetTest {
         assertSameTraining(net, randomMask(net, 0.5, 5));
     }
 
-    /** Max pooling's training passes (windows, Same mode, global) in Java and on oneDNN's kernel, whichever this CPU would choose. */
+    /**
+     * Max pooling's training passes (windows, Same mode, global) in Java and on oneDNN's kernel, whichever this CPU
+     * would choose.
+     */
     @Test
     void maxPoolingTrainsAsDl4jInJavaAndOnOneDnn() {
         for (String where : List.of("on", "off")) {
