@@ -60,20 +60,23 @@ public enum ComputePath {
     }
 
     /**
-     * Where max pooling's training passes run: {@code auto} (the default) as {@link #javaMaxPooling} says, {@code on}
-     * in Java on every CPU, {@code off} on oneDNN's kernels on every CPU.
+     * Whether the convolutional path goes around oneDNN's kernels where they are slow: {@code auto} (the default)
+     * as {@link #bypass} says, {@code on} on every CPU, {@code off} on none.
      */
-    public static final String JAVA_POOLING_PROPERTY = "shears.javaMaxPooling";
+    public static final String BYPASS_PROPERTY = "shears.convBypass";
 
     /**
-     * Whether the convolutional path runs max pooling's training passes in Java ({@link MaxPooling}) rather than on
-     * oneDNN's kernel {@code impl} (as oneDNN names it: {@code jit:avx2}, {@code jit:avx512_core}, ...): unless told
-     * otherwise ({@value #JAVA_POOLING_PROPERTY}), where that kernel is not an AVX-512 one. oneDNN 2.5's AVX2 kernel
-     * takes about 0.2 microseconds a window when it keeps the workspace the backward pass reads, half of LeNet-5's
-     * training step on an AVX2 CPU (docs/benchmarks/convolution-profile.md).
+     * Whether the convolutional path goes around oneDNN's kernel {@code impl} (as oneDNN names it: {@code jit:avx2},
+     * {@code jit:avx512_core}, ...) for the two things oneDNN 2.5's AVX2 kernels do slowly: max pooling's training
+     * passes, which {@link MaxPooling} does in Java (the AVX2 kernel takes about 0.2 microseconds a window keeping
+     * the workspace the backward pass reads), and the weight gradient of a convolution of one input channel, which
+     * is computed as a convolution of the batch (the weight-gradient kernel pads the one channel to a block of 8).
+     * Unless told otherwise ({@value #BYPASS_PROPERTY}), where the kernel is not an AVX-512 one: on an AVX2 CPU the
+     * two took over half of LeNet-5's training step (docs/benchmarks/convolution-profile.md); the AVX-512 kernels
+     * were not measured against the bypasses.
      */
-    static boolean javaMaxPooling(String impl) {
-        String v = System.getProperty(JAVA_POOLING_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+    static boolean bypass(String impl) {
+        String v = System.getProperty(BYPASS_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         return switch (v) {
             case "on", "true" -> true;
             case "off", "false" -> false;

@@ -86,7 +86,7 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * convolution reads the activations in DL4J's flattening order (channel, row, column). A tensor
  * several nodes read gets the sum of their gradients; the output layer's softmax and cross-entropy
  * gradient are computed in Java ({@link #backward}), and so is max pooling in training where oneDNN's kernel for it is
- * slow ({@link ComputePath#javaMaxPooling}).
+ * slow ({@link ComputePath#bypass}).
  */
 final class ConvNet implements AutoCloseable {
 
@@ -155,6 +155,7 @@ final class ConvNet implements AutoCloseable {
     private final int rows;
     private final List<ConvGraph.Node> nodes;
     private final Kept[] kept;
+    private int bypassed;
     /** The node whose primitives are being added, named in their errors. */
     private String building = "the input";
     private final int classes;
@@ -242,9 +243,9 @@ final class ConvNet implements AutoCloseable {
         return classes;
     }
 
-    /** How many of the network's poolings run in Java ({@link MaxPooling}). */
-    int javaPoolings() {
-        return (int) java.util.Arrays.stream(kept).filter(k -> k.pooled != null).count();
+    /** How many of oneDNN's kernels the passes go around ({@link ComputePath#bypass}). */
+    int bypassed() {
+        return bypassed;
     }
 
     /**
@@ -410,7 +411,7 @@ final class ConvNet implements AutoCloseable {
         pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(own(new pooling_forward.desc(prop, w.pooling,
                 src.desc, any(out), w.stride, w.kernel, w.before, w.after)), dnnl.engine));
         if (prop == prop_kind.forward_training && w.pooling == algorithm.pooling_max
-                && ComputePath.javaMaxPooling(pd.impl_info_str().getString())) {
+                && ComputePath.bypass(pd.impl_info_str().getString())) {
             Kept java = javaMaxPooling(w, src, out);
             if (java != null) {
                 return java;
@@ -424,29 +425,59 @@ final class ConvNet implements AutoCloseable {
         return new Kept(new Tensor[] {src}, dst, pd, null, null, w, workspace);
     }
 
-    /** Max pooling in Java on {@code src} as it is laid out, into the same layout; null where {@link MaxPooling} cannot read it. */
+    /** Max pooling in Java on {@code src} as it is laid out, into the same layout; null where {@link Planes} cannot read it. */
     private Kept javaMaxPooling(Window w, Tensor src, long[] out) {
         long[] in = new LongDims(src.desc).values;
-        int images = (int) in[0];
-        int channels = (int) in[1];
-        for (memory.format_tag tag : new memory.format_tag[] {memory.format_tag.nchw, memory.format_tag.nhwc,
-                memory.format_tag.aBcd8b, memory.format_tag.aBcd16b}) {
-            if (!desc(in, tag).equals(src.desc)) {
-                continue;
-            }
-            int block = tag == memory.format_tag.aBcd8b ? 8 : tag == memory.format_tag.aBcd16b ? 16 : 0;
-            int planes = tag == memory.format_tag.nchw ? images * channels : tag == memory.format_tag.nhwc ? images
-                    : images * ((channels + block - 1) / block);
-            int lanes = tag == memory.format_tag.nchw ? 1 : tag == memory.format_tag.nhwc ? channels : block;
-            MaxPooling pool = new MaxPooling(planes, (int) in[2], (int) in[3], lanes, (int) out[2], (int) out[3],
-                    ints(w.kernel), ints(w.stride), ints(w.before));
-            Tensor dst = allocate(desc(out, tag));
-            FloatBuffer from = floats(src.mem, src.desc);
-            FloatBuffer to = floats(dst.mem, dst.desc);
-            addJava(forward, () -> pool.forward(from, to));
-            return new Kept(new Tensor[] {src}, dst, null, null, null, w, null, null, null, pool);
+        Planes layout = Planes.of(src.desc, in);
+        if (layout == null) {
+            return null;
         }
-        return null;
+        MaxPooling pool = new MaxPooling(layout.count(), (int) in[2], (int) in[3], layout.lanes(), (int) out[2],
+                (int) out[3], ints(w.kernel), ints(w.stride), ints(w.before));
+        Tensor dst = allocate(desc(out, layout.tag()));
+        FloatBuffer from = floats(src.mem, src.desc);
+        FloatBuffer to = floats(dst.mem, dst.desc);
+        addJava(forward, () -> pool.forward(from, to));
+        bypassed++;
+        return new Kept(new Tensor[] {src}, dst, null, null, null, w, null, null, null, pool);
+    }
+
+    /**
+     * An image tensor's layout as Java code reads it: {@code count} planes of rows of columns of {@code lanes} values,
+     * {@code perImage} planes an image: NCHW (a plane per channel, one lane), NHWC (a plane per image, a lane per
+     * channel) or oneDNN's channel blocks (a plane per block of 8 or 16 channels, the channels past the last zeros).
+     */
+    private record Planes(memory.format_tag tag, int count, int lanes, int perImage) {
+
+        /** {@code d}'s layout, for a tensor of dimensions {@code dims}; null for any other. */
+        static Planes of(memory.desc d, long[] dims) {
+            int images = (int) dims[0];
+            int channels = (int) dims[1];
+            for (memory.format_tag tag : new memory.format_tag[] {memory.format_tag.nchw, memory.format_tag.nhwc,
+                    memory.format_tag.aBcd8b, memory.format_tag.aBcd16b}) {
+                if (desc(dims, tag).equals(d)) {
+                    int lanes = tag == memory.format_tag.nchw ? 1 : tag == memory.format_tag.nhwc ? channels
+                            : tag == memory.format_tag.aBcd8b ? 8 : 16;
+                    int perImage = (channels + lanes - 1) / lanes;
+                    return new Planes(tag, images * perImage, lanes, perImage);
+                }
+            }
+            return null;
+        }
+
+        /** Every channel's sum over images, rows and columns of {@code values}, {@code size} rows x columns a plane. */
+        void channelSums(float[] values, int size, double[] sums) {
+            java.util.Arrays.fill(sums, 0);
+            for (int p = 0; p < count; p++) {
+                int base = p * size * lanes;
+                int channel = (p % perImage) * lanes;
+                for (int i = 0; i < size; i++) {
+                    for (int l = 0; l < lanes; l++) {
+                        sums[channel + l] += values[base + i * lanes + l];
+                    }
+                }
+            }
+        }
     }
 
     private Kept innerProduct(FeedForwardLayer layer, Tensor src, long[] out, memory weights, memory bias, boolean output) {
@@ -607,8 +638,15 @@ final class ConvNet implements AutoCloseable {
                     gradB.get_desc(), any(diff.desc), w.stride, w.before, w.after);
             convolution_backward_weights.primitive_desc wpd = own(new convolution_backward_weights.primitive_desc(own(wd),
                     dnnl.engine, pd));
-            weightGradients(own(new convolution_backward_weights(wpd)), as(k.src[0], wpd.src_desc(), backward),
-                    as(diff, wpd.diff_dst_desc(), backward), wpd.diff_weights_desc(), gradW, gradB);
+            long[] in = new LongDims(k.src[0].desc).values;
+            Planes diffLayout = Planes.of(diff.desc, new LongDims(diff.desc).values);
+            if (in[1] == 1 && w.stride[0] == 1 && w.stride[1] == 1 && diffLayout != null
+                    && ComputePath.bypass(wpd.impl_info_str().getString())) {
+                singleChannelWeightGradients(k, diff, diffLayout, in, gradW, gradB);
+            } else {
+                weightGradients(own(new convolution_backward_weights(wpd)), as(k.src[0], wpd.src_desc(), backward),
+                        as(diff, wpd.diff_dst_desc(), backward), wpd.diff_weights_desc(), gradW, gradB);
+            }
             if (!needInput) {
                 return new Tensor[1];
             }
@@ -695,6 +733,54 @@ final class ConvNet implements AutoCloseable {
                 DNNL_ARG_WEIGHTS, as(new Tensor(k.weights, k.weights.get_desc()), dpd.weights_desc(), backward),
                 DNNL_ARG_DIFF_SRC, next.mem);
         return new Tensor[] {next};
+    }
+
+    /**
+     * The weight and bias gradients of a convolution of one input channel at stride 1, {@code in} its input's
+     * dimensions, {@code layout} its output gradient's: the weight gradient is itself a convolution, of the batch's
+     * images taken as the channels of one image by the output gradients taken as its kernels, which oneDNN runs with
+     * every channel in use, where its weight-gradient kernels pad the one channel to a block of 8 or 16; the bias
+     * gradient, each channel's sum of the output gradient, is summed in Java (oneDNN's reduction of blocked layouts
+     * is its reference code).
+     */
+    private void singleChannelWeightGradients(Kept k, Tensor diff, Planes layout, long[] in, memory gradW, memory gradB) {
+        bypassed++;
+        long[] out = new LongDims(diff.desc).values;
+        long[] kernel = new LongDims(k.weights.get_desc()).values;
+        memory.desc images = k.src[0].desc.reshape(new long[] {1, in[0], in[2], in[3]});
+        memory.desc kernels = diff.desc.permute_axes(new int[] {1, 0, 2, 3});
+        long[] gradDims = {1, out[1], kernel[2], kernel[3]};
+        convolution_forward.primitive_desc pd = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(
+                prop_kind.forward_inference, algorithm.convolution_direct, any(images), any(kernels), any(gradDims),
+                new long[] {1, 1}, k.window.before, k.window.after)), dnnl.engine));
+        memory grad = view(gradW, desc(gradDims, memory.format_tag.nchw));
+        memory into = pd.dst_desc().equals(grad.get_desc()) ? grad : own(new memory(pd.dst_desc(), dnnl.engine));
+        add(backward, own(new convolution_forward(pd)),
+                DNNL_ARG_SRC, as(new Tensor(view(k.src[0].mem, images), images), pd.src_desc(), backward),
+                DNNL_ARG_WEIGHTS, as(new Tensor(view(diff.mem, kernels), kernels), pd.weights_desc(), backward),
+                DNNL_ARG_DST, into);
+        if (into != grad) {
+            add(backward, own(new reorder(into, grad)), DNNL_ARG_FROM, into, DNNL_ARG_TO, grad);
+        }
+        if (gradB != null) {
+            FloatBuffer from = floats(diff.mem, diff.desc);
+            FloatBuffer to = floats(gradB, gradB.get_desc());
+            float[] values = new float[from.capacity()];
+            double[] sums = new double[layout.perImage() * layout.lanes()];
+            int size = (int) (out[2] * out[3]);
+            addJava(backward, () -> {
+                from.get(0, values);
+                layout.channelSums(values, size, sums);
+                for (int c = 0; c < to.capacity(); c++) {
+                    to.put(c, (float) sums[c]);
+                }
+            });
+        }
+    }
+
+    /** {@code m}'s values under another descriptor of the same size. */
+    private memory view(memory m, memory.desc as) {
+        return own(new memory(as, dnnl.engine, m.get_data_handle()));
     }
 
     /** The gradient of an activation's input from its output's gradient, computed from its output. */

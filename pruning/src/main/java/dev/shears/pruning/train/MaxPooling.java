@@ -8,7 +8,7 @@ import java.nio.FloatBuffer;
  * per image and block of 8 or 16 channels, a lane per channel of the block; the channels past the last are zeros
  * and stay so). The forward pass keeps where each window's maximum was, the first in row-major order among equals,
  * and the backward pass sends each output's gradient there. For CPUs where oneDNN's kernel for this is slow (see
- * {@link ComputePath#javaMaxPooling}).
+ * {@link ComputePath#bypass}).
  */
 final class MaxPooling {
 

@@ -188,19 +188,21 @@ class ConvNetTest {
     }
 
     /**
-     * Max pooling's training passes (windows, Same mode, global) in Java and on oneDNN's kernel, whichever this CPU
-     * would choose.
+     * With oneDNN's slow kernels bypassed and without, whichever this CPU would choose: max pooling's training passes
+     * (windows, Same mode, global) in Java or on oneDNN, a first convolution's weight and bias gradients as a
+     * convolution of the batch or on oneDNN's weight-gradient kernel.
      */
     @Test
-    void maxPoolingTrainsAsDl4jInJavaAndOnOneDnn() {
+    void trainsAsDl4jWithOneDnnsSlowKernelsBypassedAndNot() {
         for (String where : List.of("on", "off")) {
-            System.setProperty(ComputePath.JAVA_POOLING_PROPERTY, where);
+            System.setProperty(ComputePath.BYPASS_PROPERTY, where);
             try {
                 Network net = Network.of(CnnFactory.small(12, 12, 1, 4, 1e-2, 17));
                 try (ConvNet training = new ConvNet(net, 32, net.gradientArray());
                      ConvNet inference = new ConvNet(net, 32, null)) {
-                    assertEquals(where.equals("on") ? 2 : 0, training.javaPoolings(), where);
-                    assertEquals(0, inference.javaPoolings());
+                    // two poolings and the first convolution's weight gradient
+                    assertEquals(where.equals("on") ? 3 : 0, training.bypassed(), where);
+                    assertEquals(0, inference.bypassed());
                 }
                 assertSameTraining(net, randomMask(net, 0.5, 18));
                 Network same = chain(new Sgd(0.05), conv(3, 1, 5, Activation.RELU, ConvolutionMode.Same),
@@ -212,27 +214,27 @@ class ConvNetTest {
                         new GlobalPoolingLayer.Builder(PoolingType.MAX).build(),
                         new DenseLayer.Builder().nOut(7).activation(Activation.RELU).build());
                 try (ConvNet training = new ConvNet(global, 32, global.gradientArray())) {
-                    assertEquals(where.equals("on") ? 1 : 0, training.javaPoolings(), where);
+                    assertEquals(where.equals("on") ? 2 : 0, training.bypassed(), where);
                 }
                 assertSameTraining(global, randomMask(global, 0.3, 20));
             } finally {
-                System.clearProperty(ComputePath.JAVA_POOLING_PROPERTY);
+                System.clearProperty(ComputePath.BYPASS_PROPERTY);
             }
         }
     }
 
     @Test
-    void javaMaxPoolingWhereOneDnnsKernelIsNotAnAvx512One() {
-        assertTrue(ComputePath.javaMaxPooling("jit:avx2"));
-        assertTrue(ComputePath.javaMaxPooling("jit:sse41"));
-        assertFalse(ComputePath.javaMaxPooling("jit:avx512_core"));
-        System.setProperty(ComputePath.JAVA_POOLING_PROPERTY, "off");
+    void oneDnnsKernelsBypassedWhereTheyAreNotAvx512Ones() {
+        assertTrue(ComputePath.bypass("jit:avx2"));
+        assertTrue(ComputePath.bypass("jit:sse41"));
+        assertFalse(ComputePath.bypass("jit:avx512_core"));
+        System.setProperty(ComputePath.BYPASS_PROPERTY, "off");
         try {
-            assertFalse(ComputePath.javaMaxPooling("jit:avx2"));
-            System.setProperty(ComputePath.JAVA_POOLING_PROPERTY, "on");
-            assertTrue(ComputePath.javaMaxPooling("jit:avx512_core"));
+            assertFalse(ComputePath.bypass("jit:avx2"));
+            System.setProperty(ComputePath.BYPASS_PROPERTY, "on");
+            assertTrue(ComputePath.bypass("jit:avx512_core"));
         } finally {
-            System.clearProperty(ComputePath.JAVA_POOLING_PROPERTY);
+            System.clearProperty(ComputePath.BYPASS_PROPERTY);
         }
     }
 
