@@ -85,8 +85,8 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind;
  * {@code FeedForwardToCnnPreProcessor} makes of a flat row (NCHW), and a dense layer after a
  * convolution reads the activations in DL4J's flattening order (channel, row, column). A tensor
  * several nodes read gets the sum of their gradients; the output layer's softmax and cross-entropy
- * gradient are computed in Java ({@link #backward}), and so is max pooling in training where oneDNN's kernel for it is
- * slow ({@link ComputePath#bypass}).
+ * gradient are computed in Java ({@link #backward}). Where oneDNN's kernels are slow ({@link ComputePath#bypass}), max
+ * pooling's training passes run in Java too and a one-channel convolution's weight gradient as a forward convolution.
  */
 final class ConvNet implements AutoCloseable {
 
