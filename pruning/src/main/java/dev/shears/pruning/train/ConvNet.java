@@ -640,7 +640,9 @@ final class ConvNet implements AutoCloseable {
                     dnnl.engine, pd));
             long[] in = new LongDims(k.src[0].desc).values;
             Planes diffLayout = Planes.of(diff.desc, new LongDims(diff.desc).values);
+            // the batch read as one image's channels needs its images one after the other (NCHW)
             if (in[1] == 1 && w.stride[0] == 1 && w.stride[1] == 1 && diffLayout != null
+                    && k.src[0].desc.equals(desc(in, memory.format_tag.nchw))
                     && ComputePath.bypass(wpd.impl_info_str().getString())) {
                 singleChannelWeightGradients(k, diff, diffLayout, in, gradW, gradB);
             } else {
