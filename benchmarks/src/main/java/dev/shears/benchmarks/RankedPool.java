@@ -1,5 +1,6 @@
 package dev.shears.benchmarks;
 
+import dev.shears.jobs.engine.DaemonThreads;
 import java.util.Comparator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -27,11 +28,7 @@ final class RankedPool implements AutoCloseable {
         Comparator<Runnable> byRank = Comparator.comparingInt((Runnable r) -> ((Task) r).rank())
                 .thenComparingLong(r -> ((Task) r).order());
         pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new PriorityBlockingQueue<>(64, byRank), r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+                new PriorityBlockingQueue<>(64, byRank), DaemonThreads.factory(name));
     }
 
     /** An executor whose tasks wait at {@code rank}. */
