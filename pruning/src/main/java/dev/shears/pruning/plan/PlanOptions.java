@@ -37,6 +37,9 @@ import java.util.Set;
  *   <li>{@code rateSchedule} ({@code constant}, {@code cosine}; default {@code constant}): the fine-tuning
  *       rate over each fine-tuning phase (a one-shot plan's whole fine-tuning, a gradual plan's ramp and
  *       recovery together, each round of an iterative or adaptive plan), epoch by epoch.</li>
+ *   <li>{@code rateHold} (default 0): share of each fine-tuning phase's epochs at the full rate before a cosine
+ *       schedule starts its decay, in [0, 1); a gradual plan with {@code rateHold} equal to its
+ *       {@code rampFraction} prunes at the full rate and decays the rate only while it recovers.</li>
  *   <li>{@code augmentShift} (integer, default 0) and {@code augmentMirror} (default false): image rows
  *       fine-tune shifted by up to this many pixels each way, and mirrored left to right half the time,
  *       drawn anew each epoch (see {@link ImageAugment}); for a model trained that way.</li>
@@ -65,13 +68,14 @@ public final class PlanOptions {
     public static final String GROUP_SCORE = "groupScore";
     public static final String KEEP_WHOLE = "keepWhole";
     public static final String RATE_SCHEDULE = "rateSchedule";
+    public static final String RATE_HOLD = "rateHold";
     public static final String AUGMENT_SHIFT = "augmentShift";
     public static final String AUGMENT_MIRROR = "augmentMirror";
 
     /** Every key {@code options} may hold. */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(MIN_UNITS,
             NORMALIZER, INITIAL_SPARSITY, RAMP_FRACTION, PRUNE_EVERY, ADAPTIVE_STEP, DISTILL_ALPHA,
-            DISTILL_TEMPERATURE, QUANTIZE, SHRINK, GROUP_SCORE, KEEP_WHOLE, RATE_SCHEDULE, AUGMENT_SHIFT,
+            DISTILL_TEMPERATURE, QUANTIZE, SHRINK, GROUP_SCORE, KEEP_WHOLE, RATE_SCHEDULE, RATE_HOLD, AUGMENT_SHIFT,
             AUGMENT_MIRROR)));
 
     private final Map<String, Object> values;
@@ -88,6 +92,7 @@ public final class PlanOptions {
     private final GroupReduce groupReduce;
     private final Set<String> keepWhole;
     private final RateSchedule rateSchedule;
+    private final double rateHold;
     private final ImageAugment augment;
 
     private PlanOptions(PruningPlan plan) {
@@ -113,6 +118,7 @@ public final class PlanOptions {
         keepWhole = names(values.get(KEEP_WHOLE));
         rateSchedule = values.containsKey(RATE_SCHEDULE) ? RateSchedule.of(values.get(RATE_SCHEDULE).toString())
                 : RateSchedule.CONSTANT;
+        rateHold = number(RATE_HOLD, 0, 0, true, 1, false);
         augment = new ImageAugment((int) integer(AUGMENT_SHIFT, 0, 0), flag(AUGMENT_MIRROR, false));
     }
 
@@ -176,6 +182,11 @@ public final class PlanOptions {
 
     public RateSchedule rateSchedule() {
         return rateSchedule;
+    }
+
+    /** Share of a fine-tuning phase's epochs at the full rate before the rate schedule starts. */
+    public double rateHold() {
+        return rateHold;
     }
 
     /** What fine-tuning does to the training images each epoch. */

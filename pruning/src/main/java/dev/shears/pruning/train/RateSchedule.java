@@ -24,6 +24,15 @@ public enum RateSchedule {
         return this == CONSTANT ? rate : rate * 0.5 * (1 + Math.cos(Math.PI * e / epochs));
     }
 
+    /**
+     * The rate of epoch {@code e} (0-based) of a phase of {@code epochs} whose first {@code hold} share of epochs
+     * (rounded) runs at the full rate and the rest along this schedule.
+     */
+    public double rate(double rate, int e, int epochs, double hold) {
+        int held = (int) Math.round(hold * epochs);
+        return e < held ? rate : rate(rate, e - held, epochs - held);
+    }
+
     /** The names specs use: constant, cosine. */
     public static Set<String> names() {
         return Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT))

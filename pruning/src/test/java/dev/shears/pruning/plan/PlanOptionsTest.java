@@ -42,6 +42,22 @@ class PlanOptionsTest {
         assertFalse(o.augment().on());
         assertEquals(new ImageAugment(2, true), of("filter", Map.of("augmentShift", "2", "augmentMirror", "true")).augment());
         assertEquals(RateSchedule.COSINE, of("weight", Map.of("rateSchedule", " Cosine")).rateSchedule());
+        assertEquals(0.0, o.rateHold());
+        assertEquals(0.5, of("weight", Map.of("rateHold", "0.5")).rateHold());
+    }
+
+    @Test
+    void aHeldRateDecaysOnlyOverTheRestOfThePhase() {
+        // 8 epochs, half held: 4 at the full rate, then the cosine of a 4-epoch phase
+        for (int e = 0; e < 4; e++) {
+            assertEquals(0.1, RateSchedule.COSINE.rate(0.1, e, 8, 0.5));
+        }
+        for (int e = 4; e < 8; e++) {
+            assertEquals(RateSchedule.COSINE.rate(0.1, e - 4, 4), RateSchedule.COSINE.rate(0.1, e, 8, 0.5), 1e-15);
+        }
+        assertEquals(0.05, RateSchedule.COSINE.rate(0.1, 6, 8, 0.5), 1e-15);
+        assertEquals(RateSchedule.COSINE.rate(0.1, 3, 8), RateSchedule.COSINE.rate(0.1, 3, 8, 0), 1e-15);
+        assertEquals(0.1, RateSchedule.CONSTANT.rate(0.1, 7, 8, 0.5));
     }
 
     @Test
@@ -68,6 +84,7 @@ class PlanOptionsTest {
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("minUnits", 0),
                 Map.of("minUnits", 1.5), Map.of("distillAlpha", "lots"), Map.of("quantize", "yes"),
                 Map.of("adaptiveStep", 1.0), Map.of("distillTemperature", 0), Map.of("rateSchedule", "step"),
+                Map.of("rateHold", 1.0), Map.of("rateHold", -0.1),
                 Map.of("augmentShift", -1), Map.of("augmentMirror", "often"))) {
             String key = bad.keySet().iterator().next();
             BadInputException e = assertThrows(BadInputException.class, () -> of("weight", bad));

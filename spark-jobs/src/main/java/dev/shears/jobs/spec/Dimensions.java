@@ -44,6 +44,8 @@ public final class Dimensions {
         def("learningRate", Kind.POSITIVE, 1e-3, false, "fine-tuning learning rate");
         def("rateSchedule", Kind.RATE_SCHEDULE, "constant", true,
                 "fine-tuning rate over each fine-tuning phase, epoch by epoch: constant, or cosine (decayed from learningRate)");
+        def("rateHold", Kind.RATIO, 0.0, true,
+                "share of each fine-tuning phase's epochs at learningRate before rateSchedule's decay starts, in [0, 1)");
         def("augmentShift", Kind.COUNT, 0, true,
                 "image rows: fine-tune on images shifted by up to this many pixels each way, drawn each epoch (0 = off)");
         def("augmentMirror", Kind.BOOLEAN, false, true,

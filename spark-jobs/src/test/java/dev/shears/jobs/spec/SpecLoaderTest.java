@@ -141,6 +141,12 @@ class SpecLoaderTest {
         }
         String m = error(OK.replace("scorer: [magnitude, random]", "rateSchedule: step"));
         assertTrue(m.contains("space.rateSchedule") && m.contains("step") && m.contains("constant, cosine"), m);
+        LoadedSpec held = SpecLoader.parse("x.yaml", String.join("\n", "name: t", "space:", "  epochs: 4",
+                "  rateSchedule: cosine", "  rateHold: 0.5"), List.of());
+        assertEquals(0.5, PlanOptions.of(PlanFactory.plan(new GridStrategy(held.space(), 1, 0).ask().orElseThrow(),
+                held.spec(), 1)).rateHold());
+        m = error(OK.replace("scorer: [magnitude, random]", "rateHold: 1"));
+        assertTrue(m.contains("space.rateHold") && m.contains("[0, 1)"), m);
     }
 
     @Test
