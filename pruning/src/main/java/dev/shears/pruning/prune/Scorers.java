@@ -16,7 +16,8 @@ public final class Scorers {
             .register("apoz", ApozScorer::new)
             .register("fisher", FisherScorer::new)
             .register("entropy", EntropyScorer::new)
-            .register("lamp", LampScorer::new);
+            .register("lamp", LampScorer::new)
+            .register("fpgm", FpgmScorer::new);
 
     private Scorers() {
     }

@@ -45,7 +45,7 @@ class ScorersTest {
     @Test
     void registryHasEveryScorerAndNamesTheAllowedOnes() {
         assertEquals(Set.of("magnitude", "random", "l2", "gradient", "taylor", "activation-mean", "apoz", "fisher",
-                "entropy", "lamp"), Scorers.names());
+                "entropy", "lamp", "fpgm"), Scorers.names());
         BadInputException e = assertThrows(BadInputException.class, () -> Scorers.create("size"));
         assertTrue(e.getMessage().contains("'size'") && e.getMessage().contains("lamp"), e.getMessage());
     }
@@ -69,6 +69,33 @@ class ScorersTest {
                 1e-6f);
         assertArrayEquals(new float[] {17.25f, 13},
                 neuron.groupScores(layer, Scorers.create("l2").score(layer, ctx)), 1e-6f);
+    }
+
+    @Test
+    void fpgmRemovesTheUnitTheOthersStandInForNotTheSmallest() {
+        // columns (1, 0, 0), (0, 1, 0) and their middle (0.5, 0.5, 0.8), the largest by norm: FPGM ranks the middle
+        // one last, magnitude first
+        Network net = denseWith(new float[][] {{1, 0, 0.5f}, {0, 1, 0.5f}, {0, 0, 0.8f}});
+        ScoringContext ctx = context(net, Fixtures.data(8, new int[] {3}, 2, 1), 1, 8);
+        PrunableLayer layer = layer0(net);
+        Granularity neuron = Granularities.create("neuron");
+        float[] fpgm = neuron.groupScores(layer, Scorers.create("fpgm").score(layer, ctx));
+        float[] magnitude = neuron.groupScores(layer, Scorers.create("magnitude").score(layer, ctx));
+        double side = Math.sqrt(2);
+        double toMiddle = Math.sqrt(0.25 + 0.25 + 0.64);
+        // a column's score fills its 3 weights, and the group sums them
+        assertArrayEquals(new float[] {(float) (3 * (side + toMiddle)), (float) (3 * (side + toMiddle)),
+                (float) (3 * 2 * toMiddle)}, fpgm, 1e-5f);
+        assertTrue(fpgm[2] < fpgm[0] && magnitude[2] > magnitude[0]);
+    }
+
+    @Test
+    void fpgmComparesWholeFilters() {
+        // filters of a convolution: index 0 of the weight array [out, in, kh, kw]
+        float[][] filters = Groups.along(Nd4j.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, new long[] {2, 1, 2, 2}, 'c'), 0);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, filters[0]);
+        assertArrayEquals(new float[] {5, 6, 7, 8}, filters[1]);
+        assertArrayEquals(new float[] {8, 8}, FpgmScorer.scores(filters), 1e-6f);
     }
 
     @Test
