@@ -160,8 +160,8 @@ public final class PruningSession {
                 // the teacher's soft targets are for the images the student sees
                 float[] targets = !augment.on() || teacher == null ? distillTargets()
                         : Distillation.targets(teacher, rows, options.distillAlpha(), options.distillTemperature());
-                tuner.fit(net, rows, targets, 1, plan.batchSize(), schedule.rate(plan.learningRate(), e, epochs, options.rateHold()),
-                        epochSeed, masks, phaseHook);
+                double rate = schedule.rate(plan.learningRate(), e, epochs, options.rateHold());
+                tuner.fit(net, rows, targets, 1, plan.batchSize(), rate, epochSeed, masks, phaseHook);
             }
         }
         epochsSpent += epochs;

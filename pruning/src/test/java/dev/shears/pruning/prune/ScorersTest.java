@@ -92,7 +92,8 @@ class ScorersTest {
     @Test
     void fpgmComparesWholeFilters() {
         // filters of a convolution: index 0 of the weight array [out, in, kh, kw]
-        float[][] filters = Groups.along(Nd4j.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, new long[] {2, 1, 2, 2}, 'c'), 0);
+        INDArray weights = Nd4j.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, new long[] {2, 1, 2, 2}, 'c');
+        float[][] filters = Groups.along(weights, 0);
         assertArrayEquals(new float[] {1, 2, 3, 4}, filters[0]);
         assertArrayEquals(new float[] {5, 6, 7, 8}, filters[1]);
         assertArrayEquals(new float[] {8, 8}, FpgmScorer.scores(filters), 1e-6f);
