@@ -47,20 +47,6 @@ class PlanOptionsTest {
     }
 
     @Test
-    void aHeldRateDecaysOnlyOverTheRestOfThePhase() {
-        // 8 epochs, half held: 4 at the full rate, then the cosine of a 4-epoch phase
-        for (int e = 0; e < 4; e++) {
-            assertEquals(0.1, RateSchedule.COSINE.rate(0.1, e, 8, 0.5));
-        }
-        for (int e = 4; e < 8; e++) {
-            assertEquals(RateSchedule.COSINE.rate(0.1, e - 4, 4), RateSchedule.COSINE.rate(0.1, e, 8, 0.5), 1e-15);
-        }
-        assertEquals(0.05, RateSchedule.COSINE.rate(0.1, 6, 8, 0.5), 1e-15);
-        assertEquals(RateSchedule.COSINE.rate(0.1, 3, 8), RateSchedule.COSINE.rate(0.1, 3, 8, 0), 1e-15);
-        assertEquals(0.1, RateSchedule.CONSTANT.rate(0.1, 7, 8, 0.5));
-    }
-
-    @Test
     void stringsFromTheCommandLineAreRead() {
         PlanOptions o = of("filter", Map.of("minUnits", "2", "distillAlpha", "0.3", "quantize", "TRUE", "shrink", "false",
                 "normalizer", " max"));

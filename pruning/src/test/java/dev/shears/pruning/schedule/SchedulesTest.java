@@ -177,6 +177,34 @@ class SchedulesTest {
     }
 
     @Test
+    void aHeldRateDecaysOnlyOverTheRestOfThePhase() {
+        // 8 epochs, half held: 4 at the full rate, then the cosine of a 4-epoch phase
+        for (int e = 0; e < 4; e++) {
+            assertEquals(0.1, RateSchedule.COSINE.rate(0.1, e, 8, 0.5));
+        }
+        for (int e = 4; e < 8; e++) {
+            assertEquals(RateSchedule.COSINE.rate(0.1, e - 4, 4), RateSchedule.COSINE.rate(0.1, e, 8, 0.5), 1e-15);
+        }
+        assertEquals(0.05, RateSchedule.COSINE.rate(0.1, 6, 8, 0.5), 1e-15);
+        assertEquals(RateSchedule.COSINE.rate(0.1, 3, 8), RateSchedule.COSINE.rate(0.1, 3, 8, 0), 1e-15);
+        assertEquals(0.1, RateSchedule.CONSTANT.rate(0.1, 7, 8, 0.5));
+
+        PruningSession held = session("oneshot", 0.5, 4, 0.02, Map.of("rateSchedule", "cosine", "rateHold", 0.5));
+        Network byHand = held.net().copy();
+        held.pruneTo(0.5);
+        MaskSet mask = held.masks().copy();
+        mask.apply(byHand);
+        held.finetune(4, null);
+        PruningPlan plan = held.plan();
+        double[] rates = {plan.learningRate(), plan.learningRate(), RateSchedule.COSINE.rate(plan.learningRate(), 0, 2),
+                RateSchedule.COSINE.rate(plan.learningRate(), 1, 2)};
+        for (int e = 0; e < 4; e++) {
+            Trainer.fit(byHand, DATA.train(), null, 1, plan.batchSize(), rates[e], plan.seed() + e, mask, null);
+        }
+        assertEquals(byHand.params(), held.net().params(), "two epochs at the plan's rate, then two decaying");
+    }
+
+    @Test
     void gradualPruningReachesItsRatioUnderACosineRate() {
         PruningSession gradual = session("gradual", 0.75, 3, 0.02,
                 Map.of("rampFraction", 0.5, "pruneEvery", 1, "rateSchedule", "cosine"));
