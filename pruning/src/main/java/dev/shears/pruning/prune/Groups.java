@@ -38,21 +38,6 @@ final class Groups {
         return out;
     }
 
-    /** Per index of {@code axis}, the entries at that index, in row-major order. */
-    static float[][] along(INDArray values, int axis) {
-        long[] shape = values.shape();
-        float[] v = Arrays.floats(values);
-        int size = (int) shape[axis];
-        long stride = Arrays.stride(shape, axis);
-        float[][] out = new float[size][v.length / size];
-        int[] filled = new int[size];
-        for (int f = 0; f < v.length; f++) {
-            int i = (int) ((f / stride) % size);
-            out[i][filled[i]++] = v[f];
-        }
-        return out;
-    }
-
     /** An array shaped like {@code like} whose entries at index i of {@code axis} all hold {@code values[i]}. */
     static INDArray broadcast(INDArray like, int axis, float[] values) {
         long[] shape = like.shape();

@@ -92,11 +92,12 @@ class ScorersTest {
     @Test
     void fpgmComparesWholeFilters() {
         // filters of a convolution: index 0 of the weight array [out, in, kh, kw]
-        INDArray weights = Nd4j.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, new long[] {2, 1, 2, 2}, 'c');
-        float[][] filters = Groups.along(weights, 0);
-        assertArrayEquals(new float[] {1, 2, 3, 4}, filters[0]);
-        assertArrayEquals(new float[] {5, 6, 7, 8}, filters[1]);
-        assertArrayEquals(new float[] {8, 8}, FpgmScorer.scores(filters), 1e-6f);
+        // two filters 4 apart in each of their 4 weights, and a third at the first's place
+        INDArray filters = Nd4j.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4}, new long[] {3, 1, 2, 2}, 'c');
+        assertArrayEquals(new float[] {8, 16, 8}, FpgmScorer.scores(filters, 0), 1e-5f);
+        // the same units as the columns of a dense layer's [inputs, units] weights
+        INDArray columns = filters.reshape('c', 3, 4).transpose().dup('c');
+        assertArrayEquals(new float[] {8, 16, 8}, FpgmScorer.scores(columns, 1), 1e-5f);
     }
 
     @Test
