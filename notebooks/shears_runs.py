@@ -19,8 +19,7 @@ COLUMNS = ["rank", "candidate", "scorer", "granularity", "scope", "layers", "sch
 IDENTITY = ["scorer", "granularity", "scope", "layers", "schedule", "target_sparsity", "epochs", "learning_rate",
             "min_units", "normalizer", "initial_sparsity", "ramp_fraction", "prune_every", "adaptive_step",
             "distill_alpha", "distill_temperature", "quantize", "shrink", "group_score", "keep_whole", "rate_schedule",
-            "augment_shift", "augment_mirror",
-            "layer_ratios"]
+            "rate_hold", "augment_shift", "augment_mirror", "layer_ratios"]
 
 
 def folder(variable, default):
