@@ -29,14 +29,8 @@ public final class FpgmScorer implements ImportanceScorer {
      */
     static float[] scores(INDArray weights, int axis) {
         int units = (int) weights.size(axis);
-        int[] order = new int[weights.rank()];
-        order[0] = axis;
-        for (int d = 0, i = 1; d < order.length; d++) {
-            if (d != axis) {
-                order[i++] = d;
-            }
-        }
-        INDArray rows = weights.permute(order).dup('c').reshape('c', units, -1);
+        // a unit a row; the order of its entries does not change a distance
+        INDArray rows = weights.swapAxes(0, axis).dup('c').reshape('c', units, -1);
         double[] gram = rows.mmul(rows.transpose()).data().asDouble();
         float[] out = new float[units];
         for (int i = 0; i < units; i++) {
