@@ -17,7 +17,7 @@ COLUMNS = ["rank", "candidate", "scorer", "granularity", "scope", "layers", "sch
 # what a candidate is across runs: the method columns changes.csv matches candidates by; compare-runs.ipynb
 # checks this list against changes.csv's header, so a new method column fails it until added here
 IDENTITY = ["scorer", "granularity", "scope", "layers", "schedule", "target_sparsity", "epochs", "learning_rate",
-            "min_units", "normalizer", "initial_sparsity", "ramp_fraction", "prune_every", "adaptive_step",
+            "min_units", "round_to", "normalizer", "initial_sparsity", "ramp_fraction", "prune_every", "adaptive_step",
             "distill_alpha", "distill_temperature", "quantize", "shrink", "group_score", "keep_whole", "rate_schedule",
             "rate_hold", "augment_shift", "augment_mirror", "layer_ratios"]
 

@@ -22,7 +22,7 @@ public final class Pruner {
     private final Granularity granularity;
     private final Scope scope;
     private final Map<String, Double> layerRatios;
-    private final int floor;
+    private final KeptUnits units;
     private final double referenceRatio;
     private final Normalizer normalizer;
     private final GroupReduce groupReduce;
@@ -38,29 +38,31 @@ public final class Pruner {
      */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
                   int minUnits) {
-        this(scorer, granularity, scope, layerRatios, minUnits, Double.NaN);
+        this(scorer, granularity, scope, layerRatios, KeptUnits.atLeast(minUnits), Double.NaN);
     }
 
     /**
+     * @param units          how many units a structural granularity leaves in every layer: the floor wins over
+     *                       the ratio, and counts are rounded to whole channel blocks where asked
      * @param referenceRatio the ratio at which {@code layerRatios} hold in full; a schedule's earlier,
      *                       lower steps scale every override by step ratio / reference ratio, so
      *                       per-layer allocations ramp up with iterative, gradual and adaptive schedules
      *                       (NaN: overrides always hold in full)
      */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
-                  int minUnits, double referenceRatio) {
-        this(scorer, granularity, scope, layerRatios, minUnits, referenceRatio, Normalizer.defaultFor(granularity));
+                  KeptUnits units, double referenceRatio) {
+        this(scorer, granularity, scope, layerRatios, units, referenceRatio, Normalizer.defaultFor(granularity));
     }
 
     /** @param normalizer how each layer's group scores are scaled before the global threshold (global scope only) */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
-                  int minUnits, double referenceRatio, Normalizer normalizer) {
-        this(scorer, granularity, scope, layerRatios, minUnits, referenceRatio, normalizer, GroupReduce.PRODUCERS);
+                  KeptUnits units, double referenceRatio, Normalizer normalizer) {
+        this(scorer, granularity, scope, layerRatios, units, referenceRatio, normalizer, GroupReduce.PRODUCERS);
     }
 
     /** @param groupReduce how a channel group combines its members' scores (structural granularities) */
     public Pruner(ImportanceScorer scorer, Granularity granularity, Scope scope, Map<String, Double> layerRatios,
-                  int minUnits, double referenceRatio, Normalizer normalizer, GroupReduce groupReduce) {
+                  KeptUnits units, double referenceRatio, Normalizer normalizer, GroupReduce groupReduce) {
         if (scope == Scope.GLOBAL && !granularity.supportsGlobalScope()) {
             throw new BadInputException("granularity '" + granularity.name() + "' cannot be used with scope global (use layerwise)");
         }
@@ -68,7 +70,7 @@ public final class Pruner {
         this.granularity = granularity;
         this.scope = scope;
         this.layerRatios = Map.copyOf(layerRatios);
-        this.floor = granularity.structural() ? minUnits : 0;
+        this.units = granularity.structural() ? units : KeptUnits.ANY;
         this.referenceRatio = referenceRatio;
         this.normalizer = normalizer;
         this.groupReduce = groupReduce;
@@ -134,7 +136,7 @@ public final class Pruner {
             double r = override == null ? ratio
                     : referenceRatio > 0 ? override * Math.min(1, ratio / referenceRatio) : override;
             boolean[] k = granularity.selectLayerwise(layers.get(i), net, scores.get(i), r);
-            Selection.keepAtLeast(k, scores.get(i), floor);
+            units.adjust(k, scores.get(i));
             keep.add(k);
         }
         return keep;
@@ -142,7 +144,8 @@ public final class Pruner {
 
     /**
      * Removes the lowest-scoring groups across layers, each layer's scores scaled by the normaliser,
-     * until {@code ratio} of the weights are gone, passing over groups of layers that are down to the floor.
+     * until {@code ratio} of the weights are gone, passing over groups of layers that are down to the floor; then
+     * each layer's count is rounded to whole channel blocks where asked.
      */
     private List<boolean[]> selectGlobal(List<PrunableLayer> layers, List<float[]> scores, double ratio,
                                          Network net) {
@@ -173,7 +176,7 @@ public final class Pruner {
             if (removed + size[idx] / 2 >= target) {
                 break;
             }
-            if (kept[layerOf[idx]] <= floor) {
+            if (kept[layerOf[idx]] <= units.atLeast()) {
                 continue;
             }
             keepAll[idx] = false;
@@ -183,7 +186,9 @@ public final class Pruner {
         List<boolean[]> keep = new ArrayList<>();
         at = 0;
         for (float[] s : scores) {
-            keep.add(java.util.Arrays.copyOfRange(keepAll, at, at + s.length));
+            boolean[] k = java.util.Arrays.copyOfRange(keepAll, at, at + s.length);
+            units.adjust(k, s);
+            keep.add(k);
             at += s.length;
         }
         return keep;

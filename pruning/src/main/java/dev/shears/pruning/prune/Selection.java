@@ -20,20 +20,35 @@ public final class Selection {
 
     /** Keeps further groups, highest scores first, until at least {@code atLeast} are kept. */
     public static void keepAtLeast(boolean[] keep, float[] scores, int atLeast) {
+        flip(keep, scores, false, atLeast - count(keep));
+    }
+
+    /** Drops kept groups, lowest scores first, until at most {@code atMost} are kept. */
+    public static void keepAtMost(boolean[] keep, float[] scores, int atMost) {
+        flip(keep, scores, true, count(keep) - atMost);
+    }
+
+    /** Flips {@code n} flags that equal {@code from}: kept ones lowest score first, dropped ones highest first. */
+    private static void flip(boolean[] keep, float[] scores, boolean from, int n) {
+        if (n <= 0) {
+            return;
+        }
+        float[] order = new float[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            order[i] = keep[i] != from ? Float.POSITIVE_INFINITY : from ? scores[i] : -scores[i];
+        }
+        for (int i : lowest(order, n)) {
+            keep[i] = !from;
+        }
+    }
+
+    /** How many flags are set. */
+    static int count(boolean[] keep) {
         int kept = 0;
         for (boolean k : keep) {
             kept += k ? 1 : 0;
         }
-        if (kept >= atLeast) {
-            return;
-        }
-        float[] negated = new float[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            negated[i] = keep[i] ? Float.POSITIVE_INFINITY : -scores[i];
-        }
-        for (int i : lowest(negated, atLeast - kept)) {
-            keep[i] = true;
-        }
+        return kept;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.shears.pruning.model.PrunableLayer;
 import dev.shears.pruning.plan.PlanOptions;
 import dev.shears.pruning.plan.PruningPlan;
 import dev.shears.pruning.prune.Granularities;
+import dev.shears.pruning.prune.KeptUnits;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
 import dev.shears.pruning.prune.Pruner;
@@ -70,8 +71,8 @@ public final class PruningSession {
         net.keepWhole(options.keepWhole());
         this.layers = Layers.select(net, plan.layers());
         this.pruner = new Pruner(Scorers.create(plan.scorer()), Granularities.create(plan.granularity()),
-                Scope.of(plan.scope()), plan.layerRatios(), options.minUnits(), plan.ratio(), options.normalizer(),
-                options.groupReduce());
+                Scope.of(plan.scope()), plan.layerRatios(), new KeptUnits(options.minUnits(), options.roundTo()),
+                plan.ratio(), options.normalizer(), options.groupReduce());
         this.context = new ScoringContext(net, data.train(), plan.calibrationBatches(), plan.batchSize(), plan.seed(),
                 batch -> ComputePath.of(net).gradient(net, batch),
                 features -> ComputePath.of(net).activations(net, features));

@@ -24,6 +24,7 @@ class PlanOptionsTest {
     void defaults() {
         PlanOptions o = of("weight", Map.of());
         assertEquals(1, o.minUnits());
+        assertEquals(1, o.roundTo());
         assertEquals(0.0, o.initialSparsity());
         assertEquals(0.75, o.rampFraction());
         assertEquals(0, o.pruneEvery());
@@ -49,8 +50,9 @@ class PlanOptionsTest {
     @Test
     void stringsFromTheCommandLineAreRead() {
         PlanOptions o = of("filter", Map.of("minUnits", "2", "distillAlpha", "0.3", "quantize", "TRUE", "shrink", "false",
-                "normalizer", " max"));
+                "normalizer", " max", "roundTo", "16"));
         assertEquals(2, o.minUnits());
+        assertEquals(16, o.roundTo());
         assertEquals(0.3, o.distillAlpha());
         assertTrue(o.quantize());
         assertFalse(o.shrink());
@@ -68,7 +70,7 @@ class PlanOptionsTest {
     @Test
     void badValuesNameTheKey() {
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("minUnits", 0),
-                Map.of("minUnits", 1.5), Map.of("distillAlpha", "lots"), Map.of("quantize", "yes"),
+                Map.of("minUnits", 1.5), Map.of("roundTo", 0), Map.of("roundTo", 2.5), Map.of("distillAlpha", "lots"), Map.of("quantize", "yes"),
                 Map.of("adaptiveStep", 1.0), Map.of("distillTemperature", 0), Map.of("rateSchedule", "step"),
                 Map.of("rateHold", 1.0), Map.of("rateHold", -0.1),
                 Map.of("augmentShift", -1), Map.of("augmentMirror", "often"))) {

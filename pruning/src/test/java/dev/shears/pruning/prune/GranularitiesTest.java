@@ -105,6 +105,19 @@ class GranularitiesTest {
         assertEquals(2, 5 - zeroColumns(net.getParam("1_W")));
     }
 
+    @Test
+    void globalStructuralPruningRoundsEachLayerToWholeBlocks() {
+        Network net = Network.of(MlpFactory.build(4, List.of(24, 20), 2, 1e-3, 1));
+        Fixtures.randomize(net, 3);
+        new Pruner(Scorers.create("magnitude"), Granularities.create("neuron"), Scope.GLOBAL, Map.of(),
+                new KeptUnits(1, 8), Double.NaN)
+                .prune(Layers.select(net, "hidden"), 0.3, new ScoringContext(net, VECTORS, 1, 16, 1), new MaskSet());
+        int first = 24 - zeroColumns(net.getParam("0_W"));
+        int second = 20 - zeroColumns(net.getParam("1_W"));
+        assertTrue(first % 8 == 0 && first < 24, "first layer keeps " + first);
+        assertTrue(second % 8 == 0 || second == 20, "second layer keeps " + second);
+    }
+
     private static int zeroColumns(INDArray w) {
         int zeros = 0;
         for (int j = 0; j < w.columns(); j++) {

@@ -74,8 +74,8 @@ class NormalizerTest {
     }
 
     private static Pruner globalMagnitude(int minUnits, Normalizer normalizer) {
-        return new Pruner(Scorers.create("magnitude"), Granularities.create("neuron"), Scope.GLOBAL, Map.of(), minUnits,
-                Double.NaN, normalizer);
+        return new Pruner(Scorers.create("magnitude"), Granularities.create("neuron"), Scope.GLOBAL, Map.of(),
+                KeptUnits.atLeast(minUnits), Double.NaN, normalizer);
     }
 
     /** At least half of what an even cut would leave: (1 - ratio) of the layer's units. */

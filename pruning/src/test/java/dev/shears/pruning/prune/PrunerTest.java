@@ -26,7 +26,7 @@ class PrunerTest {
         Network net = Network.of(MlpFactory.build(20, List.of(30, 10), 2, 1e-3, 1));
         Fixtures.randomize(net, 3);
         Pruner pruner = new Pruner(Scorers.create("magnitude"), Granularities.create("weight"), Scope.LAYERWISE,
-                Map.of("dense0", 0.9), 1, 0.6);
+                Map.of("dense0", 0.9), KeptUnits.atLeast(1), 0.6);
         MaskSet masks = new MaskSet();
         ScoringContext context = new ScoringContext(net, DATA, 1, 16, 1);
         List<PrunableLayer> layers = Layers.select(net, "hidden");

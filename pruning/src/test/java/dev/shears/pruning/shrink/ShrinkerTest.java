@@ -11,6 +11,11 @@ import dev.shears.pruning.model.CnnFactory;
 import dev.shears.pruning.model.MlpFactory;
 import dev.shears.pruning.model.ModelBytes;
 import dev.shears.pruning.model.Network;
+import dev.shears.pruning.model.PrunableLayer;
+import dev.shears.pruning.data.DataSplits;
+import dev.shears.pruning.plan.PruningPlan;
+import dev.shears.pruning.schedule.PruningSession;
+import dev.shears.pruning.schedule.Schedules;
 import dev.shears.pruning.prune.Granularities;
 import dev.shears.pruning.prune.Layers;
 import dev.shears.pruning.prune.MaskSet;
@@ -90,6 +95,24 @@ class ShrinkerTest {
         }
         assertArrayEquals(new long[] {3 * 4 * 4, 10}, small.getParam("3_W").shape());
         assertSameOutputs(net, small, 100);
+    }
+
+    /** A plan's {@code roundTo} reaches the shrunk shapes through every step of a gradual schedule. */
+    @Test
+    void filterCountsRoundedToWholeBlocksReachTheShrunkNetwork() {
+        DataSplits images = Fixtures.splits(32, new int[] {12, 12, 1}, 3);
+        for (int roundTo : new int[] {1, 8}) {
+            Network net = Network.of(CnnFactory.build(12, 12, 1, new int[] {24, 20}, 3, new int[] {8}, 3, 1e-3, 1));
+            PruningPlan plan = Fixtures.plan("l2", "filter", "all", 0.3, "gradual", 1, Map.of("roundTo", roundTo));
+            PruningSession session = new PruningSession(net, plan, images, new MaskSet());
+            Schedules.create("gradual").run(session);
+            Network small = Shrinker.shrink(net);
+            List<Long> filters = small.prunable().stream().filter(l -> l.kind() == PrunableLayer.Kind.CONVOLUTION)
+                    .map(l -> small.getParam(l.weightKey()).size(0)).toList();
+            // 70% of 24 and of 20 filters is 16.8 and 14: 17 and 14, or the nearest multiples of 8
+            assertEquals(roundTo == 1 ? List.of(17L, 14L) : List.of(16L, 16L), filters, "roundTo " + roundTo);
+            assertSameOutputs(net, small, 144);
+        }
     }
 
     @Test

@@ -140,10 +140,11 @@ public final class Columns {
 
     private static Type optionType(String key) {
         return switch (key) {
-            case PlanOptions.MIN_UNITS, PlanOptions.PRUNE_EVERY -> Type.WHOLE;
+            case PlanOptions.MIN_UNITS, PlanOptions.ROUND_TO, PlanOptions.PRUNE_EVERY, PlanOptions.AUGMENT_SHIFT ->
+                    Type.WHOLE;
             case PlanOptions.INITIAL_SPARSITY, PlanOptions.RAMP_FRACTION, PlanOptions.ADAPTIVE_STEP,
-                    PlanOptions.DISTILL_ALPHA, PlanOptions.DISTILL_TEMPERATURE -> Type.DECIMAL;
-            case PlanOptions.QUANTIZE, PlanOptions.SHRINK -> Type.FLAG;
+                    PlanOptions.DISTILL_ALPHA, PlanOptions.DISTILL_TEMPERATURE, PlanOptions.RATE_HOLD -> Type.DECIMAL;
+            case PlanOptions.QUANTIZE, PlanOptions.SHRINK, PlanOptions.AUGMENT_MIRROR -> Type.FLAG;
             default -> Type.TEXT;
         };
     }

@@ -54,6 +54,8 @@ public final class Dimensions {
         def("distillTemperature", Kind.POSITIVE, 4.0, true, "softmax temperature of the soft targets");
         def("quantize", Kind.BOOLEAN, false, true, "also evaluate an int8 copy of the pruned model");
         def("minUnits", Kind.POSITIVE_COUNT, 1, true, "units or filters structural pruning leaves in every layer");
+        def("roundTo", Kind.POSITIVE_COUNT, 1, true, "structural pruning keeps a multiple of this many units in every "
+                + "layer wider than it (8 or 16: the channel blocks of AVX2's and AVX-512's kernels)");
         def("normalizer", Kind.NORMALIZER, "mean", true,
                 "global scope: what each layer's scores are divided by (default: mean for neuron, filter, channel; none for weight)");
         def("initialSparsity", Kind.RATIO, 0.0, true, "gradual schedule: sparsity at the start of the ramp");

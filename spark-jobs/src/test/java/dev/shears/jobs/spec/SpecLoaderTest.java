@@ -150,6 +150,18 @@ class SpecLoaderTest {
     }
 
     @Test
+    void filterCountsRoundedToBlocksAreSearchedAndReachThePlan() {
+        LoadedSpec s = SpecLoader.parse("x.yaml", String.join("\n", "name: t", "space:", "  granularity: filter",
+                "  roundTo: [1, 8, 16]"), List.of());
+        GridStrategy grid = new GridStrategy(s.space(), 3, 0);
+        for (int expected : new int[] {1, 8, 16}) {
+            assertEquals(expected, PlanOptions.of(PlanFactory.plan(grid.ask().orElseThrow(), s.spec(), 1)).roundTo());
+        }
+        String m = error(OK.replace("scorer: [magnitude, random]", "roundTo: 0"));
+        assertTrue(m.contains("space.roundTo") && m.contains("0"), m);
+    }
+
+    @Test
     void emptyOrMalformedFilesAreBadInput() {
         assertTrue(error("").contains("empty"));
         assertTrue(error("name: [unclosed").contains("not valid YAML"));
