@@ -33,12 +33,18 @@ public final class Selection {
         if (n <= 0) {
             return;
         }
+        // only the flags that can flip are ranked, so that no score ties with the ones left out
+        int[] at = new int[scores.length];
         float[] order = new float[scores.length];
+        int candidates = 0;
         for (int i = 0; i < scores.length; i++) {
-            order[i] = keep[i] != from ? Float.POSITIVE_INFINITY : from ? scores[i] : -scores[i];
+            if (keep[i] == from) {
+                at[candidates] = i;
+                order[candidates++] = from ? scores[i] : -scores[i];
+            }
         }
-        for (int i : lowest(order, n)) {
-            keep[i] = !from;
+        for (int c : lowest(Arrays.copyOf(order, candidates), n)) {
+            keep[at[c]] = !from;
         }
     }
 

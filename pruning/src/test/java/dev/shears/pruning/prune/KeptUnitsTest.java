@@ -42,6 +42,18 @@ class KeptUnitsTest {
     }
 
     @Test
+    void unitsPrunedBeforeComeBackOnlyWhenNothingElseCan() {
+        // what earlier steps pruned scores -infinity; rounding up takes the best of the rest first
+        float[] scores = {Float.NEGATIVE_INFINITY, 3, Float.NEGATIVE_INFINITY, 1, 4, 2};
+        boolean[] keep = {false, false, false, false, true, false};
+        new KeptUnits(1, 4).adjust(keep, scores);
+        assertArrayEquals(new boolean[] {false, true, false, true, true, true}, keep);
+        boolean[] more = {false, false, false, false, true, false};
+        new KeptUnits(5, 1).adjust(more, scores);
+        assertEquals(5, Selection.count(more));
+    }
+
+    @Test
     void aBlockOrFloorBelowOneIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new KeptUnits(1, 0));
         assertThrows(IllegalArgumentException.class, () -> new KeptUnits(-1, 8));
