@@ -89,6 +89,14 @@ public final class Scripts {
         }
     }
 
+    private static Path childTemp() {
+        try {
+            return Files.createDirectories(BUILD.resolve("child-tmp"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a temporary folder in " + BUILD, e);
+        }
+    }
+
     /** Starts submit-scripts/{@code name} with its output (stdout and stderr) going to {@code log}. */
     public static Process start(Path log, String name, String... args) {
         return start(log, Map.of(), name, args);
@@ -106,6 +114,8 @@ public final class Scripts {
             pb.environment().remove(variable);
         }
         pb.environment().put("SHEARS_APP_JAR", APP_JAR);
+        // a run the test kills cannot delete its Spark and native-library temporaries: they stay in the build
+        pb.environment().put("SHEARS_JAVA_OPTS", "-Djava.io.tmpdir=" + childTemp());
         pb.environment().putAll(env);
         try {
             return pb.start();
