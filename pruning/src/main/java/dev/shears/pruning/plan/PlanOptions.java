@@ -31,7 +31,7 @@ import java.util.Set;
  *   <li>{@code rampFraction} (default 0.75): share of the fine-tuning steps by whose end the gradual
  *       schedule reaches the plan's ratio.</li>
  *   <li>{@code pruneEvery} (integer, default 0 = automatic): fine-tuning steps between gradual
- *       pruning events; 0 gives about ten events over the ramp.</li>
+ *       pruning events; 0 gives about 200 events over the ramp (every step of a shorter one).</li>
  *   <li>{@code adaptiveStep} (default 0.1): share of the remaining density the adaptive schedule
  *       prunes each round (ratio r becomes r + step * (1 - r)).</li>
  *   <li>{@code distillAlpha} (default 0 = off): weight of the teacher's soft targets in the

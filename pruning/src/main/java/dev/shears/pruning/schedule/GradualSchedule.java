@@ -9,12 +9,16 @@ import dev.shears.pruning.plan.PlanOptions;
  * slowly near the end, from {@code s_i} (option {@code initialSparsity}) to the plan's ratio
  * {@code s_f}, which it reaches after the first {@code rampFraction} of the fine-tuning steps; the
  * remaining steps fine-tune at the final sparsity. The masks are updated every {@code pruneEvery}
- * steps (by default about ten times over the ramp) and at the ramp's end. With no fine-tuning
- * epochs it prunes to the ratio at once.
+ * steps (by default {@value #DEFAULT_EVENTS} times over the ramp, or every step of a shorter one) and
+ * at the ramp's end. With no fine-tuning epochs it prunes to the ratio at once.
  */
 public final class GradualSchedule implements PruningSchedule {
 
-    private static final int DEFAULT_EVENTS = 10;
+    /**
+     * Many small pruning events rather than a few large ones: each leaves less for fine-tuning to repair
+     * before the next, which shows at high compression (docs/benchmarks/quality-notes.md).
+     */
+    static final int DEFAULT_EVENTS = 200;
 
     @Override
     public String name() {
@@ -35,7 +39,7 @@ public final class GradualSchedule implements PruningSchedule {
             return;
         }
         long ramp = Math.max(1, Math.round(options.rampFraction() * total));
-        long every = options.pruneEvery() > 0 ? options.pruneEvery() : Math.max(1, ramp / DEFAULT_EVENTS);
+        long every = stepsBetweenEvents(ramp, options.pruneEvery());
         if (initial > 0) {
             session.pruneTo(initial);
         }
@@ -44,6 +48,11 @@ public final class GradualSchedule implements PruningSchedule {
                 session.pruneTo(sparsityAt(step, ramp, initial, target));
             }
         });
+    }
+
+    /** Fine-tuning steps between pruning events over a ramp of {@code rampSteps}: {@code pruneEvery}, or automatic when 0. */
+    static long stepsBetweenEvents(long rampSteps, int pruneEvery) {
+        return pruneEvery > 0 ? pruneEvery : Math.max(1, rampSteps / DEFAULT_EVENTS);
     }
 
     /** Zhu and Gupta's cubic: the sparsity at step {@code t} of a ramp of {@code rampSteps} steps. */

@@ -138,6 +138,13 @@ class SchedulesTest {
     }
 
     @Test
+    void gradualPrunesInManySmallEventsUnlessToldHowOften() {
+        assertEquals(24, GradualSchedule.stepsBetweenEvents(4837, 0));
+        assertEquals(1, GradualSchedule.stepsBetweenEvents(150, 0));
+        assertEquals(40, GradualSchedule.stepsBetweenEvents(4837, 40));
+    }
+
+    @Test
     void gradualRejectsAStartAboveTheTarget() {
         PruningSession s = session("gradual", 0.5, 1, 0.02, Map.of("initialSparsity", 0.6));
         BadInputException e = assertThrows(BadInputException.class, () -> Schedules.create("gradual").run(s));

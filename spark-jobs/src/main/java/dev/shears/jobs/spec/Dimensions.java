@@ -60,7 +60,7 @@ public final class Dimensions {
                 "global scope: what each layer's scores are divided by (default: mean for neuron, filter, channel; none for weight)");
         def("initialSparsity", Kind.RATIO, 0.0, true, "gradual schedule: sparsity at the start of the ramp");
         def("rampFraction", Kind.FRACTION, 0.75, true, "gradual schedule: share of fine-tuning steps the ramp takes");
-        def("pruneEvery", Kind.COUNT, 0, true, "gradual schedule: steps between pruning events (0 = about 10 events)");
+        def("pruneEvery", Kind.COUNT, 0, true, "gradual schedule: steps between pruning events (0 = about 200 events over the ramp)");
         def("adaptiveStep", Kind.FRACTION, 0.1, true, "adaptive schedule: share of the remaining density removed per round");
         def("groupScore", Kind.GROUP_SCORE, "producers", true,
                 "structural pruning: how a coupled group's members' scores combine (producers, or sum, mean, max of all)");
