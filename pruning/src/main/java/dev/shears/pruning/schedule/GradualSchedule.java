@@ -9,7 +9,7 @@ import dev.shears.pruning.plan.PlanOptions;
  * slowly near the end, from {@code s_i} (option {@code initialSparsity}) to the plan's ratio
  * {@code s_f}, which it reaches after the first {@code rampFraction} of the fine-tuning steps; the
  * remaining steps fine-tune at the final sparsity. The masks are updated every {@code pruneEvery}
- * steps (by default {@value #DEFAULT_EVENTS} times over the ramp, or every step of a shorter one) and
+ * steps (by default about 200 times over the ramp, or every step of a shorter one) and
  * at the ramp's end. With no fine-tuning epochs it prunes to the ratio at once.
  */
 public final class GradualSchedule implements PruningSchedule {
